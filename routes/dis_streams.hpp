@@ -1,0 +1,17 @@
+#pragma once
+
+#include "routes/json.hpp"
+#include "routes/request.hpp"
+#include "state/state.hpp"
+
+namespace emu::routes {
+
+// A CreateStreamReq body, validated (shared with the fixture loader).
+state::stream_spec parse_stream_spec(const json_fields& fields);
+
+// POST /v2/{project_id}/streams (201, no body)
+response dis_create_stream(const request_context& ctx, state::state& st);
+// GET /v2/{project_id}/streams/{stream_name}
+response dis_show_stream(const request_context& ctx, state::state& st);
+
+}  // namespace emu::routes

@@ -1,0 +1,103 @@
+#include "routes/request.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace emu::routes {
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+// '+' stays '+': the SDKs encode spaces as %20, and signatures are computed over that form.
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int hi = hex_value(text[i + 1]);
+            const int lo = hex_value(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+void parse_target(request_context& ctx, std::string_view target) {
+    ctx.target = std::string(target);
+    const auto question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    ctx.raw_path = std::string(path);
+    ctx.raw_query = std::string(query);
+
+    ctx.segments.clear();
+    std::size_t start = path.starts_with('/') ? 1 : 0;
+    while (start <= path.size()) {
+        const auto slash = path.find('/', start);
+        const auto end = slash == std::string_view::npos ? path.size() : slash;
+        ctx.segments.push_back(percent_decode(path.substr(start, end - start)));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+
+    ctx.query.clear();
+    std::size_t pos = 0;
+    while (pos < query.size()) {
+        const auto amp = query.find('&', pos);
+        const auto end = amp == std::string_view::npos ? query.size() : amp;
+        const std::string_view pair = query.substr(pos, end - pos);
+        if (!pair.empty()) {
+            const auto eq = pair.find('=');
+            if (eq == std::string_view::npos) {
+                ctx.query.emplace_back(percent_decode(pair), std::string{});
+            } else {
+                ctx.query.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+            }
+        }
+        if (amp == std::string_view::npos) break;
+        pos = amp + 1;
+    }
+}
+
+const std::string* request_context::query_param(std::string_view name) const {
+    for (const auto& [key, value] : query) {
+        if (key == name) return &value;
+    }
+    return nullptr;
+}
+
+const std::string* request_context::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (iequals(key, name)) return &value;
+    }
+    return nullptr;
+}
+
+const std::string& request_context::param(std::string_view name) const {
+    static const std::string none;
+    for (const auto& [key, value] : params) {
+        if (key == name) return value;
+    }
+    return none;
+}
+
+}  // namespace emu::routes

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace emu::routes {
+
+using string_pairs = std::vector<std::pair<std::string, std::string>>;
+
+// One HTTP request as the handlers see it: transport-neutral, path and query already decoded.
+struct request_context {
+    std::string request_id;
+    std::string method;      // upper case, as received
+    std::string target;      // raw request target
+    std::string raw_path;    // target before '?', still percent-encoded
+    std::string raw_query;   // target after '?', still percent-encoded
+    std::vector<std::string> segments;  // raw_path split on '/', each segment percent-decoded
+    string_pairs query;      // decoded name/value pairs in arrival order
+    string_pairs headers;    // names as received
+    std::string body;
+    string_pairs params;     // path parameters, filled by the router
+
+    // First value of a query parameter, or nullptr.
+    const std::string* query_param(std::string_view name) const;
+    // Header value by case-insensitive name, or nullptr.
+    const std::string* header(std::string_view name) const;
+    // A path parameter captured by the route template; empty when the template has none of that name.
+    const std::string& param(std::string_view name) const;
+};
+
+// Fills raw_path, raw_query, segments and query from `target`.
+void parse_target(request_context& ctx, std::string_view target);
+std::string percent_decode(std::string_view text);
+
+inline constexpr std::string_view json_content_type = "application/json;charset=UTF-8";
+
+struct response {
+    unsigned status = 200;
+    std::string body;
+    std::string content_type;  // empty: no Content-Type header (empty 201/204 answers)
+
+    static response json(unsigned status, std::string body) {
+        return response{status, std::move(body), std::string(json_content_type)};
+    }
+    static response empty(unsigned status) { return response{status, {}, {}}; }
+    static response text(unsigned status, std::string body) {
+        return response{status, std::move(body), "text/plain;charset=UTF-8"};
+    }
+};
+
+}  // namespace emu::routes

@@ -1,0 +1,108 @@
+#include "routes/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "routes/error_mapping.hpp"
+
+namespace emu::routes {
+
+namespace {
+
+std::vector<route::segment> split_template(std::string_view path_template) {
+    std::vector<route::segment> out;
+    std::size_t start = 1;
+    while (start <= path_template.size()) {
+        const auto slash = path_template.find('/', start);
+        const auto end = slash == std::string_view::npos ? path_template.size() : slash;
+        const std::string_view text = path_template.substr(start, end - start);
+        const bool is_param = text.size() > 2 && text.front() == '{' && text.back() == '}';
+        out.push_back({std::string(is_param ? text.substr(1, text.size() - 2) : text), is_param});
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return out;
+}
+
+bool path_matches(const route& r, const std::vector<std::string>& segments) {
+    if (r.segments.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (r.segments[i].is_param ? segments[i].empty() : r.segments[i].text != segments[i]) return false;
+    }
+    return true;
+}
+
+// True when `a` is more specific than `b` (both match the same path).
+bool more_specific(const route& a, const route& b) {
+    for (std::size_t i = 0; i < a.segments.size(); ++i) {
+        if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
+    }
+    return false;
+}
+
+constexpr std::string_view unknown_api_message =
+    "The API does not exist or has not been published in the environment.";
+
+// DMS's reference names the gateway code APIG.0101, DIS's (and the auth reference) APIGW.0101: each
+// unknown path gets the one of the service it looks like.
+api_error unknown_route(const std::vector<std::string>& segments) {
+    const auto at = [&](std::size_t i) -> std::string_view { return i < segments.size() ? segments[i] : ""; };
+    const bool looks_dms = at(1) == "kafka" || at(2) == "kafka" || at(2) == "instances";
+    return gateway_error(404, looks_dms ? "APIG.0101" : "APIGW.0101", std::string(unknown_api_message));
+}
+
+api_error internal_error(service family) {
+    switch (family) {
+        case service::dms: return dms_error("DMS.00500000");
+        case service::dis: return dis_error("DIS.5000");
+        case service::gateway: break;
+    }
+    return gateway_error(500, "APIGW.0103", "The backend service is unavailable.");
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string path_template, std::string operation, service family,
+                 handler_fn handler) {
+    auto segments = split_template(path_template);
+    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler,
+                            std::move(segments)});
+}
+
+match_result router::match(std::string_view method, const std::vector<std::string>& segments) const {
+    const route* best = nullptr;
+    for (const auto& r : routes_) {
+        if (r.method != method || !path_matches(r, segments)) continue;
+        if (best == nullptr || more_specific(r, *best)) best = &r;
+    }
+    match_result result;
+    if (best == nullptr) return result;
+    result.found = best;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (best->segments[i].is_param) result.params.emplace_back(best->segments[i].text, segments[i]);
+    }
+    return result;
+}
+
+response error_response(const api_error& error, std::string_view request_id) {
+    return response::json(error.status(), error_body(error, request_id));
+}
+
+response router::dispatch(request_context& ctx, state::state& st, std::string* operation) const {
+    auto matched = match(ctx.method, ctx.segments);
+    if (matched.found == nullptr) return error_response(unknown_route(ctx.segments), ctx.request_id);
+    const route& r = *matched.found;
+    ctx.params = std::move(matched.params);
+    if (operation != nullptr) *operation = r.operation;
+    try {
+        return r.handler(ctx, st);
+    } catch (const api_error& error) {
+        return error_response(error, ctx.request_id);
+    } catch (const state::error& error) {
+        return error_response(to_api_error(error), ctx.request_id);
+    } catch (const std::exception& error) {
+        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, ctx.target, error.what());
+        return error_response(internal_error(r.family), ctx.request_id);
+    }
+}
+
+}  // namespace emu::routes

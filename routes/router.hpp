@@ -1,0 +1,59 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "routes/api_error.hpp"
+#include "routes/request.hpp"
+#include "state/state.hpp"
+
+namespace emu::routes {
+
+using handler_fn = response (*)(const request_context&, state::state&);
+
+struct route {
+    std::string method;
+    std::string path_template;  // e.g. /v2/{project_id}/checkpoints
+    std::string operation;      // the SDK operation name, e.g. DeleteCheckpoint
+    service family;             // whose error format the route answers in
+    handler_fn handler;
+
+    struct segment {
+        std::string text;
+        bool is_param;
+    };
+    std::vector<segment> segments;
+};
+
+struct match_result {
+    const route* found = nullptr;
+    string_pairs params;
+};
+
+// The route table and the only place where a failure becomes an answer.
+class router {
+public:
+    void add(std::string method, std::string path_template, std::string operation, service family,
+             handler_fn handler);
+
+    // The most specific route for the decoded path: templates of the same length are compared segment by
+    // segment, a literal beating a parameter at the first place they differ.
+    match_result match(std::string_view method, const std::vector<std::string>& segments) const;
+
+    // Routes the request, fills ctx.params and ctx.operation, runs the handler and turns any failure into
+    // the service's own error answer. Never throws.
+    response dispatch(request_context& ctx, state::state& st, std::string* operation = nullptr) const;
+
+    const std::vector<route>& routes() const { return routes_; }
+
+private:
+    std::vector<route> routes_;
+};
+
+// Every cloud-API route of the emulator (route_table.cpp).
+router make_router();
+
+response error_response(const api_error& error, std::string_view request_id);
+
+}  // namespace emu::routes

@@ -1,0 +1,127 @@
+#include "routes/validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+#include <openssl/evp.h>
+
+#include <vector>
+
+#include "routes/api_error.hpp"
+
+namespace emu::routes {
+
+namespace {
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+bool all_of(std::string_view text, bool (*allowed)(char)) { return std::all_of(text.begin(), text.end(), allowed); }
+
+constexpr std::string_view shard_prefix = "shardId-";
+constexpr std::size_t shard_digits = 10;
+
+}  // namespace
+
+bool is_project_id(std::string_view text) { return text.size() == 32 && all_of(text, is_hex); }
+
+bool is_uuid(std::string_view text) {
+    if (text.size() != 36) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? text[i] != '-' : !is_hex(text[i])) return false;
+    }
+    return true;
+}
+
+bool is_instance_name(std::string_view text) {
+    return text.size() >= 4 && text.size() <= 64 && is_alpha(text.front()) &&
+           all_of(text, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
+}
+
+bool is_topic_name(std::string_view text) {
+    return text.size() >= 3 && text.size() <= 200 && is_alpha(text.front()) &&
+           all_of(text, [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool is_dis_name(std::string_view text, std::size_t max_length) {
+    return !text.empty() && text.size() <= max_length &&
+           all_of(text, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view text) {
+    if (text.empty() || text.front() == '+') return std::nullopt;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "true") return true;
+    if (lower == "false") return false;
+    return std::nullopt;
+}
+
+bool is_base64(std::string_view text) {
+    if (text.size() % 4 != 0) return false;
+    if (text.empty()) return true;
+    const bool clean = std::all_of(text.begin(), text.end(), [](char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; });
+    if (!clean) return false;
+    std::vector<unsigned char> decoded(text.size() / 4 * 3);
+    return EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                           static_cast<int>(text.size())) >= 0;
+}
+
+std::optional<std::int32_t> parse_dis_partition_id(std::string_view text) {
+    std::string_view digits = text;
+    if (text.starts_with(shard_prefix)) {
+        digits = text.substr(shard_prefix.size());
+        if (digits.size() != shard_digits) return std::nullopt;
+    } else if (digits.empty() || digits.size() > shard_digits) {
+        return std::nullopt;
+    }
+    if (!all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    std::int64_t value = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (value > INT32_MAX) return std::nullopt;
+    return static_cast<std::int32_t>(value);
+}
+
+std::string dis_shard_id(std::int32_t index) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "shardId-%010d", index);
+    return buffer;
+}
+
+const char* to_string(state::dis_partition_status status) {
+    switch (status) {
+        case state::dis_partition_status::active: return "ACTIVE";
+        case state::dis_partition_status::deleted: return "DELETED";
+        case state::dis_partition_status::expired: return "EXPIRED";
+    }
+    return "ACTIVE";
+}
+
+void require_dms_project(const request_context& ctx) {
+    if (!is_project_id(ctx.param("project_id"))) throw dms_error("DMS.00400002");
+}
+
+void require_dms_instance(const request_context& ctx) {
+    require_dms_project(ctx);
+    if (!is_uuid(ctx.param("instance_id"))) throw dms_error("DMS.00400030");
+}
+
+void require_dis_project(const request_context& ctx) {
+    const std::string& project_id = ctx.param("project_id");
+    if (!is_project_id(project_id)) throw dis_error("DIS.4117", {project_id});
+    const std::string* header = ctx.header("X-Project-Id");
+    if (header != nullptr && *header != project_id) throw dis_error("DIS.4117", {*header});
+}
+
+}  // namespace emu::routes

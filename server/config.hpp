@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace emu::server {
+
+struct config {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9780;  // 0 picks a free port
+    unsigned threads = 0;       // 0: one per core
+    std::string fixture;
+    std::string log_level = "info";
+    std::size_t body_limit = 8 * 1024 * 1024;
+    unsigned read_timeout_seconds = 30;
+};
+
+struct parse_outcome {
+    std::optional<config> settings;  // empty: exit with exit_code (after --help, --version or an error)
+    int exit_code = 0;
+};
+
+// Flags, each mirrored by an environment variable STREAM_EMULATOR_<NAME>; flags win.
+parse_outcome parse_config(int argc, char** argv);
+
+}  // namespace emu::server

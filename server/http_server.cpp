@@ -1,0 +1,232 @@
+#include "server/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <optional>
+#include <random>
+
+namespace emu::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id(32, '0');
+    for (std::size_t i = 0; i < id.size(); i += 16) {
+        std::uint64_t bits = engine();
+        for (std::size_t j = 0; j < 16; ++j, bits >>= 4) id[i + j] = hex[bits & 0xf];
+    }
+    return id;
+}
+
+routes::response transport_error(unsigned status, const char* message, const std::string& request_id) {
+    return routes::error_response(routes::gateway_error(status, "APIGW.0201", message), request_id);
+}
+
+}  // namespace
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket&& socket, http_server& owner, const config& settings, const routes::router& router,
+            state::state& st)
+        : stream_(std::move(socket)), owner_(owner), settings_(settings), router_(router), state_(st) {}
+
+    ~session() { owner_.forget(this); }
+
+    void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this())); }
+
+    // Runs on the strand: an idle connection closes now, a busy one after its answer is written.
+    void shutdown() {
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            self->closing_ = true;
+            if (!self->busy_) {
+                beast::error_code ignored;
+                self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                self->stream_.socket().close(ignored);
+            }
+        });
+    }
+
+private:
+    void do_read() {
+        if (closing_) return close();
+        parser_.emplace();
+        parser_->body_limit(settings_.body_limit);
+        stream_.expires_after(std::chrono::seconds(settings_.read_timeout_seconds));
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout) {
+            return close();
+        }
+        const auto started = std::chrono::steady_clock::now();
+        if (ec) {
+            // The stream cannot be trusted after a parse failure: answer once, then close.
+            keep_alive_ = false;
+            const bool too_large = ec == http::error::body_limit;
+            const bool headers_too_large = ec == http::error::header_limit;
+            auto answer = too_large           ? transport_error(413, "Request entity too large.", new_request_id())
+                          : headers_too_large ? transport_error(494, "Request headers too large.", new_request_id())
+                                              : transport_error(400, "API request error.", new_request_id());
+            return send(std::move(answer), "", "-", "-", started);
+        }
+        busy_ = true;
+        auto request = parser_->release();
+        keep_alive_ = request.keep_alive() && !closing_;
+        routes::request_context ctx;
+        ctx.request_id = new_request_id();
+        ctx.method = std::string(request.method_string());
+        routes::parse_target(ctx, request.target());
+        ctx.headers.reserve(std::distance(request.begin(), request.end()));
+        for (const auto& field : request) ctx.headers.emplace_back(field.name_string(), field.value());
+        ctx.body = std::move(request.body());
+        std::string operation;
+        auto answer = router_.dispatch(ctx, state_, &operation);
+        send(std::move(answer), ctx.request_id, ctx.method, ctx.target, started);
+    }
+
+    void send(routes::response answer, std::string request_id, const std::string& method, const std::string& target,
+              std::chrono::steady_clock::time_point started) {
+        busy_ = true;
+        response_.emplace();
+        auto& res = *response_;
+        res.version(11);
+        res.result(answer.status);
+        if (request_id.empty()) request_id = new_request_id();
+        res.set("X-Request-Id", request_id);
+        if (!answer.content_type.empty()) res.set(http::field::content_type, answer.content_type);
+        res.body() = std::move(answer.body);
+        res.keep_alive(keep_alive_);
+        res.prepare_payload();
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        spdlog::info("{} {} {} {} {}B {}us", request_id, method, target, answer.status, res.body().size(), micros);
+        http::async_write(stream_, res, beast::bind_front_handler(&session::on_write, shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        busy_ = false;
+        response_.reset();
+        if (ec || !keep_alive_ || closing_) return close();
+        do_read();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<http::response<http::string_body>> response_;
+    http_server& owner_;
+    const config& settings_;
+    const routes::router& router_;
+    state::state& state_;
+    // Touched only on this session's strand.
+    bool keep_alive_ = true;
+    bool busy_ = false;
+    bool closing_ = false;
+};
+
+http_server::http_server(const config& settings, const routes::router& router, state::state& st)
+    : settings_(settings), router_(router), state_(st), ioc_(static_cast<int>(settings.threads)), acceptor_(net::make_strand(ioc_)) {}
+
+http_server::~http_server() { stop(); }
+
+std::uint16_t http_server::listen() {
+    const tcp::endpoint endpoint(net::ip::make_address(settings_.host), settings_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    return acceptor_.local_endpoint().port();
+}
+
+void http_server::start() {
+    do_accept();
+    workers_.reserve(settings_.threads);
+    for (unsigned i = 0; i < settings_.threads; ++i) workers_.emplace_back([this] { ioc_.run(); });
+}
+
+void http_server::do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+            spdlog::warn("accept failed: {}", ec.message());
+        } else {
+            auto s = std::make_shared<session>(std::move(socket), *this, settings_, router_, state_);
+            {
+                std::lock_guard lock(sessions_mutex_);
+                sessions_.insert(s);
+            }
+            s->start();
+        }
+        do_accept();
+    });
+}
+
+void http_server::forget(session* s) {
+    std::lock_guard lock(sessions_mutex_);
+    std::erase_if(sessions_, [s](const std::weak_ptr<session>& w) { return w.expired() || w.lock().get() == s; });
+}
+
+void http_server::stop() {
+    if (stopped_ || workers_.empty()) return;
+    stopped_ = true;
+    net::post(acceptor_.get_executor(), [this] {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+    });
+    std::vector<std::shared_ptr<session>> live;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        for (const auto& w : sessions_) {
+            if (auto s = w.lock()) live.push_back(std::move(s));
+        }
+    }
+    for (const auto& s : live) s->shutdown();
+    live.clear();
+    // In-flight answers get a bounded time to finish; then the loop is stopped regardless.
+    std::mutex done_mutex;
+    std::condition_variable done_cv;
+    bool done = false;  // guarded by done_mutex
+    std::thread watchdog([&] {
+        std::unique_lock lock(done_mutex);
+        if (!done_cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; })) ioc_.stop();
+    });
+    for (auto& worker : workers_) worker.join();
+    {
+        std::lock_guard lock(done_mutex);
+        done = true;
+    }
+    done_cv.notify_all();
+    watchdog.join();
+}
+
+void http_server::run_until_signal() {
+    net::io_context signals_ioc;
+    net::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([](beast::error_code, int signal) { spdlog::info("signal {} received, shutting down", signal); });
+    signals_ioc.run();
+    stop();
+}
+
+}  // namespace emu::server

@@ -1,0 +1,46 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "routes/fixture.hpp"
+#include "routes/router.hpp"
+#include "server/config.hpp"
+#include "server/http_server.hpp"
+#include "server/logging.hpp"
+#include "state/state.hpp"
+
+int main(int argc, char** argv) {
+    auto parsed = emu::server::parse_config(argc, argv);
+    if (!parsed.settings) return parsed.exit_code;
+    const auto& settings = *parsed.settings;
+    emu::server::setup_logging(settings.log_level);
+
+    emu::state::state st;
+    if (!settings.fixture.empty()) {
+        try {
+            emu::routes::load_fixture_file(settings.fixture, st);
+        } catch (const emu::routes::fixture_error& error) {
+            std::fprintf(stderr, "stream-emulator: bad fixture: %s\n", error.what());
+            return 2;
+        }
+    }
+
+    const auto router = emu::routes::make_router();
+    emu::server::http_server server(settings, router, st);
+    std::uint16_t port = 0;
+    try {
+        port = server.listen();
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "stream-emulator: cannot listen on %s:%u: %s\n", settings.host.c_str(),
+                     static_cast<unsigned>(settings.port), error.what());
+        return 1;
+    }
+    server.start();
+    const bool v6 = settings.host.find(':') != std::string::npos;
+    std::cout << "stream-emulator listening on http://" << (v6 ? "[" : "") << settings.host << (v6 ? "]" : "") << ":"
+              << port << std::endl;
+    server.run_until_signal();
+    spdlog::info("stopped");
+    return 0;
+}

@@ -1,0 +1,173 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "state/clock.hpp"
+
+namespace emu::state {
+
+using kafka_headers = std::vector<std::pair<std::string, std::string>>;
+
+struct kafka_message {
+    std::int64_t offset = 0;
+    std::optional<std::string> key;
+    std::string value;
+    std::int64_t timestamp = 0;  // ms
+    kafka_headers headers;
+};
+
+struct instance_spec {
+    std::string instance_id;  // empty: a new UUID is assigned
+    std::string name;
+    std::string description;
+    std::string engine_version;
+    std::string product_id;
+    std::string storage_spec_code;
+    std::string vpc_id;
+    std::string subnet_id;
+    std::string security_group_id;
+    std::vector<std::string> available_zones;
+    std::int32_t broker_num = 3;
+    std::int32_t storage_space = 300;
+    bool ssl_enable = false;
+    bool enable_auto_topic = false;
+    std::string enterprise_project_id = "0";
+    std::string status = "RUNNING";
+    std::optional<std::int64_t> created_at;  // ms; now when absent
+};
+
+struct instance_info {
+    instance_spec spec;  // with instance_id and created_at filled in
+    std::int32_t max_partitions = 0;
+    std::int32_t used_partitions = 0;  // partitions of non-internal topics
+};
+
+struct topic_config {
+    std::string name;
+    std::string value;
+};
+
+struct topic_spec {
+    std::string name;
+    std::int32_t partition_count = 3;
+    std::int32_t replication = 3;
+    std::int32_t retention_hours = 72;
+    bool sync_replication = false;
+    bool sync_message_flush = false;
+    std::string description;
+    std::vector<topic_config> other_configs;
+    std::optional<std::int64_t> created_at;  // ms; now when absent
+};
+
+struct partition_state {
+    std::int32_t partition = 0;
+    std::int64_t start_offset = 0;  // log start offset (low watermark)
+    std::int64_t end_offset = 0;    // log end offset: the next offset to be written
+    std::int64_t last_update_ms = 0;
+    std::int64_t first_timestamp = 0;  // of the message at start_offset; 0 when the log is empty
+    std::int64_t last_timestamp = 0;   // of the message at end_offset - 1; 0 when the log is empty
+};
+
+struct produce_request {
+    std::string topic;
+    std::optional<std::int32_t> partition;  // none: by key hash, else round-robin
+    std::optional<std::string> key;
+    std::string value;
+    kafka_headers headers;
+};
+
+struct produce_result {
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::int64_t timestamp = 0;
+};
+
+// Kafka DeleteRecords: everything below `offset` becomes unreadable. `offset == delete_to_end` means the
+// log end offset.
+inline constexpr std::int64_t delete_to_end = -1;
+
+struct delete_records_entry {
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+};
+
+enum class delete_records_status { success, offset_out_of_range, unknown_partition };
+
+struct delete_records_result {
+    std::int32_t partition = 0;
+    delete_records_status status = delete_records_status::success;
+    std::int64_t low_watermark = 0;  // the log start offset after the call (unknown partition: -1)
+};
+
+// A partition's content as fixtures and snapshots describe it: messages get offsets from
+// `log_start_offset` upwards.
+struct partition_content {
+    std::int32_t partition = 0;
+    std::int64_t log_start_offset = 0;
+    std::vector<kafka_message> messages;  // offsets are assigned; timestamps kept when non-zero
+};
+
+// DMS for Kafka state: projects -> instances -> topics -> partition logs. Thread-safe. Each partition log
+// has its own lock, so producers on one partition never wait for deletes on another.
+class kafka_store {
+public:
+    explicit kafka_store(clock_fn clock = system_now_ms);
+    ~kafka_store();
+    kafka_store(const kafka_store&) = delete;
+    kafka_store& operator=(const kafka_store&) = delete;
+
+    instance_info create_instance(const std::string& project_id, instance_spec spec);
+    instance_info get_instance(const std::string& project_id, const std::string& instance_id) const;
+    std::vector<instance_info> list_instances(const std::string& project_id) const;
+    void delete_instance(const std::string& project_id, const std::string& instance_id);
+
+    topic_spec create_topic(const std::string& project_id, const std::string& instance_id, topic_spec spec);
+    std::vector<topic_spec> list_topics(const std::string& project_id, const std::string& instance_id) const;
+
+    produce_result produce(const std::string& project_id, const std::string& instance_id,
+                           const produce_request& request);
+
+    // One result per entry, in entry order. All partitions named are locked in ascending order for the
+    // whole call, so the batch is applied atomically and one bad partition never fails the others.
+    std::vector<delete_records_result> delete_records(const std::string& project_id,
+                                                      const std::string& instance_id,
+                                                      const std::string& topic,
+                                                      const std::vector<delete_records_entry>& entries);
+
+    std::vector<partition_state> partitions(const std::string& project_id, const std::string& instance_id,
+                                            const std::string& topic) const;
+    partition_state partition(const std::string& project_id, const std::string& instance_id,
+                              const std::string& topic, std::int32_t partition) const;
+    // The retained message at `offset`, if any.
+    std::optional<kafka_message> message_at(const std::string& project_id, const std::string& instance_id,
+                                            const std::string& topic, std::int32_t partition,
+                                            std::int64_t offset) const;
+
+    // Replaces an (empty) partition's content; used by fixtures.
+    void load_partition(const std::string& project_id, const std::string& instance_id,
+                        const std::string& topic, partition_content content);
+
+    void reset();
+
+    struct instance;
+    struct topic;
+
+private:
+    std::shared_ptr<instance> find_instance(const std::string& project_id,
+                                            const std::string& instance_id) const;
+    std::shared_ptr<topic> find_topic(const std::string& project_id, const std::string& instance_id,
+                                      const std::string& topic_name) const;
+
+    clock_fn clock_;
+    mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it)
+    std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
+};
+
+}  // namespace emu::state

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "routes/router.hpp"
+#include "server/config.hpp"
+#include "server/http_server.hpp"
+#include "state/state.hpp"
+
+namespace emu::test {
+
+// A clock the test moves by hand.
+struct manual_clock {
+    std::atomic<std::int64_t> now_ms{1'700'000'000'000};
+    state::clock_fn fn() {
+        return [this] { return now_ms.load(); };
+    }
+};
+
+struct http_reply {
+    unsigned status = 0;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+
+    const std::string& header(const std::string& lower_name) const;
+    // Parses the body; fails the current test when it is not JSON.
+    rapidjson::Document json() const;
+};
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+// Sends one request over a fresh TCP connection with Boost.Beast and reads the answer.
+http_reply http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body = {}, const header_list& headers = {});
+
+// The real server on 127.0.0.1 and a free port, with its own state and manual clock.
+class test_server {
+public:
+    test_server();
+    ~test_server();
+
+    std::uint16_t port() const { return port_; }
+    state::state& state() { return *state_; }
+    manual_clock& clock() { return clock_; }
+
+    // Adds Content-Type: application/json as the SDKs do, unless `headers` has one.
+    http_reply request(const std::string& method, const std::string& target, const std::string& body = {},
+                       const header_list& headers = {}) const;
+
+private:
+    manual_clock clock_;
+    std::unique_ptr<state::state> state_;
+    routes::router router_;
+    server::config config_;
+    std::unique_ptr<server::http_server> server_;
+    std::uint16_t port_ = 0;
+};
+
+// IDs for tests.
+inline const std::string project_id = "0123456789abcdef0123456789abcdef";
+inline const std::string other_project_id = "fedcba9876543210fedcba9876543210";
+
+}  // namespace emu::test
