@@ -38,12 +38,11 @@ struct partition_log {
         return out;
     }
 
-    // Caller holds `mutex`.
-    void trim_to(std::int64_t new_start, std::int64_t now) {
+    // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time.
+    void trim_to(std::int64_t new_start) {
         if (new_start <= start_offset) return;
         while (!messages.empty() && messages.front().offset < new_start) messages.pop_front();
         start_offset = new_start;
-        last_update_ms = now;
     }
 };
 
@@ -238,7 +237,6 @@ std::vector<delete_records_result> kafka_store::delete_records(const std::string
     locks.reserve(order.size());
     for (const auto index : order) locks.emplace_back(t->log(index)->mutex);
 
-    const std::int64_t now = clock_();
     std::vector<delete_records_result> results;
     results.reserve(entries.size());
     for (const auto& entry : entries) {
@@ -252,7 +250,7 @@ std::vector<delete_records_result> kafka_store::delete_records(const std::string
             results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset});
             continue;
         }
-        log->trim_to(target, now);
+        log->trim_to(target);
         results.push_back({entry.partition, delete_records_status::success, log->start_offset});
     }
     return results;

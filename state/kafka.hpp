@@ -70,7 +70,7 @@ struct partition_state {
     std::int32_t partition = 0;
     std::int64_t start_offset = 0;  // log start offset (low watermark)
     std::int64_t end_offset = 0;    // log end offset: the next offset to be written
-    std::int64_t last_update_ms = 0;
+    std::int64_t last_update_ms = 0;   // time of the last append (topic creation before any)
     std::int64_t first_timestamp = 0;  // of the message at start_offset; 0 when the log is empty
     std::int64_t last_timestamp = 0;   // of the message at end_offset - 1; 0 when the log is empty
 };
