@@ -45,7 +45,7 @@ constexpr std::string_view unknown_api_message =
 // DMS's reference names the gateway code APIG.0101, DIS's (and the auth reference) APIGW.0101: each
 // unknown path gets the one of the service it looks like.
 api_error unknown_route(const std::vector<std::string>& segments) {
-    const auto at = [&](std::size_t i) -> std::string_view { return i < segments.size() ? segments[i] : ""; };
+    const auto at = [&](std::size_t i) { return i < segments.size() ? std::string_view(segments[i]) : std::string_view{}; };
     const bool looks_dms = at(1) == "kafka" || at(2) == "kafka" || at(2) == "instances";
     return gateway_error(404, looks_dms ? "APIG.0101" : "APIGW.0101", std::string(unknown_api_message));
 }

@@ -78,12 +78,11 @@ private:
         if (ec) {
             // The stream cannot be trusted after a parse failure: answer once, then close.
             keep_alive_ = false;
-            const bool too_large = ec == http::error::body_limit;
-            const bool headers_too_large = ec == http::error::header_limit;
-            auto answer = too_large           ? transport_error(413, "Request entity too large.", new_request_id())
-                          : headers_too_large ? transport_error(494, "Request headers too large.", new_request_id())
-                                              : transport_error(400, "API request error.", new_request_id());
-            return send(std::move(answer), "", "-", "-", started);
+            const auto id = new_request_id();
+            const auto answer = ec == http::error::body_limit     ? transport_error(413, "Request entity too large.", id)
+                                : ec == http::error::header_limit ? transport_error(494, "Request headers too large.", id)
+                                                                  : transport_error(400, "API request error.", id);
+            return send(answer, id, "-", "-", started);
         }
         busy_ = true;
         auto request = parser_->release();
@@ -100,14 +99,13 @@ private:
         send(std::move(answer), ctx.request_id, ctx.method, ctx.target, started);
     }
 
-    void send(routes::response answer, std::string request_id, const std::string& method, const std::string& target,
+    void send(routes::response answer, const std::string& request_id, const std::string& method, const std::string& target,
               std::chrono::steady_clock::time_point started) {
         busy_ = true;
         response_.emplace();
         auto& res = *response_;
         res.version(11);
         res.result(answer.status);
-        if (request_id.empty()) request_id = new_request_id();
         res.set("X-Request-Id", request_id);
         if (!answer.content_type.empty()) res.set(http::field::content_type, answer.content_type);
         res.body() = std::move(answer.body);

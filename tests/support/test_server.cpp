@@ -65,11 +65,12 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
     return reply;
 }
 
-test_server::test_server()
+test_server::test_server(const std::function<void(server::config&)>& tweak)
     : state_(std::make_unique<state::state>(clock_.fn())), router_(routes::make_router()) {
     config_.host = "127.0.0.1";
     config_.port = 0;
     config_.threads = 2;
+    if (tweak) tweak(config_);
     server_ = std::make_unique<server::http_server>(config_, router_, *state_);
     port_ = server_->listen();
     server_->start();

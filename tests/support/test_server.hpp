@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,7 +45,8 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
 // The real server on 127.0.0.1 and a free port, with its own state and manual clock.
 class test_server {
 public:
-    test_server();
+    // `tweak` may change the transport settings (body limit, timeouts) before the server listens.
+    explicit test_server(const std::function<void(server::config&)>& tweak = {});
     ~test_server();
 
     std::uint16_t port() const { return port_; }
