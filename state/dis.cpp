@@ -141,11 +141,11 @@ stream_info dis_store::create_stream(const std::string& project_id, stream_spec 
     if (!spec.create_time) spec.create_time = now;
     std::unique_lock lock(p->mutex);
     if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
-    std::int32_t used = 0;
+    std::int64_t used = 0;  // 64-bit: a request near INT32_MAX partitions must not wrap past the quota
     for (const auto& [name, s] : p->streams) {
-        if (s->spec.stream_type == spec.stream_type) used += static_cast<std::int32_t>(s->partitions.size());
+        if (s->spec.stream_type == spec.stream_type) used += static_cast<std::int64_t>(s->partitions.size());
     }
-    const std::int32_t quota =
+    const std::int64_t quota =
         spec.stream_type == "ADVANCED" ? limits_.advanced_partitions : limits_.common_partitions;
     if (used + spec.partition_count > quota) throw error(errc::stream_partition_quota_exceeded, {});
     auto created = std::make_shared<stream>(std::move(spec), now);

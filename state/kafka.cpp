@@ -172,7 +172,7 @@ topic_spec kafka_store::create_topic(const std::string& project_id, const std::s
     if (spec.replication > inst->spec.broker_num) {
         throw error(errc::replication_exceeds_brokers, {std::to_string(inst->spec.broker_num)});
     }
-    if (inst->used_partitions() + spec.partition_count > inst->max_partitions()) {
+    if (std::int64_t{inst->used_partitions()} + spec.partition_count > inst->max_partitions()) {
         throw error(errc::partition_quota_exceeded, {std::to_string(inst->max_partitions())});
     }
     auto created = std::make_shared<topic>(spec, *spec.created_at);

@@ -70,7 +70,9 @@ TEST(dis_hash_range_test, ranges_tile_the_hash_space_without_gaps_or_overlaps) {
         EXPECT_EQ(dis_hash_range_end(n - 1, n), dis_max_hash);
         for (std::int32_t i = 0; i < n; ++i) {
             EXPECT_LE(dis_hash_range_start(i, n), dis_hash_range_end(i, n)) << i;
-            if (i + 1 < n) EXPECT_EQ(dis_hash_range_start(i + 1, n), dis_hash_range_end(i, n) + 1) << i;
+            if (i + 1 < n) {
+                EXPECT_EQ(dis_hash_range_start(i + 1, n), dis_hash_range_end(i, n) + 1) << i;
+            }
         }
     }
 }

@@ -56,7 +56,7 @@ bool non_decreasing(const std::vector<std::int64_t>& v) { return std::is_sorted(
 TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_starts_monotonic) {
     partition_content content;
     content.partition = 1;
-    for (std::int64_t i = 0; i < preloaded; ++i) content.messages.push_back(kafka_message{.value = "pre"});
+    for (std::int64_t i = 0; i < preloaded; ++i) content.messages.push_back(emu::state::testing::fixture_message("pre"));
     store.load_partition(project, id, "orders", content);
 
     std::latch start_line(4);

@@ -17,6 +17,7 @@ namespace {
 
 using namespace emu::state;
 using emu::state::testing::fake_clock;
+using emu::state::testing::fixture_message;
 using emu::state::testing::start_ms;
 using emu::state::testing::thrown_error;
 using emu::state::testing::throws_errc;
@@ -32,6 +33,12 @@ protected:
 
     fake_clock clock;
     kafka_store store{clock.fn()};
+
+    instance_info create_named(const std::string& name) {
+        instance_spec spec;
+        spec.name = name;
+        return store.create_instance(project, spec);
+    }
 
     std::string make_instance(const std::string& name, std::string status = "RUNNING", std::int32_t broker_num = 3,
                               const std::string& in_project = "") {
@@ -86,7 +93,7 @@ void expect_same_state(const partition_state& actual, const partition_state& exp
 // Instances
 
 TEST_F(kafka_store_test, create_instance_assigns_uuid_and_creation_time) {
-    const auto info = store.create_instance(project, instance_spec{.name = "kafka-1"});
+    const auto info = create_named("kafka-1");
     EXPECT_EQ(info.spec.instance_id.size(), 36u);
     EXPECT_EQ(std::count(info.spec.instance_id.begin(), info.spec.instance_id.end(), '-'), 4);
     ASSERT_TRUE(info.spec.created_at.has_value());
@@ -471,7 +478,18 @@ TEST_F(delete_records_test, offset_inside_log_moves_start) {
     EXPECT_EQ(state.end_offset, 10);
     EXPECT_EQ(state.first_timestamp, start_ms + 4);
     EXPECT_EQ(state.last_timestamp, start_ms + 9);
-    EXPECT_EQ(state.last_update_ms, start_ms + 1000);
+    EXPECT_EQ(state.last_update_ms, start_ms + 9);  // the last append; a trim is not a write
+}
+
+TEST_F(delete_records_test, trimming_keeps_last_update_at_last_append) {
+    clock.set(start_ms + 5000);
+    del({{0, 3}});
+    EXPECT_EQ(p0().last_update_ms, start_ms + 9);
+    del({{0, delete_to_end}});
+    EXPECT_EQ(p0().last_update_ms, start_ms + 9);
+    clock.set(start_ms + 6000);
+    produce_to(id, "orders", 0, "after");
+    EXPECT_EQ(p0().last_update_ms, start_ms + 6000);
 }
 
 TEST_F(delete_records_test, offset_equal_to_end_deletes_everything) {
@@ -483,7 +501,7 @@ TEST_F(delete_records_test, offset_equal_to_end_deletes_everything) {
     EXPECT_EQ(state.end_offset, 10);
     EXPECT_EQ(state.first_timestamp, 0);
     EXPECT_EQ(state.last_timestamp, 0);
-    EXPECT_EQ(state.last_update_ms, start_ms + 1000);
+    EXPECT_EQ(state.last_update_ms, start_ms + 9);
     for (std::int64_t offset = 0; offset <= 10; ++offset) EXPECT_EQ(at(offset), std::nullopt) << offset;
 }
 
@@ -529,7 +547,7 @@ TEST_F(delete_records_test, offset_at_or_below_start_is_successful_no_op) {
     EXPECT_EQ(state.start_offset, 5);
     EXPECT_EQ(state.end_offset, 10);
     EXPECT_EQ(state.first_timestamp, start_ms + 5);
-    EXPECT_EQ(state.last_update_ms, start_ms + 1000);  // the no-ops did not touch the log
+    EXPECT_EQ(state.last_update_ms, start_ms + 9);
     EXPECT_EQ(at(4), std::nullopt);
     ASSERT_TRUE(at(5).has_value());
 }
@@ -652,8 +670,8 @@ TEST_F(delete_records_test, partitions_report_each_partition_after_trims) {
 
     const auto parts = store.partitions(project, id, "orders");
     ASSERT_EQ(parts.size(), 3u);
-    expect_same_state(parts[0], partition_state{0, 8, 10, start_ms + 2000, start_ms + 8, start_ms + 9});
-    expect_same_state(parts[1], partition_state{1, 2, 3, start_ms + 2000, start_ms + 1600, start_ms + 1600});
+    expect_same_state(parts[0], partition_state{0, 8, 10, start_ms + 9, start_ms + 8, start_ms + 9});
+    expect_same_state(parts[1], partition_state{1, 2, 3, start_ms + 1600, start_ms + 1600, start_ms + 1600});
     expect_same_state(parts[2], partition_state{2, 0, 0, start_ms, 0, 0});  // untouched since topic creation
     expect_same_state(store.partition(project, id, "orders", 1), parts[1]);
 }
@@ -688,9 +706,9 @@ TEST_F(kafka_store_test, load_partition_assigns_offsets_from_log_start) {
     partition_content content;
     content.partition = 1;
     content.log_start_offset = 5;
-    content.messages = {kafka_message{.offset = 999, .key = "a", .value = "v5", .timestamp = start_ms + 10},
-                        kafka_message{.offset = 0, .value = "v6", .timestamp = start_ms + 20},
-                        kafka_message{.offset = 0, .value = "v7", .timestamp = start_ms + 30}};
+    content.messages = {fixture_message("v5", start_ms + 10, "a"), fixture_message("v6", start_ms + 20),
+                        fixture_message("v7", start_ms + 30)};
+    content.messages[0].offset = 999;  // ignored: offsets come from log_start_offset
     store.load_partition(project, id, "orders", content);
 
     const auto state = store.partition(project, id, "orders", 1);
@@ -716,9 +734,7 @@ TEST_F(kafka_store_test, load_partition_replaces_zero_timestamps_with_clock) {
     make_topic(id, "orders", 1);
     clock.set(start_ms + 500);
     partition_content content;
-    content.messages = {kafka_message{.value = "a", .timestamp = 0},
-                        kafka_message{.value = "b", .timestamp = start_ms + 7},
-                        kafka_message{.value = "c", .timestamp = 0}};
+    content.messages = {fixture_message("a", 0), fixture_message("b", start_ms + 7), fixture_message("c", 0)};
     store.load_partition(project, id, "orders", content);
     EXPECT_EQ(store.message_at(project, id, "orders", 0, 0)->timestamp, start_ms + 500);
     EXPECT_EQ(store.message_at(project, id, "orders", 0, 1)->timestamp, start_ms + 7);
@@ -761,7 +777,7 @@ TEST_F(kafka_store_test, load_partition_replaces_existing_content) {
     produce_to(id, "orders", 0, "old1");
     partition_content content;
     content.log_start_offset = 3;
-    content.messages = {kafka_message{.value = "new3"}};
+    content.messages = {fixture_message("new3")};
     store.load_partition(project, id, "orders", content);
     const auto state = store.partition(project, id, "orders", 0);
     EXPECT_EQ(state.start_offset, 3);

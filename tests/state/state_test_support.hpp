@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <utility>
 
 #include "state/clock.hpp"
@@ -45,6 +46,16 @@ public:
 private:
     std::atomic<std::int64_t> now_{start_ms};
 };
+
+// A message as fixtures describe it: the offset is assigned by the store.
+inline kafka_message fixture_message(std::string value, std::int64_t timestamp = 0,
+                                     std::optional<std::string> key = std::nullopt) {
+    kafka_message m;
+    m.key = std::move(key);
+    m.value = std::move(value);
+    m.timestamp = timestamp;
+    return m;
+}
 
 // The state error `f` throws, or nullopt when it returns normally. Any other exception propagates and
 // fails the test.
