@@ -1,0 +1,54 @@
+'use strict';
+// Starts the built emulator on a free port for one test file and builds official SDK clients for it.
+const { spawn } = require('node:child_process');
+const readline = require('node:readline');
+const core = require('@huaweicloud/huaweicloud-sdk-core');
+const kafka = require('@huaweicloud/huaweicloud-sdk-kafka');
+
+const PROJECT_ID = '0123456789abcdef0123456789abcdef';
+const INSTANCE_ID = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';  // pinned in examples/fixture.json
+
+function binary() {
+  const path = process.env.EMU_BINARY;
+  if (!path) throw new Error('EMU_BINARY must name the built stream-emulator binary');
+  return path;
+}
+
+// Resolves to {endpoint, stop()} once the emulator prints its ready line.
+function startEmulator(args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary(), ['--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('emulator did not start in 10 s')); }, 10000);
+    child.once('exit', (code) => reject(new Error(`emulator exited early with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (!match) { child.kill('SIGKILL'); reject(new Error(`unexpected first line: ${line}`)); return; }
+      resolve({
+        endpoint: match[1],
+        stop: () => new Promise((done) => { child.removeAllListeners('exit'); child.once('exit', (code) => done(code)); child.kill('SIGTERM'); }),
+      });
+    });
+  });
+}
+
+function kafkaClient(endpoint, projectId = PROJECT_ID) {
+  const credentials = new core.BasicCredentials()
+    .withAk('EXAMPLEAK0000000DMS1')
+    .withSk('exampleSecretKey0123456789abcdefEXAMPLESK')
+    .withProjectId(projectId);
+  return kafka.KafkaClient.newBuilder().withCredential(credentials).withEndpoint(endpoint).build();
+}
+
+// The SDK's exception for a failed call, or a failure if the call succeeded.
+async function sdkError(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the SDK call succeeded, an error was expected');
+}
+
+module.exports = { PROJECT_ID, INSTANCE_ID, startEmulator, kafkaClient, sdkError, kafka };
