@@ -1,5 +1,7 @@
 #include "routes/dis_checkpoints.hpp"
 
+#include <algorithm>
+
 #include "routes/json.hpp"
 #include "routes/validation.hpp"
 
@@ -55,7 +57,8 @@ response dis_commit_checkpoint(const request_context& ctx, state::state& st) {
     if (!sequence_text) throw dis_invalid_request("sequence_number: is required");
     const auto sequence = parse_int64(*sequence_text);
     if (!sequence) throw dis_error("DIS.4216", {*sequence_text});
-    if (metadata.size() > max_metadata) throw dis_invalid_request("metadata: must be at most 1000 characters");
+    if (utf8_length(metadata) > max_metadata)
+        throw dis_invalid_request("metadata: must be at most 1000 characters");
 
     st.dis.commit_checkpoint(ctx.param("project_id"), key, *sequence, std::move(metadata));
     return response::empty(201);

@@ -37,8 +37,9 @@ std::vector<state::dis_tag> parse_tags(const json_fields& fields, const char* na
         const json_fields tag((*array)[i], service::dis, path);
         auto key = tag.req_string("key");
         auto value = tag.opt_string("value").value_or("");
-        if (key.empty() || key.size() > max_tag_key) throw tag.invalid("key", "must be 1 to 36 characters");
-        if (value.size() > max_tag_value) throw tag.invalid("value", "must be at most 43 characters");
+        if (key.empty() || utf8_length(key) > max_tag_key)
+            throw tag.invalid("key", "must be 1 to 36 characters");
+        if (utf8_length(value) > max_tag_value) throw tag.invalid("value", "must be at most 43 characters");
         tags.push_back({std::move(key), std::move(value)});
     }
     return tags;
@@ -109,11 +110,13 @@ response dis_create_stream(const request_context& ctx, state::state& st) {
 
 response dis_show_stream(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    std::int32_t first = 0;
-    if (const std::string* start = ctx.query_param("start_partitionId"); start != nullptr && !start->empty()) {
+    // 64-bit: the start is exclusive, and "2147483647" is a well-formed id whose successor overflows int32.
+    std::int64_t first = 0;
+    if (const std::string* start = ctx.query_param("start_partitionId");
+        start != nullptr && !start->empty()) {
         const auto index = parse_dis_partition_id(*start);
         if (!index) throw dis_error("DIS.4201", {*start});
-        first = *index + 1;
+        first = std::int64_t{*index} + 1;
     }
     std::int64_t limit = default_partition_page;
     if (const std::string* text = ctx.query_param("limit_partitions")) {

@@ -68,6 +68,11 @@ std::optional<bool> parse_bool(std::string_view text) {
     return std::nullopt;
 }
 
+std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 bool is_base64(std::string_view text) {
     if (text.size() % 4 != 0) return false;
     if (text.empty()) return true;

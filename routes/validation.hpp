@@ -19,6 +19,9 @@ bool is_dis_name(std::string_view text, std::size_t max_length);  // [A-Za-z0-9_
 
 std::optional<std::int64_t> parse_int64(std::string_view text);  // optional '-', decimal digits, no overflow
 std::optional<bool> parse_bool(std::string_view text);           // true/false, any case
+// Length in characters (code points) of text the JSON parser already checked to be UTF-8: the references'
+// length limits count characters, and one Chinese character is three bytes.
+std::size_t utf8_length(std::string_view text);
 // Standard base64 with padding (what the SDKs send as DIS record data); decoded by OpenSSL.
 bool is_base64(std::string_view text);
 
