@@ -5,6 +5,7 @@
 #include "routes/dms_instances.hpp"
 #include "routes/dms_messages.hpp"
 #include "routes/dms_topics.hpp"
+#include "routes/emulator_routes.hpp"
 #include "routes/router.hpp"
 
 namespace emu::routes {
@@ -47,6 +48,9 @@ router make_router() {
     r.add("POST", "/v2/{project_id}/checkpoints", "CommitCheckpoint", dis, dis_commit_checkpoint);
     r.add("GET", "/v2/{project_id}/checkpoints", "ShowCheckpoint", dis, dis_show_checkpoint);
     r.add("DELETE", "/v2/{project_id}/checkpoints", "DeleteCheckpoint", dis, dis_delete_checkpoint);
+
+    // The emulator's own control plane (no cloud credentials)
+    r.add("GET", "/_emulator/ready", "EmulatorReady", service::gateway, emulator_ready);
     return r;
 }
 

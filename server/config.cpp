@@ -32,6 +32,8 @@ parse_outcome parse_config(int argc, char** argv) {
         ->envname("STREAM_EMULATOR_READ_TIMEOUT")
         ->check(CLI::Range(1U, 3600U))
         ->capture_default_str();
+    app.add_flag("--healthcheck", c.healthcheck,
+                 "Ask the emulator at --host/--port whether it is ready, exit 0 if so, 1 if not");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

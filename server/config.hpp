@@ -15,6 +15,7 @@ struct config {
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;
     unsigned read_timeout_seconds = 30;
+    bool healthcheck = false;  // probe a running emulator at host:port and exit (the image's HEALTHCHECK)
 };
 
 struct parse_outcome {

@@ -6,6 +6,7 @@
 #include "routes/fixture.hpp"
 #include "routes/router.hpp"
 #include "server/config.hpp"
+#include "server/healthcheck.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
 #include "state/state.hpp"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
     auto parsed = emu::server::parse_config(argc, argv);
     if (!parsed.settings) return parsed.exit_code;
     const auto& settings = *parsed.settings;
+    if (settings.healthcheck) return emu::server::run_healthcheck(settings.host, settings.port);
     emu::server::setup_logging(settings.log_level);
 
     emu::state::state st;

@@ -1,0 +1,7 @@
+#include "routes/emulator_routes.hpp"
+
+namespace emu::routes {
+
+response emulator_ready(const request_context&, state::state&) { return response::json(200, R"({"status":"ready"})"); }
+
+}  // namespace emu::routes

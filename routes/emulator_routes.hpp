@@ -1,0 +1,11 @@
+#pragma once
+
+#include "routes/request.hpp"
+#include "state/state.hpp"
+
+namespace emu::routes {
+
+// GET /_emulator/ready: 200 {"status":"ready"} once the server answers (state is loaded before listening).
+response emulator_ready(const request_context& ctx, state::state& st);
+
+}  // namespace emu::routes
