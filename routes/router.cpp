@@ -62,9 +62,9 @@ api_error internal_error(service family) {
 }  // namespace
 
 void router::add(std::string method, std::string path_template, std::string operation, service family,
-                 handler_fn handler) {
+                 handler_fn handler, route_auth auth) {
     auto segments = split_template(path_template);
-    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler,
+    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler, auth,
                             std::move(segments)});
 }
 
@@ -94,6 +94,7 @@ response router::dispatch(request_context& ctx, state::state& st, std::string* o
     ctx.params = std::move(matched.params);
     if (operation != nullptr) *operation = r.operation;
     try {
+        if (r.auth == route_auth::cloud_credentials) authenticate(auth_, ctx, r.family);
         return r.handler(ctx, st);
     } catch (const api_error& error) {
         return error_response(error, ctx.request_id);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "routes/api_error.hpp"
+#include "routes/auth.hpp"
 #include "routes/request.hpp"
 #include "state/state.hpp"
 
@@ -18,6 +19,7 @@ struct route {
     std::string operation;      // the SDK operation name, e.g. DeleteCheckpoint
     service family;             // whose error format the route answers in
     handler_fn handler;
+    route_auth auth;            // what the request must prove before the handler runs
 
     struct segment {
         std::string text;
@@ -35,7 +37,11 @@ struct match_result {
 class router {
 public:
     void add(std::string method, std::string path_template, std::string operation, service family,
-             handler_fn handler);
+             handler_fn handler, route_auth auth = route_auth::cloud_credentials);
+
+    // How cloud credentials are checked; the default is loose mode with no configured keys.
+    void set_auth(auth_settings settings) { auth_ = std::move(settings); }
+    const auth_settings& auth() const { return auth_; }
 
     // The most specific route for the decoded path: templates of the same length are compared segment by
     // segment, a literal beating a parameter at the first place they differ.
@@ -49,6 +55,7 @@ public:
 
 private:
     std::vector<route> routes_;
+    auth_settings auth_;
 };
 
 // Every cloud-API route of the emulator (route_table.cpp).

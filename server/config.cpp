@@ -32,6 +32,16 @@ parse_outcome parse_config(int argc, char** argv) {
         ->envname("STREAM_EMULATOR_READ_TIMEOUT")
         ->check(CLI::Range(1U, 3600U))
         ->capture_default_str();
+    app.add_option("--auth-mode", c.auth_mode,
+                   "off: no checks; loose: a token or a well-formed signature, any key; strict: verified "
+                   "against --credentials")
+        ->envname("STREAM_EMULATOR_AUTH_MODE")
+        ->check(CLI::IsMember({"off", "loose", "strict"}))
+        ->capture_default_str();
+    app.add_option("--credentials", c.credentials,
+                   "JSON file of access keys and tokens: {\"credentials\":[{\"ak\",\"sk\",\"project_id\"}],"
+                   "\"tokens\":[{\"token\",\"project_id\"}]}")
+        ->envname("STREAM_EMULATOR_CREDENTIALS");
     app.add_flag("--healthcheck", c.healthcheck,
                  "Ask the emulator at --host/--port whether it is ready, exit 0 if so, 1 if not");
     try {

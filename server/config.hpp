@@ -15,6 +15,8 @@ struct config {
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;
     unsigned read_timeout_seconds = 30;
+    std::string auth_mode = "loose";  // off, loose or strict (the README's Authentication section)
+    std::string credentials;          // JSON file of access keys and tokens; strict mode needs one
     bool healthcheck = false;  // probe a running emulator at host:port and exit (the image's HEALTHCHECK)
 };
 

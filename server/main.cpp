@@ -28,7 +28,24 @@ int main(int argc, char** argv) {
         }
     }
 
-    const auto router = emu::routes::make_router();
+    emu::routes::auth_settings auth;
+    auth.mode = *emu::routes::parse_auth_mode(settings.auth_mode);  // CLI11 admits only the three names
+    if (!settings.credentials.empty()) {
+        try {
+            emu::routes::load_credentials_file(settings.credentials, auth);
+        } catch (const emu::routes::credentials_error& error) {
+            std::fprintf(stderr, "stream-emulator: bad credentials: %s\n", error.what());
+            return 2;
+        }
+    } else if (auth.mode == emu::routes::auth_mode::strict) {
+        std::fprintf(stderr, "stream-emulator: --auth-mode strict needs --credentials FILE\n");
+        return 2;
+    }
+    spdlog::info("authentication: {} mode, {} access keys, {} tokens", emu::routes::auth_mode_name(auth.mode),
+                 auth.credentials.size(), auth.tokens.size());
+
+    auto router = emu::routes::make_router();
+    router.set_auth(std::move(auth));
     emu::server::http_server server(settings, router, st);
     std::uint16_t port = 0;
     try {

@@ -31,6 +31,7 @@ TEST(server, keep_alive_serves_several_requests_on_one_connection_each_with_its_
         http::request<http::string_body> req{http::verb::delete_, checkpoints, 11};
         req.set(http::field::host, "127.0.0.1");
         req.set(http::field::content_type, "application/json");
+        req.set("X-Auth-Token", test_token);
         http::write(stream, req);
         http::response<http::string_body> res;
         http::read(stream, buffer, res);
@@ -47,7 +48,7 @@ TEST(server, pipelined_requests_are_answered_in_order) {
     tcp::socket socket(ioc);
     socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     const std::string two = "GET /nope/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/" + project_id +
-                            "/streams/missing HTTP/1.1\r\nHost: x\r\n\r\n";
+                            "/streams/missing HTTP/1.1\r\nHost: x\r\nX-Auth-Token: " + test_token + "\r\n\r\n";
     net::write(socket, net::buffer(two));
     beast::flat_buffer buffer;
     http::response<http::string_body> first;

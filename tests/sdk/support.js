@@ -7,6 +7,13 @@ const kafka = require('@huaweicloud/huaweicloud-sdk-kafka');
 
 const PROJECT_ID = '0123456789abcdef0123456789abcdef';
 const INSTANCE_ID = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';  // pinned in examples/fixture.json
+// EMU_AUTH=strict (CTest's sdk.node.strict) runs every file against signature verification with the
+// example credentials file, which configures the key kafkaClient signs with.
+const CREDENTIALS = require('node:path').join(__dirname, '..', '..', 'examples', 'credentials.json');
+function authArgs(args) {
+  if (process.env.EMU_AUTH !== 'strict' || args.includes('--auth-mode')) return [];
+  return ['--auth-mode', 'strict', '--credentials', CREDENTIALS];
+}
 
 function binary() {
   const path = process.env.EMU_BINARY;
@@ -17,7 +24,7 @@ function binary() {
 // Resolves to {endpoint, stop()} once the emulator prints its ready line.
 function startEmulator(args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary(), ['--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(binary(), ['--port', '0', '--log-level', 'warn', ...authArgs(args), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines = readline.createInterface({ input: child.stdout });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('emulator did not start in 10 s')); }, 10000);
     child.once('exit', (code) => reject(new Error(`emulator exited early with ${code}`)));
@@ -51,4 +58,4 @@ async function sdkError(promise) {
   throw new Error('the SDK call succeeded, an error was expected');
 }
 
-module.exports = { PROJECT_ID, INSTANCE_ID, startEmulator, kafkaClient, sdkError, kafka };
+module.exports = { PROJECT_ID, INSTANCE_ID, CREDENTIALS, startEmulator, kafkaClient, sdkError, kafka };

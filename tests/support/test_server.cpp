@@ -65,8 +65,12 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
     return reply;
 }
 
-test_server::test_server(const std::function<void(server::config&)>& tweak)
+test_server::test_server(const std::function<void(server::config&)>& tweak) : test_server(routes::auth_settings{}, tweak) {}
+
+test_server::test_server(routes::auth_settings auth, const std::function<void(server::config&)>& tweak)
     : state_(std::make_unique<state::state>(clock_.fn())), router_(routes::make_router()) {
+    auth.now_ms = clock_.fn();
+    router_.set_auth(std::move(auth));
     config_.host = "127.0.0.1";
     config_.port = 0;
     config_.threads = 2;
@@ -81,12 +85,15 @@ test_server::~test_server() { server_->stop(); }
 http_reply test_server::request(const std::string& method, const std::string& target, const std::string& body,
                                 const header_list& headers) const {
     header_list all = headers;
-    const bool has_type = std::any_of(all.begin(), all.end(), [](const auto& h) {
-        std::string name = h.first;
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        return name == "content-type";
-    });
-    if (!has_type) all.emplace_back("Content-Type", "application/json");
+    const auto has = [&all](std::string_view lower_name) {
+        return std::any_of(all.begin(), all.end(), [lower_name](const auto& h) {
+            std::string name = h.first;
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            return name == lower_name;
+        });
+    };
+    if (!has("content-type")) all.emplace_back("Content-Type", "application/json");
+    if (!has("x-auth-token") && !has("authorization")) all.emplace_back("X-Auth-Token", test_token);
     return http_request(port_, method, target, body, all);
 }
 

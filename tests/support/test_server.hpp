@@ -47,13 +47,17 @@ class test_server {
 public:
     // `tweak` may change the transport settings (body limit, timeouts) before the server listens.
     explicit test_server(const std::function<void(server::config&)>& tweak = {});
+    // Starts with these authentication settings; their clock becomes the server's manual clock, so
+    // X-Sdk-Date checks never depend on the wall clock.
+    explicit test_server(routes::auth_settings auth, const std::function<void(server::config&)>& tweak = {});
     ~test_server();
 
     std::uint16_t port() const { return port_; }
     state::state& state() { return *state_; }
     manual_clock& clock() { return clock_; }
 
-    // Adds Content-Type: application/json as the SDKs do, unless `headers` has one.
+    // Adds Content-Type: application/json as the SDKs do, unless `headers` has one, and
+    // X-Auth-Token: test_token unless `headers` carries X-Auth-Token or Authorization.
     http_reply request(const std::string& method, const std::string& target, const std::string& body = {},
                        const header_list& headers = {}) const;
 
@@ -65,6 +69,9 @@ private:
     std::unique_ptr<server::http_server> server_;
     std::uint16_t port_ = 0;
 };
+
+// The token test_server::request sends when the caller brings no credential (any token passes loose mode).
+inline const std::string test_token = "MIItest-token-of-the-emulator-suite";
 
 // IDs for tests.
 inline const std::string project_id = "0123456789abcdef0123456789abcdef";
