@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "routes/dms_query.hpp"
 #include "routes/validation.hpp"
 
 namespace emu::routes {
@@ -14,6 +15,9 @@ constexpr std::int64_t max_brokers = 50;
 constexpr std::int64_t min_storage_gb = 300;
 constexpr std::int64_t storage_step_gb = 100;
 constexpr int kafka_port = 9092;
+constexpr std::int64_t default_instance_page = 10;
+constexpr std::int64_t max_instance_page = 50;
+constexpr std::string_view create_failed = "CREATEFAILED";
 
 constexpr std::array storage_spec_codes{
     std::string_view{"dms.physical.storage.high.v2"}, std::string_view{"dms.physical.storage.ultra.v2"},
@@ -79,6 +83,27 @@ void write_instance(json_writer& writer, const state::instance_info& info) {
     writer.EndObject();
 }
 
+// ListInstances' filters; unset ones match everything.
+struct instance_filter {
+    std::string engine;
+    const std::string* name = nullptr;
+    bool exact_name = false;
+    const std::string* instance_id = nullptr;
+    const std::string* status = nullptr;
+    bool include_failure = true;
+    const std::string* enterprise_project_id = nullptr;
+
+    bool matches(const state::instance_spec& s) const {
+        if (engine != "kafka") return false;  // the emulator hosts Kafka instances only
+        if (name && (exact_name ? s.name != *name : s.name.find(*name) == std::string::npos)) return false;
+        if (instance_id && s.instance_id != *instance_id) return false;
+        if (status && s.status != *status) return false;
+        if (!include_failure && s.status == create_failed) return false;
+        if (enterprise_project_id && s.enterprise_project_id != *enterprise_project_id) return false;
+        return true;
+    }
+};
+
 }  // namespace
 
 state::instance_spec parse_instance_spec(const json_fields& fields) {
@@ -128,6 +153,49 @@ response dms_create_instance(const request_context& ctx, state::state& st) {
     writer.String(created.spec.instance_id);
     writer.EndObject();
     return response::json(200, to_string(buffer));
+}
+
+// Newest first. Paging past the end is DMS.40050010, except offset 0 on an empty result (reference §4.3).
+response dms_list_instances(const request_context& ctx, state::state& st) {
+    require_dms_project(ctx);
+    instance_filter filter;
+    const std::string* engine = dms_query(ctx, "engine");
+    if (engine == nullptr) throw dms_invalid_parameter("engine");
+    filter.engine = *engine;
+    filter.name = dms_query(ctx, "name");
+    filter.exact_name = dms_query_bool(ctx, "exact_match_name").value_or(false);
+    filter.instance_id = dms_query(ctx, "instance_id");
+    filter.status = dms_query(ctx, "status");
+    filter.include_failure = dms_query_bool(ctx, "include_failure").value_or(true);
+    filter.enterprise_project_id = dms_query(ctx, "enterprise_project_id");
+    const auto offset = dms_query_int(ctx, "offset", 0, 0, INT64_MAX);
+    const auto limit = dms_query_int(ctx, "limit", default_instance_page, 1, max_instance_page);
+
+    std::vector<state::instance_info> found;
+    for (auto& info : st.kafka.list_instances(ctx.param("project_id"))) {
+        if (filter.matches(info.spec)) found.push_back(std::move(info));
+    }
+    const auto total = static_cast<std::int64_t>(found.size());
+    if (offset >= total && offset != 0) throw dms_error("DMS.40050010");
+    const auto last = std::min(total, offset + limit);
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("instances");
+    writer.StartArray();
+    for (auto i = offset; i < last; ++i) write_instance(writer, found[static_cast<std::size_t>(i)]);
+    writer.EndArray();
+    writer.Key("instance_num");
+    writer.Int64(total);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response dms_delete_instance(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    st.kafka.delete_instance(ctx.param("project_id"), ctx.param("instance_id"));
+    return response::empty(204);
 }
 
 response dms_show_instance(const request_context& ctx, state::state& st) {

@@ -1,5 +1,9 @@
 #include "routes/dms_messages.hpp"
 
+#include <algorithm>
+#include <tuple>
+
+#include "routes/dms_query.hpp"
 #include "routes/json.hpp"
 #include "routes/validation.hpp"
 
@@ -11,6 +15,66 @@ namespace {
 constexpr int kafka_none = 0;
 constexpr int kafka_offset_out_of_range = 1;
 constexpr int kafka_unknown_topic_or_partition = 3;
+
+constexpr std::int64_t default_message_page = 10;
+constexpr std::int64_t max_message_page = 50;
+constexpr std::size_t max_keyword = 50;
+constexpr std::size_t max_body_keywords = 20;
+constexpr std::size_t key_scan_limit = 10'000;  // ShowInstanceMessages by key: messages scanned ...
+constexpr std::size_t key_match_limit = 10;     // ... and matches returned
+
+std::int64_t message_size(const state::kafka_message& message) {
+    return static_cast<std::int64_t>(message.value.size() + message.key.value_or("").size());
+}
+
+std::vector<std::string> split_keywords(const std::string* text) {
+    std::vector<std::string> out;
+    if (text == nullptr) return out;
+    std::size_t start = 0;
+    while (start <= text->size()) {
+        const auto comma = std::min(text->find(',', start), text->size());
+        if (comma > start) out.push_back(text->substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
+
+// Oldest first (ties by partition and offset), or newest first.
+void sort_by_time(std::vector<state::stored_message>& messages, bool ascending) {
+    std::stable_sort(messages.begin(), messages.end(), [ascending](const auto& a, const auto& b) {
+        const auto ka = std::tuple(a.message.timestamp, a.partition, a.message.offset);
+        const auto kb = std::tuple(b.message.timestamp, b.partition, b.message.offset);
+        return ascending ? ka < kb : kb < ka;
+    });
+}
+
+// One MessagesEntity. `offset_key` is "message_offset", or "offset" for keyword searches (reference §6.2).
+void write_message_entity(json_writer& writer, const std::string& topic, const state::stored_message& stored,
+                          bool with_content, const char* offset_key = "message_offset") {
+    const auto& message = stored.message;
+    writer.StartObject();
+    writer.Key("topic");
+    writer.String(topic);
+    writer.Key("partition");
+    writer.Int(stored.partition);
+    writer.Key(offset_key);
+    writer.Int64(message.offset);
+    if (with_content) {
+        writer.Key("key");
+        writer.String(message.key.value_or(""));
+        writer.Key("value");
+        writer.String(message.value);
+    }
+    writer.Key("size");
+    writer.Int64(message_size(message));
+    writer.Key("timestamp");
+    writer.Int64(message.timestamp);
+    writer.Key("huge_message");
+    writer.Bool(false);
+    writer.EndObject();
+}
 
 std::vector<state::delete_records_entry> parse_delete_entries(std::string_view body) {
     const auto document = parse_json_object(body, service::dms);
@@ -133,6 +197,126 @@ response dms_send_message(const request_context& ctx, state::state& st) {
     return response::json(200, to_string(buffer));
 }
 
+// Modes, in order of precedence: by time (start_time/end_time; offsets without content), by key or
+// keyword (content), by partition and message_offset (that message with its content).
+response dms_show_instance_messages(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const std::string* topic = dms_query(ctx, "topic");
+    if (topic == nullptr) throw dms_invalid_parameter("topic");
+    const bool ascending = dms_query_bool(ctx, "asc").value_or(true);
+    dms_query_bool(ctx, "download");
+    const auto start_time = dms_query_int(ctx, "start_time", 0, INT64_MAX);
+    const auto end_time = dms_query_int(ctx, "end_time", 0, INT64_MAX);
+    const auto limit = dms_query_int(ctx, "limit", default_message_page, 1, max_message_page);
+    const auto page = dms_query_int(ctx, "offset", 0, 0, INT32_MAX);
+    const auto partition = dms_query_int(ctx, "partition", 0, INT32_MAX);
+    const auto message_offset = dms_query_int(ctx, "message_offset", 0, INT64_MAX);
+    const std::string* keyword = dms_query(ctx, "keyword");
+    if (keyword != nullptr && utf8_length(*keyword) > max_keyword) throw dms_invalid_parameter("keyword");
+    const std::string* key = dms_query(ctx, "key");
+    const auto include = split_keywords(dms_query(ctx, "include"));
+    const auto exclude = split_keywords(dms_query(ctx, "exclude"));
+    if (include.size() + exclude.size() > max_body_keywords) throw dms_invalid_parameter("include");
+    const bool by_time = start_time || end_time;
+    if (!by_time && keyword == nullptr && key == nullptr && (!partition || !message_offset)) {
+        throw dms_invalid_parameter(partition ? "message_offset" : "partition");
+    }
+
+    state::message_filter filter;
+    if (by_time) {
+        filter.start_ms = start_time;
+        filter.end_ms = end_time;
+    } else if (keyword == nullptr && key == nullptr) {
+        filter.partition = static_cast<std::int32_t>(*partition);
+    }
+    auto found = st.kafka.messages(ctx.param("project_id"), ctx.param("instance_id"), *topic, filter);
+    if (!by_time && keyword == nullptr && key == nullptr) {
+        std::erase_if(found, [&](const auto& m) { return m.message.offset != *message_offset; });
+    }
+    if (key != nullptr) {
+        if (found.size() > key_scan_limit) found.resize(key_scan_limit);
+        std::erase_if(found, [&](const auto& m) { return m.message.key != *key; });
+        if (found.size() > key_match_limit) found.resize(key_match_limit);
+    }
+    std::erase_if(found, [&](const auto& m) {
+        const auto& value = m.message.value;
+        if (keyword != nullptr && !contains(value, *keyword)) return true;
+        if (!include.empty() && std::none_of(include.begin(), include.end(), [&](const auto& w) { return contains(value, w); })) {
+            return true;
+        }
+        return std::any_of(exclude.begin(), exclude.end(), [&](const auto& w) { return contains(value, w); });
+    });
+    sort_by_time(found, ascending);
+
+    const auto total = static_cast<std::int64_t>(found.size());
+    // Keyword searches ignore paging (reference §6.2).
+    const auto first = keyword != nullptr ? 0 : std::min(total, page * limit);
+    const auto last = keyword != nullptr ? total : std::min(total, first + limit);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("messages");
+    writer.StartArray();
+    for (auto i = first; i < last; ++i) {
+        write_message_entity(writer, *topic, found[static_cast<std::size_t>(i)], !by_time,
+                             keyword != nullptr ? "offset" : "message_offset");
+    }
+    writer.EndArray();
+    writer.Key("total");
+    writer.Int64(total);
+    writer.Key("size");
+    writer.Int64(last - first);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// Pages are 1-based in the answer; a requested page 0 or 1 is the first (reference §9 Q7).
+response dms_show_messages(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    state::message_filter filter;
+    filter.start_ms = dms_query_int(ctx, "start_time", 0, 0, INT64_MAX);
+    filter.end_ms = dms_query_int(ctx, "end_time", 0, INT64_MAX);
+    const auto limit = dms_query_int(ctx, "limit", default_message_page, 1, max_message_page);
+    const auto page = std::max<std::int64_t>(1, dms_query_int(ctx, "offset", 0, 0, INT32_MAX));
+    const auto partition = dms_query_int(ctx, "partition", -1, -1, INT32_MAX);
+    if (partition >= 0) filter.partition = static_cast<std::int32_t>(partition);
+    auto found = st.kafka.messages(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"), filter);
+    sort_by_time(found, true);
+
+    const auto total = static_cast<std::int64_t>(found.size());
+    const auto first = std::min(total, (page - 1) * limit);
+    const auto last = std::min(total, first + limit);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("messages");
+    writer.StartArray();
+    for (auto i = first; i < last; ++i) {
+        const auto& stored = found[static_cast<std::size_t>(i)];
+        writer.StartObject();
+        writer.Key("topic");
+        writer.String(ctx.param("topic"));
+        writer.Key("partition");
+        writer.Int(stored.partition);
+        writer.Key("message_offset");
+        writer.Int64(stored.message.offset);
+        writer.Key("size");
+        writer.Int64(message_size(stored.message));
+        writer.Key("timestamp");
+        writer.Int64(stored.message.timestamp);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("messages_count");
+    writer.Int64(total);
+    writer.Key("offsets_count");
+    writer.Int64((total + limit - 1) / limit);
+    writer.Key("offset");
+    writer.Int64(page);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
 response dms_partition_beginning_message(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto partition = path_partition(ctx);
@@ -182,7 +366,7 @@ response dms_partition_message(const request_context& ctx, state::state& st) {
         writer.Key("message_offset");
         writer.Int64(message->offset);
         writer.Key("size");
-        writer.Int64(static_cast<std::int64_t>(message->value.size() + message->key.value_or("").size()));
+        writer.Int64(message_size(*message));
         writer.Key("timestamp");
         writer.Int64(message->timestamp);
         writer.EndObject();

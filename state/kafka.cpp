@@ -1,6 +1,7 @@
 #include "state/kafka.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -15,6 +16,14 @@ namespace {
 
 constexpr std::int32_t partitions_per_broker = 100;
 
+constexpr std::int64_t ms_per_hour = 3'600'000;
+
+// Statuses in which an instance is being changed and so cannot be deleted (DMS.00400026).
+constexpr std::array busy_statuses{std::string_view{"CREATING"}, std::string_view{"STARTING"},
+                                   std::string_view{"RESTARTING"}, std::string_view{"EXTENDING"},
+                                   std::string_view{"UPGRADING"}, std::string_view{"ROLLINGBACK"},
+                                   std::string_view{"FREEZING"}, std::string_view{"DELETING"}};
+
 struct partition_log {
     explicit partition_log(std::int64_t created_ms) : last_update_ms(created_ms) {}
 
@@ -24,8 +33,8 @@ struct partition_log {
     std::int64_t end_offset = 0;
     std::int64_t last_update_ms = 0;
 
+    // Caller holds `mutex`.
     partition_state snapshot(std::int32_t index) const {
-        std::lock_guard lock(mutex);
         partition_state out;
         out.partition = index;
         out.start_offset = start_offset;
@@ -35,6 +44,9 @@ struct partition_log {
             out.first_timestamp = messages.front().timestamp;
             out.last_timestamp = messages.back().timestamp;
         }
+        for (const auto& message : messages) {
+            out.retained_bytes += static_cast<std::int64_t>(message.value.size() + message.key.value_or("").size());
+        }
         return out;
     }
 
@@ -43,6 +55,26 @@ struct partition_log {
         if (new_start <= start_offset) return;
         while (!messages.empty() && messages.front().offset < new_start) messages.pop_front();
         start_offset = new_start;
+    }
+
+    // Caller holds `mutex`. Retention works like Kafka's: expired messages leave the log from its start,
+    // which moves the log start offset. Done lazily, whenever the log is opened.
+    void expire(std::int64_t now, std::int64_t retention_ms) {
+        const std::int64_t cutoff = now - retention_ms;
+        std::int64_t new_start = start_offset;
+        for (const auto& message : messages) {
+            if (message.appended_ms >= cutoff) break;
+            new_start = message.offset + 1;
+        }
+        trim_to(new_start);
+    }
+
+    // Caller holds `mutex`. The first offset whose message is at or after `timestamp`, else the end.
+    std::int64_t offset_for_time(std::int64_t timestamp) const {
+        for (const auto& message : messages) {
+            if (message.timestamp >= timestamp) return message.offset;
+        }
+        return end_offset;
     }
 };
 
@@ -62,14 +94,28 @@ struct kafka_store::topic {
         if (index < 0 || index >= static_cast<std::int32_t>(logs.size())) return nullptr;
         return logs[static_cast<std::size_t>(index)].get();
     }
+
+    // Caller holds `mutex` (shared at least). Locks one log, applying retention first.
+    std::unique_lock<std::mutex> open(partition_log& target, std::int64_t now) const {
+        std::unique_lock lock(target.mutex);
+        target.expire(now, std::int64_t{spec.retention_hours} * ms_per_hour);
+        return lock;
+    }
+};
+
+struct consumer_group {
+    std::optional<std::string> description;
+    std::int64_t created_at = 0;
+    std::map<std::pair<std::string, std::int32_t>, std::int64_t> offsets;  // (topic, partition) -> committed
 };
 
 struct kafka_store::instance {
     explicit instance(instance_spec s) : spec(std::move(s)) {}
 
-    mutable std::shared_mutex mutex;  // guards spec.status and topics
+    mutable std::shared_mutex mutex;  // guards spec.status, topics and groups
     instance_spec spec;
     std::map<std::string, std::shared_ptr<topic>> topics;
+    std::map<std::string, consumer_group> groups;
 
     std::int32_t max_partitions() const { return spec.broker_num * partitions_per_broker; }
 
@@ -90,8 +136,29 @@ struct kafka_store::instance {
 
     void require_running() const {
         std::shared_lock lock(mutex);
+        require_running_locked();
+    }
+
+    // Caller holds `mutex`.
+    void require_running_locked() const {
         if (spec.status != "RUNNING") throw error(errc::instance_not_running, {spec.status});
     }
+
+    // Caller holds `mutex`.
+    const consumer_group& group(const std::string& name) const {
+        const auto it = groups.find(name);
+        if (it == groups.end()) throw error(errc::group_not_found, {name});
+        return it->second;
+    }
+    consumer_group& group(const std::string& name) {
+        const auto it = groups.find(name);
+        if (it == groups.end()) throw error(errc::group_not_found, {name});
+        return it->second;
+    }
+
+    // Caller holds `mutex`. A group's coordinator: Kafka picks the leader of the group's __consumer_offsets
+    // partition; a stable hash over the brokers is as good here.
+    std::int32_t coordinator(const std::string& name) const { return kafka_key_partition(name, spec.broker_num); }
 };
 
 kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)) {}
@@ -113,8 +180,14 @@ std::shared_ptr<kafka_store::topic> kafka_store::find_topic(const std::string& p
                                                             const std::string& topic_name) const {
     const auto inst = find_instance(project_id, instance_id);
     std::shared_lock lock(inst->mutex);
-    const auto it = inst->topics.find(topic_name);
-    if (it == inst->topics.end()) throw error(errc::topic_not_found, {topic_name});
+    return find_topic_in(*inst, topic_name);
+}
+
+// Caller holds inst.mutex.
+std::shared_ptr<kafka_store::topic> kafka_store::find_topic_in(const instance& inst,
+                                                               const std::string& topic_name) const {
+    const auto it = inst.topics.find(topic_name);
+    if (it == inst.topics.end()) throw error(errc::topic_not_found, {topic_name});
     return it->second;
 }
 
@@ -155,12 +228,21 @@ std::vector<instance_info> kafka_store::list_instances(const std::string& projec
     return out;
 }
 
+// Everything under the instance goes with it: topics, logs and groups live only inside it.
 void kafka_store::delete_instance(const std::string& project_id, const std::string& instance_id) {
     std::unique_lock lock(mutex_);
     const auto project = projects_.find(project_id);
-    if (project == projects_.end() || project->second.erase(instance_id) == 0) {
-        throw error(errc::instance_not_found, {instance_id});
+    if (project == projects_.end()) throw error(errc::instance_not_found, {instance_id});
+    const auto it = project->second.find(instance_id);
+    if (it == project->second.end()) throw error(errc::instance_not_found, {instance_id});
+    {
+        std::shared_lock instance_lock(it->second->mutex);
+        const auto& status = it->second->spec.status;
+        if (std::find(busy_statuses.begin(), busy_statuses.end(), status) != busy_statuses.end()) {
+            throw error(errc::instance_not_running, {status});
+        }
     }
+    project->second.erase(it);
 }
 
 topic_spec kafka_store::create_topic(const std::string& project_id, const std::string& instance_id,
@@ -211,8 +293,8 @@ produce_result kafka_store::produce(const std::string& project_id, const std::st
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
 
     const std::int64_t now = clock_();
-    std::lock_guard lock(log->mutex);
-    kafka_message message{log->end_offset, request.key, request.value, now, request.headers};
+    const auto lock = t->open(*log, now);
+    kafka_message message{log->end_offset, request.key, request.value, now, request.headers, now};
     log->messages.push_back(std::move(message));
     log->last_update_ms = now;
     return produce_result{index, log->end_offset++, now};
@@ -235,7 +317,8 @@ std::vector<delete_records_result> kafka_store::delete_records(const std::string
     order.erase(std::unique(order.begin(), order.end()), order.end());
     std::vector<std::unique_lock<std::mutex>> locks;
     locks.reserve(order.size());
-    for (const auto index : order) locks.emplace_back(t->log(index)->mutex);
+    const std::int64_t now = clock_();
+    for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
 
     std::vector<delete_records_result> results;
     results.reserve(entries.size());
@@ -263,7 +346,11 @@ std::vector<partition_state> kafka_store::partitions(const std::string& project_
     std::shared_lock topic_lock(t->mutex);
     std::vector<partition_state> out;
     out.reserve(t->logs.size());
-    for (std::size_t i = 0; i < t->logs.size(); ++i) out.push_back(t->logs[i]->snapshot(static_cast<std::int32_t>(i)));
+    const std::int64_t now = clock_();
+    for (std::size_t i = 0; i < t->logs.size(); ++i) {
+        const auto lock = t->open(*t->logs[i], now);
+        out.push_back(t->logs[i]->snapshot(static_cast<std::int32_t>(i)));
+    }
     return out;
 }
 
@@ -271,8 +358,9 @@ partition_state kafka_store::partition(const std::string& project_id, const std:
                                        const std::string& topic_name, std::int32_t index) const {
     const auto t = find_topic(project_id, instance_id, topic_name);
     std::shared_lock topic_lock(t->mutex);
-    const partition_log* log = t->log(index);
+    partition_log* log = t->log(index);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    const auto lock = t->open(*log, clock_());
     return log->snapshot(index);
 }
 
@@ -282,9 +370,9 @@ std::optional<kafka_message> kafka_store::message_at(const std::string& project_
                                                      std::int64_t offset) const {
     const auto t = find_topic(project_id, instance_id, topic_name);
     std::shared_lock topic_lock(t->mutex);
-    const partition_log* log = t->log(index);
+    partition_log* log = t->log(index);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
-    std::lock_guard lock(log->mutex);
+    const auto lock = t->open(*log, clock_());
     if (offset < log->start_offset || offset >= log->end_offset) return std::nullopt;
     return log->messages[static_cast<std::size_t>(offset - log->messages.front().offset)];
 }
@@ -303,8 +391,279 @@ void kafka_store::load_partition(const std::string& project_id, const std::strin
     for (auto& message : content.messages) {
         message.offset = log->end_offset++;
         if (message.timestamp == 0) message.timestamp = now;
+        message.appended_ms = now;
         log->last_update_ms = std::max(log->last_update_ms, message.timestamp);
         log->messages.push_back(std::move(message));
+    }
+}
+
+topic_spec kafka_store::get_topic(const std::string& project_id, const std::string& instance_id,
+                                  const std::string& topic_name) const {
+    const auto t = find_topic(project_id, instance_id, topic_name);
+    std::shared_lock lock(t->mutex);
+    return t->spec;
+}
+
+void kafka_store::update_topics(const std::string& project_id, const std::string& instance_id,
+                                const std::vector<topic_update>& updates) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    // Check everything first, so that a refused batch changes nothing.
+    std::int64_t used = inst->used_partitions();
+    std::vector<std::shared_ptr<topic>> targets;
+    for (const auto& update : updates) {
+        auto t = find_topic_in(*inst, update.name);
+        std::shared_lock topic_lock(t->mutex);
+        if (update.partition_count) {
+            if (*update.partition_count < t->spec.partition_count) {
+                throw error(errc::partition_count_decrease, {update.name});
+            }
+            used += *update.partition_count - t->spec.partition_count;
+        }
+        targets.push_back(std::move(t));
+    }
+    if (used > inst->max_partitions()) {
+        throw error(errc::partition_quota_exceeded, {std::to_string(inst->max_partitions())});
+    }
+    const std::int64_t now = clock_();
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+        const auto& update = updates[i];
+        auto& t = *targets[i];
+        std::unique_lock topic_lock(t.mutex);
+        if (update.retention_hours) t.spec.retention_hours = *update.retention_hours;
+        if (update.sync_replication) t.spec.sync_replication = *update.sync_replication;
+        if (update.sync_message_flush) t.spec.sync_message_flush = *update.sync_message_flush;
+        if (update.description) t.spec.description = *update.description;
+        for (const auto& config : update.other_configs) {
+            auto& configs = t.spec.other_configs;
+            const auto it = std::find_if(configs.begin(), configs.end(),
+                                         [&](const topic_config& c) { return c.name == config.name; });
+            if (it == configs.end()) {
+                configs.push_back(config);
+            } else {
+                it->value = config.value;
+            }
+        }
+        if (update.partition_count) {
+            while (t.spec.partition_count < *update.partition_count) {
+                t.logs.push_back(std::make_unique<partition_log>(now));
+                ++t.spec.partition_count;
+            }
+        }
+    }
+}
+
+std::vector<topic_deletion> kafka_store::delete_topics(const std::string& project_id,
+                                                       const std::string& instance_id,
+                                                       const std::vector<std::string>& names) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    std::vector<topic_deletion> out;
+    out.reserve(names.size());
+    for (const auto& name : names) {
+        const bool deleted = inst->topics.erase(name) > 0;
+        if (deleted) {
+            for (auto& [group_name, group] : inst->groups) {
+                std::erase_if(group.offsets, [&](const auto& entry) { return entry.first.first == name; });
+            }
+        }
+        out.push_back({name, deleted});
+    }
+    return out;
+}
+
+std::vector<stored_message> kafka_store::messages(const std::string& project_id, const std::string& instance_id,
+                                                  const std::string& topic_name,
+                                                  const message_filter& filter) const {
+    const auto t = find_topic(project_id, instance_id, topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    std::int32_t first = 0;
+    auto last = static_cast<std::int32_t>(t->logs.size());
+    if (filter.partition) {
+        if (t->log(*filter.partition) == nullptr) {
+            throw error(errc::partition_not_found, {std::to_string(*filter.partition)});
+        }
+        first = *filter.partition;
+        last = first + 1;
+    }
+    const std::int64_t now = clock_();
+    std::vector<stored_message> out;
+    for (auto index = first; index < last; ++index) {
+        partition_log& log = *t->log(index);
+        const auto lock = t->open(log, now);
+        for (const auto& message : log.messages) {
+            if (filter.start_ms && message.timestamp < *filter.start_ms) continue;
+            if (filter.end_ms && message.timestamp > *filter.end_ms) continue;
+            out.push_back({index, message});
+        }
+    }
+    return out;
+}
+
+group_info kafka_store::create_group(const std::string& project_id, const std::string& instance_id,
+                                     const std::string& group, std::optional<std::string> description) {
+    const auto inst = find_instance(project_id, instance_id);
+    const std::int64_t now = clock_();
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    if (inst->groups.contains(group)) throw error(errc::group_exists, {group});
+    inst->groups.emplace(group, consumer_group{std::move(description), now, {}});
+    return group_info{group, inst->groups.at(group).description, now, inst->coordinator(group), 0};
+}
+
+namespace {
+
+// Caller holds the topic's mutex (shared). The log around one committed offset.
+group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition, std::int64_t committed,
+                                  const partition_log& log) {
+    return group_partition_offset{topic_name, partition, committed, log.start_offset, log.end_offset,
+                                  log.end_offset - committed};
+}
+
+}  // namespace
+
+std::vector<group_partition_offset> kafka_store::group_offsets(const std::string& project_id,
+                                                               const std::string& instance_id,
+                                                               const std::string& group) const {
+    const auto inst = find_instance(project_id, instance_id);
+    const std::int64_t now = clock_();
+    std::shared_lock lock(inst->mutex);
+    std::vector<group_partition_offset> out;
+    for (const auto& [key, committed] : inst->group(group).offsets) {
+        const auto& [topic_name, partition] = key;
+        const auto t = find_topic_in(*inst, topic_name);
+        std::shared_lock topic_lock(t->mutex);
+        partition_log* log = t->log(partition);
+        if (log == nullptr) continue;  // committed for a partition the topic does not have (fixtures)
+        const auto log_lock = t->open(*log, now);
+        out.push_back(offset_row(topic_name, partition, committed, *log));
+    }
+    return out;
+}
+
+std::vector<group_info> kafka_store::list_groups(const std::string& project_id,
+                                                 const std::string& instance_id) const {
+    std::vector<std::string> names;
+    {
+        const auto inst = find_instance(project_id, instance_id);
+        std::shared_lock lock(inst->mutex);
+        for (const auto& [name, group] : inst->groups) names.push_back(name);
+    }
+    std::vector<group_info> out;
+    for (const auto& name : names) {
+        try {
+            out.push_back(get_group(project_id, instance_id, name));
+        } catch (const error& e) {
+            if (e.code() != errc::group_not_found) throw;  // deleted meanwhile
+        }
+    }
+    return out;
+}
+
+group_info kafka_store::get_group(const std::string& project_id, const std::string& instance_id,
+                                  const std::string& group) const {
+    std::int64_t lag = 0;
+    for (const auto& row : group_offsets(project_id, instance_id, group)) lag += row.lag;
+    const auto inst = find_instance(project_id, instance_id);
+    std::shared_lock lock(inst->mutex);
+    const auto& found = inst->group(group);
+    return group_info{group, found.description, found.created_at, inst->coordinator(group), lag};
+}
+
+void kafka_store::update_group(const std::string& project_id, const std::string& instance_id,
+                               const std::string& group, std::optional<std::string> description) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    auto& found = inst->group(group);
+    if (description) found.description = std::move(description);
+}
+
+void kafka_store::delete_group(const std::string& project_id, const std::string& instance_id,
+                               const std::string& group) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    if (inst->groups.erase(group) == 0) throw error(errc::group_not_found, {group});
+}
+
+std::vector<std::string> kafka_store::subscribed_groups(const std::string& project_id,
+                                                        const std::string& instance_id,
+                                                        const std::string& topic_name) const {
+    const auto inst = find_instance(project_id, instance_id);
+    std::shared_lock lock(inst->mutex);
+    find_topic_in(*inst, topic_name);
+    std::vector<std::string> out;
+    for (const auto& [name, group] : inst->groups) {
+        const bool subscribed = std::any_of(group.offsets.begin(), group.offsets.end(),
+                                            [&](const auto& entry) { return entry.first.first == topic_name; });
+        if (subscribed) out.push_back(name);
+    }
+    return out;
+}
+
+void kafka_store::commit_offset(const std::string& project_id, const std::string& instance_id,
+                                const std::string& group, const std::string& topic_name, std::int32_t partition,
+                                std::int64_t offset) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    auto& found = inst->group(group);
+    const auto t = find_topic_in(*inst, topic_name);
+    {
+        std::shared_lock topic_lock(t->mutex);
+        if (t->log(partition) == nullptr) throw error(errc::partition_not_found, {std::to_string(partition)});
+    }
+    found.offsets[{topic_name, partition}] = offset;
+}
+
+void kafka_store::reset_offsets(const std::string& project_id, const std::string& instance_id,
+                                const std::string& group, const std::string& topic_name, std::int32_t partition,
+                                const reset_target& target) {
+    const auto inst = find_instance(project_id, instance_id);
+    const std::int64_t now = clock_();
+    std::unique_lock lock(inst->mutex);
+    inst->require_running_locked();
+    auto& found = inst->group(group);
+
+    // The topics concerned: the one named, or every topic the group has offsets on.
+    std::vector<std::string> topics;
+    if (topic_name.empty()) {
+        for (const auto& [key, committed] : found.offsets) {
+            if (topics.empty() || topics.back() != key.first) topics.push_back(key.first);
+        }
+    } else {
+        topics.push_back(topic_name);
+    }
+    // Check before changing anything.
+    std::vector<std::pair<std::shared_ptr<topic>, std::vector<std::int32_t>>> plan;
+    for (const auto& name : topics) {
+        auto t = find_topic_in(*inst, name);
+        std::shared_lock topic_lock(t->mutex);
+        std::vector<std::int32_t> partitions;
+        if (partition == all_partitions) {
+            for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+                // "All topics of the group" means the partitions it has committed; a named topic, all of them.
+                if (topic_name.empty() && !found.offsets.contains({name, i})) continue;
+                partitions.push_back(i);
+            }
+        } else if (t->log(partition) != nullptr) {
+            partitions.push_back(partition);
+        } else if (!topic_name.empty()) {
+            throw error(errc::partition_not_found, {std::to_string(partition)});
+        }
+        plan.emplace_back(std::move(t), std::move(partitions));
+    }
+    for (const auto& [t, partitions] : plan) {
+        std::shared_lock topic_lock(t->mutex);
+        for (const auto index : partitions) {
+            partition_log& log = *t->log(index);
+            const auto log_lock = t->open(log, now);
+            std::int64_t offset = target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
+            offset = std::clamp(offset, log.start_offset, log.end_offset);
+            found.offsets[{t->spec.name, index}] = offset;
+        }
     }
 }
 

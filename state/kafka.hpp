@@ -21,6 +21,9 @@ struct kafka_message {
     std::string value;
     std::int64_t timestamp = 0;  // ms
     kafka_headers headers;
+    // When the message entered the emulator's log (set by the store). Retention counts from here rather
+    // than from `timestamp`, so fixture messages with historical timestamps are not expired at startup.
+    std::int64_t appended_ms = 0;
 };
 
 struct instance_spec {
@@ -73,6 +76,7 @@ struct partition_state {
     std::int64_t last_update_ms = 0;   // time of the last append (topic creation before any)
     std::int64_t first_timestamp = 0;  // of the message at start_offset; 0 when the log is empty
     std::int64_t last_timestamp = 0;   // of the message at end_offset - 1; 0 when the log is empty
+    std::int64_t retained_bytes = 0;   // keys and values of the retained messages
 };
 
 struct produce_request {
@@ -106,6 +110,63 @@ struct delete_records_result {
     std::int64_t low_watermark = 0;  // the log start offset after the call (unknown partition: -1)
 };
 
+// A change to one topic (UpdateInstanceTopic); unset members stay as they are.
+struct topic_update {
+    std::string name;
+    std::optional<std::int32_t> retention_hours;
+    std::optional<bool> sync_replication;
+    std::optional<bool> sync_message_flush;
+    std::optional<std::int32_t> partition_count;  // the new total; partitions only grow
+    std::optional<std::string> description;
+    std::vector<topic_config> other_configs;  // set by name, others kept
+};
+
+struct topic_deletion {
+    std::string name;
+    bool deleted = false;  // false: no such topic (or named twice)
+};
+
+// The retained messages of a topic that match: one partition or all, timestamps in [start_ms, end_ms].
+struct message_filter {
+    std::optional<std::int32_t> partition;
+    std::optional<std::int64_t> start_ms;
+    std::optional<std::int64_t> end_ms;
+};
+
+struct stored_message {
+    std::int32_t partition = 0;
+    kafka_message message;
+};
+
+// A consumer group. The emulator speaks no Kafka wire protocol, so groups never have members: their
+// state is always EMPTY, and offsets are committed only by resets (and fixtures).
+struct group_info {
+    std::string group_id;
+    std::optional<std::string> description;
+    std::int64_t created_at = 0;     // ms
+    std::int32_t coordinator_id = 0;  // broker id
+    std::int64_t lag = 0;             // sum over the group's committed partitions
+};
+
+// One committed offset of a group with the partition's log around it. lag = log_end - committed: a
+// committed offset below a moved log start stays as it is (it is merely out of range).
+struct group_partition_offset {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t committed = 0;
+    std::int64_t log_start = 0;
+    std::int64_t log_end = 0;
+    std::int64_t lag = 0;
+};
+
+// Where a reset moves committed offsets: exactly one of the two is set. Both are clamped to the log.
+struct reset_target {
+    std::optional<std::int64_t> offset;
+    std::optional<std::int64_t> timestamp;  // the first message at or after it; the log end when none
+};
+
+inline constexpr std::int32_t all_partitions = -1;
+
 // A partition's content as fixtures and snapshots describe it: messages get offsets from
 // `log_start_offset` upwards.
 struct partition_content {
@@ -130,6 +191,38 @@ public:
 
     topic_spec create_topic(const std::string& project_id, const std::string& instance_id, topic_spec spec);
     std::vector<topic_spec> list_topics(const std::string& project_id, const std::string& instance_id) const;
+    topic_spec get_topic(const std::string& project_id, const std::string& instance_id,
+                         const std::string& topic) const;
+    // All or nothing: every update is checked (topic known, partitions only grow, quota) before any applies.
+    void update_topics(const std::string& project_id, const std::string& instance_id,
+                       const std::vector<topic_update>& updates);
+    // One result per name, in order. A deleted topic takes its logs and every group's offsets for it.
+    std::vector<topic_deletion> delete_topics(const std::string& project_id, const std::string& instance_id,
+                                              const std::vector<std::string>& names);
+    std::vector<stored_message> messages(const std::string& project_id, const std::string& instance_id,
+                                         const std::string& topic, const message_filter& filter) const;
+
+    group_info create_group(const std::string& project_id, const std::string& instance_id,
+                            const std::string& group, std::optional<std::string> description);
+    std::vector<group_info> list_groups(const std::string& project_id, const std::string& instance_id) const;
+    group_info get_group(const std::string& project_id, const std::string& instance_id,
+                         const std::string& group) const;
+    void update_group(const std::string& project_id, const std::string& instance_id, const std::string& group,
+                      std::optional<std::string> description);
+    void delete_group(const std::string& project_id, const std::string& instance_id, const std::string& group);
+    // Sorted by topic, then partition.
+    std::vector<group_partition_offset> group_offsets(const std::string& project_id,
+                                                      const std::string& instance_id,
+                                                      const std::string& group) const;
+    // Names of the groups with an offset committed on `topic`.
+    std::vector<std::string> subscribed_groups(const std::string& project_id, const std::string& instance_id,
+                                               const std::string& topic) const;
+    // Kafka OffsetCommit, for fixtures and tests: the offset is stored as given (Kafka does not check it).
+    void commit_offset(const std::string& project_id, const std::string& instance_id, const std::string& group,
+                       const std::string& topic, std::int32_t partition, std::int64_t offset);
+    // An empty `topic` means every topic the group has offsets on; `partition` may be all_partitions.
+    void reset_offsets(const std::string& project_id, const std::string& instance_id, const std::string& group,
+                       const std::string& topic, std::int32_t partition, const reset_target& target);
 
     produce_result produce(const std::string& project_id, const std::string& instance_id,
                            const produce_request& request);
@@ -164,6 +257,8 @@ private:
                                             const std::string& instance_id) const;
     std::shared_ptr<topic> find_topic(const std::string& project_id, const std::string& instance_id,
                                       const std::string& topic_name) const;
+
+    std::shared_ptr<topic> find_topic_in(const instance& inst, const std::string& topic_name) const;
 
     clock_fn clock_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it)

@@ -1,135 +1,18 @@
 // DMS for Kafka instance and topic routes over real sockets: CreatePostPaidKafkaInstance,
 // CreateInstanceByEngine, ShowInstance, CreateInstanceTopic, ListInstanceTopics, ListTopicPartitions.
 #include <gtest/gtest.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "tests/support/test_server.hpp"
+#include "tests/support/dms_client.hpp"
 
 namespace emu::test {
 namespace {
 
-constexpr std::int64_t t0 = 1'700'000'000'000;  // the manual clock's start
-const std::string dms = "/v2/" + project_id;
-const std::string unknown_instance = "0b6f3c1e-4d2a-4f8b-9c7d-1e2f3a4b5c6d";
-const std::string invalid_topic = "Invalid topic in the request.";
-const std::string gateway_message = "The API does not exist or has not been published in the environment.";
-
-// ---- answers -------------------------------------------------------------------------------------
-
-std::string to_json(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return buffer.GetString();
-}
-
-void expect_json_headers(const http_reply& reply) {
-    static const std::regex request_id("[0-9a-f]{32}");
-    EXPECT_EQ(reply.header("content-type"), "application/json;charset=UTF-8");
-    EXPECT_TRUE(std::regex_match(reply.header("x-request-id"), request_id)) << reply.header("x-request-id");
-}
-
-// Status, headers and a body equal to `expected` as JSON: same members, same JSON types ("300" is not
-// 300), arrays in the same order.
-void expect_json(const http_reply& reply, unsigned status, const std::string& expected) {
-    EXPECT_EQ(reply.status, status) << reply.body;
-    expect_json_headers(reply);
-    rapidjson::Document want;
-    want.Parse(expected.c_str());
-    ASSERT_FALSE(want.HasParseError()) << "bad expectation: " << expected;
-    const auto got = reply.json();
-    EXPECT_TRUE(got == want) << "got  " << reply.body << "\nwant " << to_json(want);
-}
-
-void expect_dms_error(const http_reply& reply, unsigned status, const std::string& code,
-                      const std::string& message) {
-    EXPECT_EQ(reply.status, status) << reply.body;
-    expect_json_headers(reply);
-    const auto body = reply.json();
-    ASSERT_TRUE(body.IsObject()) << reply.body;
-    EXPECT_EQ(body.MemberCount(), 2U) << reply.body;
-    ASSERT_TRUE(body.HasMember("error_code") && body["error_code"].IsString()) << reply.body;
-    ASSERT_TRUE(body.HasMember("error_msg") && body["error_msg"].IsString()) << reply.body;
-    EXPECT_EQ(body["error_code"].GetString(), code);
-    EXPECT_EQ(body["error_msg"].GetString(), message);
-}
-
-std::string invalid_parameter(const std::string& name) {
-    return "Invalid " + name + " parameter in the request.";
-}
-
-void expect_gateway_404(const http_reply& reply) {
-    expect_json(reply, 404,
-                R"({"error_code":"APIG.0101","error_msg":")" + gateway_message + R"(","request_id":")" +
-                    reply.header("x-request-id") + R"("})");
-}
-
-// ---- set-up --------------------------------------------------------------------------------------
-
-// The reference's example body (§4.1), with one member replaced, added (`extra`) or removed (`drop`).
-std::string instance_body(const std::string& name = "emu-kafka-01", const std::string& drop = "",
-                          const std::string& replace = "", const std::string& with = "") {
-    const std::vector<std::pair<std::string, std::string>> members{
-        {"name", "\"" + name + "\""},
-        {"engine", R"("kafka")"},
-        {"engine_version", R"("3.x")"},
-        {"broker_num", "3"},
-        {"storage_space", "300"},
-        {"product_id", R"("c6.2u4g.cluster")"},
-        {"storage_spec_code", R"("dms.physical.storage.ultra.v2")"},
-        {"vpc_id", R"("vpc-1")"},
-        {"subnet_id", R"("subnet-1")"},
-        {"security_group_id", R"("sg-1")"},
-        {"available_zones", R"(["az-1"])"},
-    };
-    std::string body = "{";
-    bool replaced = false;
-    for (const auto& [key, value] : members) {
-        if (key == drop) continue;
-        if (body.size() > 1) body += ",";
-        body += "\"" + key + "\":" + (key == replace ? with : value);
-        replaced = replaced || key == replace;
-    }
-    if (!replace.empty() && !replaced) body += ",\"" + replace + "\":" + with;
-    return body + "}";
-}
-
-std::string create_instance(const test_server& server, const std::string& name = "emu-kafka-01") {
-    const auto reply = server.request("POST", dms + "/kafka/instances", instance_body(name));
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-    const auto body = reply.json();
-    if (!body.IsObject() || !body.HasMember("instance_id") || !body["instance_id"].IsString()) return "";
-    return body["instance_id"].GetString();
-}
-
-std::string topics_path(const std::string& instance) {
-    return dms + "/instances/" + instance + "/topics";
-}
-std::string partitions_path(const std::string& instance, const std::string& topic) {
-    return dms + "/kafka/instances/" + instance + "/topics/" + topic + "/partitions";
-}
-
-void create_topic(const test_server& server, const std::string& instance, const std::string& topic,
-                  int partitions = 3) {
-    const auto reply =
-        server.request("POST", topics_path(instance),
-                       R"({"id":")" + topic + R"(","partition":)" + std::to_string(partitions) + "}");
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-}
-
-void send(const test_server& server, const std::string& instance, const std::string& topic, int partition) {
-    const auto reply = server.request(
-        "POST", dms + "/instances/" + instance + "/messages/action?action_id=send",
-        R"({"topic":")" + topic + R"(","body":"v","property_list":[{"name":"PARTITION","value":")" +
-            std::to_string(partition) + R"("}]})");
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-}
+// ---- helpers of this file ------------------------------------------------------------------------
 
 std::string list_topics(const test_server& server, const std::string& instance) {
     return server.request("GET", topics_path(instance)).body;
@@ -671,13 +554,13 @@ TEST_F(dms_topic_partitions, a_new_topic_lists_empty_partitions_updated_at_creat
 
 TEST_F(dms_topic_partitions, offsets_counts_and_update_times_follow_the_log) {
     server_.clock().now_ms = t0 + 10;
-    send(server_, instance_, "orders", 0);
+    send(server_, instance_, "orders", "v", 0);
     server_.clock().now_ms = t0 + 20;
-    send(server_, instance_, "orders", 0);
+    send(server_, instance_, "orders", "v", 0);
     server_.clock().now_ms = t0 + 30;
-    send(server_, instance_, "orders", 0);
+    send(server_, instance_, "orders", "v", 0);
     server_.clock().now_ms = t0 + 40;
-    send(server_, instance_, "orders", 2);
+    send(server_, instance_, "orders", "v", 2);
     server_.clock().now_ms = t0 + 50;
     ASSERT_EQ(server_
                   .request("POST", dms + "/kafka/instances/" + instance_ + "/topics/orders/messages/delete",

@@ -1,8 +1,6 @@
 // DMS for Kafka message routes over real sockets: message deletion (POST .../messages/delete and its
 // legacy DELETE-with-a-body twin), SendKafkaMessage, and the beginning/end/by-offset message reads.
 #include <gtest/gtest.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <optional>
@@ -11,121 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/test_server.hpp"
+#include "tests/support/dms_client.hpp"
 
 namespace emu::test {
 namespace {
-
-constexpr std::int64_t t0 = 1'700'000'000'000;  // the manual clock's start
-const std::string dms = "/v2/" + project_id;
-const std::string unknown_instance = "0b6f3c1e-4d2a-4f8b-9c7d-1e2f3a4b5c6d";
-const std::string invalid_topic = "Invalid topic in the request.";
-
-// ---- answers -------------------------------------------------------------------------------------
-
-std::string to_json(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return buffer.GetString();
-}
-
-void expect_json_headers(const http_reply& reply) {
-    static const std::regex request_id("[0-9a-f]{32}");
-    EXPECT_EQ(reply.header("content-type"), "application/json;charset=UTF-8");
-    EXPECT_TRUE(std::regex_match(reply.header("x-request-id"), request_id)) << reply.header("x-request-id");
-}
-
-// Status, headers and a body equal to `expected` as JSON: same members, same JSON types (0 is not "0"),
-// arrays in the same order.
-void expect_json(const http_reply& reply, unsigned status, const std::string& expected) {
-    EXPECT_EQ(reply.status, status) << reply.body;
-    expect_json_headers(reply);
-    rapidjson::Document want;
-    want.Parse(expected.c_str());
-    ASSERT_FALSE(want.HasParseError()) << "bad expectation: " << expected;
-    const auto got = reply.json();
-    EXPECT_TRUE(got == want) << "got  " << reply.body << "\nwant " << to_json(want);
-}
-
-void expect_dms_error(const http_reply& reply, unsigned status, const std::string& code,
-                      const std::string& message) {
-    EXPECT_EQ(reply.status, status) << reply.body;
-    expect_json_headers(reply);
-    const auto body = reply.json();
-    ASSERT_TRUE(body.IsObject()) << reply.body;
-    EXPECT_EQ(body.MemberCount(), 2U) << reply.body;
-    ASSERT_TRUE(body.HasMember("error_code") && body["error_code"].IsString()) << reply.body;
-    ASSERT_TRUE(body.HasMember("error_msg") && body["error_msg"].IsString()) << reply.body;
-    EXPECT_EQ(body["error_code"].GetString(), code);
-    EXPECT_EQ(body["error_msg"].GetString(), message);
-}
-
-void expect_invalid_parameter(const http_reply& reply, const std::string& name) {
-    expect_dms_error(reply, 400, "DMS.00400062", "Invalid " + name + " parameter in the request.");
-}
-
-// ---- paths ---------------------------------------------------------------------------------------
-
-std::string post_delete_path(const std::string& instance, const std::string& topic) {
-    return dms + "/kafka/instances/" + instance + "/topics/" + topic + "/messages/delete";
-}
-std::string legacy_delete_path(const std::string& instance, const std::string& topic) {
-    return dms + "/kafka/instances/" + instance + "/topics/" + topic + "/messages";
-}
-std::string partitions_path(const std::string& instance, const std::string& topic) {
-    return dms + "/kafka/instances/" + instance + "/topics/" + topic + "/partitions";
-}
-std::string partition_path(const std::string& instance, const std::string& topic,
-                           const std::string& partition) {
-    return dms + "/instances/" + instance + "/management/topics/" + topic + "/partitions/" + partition;
-}
-std::string send_path(const std::string& instance, const std::string& query = "?action_id=send") {
-    return dms + "/instances/" + instance + "/messages/action" + query;
-}
-
-// ---- set-up --------------------------------------------------------------------------------------
-
-std::string instance_body(const std::string& name) {
-    return R"({"name":")" + name +
-           R"(","engine":"kafka","engine_version":"3.x","broker_num":3,"storage_space":300,)"
-           R"("product_id":"c6.2u4g.cluster","storage_spec_code":"dms.physical.storage.ultra.v2",)"
-           R"("vpc_id":"vpc-1","subnet_id":"subnet-1","security_group_id":"sg-1","available_zones":["az-1"]})";
-}
-
-std::string create_instance(const test_server& server, const std::string& name = "emu-kafka-01") {
-    const auto reply = server.request("POST", dms + "/kafka/instances", instance_body(name));
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-    const auto body = reply.json();
-    if (!body.IsObject() || !body.HasMember("instance_id") || !body["instance_id"].IsString()) return "";
-    return body["instance_id"].GetString();
-}
-
-void create_topic(const test_server& server, const std::string& instance, const std::string& topic,
-                  int partitions = 3) {
-    const auto reply =
-        server.request("POST", dms + "/instances/" + instance + "/topics",
-                       R"({"id":")" + topic + R"(","partition":)" + std::to_string(partitions) + "}");
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-}
-
-std::string send_body(const std::string& topic, const std::string& value, std::optional<int> partition,
-                      const std::optional<std::string>& key) {
-    std::string properties;
-    if (key) properties += R"({"name":"KEY","value":")" + *key + R"("})";
-    if (partition) {
-        if (!properties.empty()) properties += ",";
-        properties += R"({"name":"PARTITION","value":")" + std::to_string(*partition) + R"("})";
-    }
-    return R"({"topic":")" + topic + R"(","body":")" + value + R"(","property_list":[)" + properties + "]}";
-}
-
-void send(const test_server& server, const std::string& instance, const std::string& topic,
-          const std::string& value, std::optional<int> partition = std::nullopt,
-          const std::optional<std::string>& key = std::nullopt) {
-    const auto reply = server.request("POST", send_path(instance), send_body(topic, value, partition, key));
-    EXPECT_EQ(reply.status, 200U) << reply.body;
-}
 
 // ---- reads ---------------------------------------------------------------------------------------
 
