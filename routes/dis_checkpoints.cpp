@@ -2,29 +2,20 @@
 
 #include <algorithm>
 
+#include "routes/dis_common.hpp"
 #include "routes/json.hpp"
 #include "routes/validation.hpp"
 
 namespace emu::routes {
 
+// Checkpoint calls check syntax first (DIS.4200/4201/4216), then stream, app and partition in the store.
 namespace {
 
-constexpr std::string_view last_read = "LAST_READ";
 constexpr std::size_t max_metadata = 1000;
 constexpr std::string_view no_checkpoint = "-1";
 
-// Checkpoint calls check syntax first (DIS.4200/4201/4216), then stream, app and partition in the store.
-std::string checked_name(const std::string* value, std::string_view name, std::size_t max_length) {
-    if (value == nullptr) throw dis_invalid_request(std::string(name) + ": is required");
-    if (!is_dis_name(*value, max_length)) {
-        throw dis_invalid_request(std::string(name) + ": must be 1 to " + std::to_string(max_length) +
-                                  " letters, digits, _ or -");
-    }
-    return *value;
-}
-
 void check_type(const std::string& type) {
-    if (type != last_read) throw dis_invalid_request("checkpoint_type: must be LAST_READ");
+    if (type != dis_last_read) throw dis_invalid_request("checkpoint_type: must be LAST_READ");
 }
 
 std::int32_t checked_partition(const std::string* value) {
@@ -48,11 +39,12 @@ response dis_commit_checkpoint(const request_context& ctx, state::state& st) {
     auto metadata = fields.opt_string("metadata").value_or("");
 
     state::checkpoint_key key;
-    key.app_name = checked_name(app_name ? &*app_name : nullptr, "app_name", dis_checkpoint_app_name_max);
+    key.app_name = dis_checked_name(app_name ? &*app_name : nullptr, "app_name", dis_checkpoint_app_name_max);
     if (!type) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
     key.checkpoint_type = *type;
-    key.stream_name = checked_name(stream_name ? &*stream_name : nullptr, "stream_name", dis_stream_name_max);
+    key.stream_name =
+        dis_checked_name(stream_name ? &*stream_name : nullptr, "stream_name", dis_stream_name_max);
     key.partition = checked_partition(partition_id ? &*partition_id : nullptr);
     if (!sequence_text) throw dis_invalid_request("sequence_number: is required");
     const auto sequence = parse_int64(*sequence_text);
@@ -68,9 +60,9 @@ response dis_commit_checkpoint(const request_context& ctx, state::state& st) {
 response dis_show_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     state::checkpoint_key key;
-    key.stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+    key.stream_name = dis_checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
     key.partition = checked_partition(ctx.query_param("partition_id"));
-    key.app_name = checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+    key.app_name = dis_checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     if (type == nullptr) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
@@ -96,10 +88,12 @@ response dis_show_checkpoint(const request_context& ctx, state::state& st) {
 // checkpoint_type means LAST_READ; deleting what was never committed is still 204 (reference §7.3, §10).
 response dis_delete_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    const auto stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
-    const auto app_name = checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+    const auto stream_name =
+        dis_checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+    const auto app_name =
+        dis_checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
-    const std::string checkpoint_type = type != nullptr ? *type : std::string(last_read);
+    const std::string checkpoint_type = type != nullptr ? *type : std::string(dis_last_read);
     check_type(checkpoint_type);
     std::optional<std::int32_t> partition;
     if (const std::string* id = ctx.query_param("partition_id")) partition = checked_partition(id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "routes/dis_common.hpp"
 #include "routes/validation.hpp"
 #include "state/hashing.hpp"
 
@@ -16,6 +17,10 @@ constexpr std::size_t max_tag_key = 36;
 constexpr std::size_t max_tag_value = 43;
 constexpr std::int64_t default_partition_page = 100;
 constexpr std::int64_t max_partition_page = 1000;
+constexpr std::int64_t default_stream_page = 10;
+constexpr std::int64_t max_stream_page = 100;
+// UpdatePartitionCount.result_code / result_msg: both typed int by the SDK and the docs (reference §9.3).
+constexpr int scaling_succeeded = 0;
 
 std::optional<std::string> one_of(const json_fields& fields, const char* name,
                                   std::initializer_list<std::string_view> allowed) {
@@ -49,9 +54,9 @@ std::string sequence_range(const state::dis_partition_state& p) {
     return "[" + std::to_string(p.earliest) + " : " + std::to_string(p.next) + "]";
 }
 
-std::string hash_range(std::int32_t index, std::int32_t count) {
-    return "[" + std::to_string(state::dis_hash_range_start(index, count)) + " : " +
-           std::to_string(state::dis_hash_range_end(index, count)) + "]";
+std::string hash_range(const state::dis_partition_state& p) {
+    return "[" + std::to_string(state::dis_hash_range_start(p.index, p.hash_slices)) + " : " +
+           std::to_string(state::dis_hash_range_end(p.index, p.hash_slices)) + "]";
 }
 
 void write_tags(json_writer& writer, const char* key, const std::vector<state::dis_tag>& tags) {
@@ -66,6 +71,37 @@ void write_tags(json_writer& writer, const char* key, const std::vector<state::d
         writer.EndObject();
     }
     writer.EndArray();
+}
+
+// ListStreams' StreamInfo. stream_id is not in the SDK model but is in the docs example.
+void write_stream_summary(json_writer& writer, const state::stream_info& info) {
+    const auto& spec = info.spec;
+    writer.StartObject();
+    writer.Key("stream_name");
+    writer.String(spec.stream_name);
+    writer.Key("stream_id");
+    writer.String(spec.stream_id);
+    writer.Key("create_time");
+    writer.Int64(spec.create_time.value_or(0));
+    writer.Key("retention_period");
+    writer.Int(spec.data_duration);
+    writer.Key("status");
+    writer.String(info.status);
+    writer.Key("stream_type");
+    writer.String(spec.stream_type);
+    writer.Key("data_type");
+    writer.String(spec.data_type);
+    writer.Key("partition_count");
+    writer.Int(spec.partition_count);
+    writer.Key("auto_scale_enabled");
+    writer.Bool(spec.auto_scale_enabled);
+    writer.Key("auto_scale_min_partition_count");
+    writer.Int(spec.auto_scale_min_partition_count);
+    writer.Key("auto_scale_max_partition_count");
+    writer.Int(spec.auto_scale_max_partition_count);
+    write_tags(writer, "tags", spec.tags);
+    write_tags(writer, "sys_tags", spec.sys_tags);
+    writer.EndObject();
 }
 
 }  // namespace
@@ -93,7 +129,8 @@ state::stream_spec parse_stream_spec(const json_fields& fields) {
         spec.data_schema = std::move(schema);
     }
     if (const auto* csv = fields.opt_object("csv_properties")) {
-        spec.csv_delimiter = json_fields(*csv, service::dis, fields.path_of("csv_properties")).opt_string("delimiter");
+        spec.csv_delimiter =
+            json_fields(*csv, service::dis, fields.path_of("csv_properties")).opt_string("delimiter");
     }
     spec.compression_format = one_of(fields, "compression_format", {"snappy", "gzip", "zip"});
     spec.tags = parse_tags(fields, "tags");
@@ -110,14 +147,7 @@ response dis_create_stream(const request_context& ctx, state::state& st) {
 
 response dis_show_stream(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    // 64-bit: the start is exclusive, and "2147483647" is a well-formed id whose successor overflows int32.
-    std::int64_t first = 0;
-    if (const std::string* start = ctx.query_param("start_partitionId");
-        start != nullptr && !start->empty()) {
-        const auto index = parse_dis_partition_id(*start);
-        if (!index) throw dis_error("DIS.4201", {*start});
-        first = std::int64_t{*index} + 1;
-    }
+    const std::int64_t first = dis_first_partition_after(ctx.query_param("start_partitionId"));
     std::int64_t limit = default_partition_page;
     if (const std::string* text = ctx.query_param("limit_partitions")) {
         const auto value = parse_int64(*text);
@@ -162,6 +192,22 @@ response dis_show_stream(const request_context& ctx, state::state& st) {
     writer.Int(readable);
     writer.Key("update_partition_counts");
     writer.StartArray();
+    for (const auto& change : info.update_partition_counts) {
+        writer.StartObject();
+        writer.Key("create_timestamp");
+        writer.Int64(change.create_timestamp);
+        writer.Key("src_partition_count");
+        writer.Int(change.src_partition_count);
+        writer.Key("target_partition_count");
+        writer.Int(change.target_partition_count);
+        writer.Key("result_code");
+        writer.Int(scaling_succeeded);
+        writer.Key("result_msg");
+        writer.Int(scaling_succeeded);
+        writer.Key("auto_scale");
+        writer.Bool(false);
+        writer.EndObject();
+    }
     writer.EndArray();
     write_tags(writer, "tags", spec.tags);
     write_tags(writer, "sys_tags", spec.sys_tags);
@@ -197,14 +243,77 @@ response dis_show_stream(const request_context& ctx, state::state& st) {
         writer.Key("status");
         writer.String(to_string(p.status));
         writer.Key("hash_range");
-        writer.String(hash_range(p.index, count));
+        writer.String(hash_range(p));
+        // Clients read a null range as "this partition has expired" (reference §4.3).
         writer.Key("sequence_number_range");
-        writer.String(sequence_range(p));
+        if (p.status == state::dis_partition_status::expired) {
+            writer.Null();
+        } else {
+            writer.String(sequence_range(p));
+        }
         writer.EndObject();
     }
     writer.EndArray();
     writer.Key("has_more_partitions");
     writer.Bool(end < count);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response dis_list_streams(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto limit = dis_query_int(ctx, "limit", 1, max_stream_page, default_stream_page);
+    const std::string* start = ctx.query_param("start_stream_name");
+    const auto page = st.dis.list_streams(ctx.param("project_id"), start != nullptr ? *start : std::string(),
+                                          static_cast<std::size_t>(limit));
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("total_number");
+    writer.Uint64(page.total);
+    writer.Key("stream_names");
+    writer.StartArray();
+    for (const auto& info : page.streams) writer.String(info.spec.stream_name);
+    writer.EndArray();
+    writer.Key("has_more_streams");
+    writer.Bool(page.has_more);
+    writer.Key("stream_info_list");
+    writer.StartArray();
+    for (const auto& info : page.streams) write_stream_summary(writer, info);
+    writer.EndArray();
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response dis_delete_stream(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    st.dis.delete_stream(ctx.param("project_id"), ctx.param("stream_name"));
+    return response::empty(204);
+}
+
+// The current docs show no body; the older docs and the legacy SDKs parse {stream_name,
+// current_partition_count, target_partition_count}, with current being the count before the change
+// (reference §4.5, §10 Q12).
+response dis_update_partition_count(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto document = parse_json_object(ctx.body, service::dis);
+    const json_fields fields(document, service::dis);
+    const auto stream_name = fields.req_string("stream_name");
+    if (stream_name != ctx.param("stream_name"))
+        throw fields.invalid("stream_name", "must be the stream of the path");
+    const auto target = static_cast<std::int32_t>(fields.req_int("target_partition_count", 1, INT32_MAX));
+    const auto change = st.dis.update_partition_count(ctx.param("project_id"), stream_name, target);
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("stream_name");
+    writer.String(stream_name);
+    writer.Key("current_partition_count");
+    writer.Int(change.src_partition_count);
+    writer.Key("target_partition_count");
+    writer.Int(change.target_partition_count);
     writer.EndObject();
     return response::json(200, to_string(buffer));
 }

@@ -24,50 +24,67 @@ struct dis_store::partition {
     std::deque<dis_record> records;  // sequence numbers [earliest, next), contiguous
     std::int64_t earliest = 0;
     std::int64_t next = 0;
+    std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
+    std::int32_t hash_slices = 1;  // the partition count it was cut off from
 
-    dis_partition_state snapshot(std::int32_t index) const {
-        std::lock_guard lock(mutex);
-        return dis_partition_state{index, status, earliest, next};
+    // Retention is applied lazily, whenever a partition is looked at, so no timer thread is needed and the
+    // injected clock alone decides. Caller holds `mutex`.
+    void settle(std::int64_t now, std::int64_t retention_ms) {
+        if (status == dis_partition_status::deleted && now >= deleted_at + retention_ms) {
+            status = dis_partition_status::expired;
+            records.clear();
+        }
+        while (!records.empty() && records.front().accepted_at + retention_ms <= now) records.pop_front();
+        earliest = records.empty() ? next : records.front().sequence_number;
+    }
+
+    // Caller holds `mutex`.
+    dis_partition_state state(std::int32_t index, std::int32_t writable_count) const {
+        const std::int32_t slices = status == dis_partition_status::active ? writable_count : hash_slices;
+        return dis_partition_state{index, status, earliest, next, slices};
     }
 };
 
 struct dis_store::stream {
     stream(stream_spec s, std::int64_t now) : spec(std::move(s)), last_modified_time(now) {
-        for (std::int32_t i = 0; i < spec.partition_count; ++i) partitions.push_back(std::make_unique<partition>());
+        for (std::int32_t i = 0; i < spec.partition_count; ++i)
+            partitions.push_back(std::make_unique<partition>());
     }
 
-    // spec and the partitions vector change only under the owning project's exclusive lock.
+    // spec, changes and the partitions vector change only under the owning project's exclusive lock.
+    // Partitions [0, spec.partition_count) are ACTIVE; any beyond were cut off by a scale-down.
     stream_spec spec;
     std::int64_t last_modified_time = 0;
     std::vector<std::unique_ptr<partition>> partitions;
+    std::vector<partition_count_change> changes;
     std::atomic<std::uint32_t> round_robin{0};
+
+    std::int64_t retention_ms() const { return std::int64_t{spec.data_duration} * ms_per_hour; }
 
     partition* at(std::int32_t index) const {
         if (index < 0 || index >= static_cast<std::int32_t>(partitions.size())) return nullptr;
         return partitions[static_cast<std::size_t>(index)].get();
     }
 
-    stream_info info() const {
-        stream_info out{spec, "RUNNING", last_modified_time, {}};
+    stream_info info(std::int64_t now) const {
+        stream_info out{spec, "RUNNING", last_modified_time, {}, changes};
         out.partitions.reserve(partitions.size());
         for (std::size_t i = 0; i < partitions.size(); ++i) {
-            out.partitions.push_back(partitions[i]->snapshot(static_cast<std::int32_t>(i)));
+            std::lock_guard lock(partitions[i]->mutex);
+            partitions[i]->settle(now, retention_ms());
+            out.partitions.push_back(
+                partitions[i]->state(static_cast<std::int32_t>(i), spec.partition_count));
         }
         return out;
     }
 
     std::int32_t route(const record_input& record) {
-        const auto count = static_cast<std::int32_t>(partitions.size());
+        const std::int32_t count = spec.partition_count;
         if (record.partition) return *record.partition;
         if (record.explicit_hash_key) return dis_partition_for_hash(*record.explicit_hash_key, count);
-        if (record.partition_key) return dis_partition_for_hash(dis_partition_key_hash(*record.partition_key), count);
-        std::vector<std::int32_t> writable;
-        for (std::int32_t i = 0; i < count; ++i) {
-            std::lock_guard lock(partitions[static_cast<std::size_t>(i)]->mutex);
-            if (partitions[static_cast<std::size_t>(i)]->status == dis_partition_status::active) writable.push_back(i);
-        }
-        if (writable.empty()) return 0;
-        return writable[round_robin.fetch_add(1) % writable.size()];
+        if (record.partition_key)
+            return dis_partition_for_hash(dis_partition_key_hash(*record.partition_key), count);
+        return static_cast<std::int32_t>(round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
     }
 };
 
@@ -78,7 +95,8 @@ struct dis_store::project {
     std::map<checkpoint_key, checkpoint_value> checkpoints;
 
     // Caller holds `mutex`.
-    const std::shared_ptr<stream>& require_stream(const std::string& project_id, const std::string& name) const {
+    const std::shared_ptr<stream>& require_stream(const std::string& project_id,
+                                                  const std::string& name) const {
         const auto it = streams.find(name);
         if (it == streams.end()) throw error(errc::stream_not_found, {name, project_id});
         return it->second;
@@ -102,20 +120,52 @@ struct dis_store::project {
             out.commit_checkpoint_stream_names.end());
         return out;
     }
+
+    // Caller holds `mutex`. Partition quotas count writable partitions, per stream type.
+    std::int64_t used_partitions(const std::string& stream_type, const std::string& except) const {
+        std::int64_t used = 0;  // 64-bit: a request near INT32_MAX partitions must not wrap past the quota
+        for (const auto& [name, s] : streams) {
+            if (name != except && s->spec.stream_type == stream_type) used += s->spec.partition_count;
+        }
+        return used;
+    }
 };
 
 namespace {
 
-// Checks a partition index for a checkpoint or read: it exists and has not expired.
-dis_store::partition& require_readable(const dis_store::stream& s, std::int32_t index) {
+// Runs `f` on a partition that exists and has not expired (retention applied as of `now`), under the
+// partition's lock. Caller holds the project's lock.
+template <class F>
+auto with_readable(const dis_store::stream& s, std::int32_t index, std::int64_t now, F&& f) {
     dis_store::partition* p = s.at(index);
     if (p == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
     std::lock_guard lock(p->mutex);
-    if (p->status == dis_partition_status::expired) throw error(errc::dis_partition_expired, {std::to_string(index)});
-    return *p;
+    p->settle(now, s.retention_ms());
+    if (p->status == dis_partition_status::expired)
+        throw error(errc::dis_partition_expired, {std::to_string(index)});
+    return std::forward<F>(f)(*p);
+}
+
+void check_in_range(std::int64_t sequence_number, const dis_store::partition& p) {
+    if (sequence_number < p.earliest || sequence_number > p.next) {
+        throw error(errc::sequence_number_out_of_range,
+                    {std::to_string(sequence_number), std::to_string(p.earliest), std::to_string(p.next)});
+    }
+}
+
+// Exclusive start in a name-keyed map: everything after `start_after`, or all when it is empty.
+template <class Map>
+auto first_after(const Map& map, const std::string& start_after) {
+    return start_after.empty() ? map.begin() : map.upper_bound(start_after);
 }
 
 }  // namespace
+
+std::int64_t base64_payload_size(const std::string& data) {
+    std::int64_t padding = 0;
+    for (auto it = data.rbegin(); it != data.rend() && *it == '=' && padding < 2; ++it) ++padding;
+    return static_cast<std::int64_t>(data.size() / 4 * 3) - padding;
+}
 
 dis_store::dis_store(clock_fn clock, dis_limits limits) : clock_(std::move(clock)), limits_(limits) {}
 dis_store::~dis_store() = default;
@@ -141,15 +191,11 @@ stream_info dis_store::create_stream(const std::string& project_id, stream_spec 
     if (!spec.create_time) spec.create_time = now;
     std::unique_lock lock(p->mutex);
     if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
-    std::int64_t used = 0;  // 64-bit: a request near INT32_MAX partitions must not wrap past the quota
-    for (const auto& [name, s] : p->streams) {
-        if (s->spec.stream_type == spec.stream_type) used += static_cast<std::int64_t>(s->partitions.size());
+    if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
     }
-    const std::int64_t quota =
-        spec.stream_type == "ADVANCED" ? limits_.advanced_partitions : limits_.common_partitions;
-    if (used + spec.partition_count > quota) throw error(errc::stream_partition_quota_exceeded, {});
     auto created = std::make_shared<stream>(std::move(spec), now);
-    auto info = created->info();
+    auto info = created->info(now);
     p->streams.emplace(info.spec.stream_name, std::move(created));
     return info;
 }
@@ -158,10 +204,77 @@ stream_info dis_store::get_stream(const std::string& project_id, const std::stri
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
     std::shared_lock lock(p->mutex);
-    return p->require_stream(project_id, stream_name)->info();
+    return p->require_stream(project_id, stream_name)->info(clock_());
 }
 
-std::vector<record_result> dis_store::put_records(const std::string& project_id, const std::string& stream_name,
+stream_page dis_store::list_streams(const std::string& project_id, const std::string& start_after,
+                                    std::size_t limit) const {
+    stream_page page;
+    const auto p = find_project(project_id);
+    if (!p) return page;
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    page.total = p->streams.size();
+    for (auto it = first_after(p->streams, start_after); it != p->streams.end(); ++it) {
+        if (page.streams.size() == limit) {
+            page.has_more = true;
+            break;
+        }
+        page.streams.push_back(it->second->info(now));
+    }
+    return page;
+}
+
+void dis_store::delete_stream(const std::string& project_id, const std::string& stream_name) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    p->require_stream(project_id, stream_name);
+    p->streams.erase(stream_name);
+    std::erase_if(p->checkpoints, [&](const auto& entry) { return entry.first.stream_name == stream_name; });
+}
+
+partition_count_change dis_store::update_partition_count(const std::string& project_id,
+                                                         const std::string& stream_name,
+                                                         std::int32_t target) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    const std::int64_t now = clock_();
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    const std::int32_t current = s.spec.partition_count;
+    const partition_count_change change{now, current, target};
+    if (target == current) return change;
+    if (target > current &&
+        p->used_partitions(s.spec.stream_type, stream_name) + target > quota(s.spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
+    }
+    for (std::int32_t i = current; i < target; ++i) {
+        if (partition* cut = s.at(i)) {
+            // A partition cut off earlier comes back: its sequence numbers continue, its old records
+            // stay readable for as long as retention allows.
+            std::lock_guard partition_lock(cut->mutex);
+            cut->settle(now, s.retention_ms());
+            cut->status = dis_partition_status::active;
+        } else {
+            s.partitions.push_back(std::make_unique<partition>());
+        }
+    }
+    for (std::int32_t i = target; i < current; ++i) {
+        partition* cut = s.at(i);
+        std::lock_guard partition_lock(cut->mutex);
+        cut->status = dis_partition_status::deleted;
+        cut->deleted_at = now;
+        cut->hash_slices = current;
+    }
+    s.changes.push_back(change);
+    s.spec.partition_count = target;
+    s.last_modified_time = now;
+    return change;
+}
+
+std::vector<record_result> dis_store::put_records(const std::string& project_id,
+                                                  const std::string& stream_name,
                                                   const std::vector<record_input>& records) {
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
@@ -187,9 +300,11 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
     for (std::size_t i = 0; i < records.size(); ++i) {
         partition* target = s->at(targets[i]);
         std::lock_guard partition_lock(target->mutex);
+        target->settle(now, s->retention_ms());
         const std::int64_t sequence = target->next++;
         const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
-        target->records.push_back(dis_record{sequence, records[i].partition_key, records[i].data, timestamp});
+        target->records.push_back(
+            dis_record{sequence, records[i].partition_key, records[i].data, timestamp, now});
         results.push_back(record_result{targets[i], sequence});
     }
     return results;
@@ -200,9 +315,71 @@ std::vector<dis_record> dis_store::records(const std::string& project_id, const 
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
     std::shared_lock lock(p->mutex);
-    const auto& target = require_readable(*p->require_stream(project_id, stream_name), index);
-    std::lock_guard partition_lock(target.mutex);
-    return {target.records.begin(), target.records.end()};
+    return with_readable(*p->require_stream(project_id, stream_name), index, clock_(),
+                         [](const partition& target) {
+                             return std::vector<dis_record>(target.records.begin(), target.records.end());
+                         });
+}
+
+cursor_start dis_store::start_cursor(const std::string& project_id, const std::string& stream_name,
+                                     std::int32_t index, cursor_type type, std::int64_t value) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, stream_name);
+    const std::int64_t position =
+        with_readable(s, index, clock_(), [&](const partition& target) -> std::int64_t {
+            switch (type) {
+                case cursor_type::at_sequence_number:
+                    check_in_range(value, target);
+                    return value;
+                // At the head (value == next) this points one past it: the record numbered `value` is
+                // skipped.
+                case cursor_type::after_sequence_number:
+                    check_in_range(value, target);
+                    return value + 1;
+                case cursor_type::trim_horizon:
+                    return target.earliest;
+                case cursor_type::latest:
+                    return target.next;
+                case cursor_type::at_timestamp: {
+                    const auto it = std::find_if(target.records.begin(), target.records.end(),
+                                                 [&](const dis_record& r) { return r.timestamp >= value; });
+                    return it == target.records.end() ? target.next : it->sequence_number;
+                }
+            }
+            return target.next;
+        });
+    return cursor_start{s.spec.stream_id, position};
+}
+
+read_result dis_store::read_records(const std::string& project_id, const read_request& request) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {request.stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, request.stream_name);
+    if (!request.stream_id.empty() && request.stream_id != s.spec.stream_id) {
+        throw error(errc::dis_cursor_invalid, {"the stream was deleted and created again"});
+    }
+    return with_readable(s, request.partition, clock_(), [&](const partition& target) {
+        if (request.position < target.earliest) {
+            throw error(errc::dis_position_expired,
+                        {std::to_string(request.position), std::to_string(target.earliest)});
+        }
+        read_result out;
+        out.next_position = request.position;
+        if (request.position >= target.next) return out;
+        std::int64_t used = 0;
+        for (auto it = target.records.begin() + (request.position - target.earliest);
+             it != target.records.end() && out.records.size() < request.limit; ++it) {
+            const std::int64_t size = base64_payload_size(it->data);
+            if (request.max_bytes && used + size > *request.max_bytes) break;
+            used += size;
+            out.records.push_back(*it);
+            out.next_position = it->sequence_number + 1;
+        }
+        return out;
+    });
 }
 
 app_info dis_store::create_app(const std::string& project_id, app_spec spec) {
@@ -222,6 +399,63 @@ app_info dis_store::get_app(const std::string& project_id, const std::string& ap
     return p->app(p->require_app(app_name));
 }
 
+app_page dis_store::list_apps(const std::string& project_id, const std::string& start_after,
+                              std::size_t limit, const std::optional<std::string>& stream_name) const {
+    app_page page;
+    const auto p = find_project(project_id);
+    if (!p) return page;
+    std::shared_lock lock(p->mutex);
+    for (auto it = first_after(p->apps, start_after); it != p->apps.end(); ++it) {
+        auto info = p->app(it->second);
+        const auto& names = info.commit_checkpoint_stream_names;
+        if (stream_name && std::find(names.begin(), names.end(), *stream_name) == names.end()) continue;
+        if (page.apps.size() == limit) {
+            page.has_more = true;
+        } else {
+            page.apps.push_back(std::move(info));
+        }
+    }
+    // total counts every app matching the filter, including those before start_after.
+    for (const auto& [name, spec] : p->apps) {
+        if (!stream_name) {
+            ++page.total;
+            continue;
+        }
+        const auto names = p->app(spec).commit_checkpoint_stream_names;
+        if (std::find(names.begin(), names.end(), *stream_name) != names.end()) ++page.total;
+    }
+    return page;
+}
+
+void dis_store::delete_app(const std::string& project_id, const std::string& app_name) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::app_not_found, {app_name});
+    std::unique_lock lock(p->mutex);
+    p->require_app(app_name);
+    p->apps.erase(app_name);
+    std::erase_if(p->checkpoints, [&](const auto& entry) { return entry.first.app_name == app_name; });
+}
+
+std::vector<partition_consumer_state> dis_store::consumer_state(const std::string& project_id,
+                                                                const std::string& app_name,
+                                                                const std::string& stream_name,
+                                                                const std::string& checkpoint_type) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, stream_name);
+    p->require_app(app_name);
+    const auto info = s.info(clock_());
+    std::vector<partition_consumer_state> out;
+    out.reserve(info.partitions.size());
+    for (const auto& part : info.partitions) {
+        const auto it =
+            p->checkpoints.find(checkpoint_key{app_name, stream_name, part.index, checkpoint_type});
+        out.push_back({part, it == p->checkpoints.end() ? std::nullopt : std::optional(it->second)});
+    }
+    return out;
+}
+
 void dis_store::commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
                                   std::int64_t sequence_number, std::string metadata) {
     const auto p = find_project(project_id);
@@ -229,14 +463,8 @@ void dis_store::commit_checkpoint(const std::string& project_id, const checkpoin
     std::unique_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
-    const auto& target = require_readable(*s, key.partition);
-    {
-        std::lock_guard partition_lock(target.mutex);
-        if (sequence_number < target.earliest || sequence_number > target.next) {
-            throw error(errc::sequence_number_out_of_range,
-                        {std::to_string(sequence_number), std::to_string(target.earliest), std::to_string(target.next)});
-        }
-    }
+    with_readable(*s, key.partition, clock_(),
+                  [&](const partition& target) { check_in_range(sequence_number, target); });
     p->checkpoints[key] = checkpoint_value{sequence_number, std::move(metadata)};
 }
 
@@ -247,14 +475,15 @@ std::optional<checkpoint_value> dis_store::get_checkpoint(const std::string& pro
     std::shared_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
-    require_readable(*s, key.partition);
+    with_readable(*s, key.partition, clock_(), [](const partition&) {});
     const auto it = p->checkpoints.find(key);
     if (it == p->checkpoints.end()) return std::nullopt;
     return it->second;
 }
 
 void dis_store::delete_checkpoints(const std::string& project_id, const std::string& app_name,
-                                   const std::string& stream_name, std::optional<std::int32_t> partition_index,
+                                   const std::string& stream_name,
+                                   std::optional<std::int32_t> partition_index,
                                    const std::string& checkpoint_type) {
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
@@ -262,13 +491,14 @@ void dis_store::delete_checkpoints(const std::string& project_id, const std::str
     const auto& s = p->require_stream(project_id, stream_name);
     p->require_app(app_name);
     if (partition_index) {
-        require_readable(*s, *partition_index);
+        with_readable(*s, *partition_index, clock_(), [](const partition&) {});
         p->checkpoints.erase(checkpoint_key{app_name, stream_name, *partition_index, checkpoint_type});
         return;
     }
     std::erase_if(p->checkpoints, [&](const auto& entry) {
         const auto& key = entry.first;
-        return key.app_name == app_name && key.stream_name == stream_name && key.checkpoint_type == checkpoint_type;
+        return key.app_name == app_name && key.stream_name == stream_name &&
+               key.checkpoint_type == checkpoint_type;
     });
 }
 

@@ -34,7 +34,7 @@ struct stream_spec {
     std::optional<std::string> csv_delimiter;
     std::vector<dis_tag> tags;
     std::vector<dis_tag> sys_tags;
-    std::string stream_id;                  // empty: a new id is assigned
+    std::string stream_id;                    // empty: a new id is assigned
     std::optional<std::int64_t> create_time;  // ms; now when absent
 };
 
@@ -43,21 +43,46 @@ struct dis_partition_state {
     dis_partition_status status = dis_partition_status::active;
     std::int64_t earliest = 0;  // sequence number of the oldest retained record
     std::int64_t next = 0;      // sequence number the next record gets
+    // The partition count whose hash slicing gives this partition's hash range: the stream's current count
+    // while it is ACTIVE, the count it was cut off from once DELETED or EXPIRED.
+    std::int32_t hash_slices = 1;
+};
+
+// One entry of a stream's scaling history (ShowStream's update_partition_counts).
+struct partition_count_change {
+    std::int64_t create_timestamp = 0;  // ms
+    std::int32_t src_partition_count = 0;
+    std::int32_t target_partition_count = 0;
 };
 
 struct stream_info {
-    stream_spec spec;  // with stream_id and create_time filled in
+    stream_spec spec;  // with stream_id and create_time filled in; partition_count is the writable count
     std::string status = "RUNNING";
     std::int64_t last_modified_time = 0;
     std::vector<dis_partition_state> partitions;
+    std::vector<partition_count_change> update_partition_counts;  // oldest first
+};
+
+struct stream_page {
+    std::size_t total = 0;             // streams in the project, not just this page
+    std::vector<stream_info> streams;  // sorted by name
+    bool has_more = false;
 };
 
 struct dis_record {
     std::int64_t sequence_number = 0;
     std::optional<std::string> partition_key;
-    std::string data;  // base64, as uploaded
+    std::string data;            // base64, as uploaded
     std::int64_t timestamp = 0;  // ms, write time
+    // ms, when this store accepted it; retention counts from here, so a fixture's old timestamps do not
+    // make its records vanish on load.
+    std::int64_t accepted_at = 0;
 };
+
+// Decoded size of standard base64 text, the unit of a consume call's max_fetch_bytes.
+std::int64_t base64_payload_size(const std::string& data);
+
+inline constexpr std::int64_t ms_per_hour = 3'600'000;
 
 // Where one uploaded record goes: partition_id wins, then explicit_hash_key, then the partition key's
 // hash; with none of them, round-robin over the writable partitions.
@@ -74,9 +99,31 @@ struct record_result {
     std::int64_t sequence_number = 0;
 };
 
+enum class cursor_type { at_sequence_number, after_sequence_number, trim_horizon, latest, at_timestamp };
+
+// Where a new cursor starts: `position` is the sequence number of the first record it reads.
+struct cursor_start {
+    std::string stream_id;  // so a cursor never reads a later stream of the same name
+    std::int64_t position = 0;
+};
+
+struct read_request {
+    std::string stream_name;
+    std::string stream_id;  // empty: any
+    std::int32_t partition = 0;
+    std::int64_t position = 0;
+    std::size_t limit = 1000;
+    std::optional<std::int64_t> max_bytes;  // budget of decoded payload bytes; none: no budget
+};
+
+struct read_result {
+    std::vector<dis_record> records;
+    std::int64_t next_position = 0;  // after the last record returned, or the request's position
+};
+
 struct app_spec {
     std::string app_name;
-    std::string app_id;                     // empty: a new id is assigned
+    std::string app_id;                       // empty: a new id is assigned
     std::optional<std::int64_t> create_time;  // ms; now when absent
 };
 
@@ -100,6 +147,17 @@ struct checkpoint_value {
     std::string metadata;
 };
 
+struct app_page {
+    std::size_t total = 0;       // apps matching the filter, not just this page
+    std::vector<app_info> apps;  // sorted by name
+    bool has_more = false;
+};
+
+struct partition_consumer_state {
+    dis_partition_state partition;
+    std::optional<checkpoint_value> checkpoint;
+};
+
 struct dis_limits {
     std::int32_t common_partitions = 50;    // per project, over COMMON streams
     std::int32_t advanced_partitions = 10;  // per project, over ADVANCED streams
@@ -108,14 +166,28 @@ struct dis_limits {
 // DIS state: projects -> streams -> partitions -> records; apps; checkpoints. Thread-safe. Per project one
 // lock guards the catalogue (streams, apps, checkpoints); each partition's records have their own lock.
 class dis_store {
-public:
+  public:
     explicit dis_store(clock_fn clock = system_now_ms, dis_limits limits = {});
     ~dis_store();
     dis_store(const dis_store&) = delete;
     dis_store& operator=(const dis_store&) = delete;
 
+    // The store's clock, for the routes' own time-based decisions (cursor lifetimes).
+    std::int64_t now_ms() const { return clock_(); }
+
     stream_info create_stream(const std::string& project_id, stream_spec spec);
     stream_info get_stream(const std::string& project_id, const std::string& stream_name) const;
+    // Streams after `start_after` (exclusive; empty: from the first), at most `limit`.
+    stream_page list_streams(const std::string& project_id, const std::string& start_after,
+                             std::size_t limit) const;
+    // Records, partitions and every checkpoint on the stream go; apps stay.
+    void delete_stream(const std::string& project_id, const std::string& stream_name);
+    // Scaling up makes partitions [current, target) ACTIVE (new, or reactivated if they were cut off
+    // before); scaling down marks partitions [target, current) DELETED: readable until the retention
+    // period has passed, then EXPIRED. Returns the change (source and target equal when nothing changed;
+    // only real changes enter the stream's history).
+    partition_count_change update_partition_count(const std::string& project_id,
+                                                  const std::string& stream_name, std::int32_t target);
 
     // Validates every record's target before appending any, so a bad partition changes nothing.
     std::vector<record_result> put_records(const std::string& project_id, const std::string& stream_name,
@@ -123,14 +195,35 @@ public:
     std::vector<dis_record> records(const std::string& project_id, const std::string& stream_name,
                                     std::int32_t partition) const;
 
+    // Resolves a cursor request to the sequence number it starts at. AT_/AFTER_SEQUENCE_NUMBER take
+    // `value` as a sequence number that must lie in [earliest, next]; AT_TIMESTAMP as a time in ms.
+    cursor_start start_cursor(const std::string& project_id, const std::string& stream_name,
+                              std::int32_t partition, cursor_type type, std::int64_t value) const;
+    // Up to `limit` records from `position` on, stopping before the record that would exceed the byte
+    // budget. A position before the earliest retained record is dis_position_expired.
+    read_result read_records(const std::string& project_id, const read_request& request) const;
+
     app_info create_app(const std::string& project_id, app_spec spec);
     app_info get_app(const std::string& project_id, const std::string& app_name) const;
+    // Apps after `start_after` (exclusive), at most `limit`; with `stream_name`, only apps that have
+    // committed a checkpoint on that stream.
+    app_page list_apps(const std::string& project_id, const std::string& start_after, std::size_t limit,
+                       const std::optional<std::string>& stream_name) const;
+    // The app's checkpoints go with it.
+    void delete_app(const std::string& project_id, const std::string& app_name);
+    // Every partition of the stream with the app's checkpoint of `checkpoint_type`, if any. Checks the
+    // stream, then the app.
+    std::vector<partition_consumer_state> consumer_state(const std::string& project_id,
+                                                         const std::string& app_name,
+                                                         const std::string& stream_name,
+                                                         const std::string& checkpoint_type) const;
 
     // Checkpoint calls check, in order: stream exists, app exists, partition exists and is not expired.
     // The sequence number must lie within the partition's range [earliest, next].
-    void commit_checkpoint(const std::string& project_id, const checkpoint_key& key, std::int64_t sequence_number,
-                           std::string metadata);
-    std::optional<checkpoint_value> get_checkpoint(const std::string& project_id, const checkpoint_key& key) const;
+    void commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
+                           std::int64_t sequence_number, std::string metadata);
+    std::optional<checkpoint_value> get_checkpoint(const std::string& project_id,
+                                                   const checkpoint_key& key) const;
     // Without a partition, removes the app's checkpoints of that type on every partition of the stream.
     // Removing nothing is not an error.
     void delete_checkpoints(const std::string& project_id, const std::string& app_name,
@@ -143,9 +236,12 @@ public:
     struct stream;
     struct project;
 
-private:
+  private:
     std::shared_ptr<project> find_project(const std::string& project_id) const;
     std::shared_ptr<project> project_for(const std::string& project_id);
+    std::int64_t quota(const std::string& stream_type) const {
+        return stream_type == "ADVANCED" ? limits_.advanced_partitions : limits_.common_partitions;
+    }
 
     clock_fn clock_;
     dis_limits limits_;

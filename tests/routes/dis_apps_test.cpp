@@ -7,75 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "routes/dis_records.hpp"
+#include "routes/router.hpp"
+#include "tests/support/dis_client.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
 namespace {
 
-constexpr const char* json_type = "application/json;charset=UTF-8";
-
-std::string path(const std::string& rest, const std::string& project = project_id) {
-    return "/v2/" + project + rest;
-}
-
-bool is_request_id(const std::string& id) {
-    return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
-testing::AssertionResult is_empty_answer(const http_reply& reply, unsigned status) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (!reply.body.empty()) return testing::AssertionFailure() << "body not empty: " << reply.body;
-    if (reply.headers.contains("content-type")) {
-        return testing::AssertionFailure() << "unexpected Content-Type " << reply.header("content-type");
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult is_json_answer(const http_reply& reply, unsigned status = 200) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (reply.header("content-type") != json_type) {
-        return testing::AssertionFailure() << "Content-Type '" << reply.header("content-type") << "'";
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-// DIS's own error body: exactly {"errorCode": code, "message": message}.
-testing::AssertionResult is_dis_error(const http_reply& reply, const std::string& code,
-                                      const std::string& message, unsigned status = 400) {
-    if (auto answer = is_json_answer(reply, status); !answer) return answer;
-    rapidjson::Document body;
-    body.Parse(reply.body.c_str(), reply.body.size());
-    if (body.HasParseError() || !body.IsObject() || body.MemberCount() != 2 || !body.HasMember("errorCode") ||
-        !body["errorCode"].IsString() || !body.HasMember("message") || !body["message"].IsString()) {
-        return testing::AssertionFailure() << "not a DIS error body: " << reply.body;
-    }
-    if (body["errorCode"].GetString() != code || body["message"].GetString() != message) {
-        return testing::AssertionFailure()
-               << "expected " << code << " '" << message << "', got " << reply.body;
-    }
-    return testing::AssertionSuccess();
-}
-
 http_reply create_app_with(const test_server& server, const std::string& body,
                            const std::string& project = project_id, const header_list& headers = {}) {
     return server.request("POST", path("/apps", project), body, headers);
-}
-
-http_reply create_app(const test_server& server, const std::string& name,
-                      const std::string& project = project_id) {
-    return create_app_with(server, R"({"app_name":")" + name + R"("})", project);
 }
 
 http_reply create_stream(const test_server& server, const std::string& name, int partitions,
@@ -218,14 +160,26 @@ struct dis_call {
     std::string body;
 };
 
-// One valid request per DIS route in the route table, each aimed at resources that exist.
+// One valid request per DIS route in the route table, each aimed at resources that exist. Run in this order
+// they all succeed: what one creates ("fresh") a later one deletes.
 std::vector<dis_call> every_dis_route() {
+    // A cursor at the start of orders/0, issued at the manual clock's start; any stream id is accepted.
+    const std::string cursor = routes::encode_dis_cursor({"orders", "", 0, 0, 1'700'000'000'000});
     return {
         {"POST", "/streams", R"({"stream_name":"fresh","partition_count":1})"},
+        {"GET", "/streams", ""},
         {"GET", "/streams/orders", ""},
+        {"PUT", "/streams/fresh", R"({"stream_name":"fresh","target_partition_count":2})"},
+        {"DELETE", "/streams/fresh", ""},
         {"POST", "/records",
          R"({"stream_name":"orders","records":[{"data":"ZGF0YQ==","partition_id":"0"}]})"},
+        {"GET", "/cursors?cursor-type=TRIM_HORIZON&partition-id=0&stream-name=orders", ""},
+        {"GET", "/records?partition-cursor=" + cursor, ""},
         {"POST", "/apps", R"({"app_name":"fresh"})"},
+        {"GET", "/apps", ""},
+        {"GET", "/apps/billing", ""},
+        {"DELETE", "/apps/fresh", ""},
+        {"GET", "/apps/billing/streams/orders?checkpoint_type=LAST_READ", ""},
         {"POST", "/checkpoints",
          R"({"app_name":"billing","checkpoint_type":"LAST_READ","stream_name":"orders","partition_id":"0",)"
          R"("sequence_number":"1"})"},
@@ -233,6 +187,30 @@ std::vector<dis_call> every_dis_route() {
          ""},
         {"DELETE", "/checkpoints?app_name=billing&checkpoint_type=LAST_READ&stream_name=orders", ""},
     };
+}
+
+TEST(dis_conventions_table, every_dis_route_of_the_route_table_is_exercised) {
+    const auto router = routes::make_router();
+    std::set<std::string> tested;
+    for (const auto& call : every_dis_route()) {
+        std::vector<std::string> segments;
+        const std::string raw = project_id + call.rest.substr(0, call.rest.find('?'));
+        segments.emplace_back("v2");
+        for (std::size_t start = 0;;) {
+            const auto slash = raw.find('/', start);
+            segments.push_back(
+                raw.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+            if (slash == std::string::npos) break;
+            start = slash + 1;
+        }
+        const auto matched = router.match(call.method, segments);
+        ASSERT_NE(matched.found, nullptr) << call.method << " " << call.rest;
+        tested.insert(call.method + " " + matched.found->path_template);
+    }
+    for (const auto& r : router.routes()) {
+        if (r.family != routes::service::dis) continue;
+        EXPECT_TRUE(tested.contains(r.method + " " + r.path_template)) << r.method << " " << r.path_template;
+    }
 }
 
 class dis_conventions : public testing::Test {
@@ -326,7 +304,8 @@ TEST_F(dis_conventions, every_answer_has_its_own_request_id) {
 }
 
 TEST_F(dis_conventions, x_project_id_equal_to_the_path_is_accepted_on_every_route) {
-    const std::vector<unsigned> expected{201, 200, 200, 201, 201, 200, 204};
+    const std::vector<unsigned> expected{201, 200, 200, 200, 204, 200, 200, 200,
+                                         201, 200, 200, 204, 200, 201, 200, 204};
     const auto calls = every_dis_route();
     for (std::size_t i = 0; i < calls.size(); ++i) {
         SCOPED_TRACE(calls[i].method + " " + calls[i].rest);

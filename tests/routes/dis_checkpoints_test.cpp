@@ -7,66 +7,11 @@
 #include <ostream>
 #include <string>
 
+#include "tests/support/dis_client.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
 namespace {
-
-constexpr const char* json_type = "application/json;charset=UTF-8";
-
-std::string path(const std::string& rest, const std::string& project = project_id) {
-    return "/v2/" + project + rest;
-}
-
-bool is_request_id(const std::string& id) {
-    return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
-testing::AssertionResult is_empty_answer(const http_reply& reply, unsigned status) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (!reply.body.empty()) return testing::AssertionFailure() << "body not empty: " << reply.body;
-    if (reply.headers.contains("content-type")) {
-        return testing::AssertionFailure() << "unexpected Content-Type " << reply.header("content-type");
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult is_json_answer(const http_reply& reply, unsigned status = 200) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (reply.header("content-type") != json_type) {
-        return testing::AssertionFailure() << "Content-Type '" << reply.header("content-type") << "'";
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-// DIS's own error body: exactly {"errorCode": code, "message": message}.
-testing::AssertionResult is_dis_error(const http_reply& reply, const std::string& code,
-                                      const std::string& message, unsigned status = 400) {
-    if (auto answer = is_json_answer(reply, status); !answer) return answer;
-    rapidjson::Document body;
-    body.Parse(reply.body.c_str(), reply.body.size());
-    if (body.HasParseError() || !body.IsObject() || body.MemberCount() != 2 || !body.HasMember("errorCode") ||
-        !body["errorCode"].IsString() || !body.HasMember("message") || !body["message"].IsString()) {
-        return testing::AssertionFailure() << "not a DIS error body: " << reply.body;
-    }
-    if (body["errorCode"].GetString() != code || body["message"].GetString() != message) {
-        return testing::AssertionFailure()
-               << "expected " << code << " '" << message << "', got " << reply.body;
-    }
-    return testing::AssertionSuccess();
-}
 
 struct checkpoint {
     std::string sequence_number;
@@ -84,11 +29,6 @@ http_reply create_stream(const test_server& server, const std::string& name, int
     return server.request(
         "POST", path("/streams", project),
         R"({"stream_name":")" + name + R"(","partition_count":)" + std::to_string(partitions) + "}");
-}
-
-http_reply create_app(const test_server& server, const std::string& name,
-                      const std::string& project = project_id) {
-    return server.request("POST", path("/apps", project), R"({"app_name":")" + name + R"("})");
 }
 
 // Appends `count` records to one partition.

@@ -9,108 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/dis_client.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
 namespace {
 
-constexpr const char* json_type = "application/json;charset=UTF-8";
 constexpr std::int64_t start_ms = 1'700'000'000'000;
-
-std::string path(const std::string& rest, const std::string& project = project_id) {
-    return "/v2/" + project + rest;
-}
-
-bool is_request_id(const std::string& id) {
-    return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
-testing::AssertionResult is_empty_answer(const http_reply& reply, unsigned status) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (!reply.body.empty()) return testing::AssertionFailure() << "body not empty: " << reply.body;
-    if (reply.headers.contains("content-type")) {
-        return testing::AssertionFailure() << "unexpected Content-Type " << reply.header("content-type");
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult is_json_answer(const http_reply& reply, unsigned status = 200) {
-    if (reply.status != status) {
-        return testing::AssertionFailure() << "status " << reply.status << ", body " << reply.body;
-    }
-    if (reply.header("content-type") != json_type) {
-        return testing::AssertionFailure() << "Content-Type '" << reply.header("content-type") << "'";
-    }
-    if (!is_request_id(reply.header("x-request-id"))) {
-        return testing::AssertionFailure() << "bad X-Request-Id '" << reply.header("x-request-id") << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-// DIS's own error body: exactly {"errorCode": code, "message": message}.
-testing::AssertionResult is_dis_error(const http_reply& reply, const std::string& code,
-                                      const std::string& message, unsigned status = 400) {
-    if (auto answer = is_json_answer(reply, status); !answer) return answer;
-    rapidjson::Document body;
-    body.Parse(reply.body.c_str(), reply.body.size());
-    if (body.HasParseError() || !body.IsObject() || body.MemberCount() != 2 || !body.HasMember("errorCode") ||
-        !body["errorCode"].IsString() || !body.HasMember("message") || !body["message"].IsString()) {
-        return testing::AssertionFailure() << "not a DIS error body: " << reply.body;
-    }
-    if (body["errorCode"].GetString() != code || body["message"].GetString() != message) {
-        return testing::AssertionFailure()
-               << "expected " << code << " '" << message << "', got " << reply.body;
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult has_string(const rapidjson::Value& object, const char* key,
-                                    const std::string& expected) {
-    if (!object.IsObject() || !object.HasMember(key))
-        return testing::AssertionFailure() << "no member " << key;
-    const auto& value = object[key];
-    if (!value.IsString()) return testing::AssertionFailure() << key << " is not a string";
-    if (value.GetString() != expected) {
-        return testing::AssertionFailure()
-               << key << " is '" << value.GetString() << "', not '" << expected << "'";
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult has_int(const rapidjson::Value& object, const char* key, std::int64_t expected) {
-    if (!object.IsObject() || !object.HasMember(key))
-        return testing::AssertionFailure() << "no member " << key;
-    const auto& value = object[key];
-    if (!value.IsInt64()) return testing::AssertionFailure() << key << " is not an integer";
-    if (value.GetInt64() != expected) {
-        return testing::AssertionFailure() << key << " is " << value.GetInt64() << ", not " << expected;
-    }
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult has_bool(const rapidjson::Value& object, const char* key, bool expected) {
-    if (!object.IsObject() || !object.HasMember(key))
-        return testing::AssertionFailure() << "no member " << key;
-    const auto& value = object[key];
-    if (!value.IsBool()) return testing::AssertionFailure() << key << " is not a boolean";
-    if (value.GetBool() != expected) return testing::AssertionFailure() << key << " is " << value.GetBool();
-    return testing::AssertionSuccess();
-}
-
-testing::AssertionResult has_empty_array(const rapidjson::Value& object, const char* key) {
-    if (!object.IsObject() || !object.HasMember(key))
-        return testing::AssertionFailure() << "no member " << key;
-    if (!object[key].IsArray() || !object[key].Empty())
-        return testing::AssertionFailure() << key << " not []";
-    return testing::AssertionSuccess();
-}
 
 http_reply create_stream_with(const test_server& server, const std::string& body,
                               const std::string& project = project_id) {
