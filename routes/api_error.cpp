@@ -44,12 +44,29 @@ constexpr std::array dms_errors{
     known_error{"DMS.00400105", 400, "The message retention period of a topic must be within the range of 1-720."},
     known_error{"DMS.00400800", 400, "Invalid request parameter. Check the request parameter."},
     known_error{"DMS.00400861", 400, "Replication factor larger than available brokers."},
+    known_error{"DMS.00400142", 400, "Timestamp is invalid."},
+    known_error{"DMS.10240018", 400, "The consumer group already exists."},
+    known_error{"DMS.40050010", 400, "Offset parameter is invalid."},
+    known_error{"DMS.111400864", 400, "The consumer group does not exist."},
     known_error{"DMS.00404022", 404, "This DMS instance does not exist."},
     known_error{"DMS.00500000", 500, "Internal service error."},
 };
 
 // DIS error-code table (reference dis-api.md §8.2).
 constexpr std::array dis_errors{
+    // 441: the legacy DIS signature's failures (auth.md §5, §7.2)
+    known_error{"DIS.4100", 441, "Authorization error."},
+    known_error{"DIS.4102", 441, "Incorrectly parsed authorization header."},
+    known_error{"DIS.4103", 441, "Empty X-Sdk-Date header."},
+    known_error{"DIS.4104", 441, "Error parsing X-Sdk-Date header."},
+    known_error{"DIS.4105", 441, "Invalid X-Sdk-Date header."},
+    known_error{"DIS.4106", 441, "Empty AcessKey header."},
+    known_error{"DIS.4107", 441, "Invalid AcessKey header."},
+    known_error{"DIS.4108", 441, "Empty ServiceName header."},
+    known_error{"DIS.4109", 441,
+                "The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}"},
+    known_error{"DIS.4110", 441, "Empty Signature header."},
+    known_error{"DIS.4111", 441, "Invalid Region header."},
     known_error{"DIS.4117", 400, "Invalid Project Id."},
     known_error{"DIS.4200", 400, "Invalid request."},
     known_error{"DIS.4201", 400, "Invalid partition_id."},
@@ -60,6 +77,9 @@ constexpr std::array dis_errors{
     known_error{"DIS.4217", 400, "Invalid partition cursor."},
     known_error{"DIS.4224", 400, "Sequence_number out of range."},
     known_error{"DIS.4225", 400, "Expired partition cursor."},
+    known_error{"DIS.4226", 400,
+                "A partition iterator error occurred or a record to which the SN corresponds has expired. Try to "
+                "obtain the partition iterator again."},
     known_error{"DIS.4300", 400, "Request error."},
     known_error{"DIS.4301", 400, "The stream does not exist."},
     known_error{"DIS.4302", 400, "Partition does not exist."},

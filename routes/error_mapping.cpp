@@ -11,8 +11,12 @@ const std::string& detail(const state::error& error, std::size_t index) {
     return index < error.details().size() ? error.details()[index] : none;
 }
 
+// The partition index the store reported, in DIS's shardId form; anything else is passed on as it is, so
+// mapping an error can never throw.
 std::string shard_detail(const state::error& error) {
-    return dis_shard_id(static_cast<std::int32_t>(std::stol(detail(error, 0))));
+    const auto index = parse_int64(detail(error, 0));
+    if (!index || *index < 0 || *index > INT32_MAX) return detail(error, 0);
+    return dis_shard_id(static_cast<std::int32_t>(*index));
 }
 
 }  // namespace
@@ -32,6 +36,11 @@ api_error to_api_error(const state::error& error) {
                              "The number of partitions exceeds the partition quota of the instance (" +
                                  detail(error, 0) + ").");
         case errc::replication_exceeds_brokers: return dms_error("DMS.00400861");
+        case errc::partition_count_decrease:
+            return dms_error(400, "DMS.00400102",
+                             "The number of partitions of topic " + detail(error, 0) + " can only be increased.");
+        case errc::group_not_found: return dms_error("DMS.111400864");
+        case errc::group_exists: return dms_error("DMS.10240018");
         case errc::stream_not_found: return dis_error("DIS.4301", error.details());
         case errc::stream_exists: return dis_error("DIS.4307");
         case errc::stream_not_running: return dis_error("DIS.4205");
@@ -43,6 +52,8 @@ api_error to_api_error(const state::error& error) {
         case errc::sequence_number_out_of_range:
             return dis_error("DIS.4224",
                              {detail(error, 0), " should be within ", detail(error, 1), " ", detail(error, 2)});
+        case errc::dis_cursor_invalid: return dis_error("DIS.4217", error.details());
+        case errc::dis_position_expired: return dis_error("DIS.4226");
     }
     return dms_error("DMS.00500000");
 }

@@ -10,6 +10,7 @@
 #include "routes/api_error.hpp"
 #include "routes/dis_records.hpp"
 #include "routes/dis_streams.hpp"
+#include "routes/dms_groups.hpp"
 #include "routes/dms_instances.hpp"
 #include "routes/dms_topics.hpp"
 #include "routes/error_mapping.hpp"
@@ -140,6 +141,27 @@ private:
             instance_id = st_.kafka.create_instance(project_id, std::move(spec)).spec.instance_id;
         });
         each(item, "topics", path, [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
+        // After the topics, which the groups' committed offsets name.
+        each(item, "groups", path, [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
+    }
+
+    void load_group(const std::string& project_id, const std::string& instance_id, const Value& item,
+                    const std::string& path) {
+        std::string group;
+        at(path, [&] {
+            auto request = parse_group_request(json_fields(item, service::dms));
+            group = request.name;
+            st_.kafka.create_group(project_id, instance_id, request.name, std::move(request.description));
+        });
+        each(item, "offsets", path, [&](const Value& v, const std::string& p) {
+            at(p, [&] {
+                const json_fields fields(v, service::dms);
+                const auto topic = fields.req_string("topic");
+                const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
+                st_.kafka.commit_offset(project_id, instance_id, group, topic, partition,
+                                        fields.req_int("offset", 0, INT64_MAX));
+            });
+        });
     }
 
     void load_topic(const std::string& project_id, const std::string& instance_id, const Value& item,

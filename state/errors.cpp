@@ -12,6 +12,9 @@ const char* to_string(errc code) {
         case errc::partition_not_found: return "partition_not_found";
         case errc::partition_quota_exceeded: return "partition_quota_exceeded";
         case errc::replication_exceeds_brokers: return "replication_exceeds_brokers";
+        case errc::partition_count_decrease: return "partition_count_decrease";
+        case errc::group_not_found: return "group_not_found";
+        case errc::group_exists: return "group_exists";
         case errc::stream_not_found: return "stream_not_found";
         case errc::stream_exists: return "stream_exists";
         case errc::stream_not_running: return "stream_not_running";
@@ -21,6 +24,8 @@ const char* to_string(errc code) {
         case errc::dis_partition_not_found: return "dis_partition_not_found";
         case errc::dis_partition_expired: return "dis_partition_expired";
         case errc::sequence_number_out_of_range: return "sequence_number_out_of_range";
+        case errc::dis_cursor_invalid: return "dis_cursor_invalid";
+        case errc::dis_position_expired: return "dis_position_expired";
     }
     return "unknown";
 }

@@ -18,6 +18,9 @@ enum class errc {
     partition_not_found,
     partition_quota_exceeded,
     replication_exceeds_brokers,
+    partition_count_decrease,
+    group_not_found,
+    group_exists,
     // DIS
     stream_not_found,
     stream_exists,
@@ -28,6 +31,8 @@ enum class errc {
     dis_partition_not_found,
     dis_partition_expired,
     sequence_number_out_of_range,
+    dis_cursor_invalid,
+    dis_position_expired,
 };
 
 const char* to_string(errc code);

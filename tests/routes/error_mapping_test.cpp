@@ -31,6 +31,10 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
          "The number of partitions exceeds the partition quota of the instance (300)."},
         {errc::replication_exceeds_brokers, {"3"}, service::dms, 400, "DMS.00400861",
          "Replication factor larger than available brokers."},
+        {errc::partition_count_decrease, {"orders"}, service::dms, 400, "DMS.00400102",
+         "The number of partitions of topic orders can only be increased."},
+        {errc::group_not_found, {"billing"}, service::dms, 400, "DMS.111400864", "The consumer group does not exist."},
+        {errc::group_exists, {"billing"}, service::dms, 400, "DMS.10240018", "The consumer group already exists."},
         {errc::stream_not_found, {"orders", "0123456789abcdef0123456789abcdef"}, service::dis, 400, "DIS.4301",
          "The stream does not exist. [orders][0123456789abcdef0123456789abcdef]"},
         {errc::stream_exists, {"orders"}, service::dis, 400, "DIS.4307", "The stream already exists."},
@@ -43,6 +47,11 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
         {errc::dis_partition_expired, {"2"}, service::dis, 400, "DIS.4319", "Partition is expired. [shardId-0000000002]"},
         {errc::sequence_number_out_of_range, {"5280", "0", "617"}, service::dis, 400, "DIS.4224",
          "Sequence_number out of range. [5280][ should be within ][0][ ][617]"},
+        {errc::dis_cursor_invalid, {"stream changed"}, service::dis, 400, "DIS.4217",
+         "Invalid partition cursor. [stream changed]"},
+        {errc::dis_position_expired, {"3", "5"}, service::dis, 400, "DIS.4226",
+         "A partition iterator error occurred or a record to which the SN corresponds has expired. Try to "
+         "obtain the partition iterator again."},
     };
     for (const auto& row : table) {
         const auto answer = to_api_error(state::error(row.code, row.details));
@@ -52,6 +61,12 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
         EXPECT_EQ(answer.code(), row.error_code);
         EXPECT_EQ(answer.message(), row.message);
     }
+}
+
+TEST(error_mapping, a_partition_error_without_an_index_still_maps) {
+    const auto answer = to_api_error(state::error(state::errc::dis_partition_not_found));
+    EXPECT_EQ(answer.code(), "DIS.4302");
+    EXPECT_EQ(answer.message(), "Partition does not exist. []");
 }
 
 TEST(error_mapping, bodies_use_each_services_own_keys) {
