@@ -45,7 +45,7 @@ public:
             state::state& st)
         : stream_(std::move(socket)), owner_(owner), settings_(settings), router_(router), state_(st) {}
 
-    ~session() { owner_.forget(this); }
+    ~session() { owner_.forget(); }
 
     void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this())); }
 
@@ -170,20 +170,29 @@ void http_server::do_accept() {
             if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
             spdlog::warn("accept failed: {}", ec.message());
         } else {
-            auto s = std::make_shared<session>(std::move(socket), *this, settings_, router_, state_);
-            {
-                std::lock_guard lock(sessions_mutex_);
-                sessions_.insert(s);
+            // Registering under the same lock stop() snapshots with: a connection accepted while stopping is
+            // either in the snapshot (and shut down) or sees stopping_ and is closed here.
+            std::unique_lock lock(sessions_mutex_);
+            if (stopping_) {
+                beast::error_code ignored;
+                socket.close(ignored);
+                return;
             }
+            auto s = std::make_shared<session>(std::move(socket), *this, settings_, router_, state_);
+            sessions_.insert(s);
+            lock.unlock();
             s->start();
         }
         do_accept();
     });
 }
 
-void http_server::forget(session* s) {
+// Called from a session's destructor, when its own entry has already expired. Only expired entries are
+// dropped: locking a live entry here could make this thread the last owner of another session, whose
+// destructor would then re-enter this function under the same lock.
+void http_server::forget() {
     std::lock_guard lock(sessions_mutex_);
-    std::erase_if(sessions_, [s](const std::weak_ptr<session>& w) { return w.expired() || w.lock().get() == s; });
+    std::erase_if(sessions_, [](const std::weak_ptr<session>& w) { return w.expired(); });
 }
 
 void http_server::stop() {
@@ -196,6 +205,7 @@ void http_server::stop() {
     std::vector<std::shared_ptr<session>> live;
     {
         std::lock_guard lock(sessions_mutex_);
+        stopping_ = true;
         for (const auto& w : sessions_) {
             if (auto s = w.lock()) live.push_back(std::move(s));
         }

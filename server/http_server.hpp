@@ -37,7 +37,8 @@ public:
     // Blocks until SIGINT or SIGTERM, then stops.
     void run_until_signal();
 
-    void forget(session* s);
+    // Drops the entries of sessions that have ended.
+    void forget();
 
 private:
     void do_accept();
@@ -45,12 +46,16 @@ private:
     config settings_;
     const routes::router& router_;
     state::state& state_;
+
+    // Declared before ioc_ so they outlive it: sessions still queued in the io_context when it is destroyed
+    // call forget() from their destructors.
+    std::mutex sessions_mutex_;  // guards sessions_ and stopping_
+    std::set<std::weak_ptr<session>, std::owner_less<std::weak_ptr<session>>> sessions_;
+    bool stopping_ = false;  // once set, newly accepted connections are closed instead of served
+
     boost::asio::io_context ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::vector<std::thread> workers_;
-
-    std::mutex sessions_mutex_;  // guards sessions_
-    std::set<std::weak_ptr<session>, std::owner_less<std::weak_ptr<session>>> sessions_;
     bool stopped_ = false;  // touched only by the thread calling start/stop
 };
 

@@ -109,3 +109,29 @@ TEST(server, stop_returns_with_an_idle_keep_alive_connection_open) {
 
 }  // namespace
 }  // namespace emu::test
+
+namespace emu::test {
+namespace {
+
+// Connections accepted while the server stops must be closed, not left reading until their timeout.
+TEST(server, connections_arriving_during_stop_are_all_closed) {
+    for (int round = 0; round < 20; ++round) {
+        auto server = std::make_unique<test_server>();
+        net::io_context ioc;
+        std::vector<tcp::socket> sockets;
+        for (int i = 0; i < 8; ++i) {
+            sockets.emplace_back(ioc);
+            sockets.back().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+        }
+        server.reset();
+        for (auto& socket : sockets) {
+            char byte = 0;
+            beast::error_code ec;
+            socket.read_some(net::buffer(&byte, 1), ec);
+            EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+        }
+    }
+}
+
+}  // namespace
+}  // namespace emu::test
