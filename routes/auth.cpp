@@ -62,17 +62,6 @@ bool is_digits(std::string_view text, std::size_t length) {
            std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto at = text.find(separator, start);
-        out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-        if (at == std::string_view::npos) return out;
-        start = at + 1;
-    }
-}
-
 // "<ALGORITHM> Name=value, Name=value, ...", lenient about spaces after the commas.
 struct authorization {
     std::string_view algorithm;
@@ -95,7 +84,7 @@ std::optional<authorization> parse_authorization(std::string_view header) {
     const auto space = header.find(' ');
     if (space == std::string_view::npos || space == 0) return std::nullopt;
     authorization out{header.substr(0, space), {}};
-    for (const auto piece : split(header.substr(space + 1), ',')) {
+    for (const auto piece : signing::split(header.substr(space + 1), ',')) {
         const auto item = trim(piece);
         const auto eq = item.find('=');
         if (eq == std::string_view::npos || eq == 0) return std::nullopt;
@@ -106,7 +95,7 @@ std::optional<authorization> parse_authorization(std::string_view header) {
 
 bool well_formed_signed_headers(std::string_view list) {
     if (list.empty()) return false;
-    const auto names = split(list, ';');
+    const auto names = signing::split(list, ';');
     return std::all_of(names.begin(), names.end(), [](std::string_view name) {
         return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
             return std::isgraph(c) != 0 && std::isupper(c) == 0;
@@ -199,7 +188,7 @@ core_signature parse_core_form(const std::optional<authorization>& parsed) {
         if (!parsed->has_fields({"Credential", "SignedHeaders", "Signature"}))
             throw signature_failure(v11_expected);
         const auto credential = *parsed->field("Credential");
-        const auto parts = split(credential, '/');
+        const auto parts = signing::split(credential, '/');
         const bool scope_ok = parts.size() == 4 && !parts[0].empty() && is_digits(parts[1], 8) &&
                               !parts[2].empty() && !parts[3].empty();
         core_signature out{parts[0], *parsed->field("SignedHeaders"), *parsed->field("Signature"), {}};
@@ -262,7 +251,7 @@ legacy_signature parse_legacy_form(const std::optional<authorization>& parsed) {
     const auto signed_headers = parsed->field("SignedHeaders");
     const auto signature = parsed->field("Signature");
     if (!credential || !signed_headers || !signature || signature->empty()) throw dis_error("DIS.4109");
-    const auto parts = split(*credential, '/');
+    const auto parts = signing::split(*credential, '/');
     if (parts[0].empty()) throw dis_error("DIS.4106");
     if (parts.size() != 5) throw dis_error("DIS.4102");
     if (parts[3] != "dis") throw dis_error("DIS.4108");

@@ -36,17 +36,6 @@ const std::string* find_header(const string_pairs& headers, std::string_view low
     return nullptr;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto at = text.find(separator, start);
-        out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-        if (at == std::string_view::npos) return out;
-        start = at + 1;
-    }
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -208,6 +197,17 @@ std::string legacy_signature(std::string_view secret_key, std::string_view sdk_d
     key = hmac_sha256(key, "dis");
     key = hmac_sha256(key, "sdk_request");
     return hex(hmac_sha256(key, to_sign));
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (true) {
+        const auto at = text.find(separator, start);
+        out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+        if (at == std::string_view::npos) return out;
+        start = at + 1;
+    }
 }
 
 }  // namespace emu::routes::signing

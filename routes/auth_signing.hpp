@@ -39,6 +39,9 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 std::string uri_encode(std::string_view text);
 std::string canonical_uri(std::string_view raw_path, dialect rules = dialect::sdk_core);
 std::string canonical_query(const string_pairs& query, dialect rules = dialect::sdk_core);
+// `text` cut at every `separator`; empty pieces are kept.
+std::vector<std::string_view> split(std::string_view text, char separator);
+
 // SignedHeaders split on ';' (names as given, expected lower case and sorted by the signer).
 std::vector<std::string> split_signed_headers(std::string_view signed_headers);
 
