@@ -2,6 +2,6 @@
 
 namespace emu::routes {
 
-response emulator_ready(const request_context&, state::state&) { return response::json(200, R"({"status":"ready"})"); }
+response emulator_ready(const request_context&, state::state&, control_plane&) { return response::json(200, R"({"status":"ready"})"); }
 
 }  // namespace emu::routes

@@ -1,11 +1,12 @@
 #pragma once
 
+#include "routes/control_plane.hpp"
 #include "routes/request.hpp"
 #include "state/state.hpp"
 
 namespace emu::routes {
 
 // GET /_emulator/ready: 200 {"status":"ready"} once the server answers (state is loaded before listening).
-response emulator_ready(const request_context& ctx, state::state& st);
+response emulator_ready(const request_context& ctx, state::state& st, control_plane& control);
 
 }  // namespace emu::routes

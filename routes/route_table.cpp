@@ -98,7 +98,7 @@ router make_router() {
     r.add("DELETE", "/v2/{project_id}/checkpoints", "DeleteCheckpoint", dis, dis_delete_checkpoint);
 
     // The emulator's own control plane (no cloud credentials)
-    r.add("GET", "/_emulator/ready", "EmulatorReady", service::gateway, emulator_ready, route_auth::none);
+    r.add_control("GET", "/_emulator/ready", "EmulatorReady", emulator_ready);
     return r;
 }
 

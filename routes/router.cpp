@@ -64,8 +64,15 @@ api_error internal_error(service family) {
 void router::add(std::string method, std::string path_template, std::string operation, service family,
                  handler_fn handler, route_auth auth) {
     auto segments = split_template(path_template);
-    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler, auth,
-                            std::move(segments)});
+    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler, nullptr,
+                            auth, std::move(segments)});
+}
+
+void router::add_control(std::string method, std::string path_template, std::string operation,
+                         control_handler_fn handler) {
+    auto segments = split_template(path_template);
+    routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), service::gateway, nullptr,
+                            handler, route_auth::none, std::move(segments)});
 }
 
 match_result router::match(std::string_view method, const std::vector<std::string>& segments) const {
@@ -95,7 +102,7 @@ response router::dispatch(request_context& ctx, state::state& st, std::string* o
     if (operation != nullptr) *operation = r.operation;
     try {
         if (r.auth == route_auth::cloud_credentials) authenticate(auth_, ctx, r.family);
-        return r.handler(ctx, st);
+        return r.control_handler != nullptr ? r.control_handler(ctx, st, *control_) : r.handler(ctx, st);
     } catch (const api_error& error) {
         return error_response(error, ctx.request_id);
     } catch (const state::error& error) {

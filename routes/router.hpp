@@ -1,25 +1,30 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "routes/api_error.hpp"
 #include "routes/auth.hpp"
+#include "routes/control_plane.hpp"
 #include "routes/request.hpp"
 #include "state/state.hpp"
 
 namespace emu::routes {
 
 using handler_fn = response (*)(const request_context&, state::state&);
+// A /_emulator/ route's handler: it also reads or changes the emulator's own runtime.
+using control_handler_fn = response (*)(const request_context&, state::state&, control_plane&);
 
 struct route {
     std::string method;
     std::string path_template;  // e.g. /v2/{project_id}/checkpoints
     std::string operation;      // the SDK operation name, e.g. DeleteCheckpoint
     service family;             // whose error format the route answers in
-    handler_fn handler;
-    route_auth auth;            // what the request must prove before the handler runs
+    handler_fn handler;                   // a cloud-API handler, or
+    control_handler_fn control_handler;  // a control-plane one (exactly one is set)
+    route_auth auth;                      // what the request must prove before the handler runs
 
     struct segment {
         std::string text;
@@ -38,6 +43,9 @@ class router {
 public:
     void add(std::string method, std::string path_template, std::string operation, service family,
              handler_fn handler, route_auth auth = route_auth::cloud_credentials);
+    // A control-plane route under /_emulator/: no cloud credentials, gateway-style errors.
+    void add_control(std::string method, std::string path_template, std::string operation,
+                     control_handler_fn handler);
 
     // How cloud credentials are checked; the default is loose mode with no configured keys.
     void set_auth(auth_settings settings) { auth_ = std::move(settings); }
@@ -53,9 +61,13 @@ public:
 
     const std::vector<route>& routes() const { return routes_; }
 
+    // The runtime the control-plane routes work on; shared, not part of the route table's constness.
+    control_plane& control() const { return *control_; }
+
 private:
     std::vector<route> routes_;
     auth_settings auth_;
+    std::shared_ptr<control_plane> control_ = std::make_shared<control_plane>();
 };
 
 // Every cloud-API route of the emulator (route_table.cpp).
