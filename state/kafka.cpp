@@ -9,6 +9,7 @@
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
 #include "state/ids.hpp"
+#include "state/reclaimer.hpp"
 #include "state/record_log.hpp"
 
 namespace emu::state {
@@ -202,7 +203,7 @@ struct kafka_store::instance {
     std::int32_t coordinator(const std::string& name) const { return kafka_key_partition(name, spec.broker_num); }
 };
 
-kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)) {}
+kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)), reclaimer_(std::make_unique<reclaimer>()) {}
 kafka_store::~kafka_store() = default;
 
 std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::string& project_id,
@@ -356,30 +357,31 @@ std::vector<delete_records_result> kafka_store::delete_records(const std::string
     }
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());
-    // Declared before the locks, so the trimmed records are freed after every lock is released.
-    std::vector<record_log::released> trimmed;
-    trimmed.reserve(order.size());
-    std::vector<topic::opened> locks;
-    locks.reserve(order.size());
-    const std::int64_t now = clock_();
-    for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
-
+    record_log::released trimmed;  // handed to the reclaimer once every lock is released
     std::vector<delete_records_result> results;
     results.reserve(entries.size());
-    for (const auto& entry : entries) {
-        partition_log* log = t->log(entry.partition);
-        if (log == nullptr) {
-            results.push_back({entry.partition, delete_records_status::unknown_partition, -1});
-            continue;
+    {
+        std::vector<topic::opened> locks;
+        locks.reserve(order.size());
+        const std::int64_t now = clock_();
+        for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
+
+        for (const auto& entry : entries) {
+            partition_log* log = t->log(entry.partition);
+            if (log == nullptr) {
+                results.push_back({entry.partition, delete_records_status::unknown_partition, -1});
+                continue;
+            }
+            const std::int64_t target = entry.offset == delete_to_end ? log->end_offset() : entry.offset;
+            if (target < 0 || target > log->end_offset()) {
+                results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
+                continue;
+            }
+            for (auto& chunk : log->trim_to(target)) trimmed.push_back(std::move(chunk));
+            results.push_back({entry.partition, delete_records_status::success, log->start_offset()});
         }
-        const std::int64_t target = entry.offset == delete_to_end ? log->end_offset() : entry.offset;
-        if (target < 0 || target > log->end_offset()) {
-            results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
-            continue;
-        }
-        trimmed.push_back(log->trim_to(target));
-        results.push_back({entry.partition, delete_records_status::success, log->start_offset()});
     }
+    reclaimer_->discard(std::move(trimmed));
     return results;
 }
 
