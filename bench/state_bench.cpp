@@ -15,7 +15,9 @@ const std::string instance = "5c5b1f7e-3c1a-4d8b-9a0e-2f6d7b8c9d01";
 const std::string value_100(100, 'v');
 
 // A fixed clock, so retention never drops anything while a benchmark runs.
-std::int64_t fixed_now() { return 1'800'000'000'000; }
+std::int64_t fixed_now() {
+    return 1'800'000'000'000;
+}
 
 struct kafka_setup {
     kafka_store store{fixed_now};
@@ -61,7 +63,8 @@ void BM_kafka_trim(benchmark::State& state) {
         setup.produce(count);
         const auto started = std::chrono::steady_clock::now();
         benchmark::DoNotOptimize(setup.store.delete_records(project, instance, "t1", {{0, count}}));
-        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        state.SetIterationTime(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
 }
 BENCHMARK(BM_kafka_trim)
@@ -76,7 +79,8 @@ BENCHMARK(BM_kafka_trim)
 void BM_kafka_delete_records_repeat(benchmark::State& state) {
     kafka_setup setup;
     setup.produce(10);
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.delete_records(project, instance, "t1", {{0, 5}}));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(setup.store.delete_records(project, instance, "t1", {{0, 5}}));
 }
 BENCHMARK(BM_kafka_delete_records_repeat);
 

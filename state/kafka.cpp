@@ -36,7 +36,7 @@ void append_sized(std::string& out, std::string_view text) {
 
 std::string_view take_sized(std::string_view& in) {
     std::uint32_t size = 0;
-    for (int i = 0; i < 4; ++i) size |= std::uint32_t{static_cast<unsigned char>(in[static_cast<std::size_t>(i)])} << (8 * i);
+    for (std::size_t i = 0; i < 4; ++i) size |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
     const std::string_view text = in.substr(4, size);
     in.remove_prefix(4 + std::size_t{size});
     return text;
@@ -99,7 +99,7 @@ struct partition_log {
     }
 
     // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time. The
-    // memory of the dropped records is freed when the result is destroyed, which callers do after
+    // dropped records' memory goes with the result, which callers free (or hand to the reclaimer) after
     // unlocking.
     [[nodiscard]] record_log::released trim_to(std::int64_t new_start) { return records.trim(new_start); }
 

@@ -14,7 +14,7 @@ namespace emu::state {
 // nor requests on other partitions should wait for. The thread starts with the first hand-over, so an idle
 // emulator has none; the destructor frees whatever is still queued.
 class reclaimer {
-public:
+  public:
     reclaimer() = default;
     ~reclaimer();
     reclaimer(const reclaimer&) = delete;
@@ -23,7 +23,7 @@ public:
     // Takes the chunks; returns at once.
     void discard(record_log::released chunks);
 
-private:
+  private:
     void run();
 
     std::mutex mutex_;  // guards queue_, stopping_ and the start of thread_

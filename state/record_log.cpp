@@ -60,8 +60,9 @@ void record_log::append(std::int64_t timestamp, std::int64_t appended_ms, std::o
 std::size_t record_log::chunk_index(std::int64_t number) const {
     // Appends and reads at the end are the common case.
     if (number >= chunks_.back()->first) return chunks_.size() - 1;
-    const auto it = std::upper_bound(chunks_.begin(), chunks_.end(), number,
-                                     [](std::int64_t n, const std::unique_ptr<chunk>& c) { return n < c->first; });
+    const auto it =
+        std::upper_bound(chunks_.begin(), chunks_.end(), number,
+                         [](std::int64_t n, const std::unique_ptr<chunk>& c) { return n < c->first; });
     return static_cast<std::size_t>(it - chunks_.begin()) - 1;
 }
 

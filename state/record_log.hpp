@@ -30,9 +30,11 @@ struct log_entry {
 // not depend on how many records go, and the chunks are handed back so that the owner frees their memory
 // after releasing its lock. Not thread-safe: the owner locks.
 class record_log {
-public:
+  public:
     static constexpr std::size_t chunk_records = 4096;
-    static constexpr std::size_t chunk_bytes = std::size_t{1} << 20;  // a larger record gets a chunk of its own
+    // A record that does not fit in what is left of a chunk's bytes starts the next chunk; a larger one
+    // gets a chunk of its own.
+    static constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 
     struct chunk;
     // Chunks cut off by trim() or clear(); destroying this frees them.
@@ -75,7 +77,7 @@ public:
     // Drops every record; the next one appended is numbered `new_start`.
     [[nodiscard]] released clear(std::int64_t new_start);
 
-private:
+  private:
     // Index in chunks_ of the chunk holding `number`, which lies in [start(), end()).
     std::size_t chunk_index(std::int64_t number) const;
     static log_entry entry(const chunk& c, std::size_t index);

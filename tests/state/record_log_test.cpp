@@ -1,3 +1,5 @@
+#include "state/record_log.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -5,7 +7,6 @@
 #include <vector>
 
 #include "state/reclaimer.hpp"
-#include "state/record_log.hpp"
 
 namespace {
 
