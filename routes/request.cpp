@@ -24,6 +24,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 // '+' stays '+': the SDKs encode spaces as %20, and signatures are computed over that form.
 std::string percent_decode(std::string_view text) {
+    if (text.find('%') == std::string_view::npos) return std::string(text);  // the common case
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {

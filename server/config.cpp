@@ -4,7 +4,26 @@
 
 #include <thread>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 namespace emu::server {
+
+namespace {
+
+// The cores this process may run on: under `taskset -c 0` or a container's CPU set that is fewer than the
+// machine has, and more worker threads than cores only take turns.
+unsigned usable_cores() {
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+#endif
+    return std::max(1U, std::thread::hardware_concurrency());
+}
+
+}  // namespace
 
 parse_outcome parse_config(int argc, char** argv) {
     config c;
@@ -14,7 +33,7 @@ parse_outcome parse_config(int argc, char** argv) {
     app.add_option("--port", c.port, "Port to listen on; 0 picks a free port")
         ->envname("STREAM_EMULATOR_PORT")
         ->capture_default_str();
-    app.add_option("--threads", c.threads, "Worker threads; 0 means one per core")
+    app.add_option("--threads", c.threads, "Worker threads; 0 means one per core the process may run on")
         ->envname("STREAM_EMULATOR_THREADS")
         ->capture_default_str();
     app.add_option("--fixture", c.fixture, "JSON file that seeds the state at startup")
@@ -49,7 +68,7 @@ parse_outcome parse_config(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return parse_outcome{std::nullopt, app.exit(error)};
     }
-    if (c.threads == 0) c.threads = std::max(1U, std::thread::hardware_concurrency());
+    if (c.threads == 0) c.threads = usable_cores();
     return parse_outcome{c, 0};
 }
 

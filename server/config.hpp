@@ -10,7 +10,7 @@ namespace emu::server {
 struct config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 9780;  // 0 picks a free port
-    unsigned threads = 0;       // 0: one per core
+    unsigned threads = 0;       // 0: one per core the process may run on
     std::string fixture;
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;

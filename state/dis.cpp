@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <mutex>
+#include <string_view>
 
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
 #include "state/ids.hpp"
+#include "state/record_log.hpp"
 
 namespace emu::state {
 
@@ -16,32 +17,45 @@ namespace {
 constexpr std::size_t stream_id_length = 19;
 constexpr std::size_t app_id_length = 19;
 
+dis_record to_record(const log_entry& entry) {
+    dis_record out;
+    out.sequence_number = entry.number;
+    if (entry.key) out.partition_key.emplace(*entry.key);
+    out.data.assign(entry.value);
+    out.timestamp = entry.timestamp;
+    out.accepted_at = entry.appended_ms;
+    return out;
+}
+
 }  // namespace
 
 struct dis_store::partition {
     mutable std::mutex mutex;  // guards everything below
     dis_partition_status status = dis_partition_status::active;
-    std::deque<dis_record> records;  // sequence numbers [earliest, next), contiguous
-    std::int64_t earliest = 0;
-    std::int64_t next = 0;
+    record_log records;  // sequence numbers [earliest(), next()); the key is the partition key
     std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
     std::int32_t hash_slices = 1;  // the partition count it was cut off from
 
+    // Caller holds `mutex`.
+    std::int64_t earliest() const { return records.start(); }
+    std::int64_t next() const { return records.end(); }
+
     // Retention is applied lazily, whenever a partition is looked at, so no timer thread is needed and the
-    // injected clock alone decides. Caller holds `mutex`.
-    void settle(std::int64_t now, std::int64_t retention_ms) {
+    // injected clock alone decides. Caller holds `mutex`; the records that leave are freed when the result
+    // is destroyed, which callers do after unlocking.
+    [[nodiscard]] record_log::released settle(std::int64_t now, std::int64_t retention_ms) {
         if (status == dis_partition_status::deleted && now >= deleted_at + retention_ms) {
             status = dis_partition_status::expired;
-            records.clear();
+            return records.clear(records.end());
         }
-        while (!records.empty() && records.front().accepted_at + retention_ms <= now) records.pop_front();
-        earliest = records.empty() ? next : records.front().sequence_number;
+        // A record expires once accepted_at + retention <= now.
+        return records.trim(records.first_appended_since(now - retention_ms + 1));
     }
 
     // Caller holds `mutex`.
     dis_partition_state state(std::int32_t index, std::int32_t writable_count) const {
         const std::int32_t slices = status == dis_partition_status::active ? writable_count : hash_slices;
-        return dis_partition_state{index, status, earliest, next, slices};
+        return dis_partition_state{index, status, earliest(), next(), slices};
     }
 };
 
@@ -70,8 +84,9 @@ struct dis_store::stream {
         stream_info out{spec, "RUNNING", last_modified_time, {}, changes};
         out.partitions.reserve(partitions.size());
         for (std::size_t i = 0; i < partitions.size(); ++i) {
+            record_log::released expired;  // freed after the lock is released
             std::lock_guard lock(partitions[i]->mutex);
-            partitions[i]->settle(now, retention_ms());
+            expired = partitions[i]->settle(now, retention_ms());
             out.partitions.push_back(
                 partitions[i]->state(static_cast<std::int32_t>(i), spec.partition_count));
         }
@@ -139,17 +154,18 @@ template <class F>
 auto with_readable(const dis_store::stream& s, std::int32_t index, std::int64_t now, F&& f) {
     dis_store::partition* p = s.at(index);
     if (p == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
+    record_log::released expired;  // freed after the lock is released
     std::lock_guard lock(p->mutex);
-    p->settle(now, s.retention_ms());
+    expired = p->settle(now, s.retention_ms());
     if (p->status == dis_partition_status::expired)
         throw error(errc::dis_partition_expired, {std::to_string(index)});
     return std::forward<F>(f)(*p);
 }
 
 void check_in_range(std::int64_t sequence_number, const dis_store::partition& p) {
-    if (sequence_number < p.earliest || sequence_number > p.next) {
+    if (sequence_number < p.earliest() || sequence_number > p.next()) {
         throw error(errc::sequence_number_out_of_range,
-                    {std::to_string(sequence_number), std::to_string(p.earliest), std::to_string(p.next)});
+                    {std::to_string(sequence_number), std::to_string(p.earliest()), std::to_string(p.next())});
     }
 }
 
@@ -161,7 +177,7 @@ auto first_after(const Map& map, const std::string& start_after) {
 
 }  // namespace
 
-std::int64_t base64_payload_size(const std::string& data) {
+std::int64_t base64_payload_size(std::string_view data) {
     std::int64_t padding = 0;
     for (auto it = data.rbegin(); it != data.rend() && *it == '=' && padding < 2; ++it) ++padding;
     return static_cast<std::int64_t>(data.size() / 4 * 3) - padding;
@@ -253,8 +269,9 @@ partition_count_change dis_store::update_partition_count(const std::string& proj
         if (partition* cut = s.at(i)) {
             // A partition cut off earlier comes back: its sequence numbers continue, its old records
             // stay readable for as long as retention allows.
+            record_log::released expired;  // freed after the lock is released
             std::lock_guard partition_lock(cut->mutex);
-            cut->settle(now, s.retention_ms());
+            expired = cut->settle(now, s.retention_ms());
             cut->status = dis_partition_status::active;
         } else {
             s.partitions.push_back(std::make_unique<partition>());
@@ -299,12 +316,12 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
     results.reserve(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) {
         partition* target = s->at(targets[i]);
+        record_log::released expired;  // freed after the lock is released
         std::lock_guard partition_lock(target->mutex);
-        target->settle(now, s->retention_ms());
-        const std::int64_t sequence = target->next++;
+        expired = target->settle(now, s->retention_ms());
+        const std::int64_t sequence = target->next();
         const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
-        target->records.push_back(
-            dis_record{sequence, records[i].partition_key, records[i].data, timestamp, now});
+        target->records.append(timestamp, now, records[i].partition_key, records[i].data);
         results.push_back(record_result{targets[i], sequence});
     }
     return results;
@@ -317,7 +334,13 @@ std::vector<dis_record> dis_store::records(const std::string& project_id, const 
     std::shared_lock lock(p->mutex);
     return with_readable(*p->require_stream(project_id, stream_name), index, clock_(),
                          [](const partition& target) {
-                             return std::vector<dis_record>(target.records.begin(), target.records.end());
+                             std::vector<dis_record> out;
+                             out.reserve(static_cast<std::size_t>(target.records.size()));
+                             target.records.scan(target.earliest(), [&](const log_entry& entry) {
+                                 out.push_back(to_record(entry));
+                                 return true;
+                             });
+                             return out;
                          });
 }
 
@@ -339,16 +362,13 @@ cursor_start dis_store::start_cursor(const std::string& project_id, const std::s
                     check_in_range(value, target);
                     return value + 1;
                 case cursor_type::trim_horizon:
-                    return target.earliest;
+                    return target.earliest();
                 case cursor_type::latest:
-                    return target.next;
-                case cursor_type::at_timestamp: {
-                    const auto it = std::find_if(target.records.begin(), target.records.end(),
-                                                 [&](const dis_record& r) { return r.timestamp >= value; });
-                    return it == target.records.end() ? target.next : it->sequence_number;
-                }
+                    return target.next();
+                case cursor_type::at_timestamp:
+                    return target.records.first_at_time(value);
             }
-            return target.next;
+            return target.next();
         });
     return cursor_start{s.spec.stream_id, position};
 }
@@ -362,22 +382,22 @@ read_result dis_store::read_records(const std::string& project_id, const read_re
         throw error(errc::dis_cursor_invalid, {"the stream was deleted and created again"});
     }
     return with_readable(s, request.partition, clock_(), [&](const partition& target) {
-        if (request.position < target.earliest) {
+        if (request.position < target.earliest()) {
             throw error(errc::dis_position_expired,
-                        {std::to_string(request.position), std::to_string(target.earliest)});
+                        {std::to_string(request.position), std::to_string(target.earliest())});
         }
         read_result out;
         out.next_position = request.position;
-        if (request.position >= target.next) return out;
         std::int64_t used = 0;
-        for (auto it = target.records.begin() + (request.position - target.earliest);
-             it != target.records.end() && out.records.size() < request.limit; ++it) {
-            const std::int64_t size = base64_payload_size(it->data);
-            if (request.max_bytes && used + size > *request.max_bytes) break;
+        target.records.scan(request.position, [&](const log_entry& entry) {
+            if (out.records.size() >= request.limit) return false;
+            const std::int64_t size = base64_payload_size(entry.value);
+            if (request.max_bytes && used + size > *request.max_bytes) return false;
             used += size;
-            out.records.push_back(*it);
-            out.next_position = it->sequence_number + 1;
-        }
+            out.records.push_back(to_record(entry));
+            out.next_position = entry.number + 1;
+            return true;
+        });
         return out;
     });
 }

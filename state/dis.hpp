@@ -6,6 +6,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -80,7 +81,7 @@ struct dis_record {
 };
 
 // Decoded size of standard base64 text, the unit of a consume call's max_fetch_bytes.
-std::int64_t base64_payload_size(const std::string& data);
+std::int64_t base64_payload_size(std::string_view data);
 
 inline constexpr std::int64_t ms_per_hour = 3'600'000;
 

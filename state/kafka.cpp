@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <deque>
 #include <mutex>
+#include <string_view>
 
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
 #include "state/ids.hpp"
+#include "state/reclaimer.hpp"
+#include "state/record_log.hpp"
 
 namespace emu::state {
 
@@ -24,58 +26,91 @@ constexpr std::array busy_statuses{std::string_view{"CREATING"}, std::string_vie
                                    std::string_view{"UPGRADING"}, std::string_view{"ROLLINGBACK"},
                                    std::string_view{"FREEZING"}, std::string_view{"DELETING"}};
 
+// Kafka headers travel in a record's `extra` bytes: per header, a 4-byte length and the name, then a 4-byte
+// length and the value.
+void append_sized(std::string& out, std::string_view text) {
+    const auto size = static_cast<std::uint32_t>(text.size());
+    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((size >> shift) & 0xff));
+    out.append(text);
+}
+
+std::string_view take_sized(std::string_view& in) {
+    std::uint32_t size = 0;
+    for (std::size_t i = 0; i < 4; ++i) size |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
+    const std::string_view text = in.substr(4, size);
+    in.remove_prefix(4 + std::size_t{size});
+    return text;
+}
+
+std::string encode_headers(const kafka_headers& headers) {
+    std::string out;
+    for (const auto& [name, value] : headers) {
+        append_sized(out, name);
+        append_sized(out, value);
+    }
+    return out;
+}
+
+kafka_headers decode_headers(std::string_view in) {
+    kafka_headers out;
+    while (!in.empty()) {
+        const auto name = take_sized(in);
+        const auto value = take_sized(in);
+        out.emplace_back(name, value);
+    }
+    return out;
+}
+
+kafka_message to_message(const log_entry& entry) {
+    kafka_message out;
+    out.offset = entry.number;
+    if (entry.key) out.key.emplace(*entry.key);
+    out.value.assign(entry.value);
+    out.timestamp = entry.timestamp;
+    out.headers = decode_headers(entry.extra);
+    out.appended_ms = entry.appended_ms;
+    return out;
+}
+
 struct partition_log {
     explicit partition_log(std::int64_t created_ms) : last_update_ms(created_ms) {}
 
     mutable std::mutex mutex;  // guards everything below
-    std::deque<kafka_message> messages;  // offsets [start_offset, end_offset), contiguous
-    std::int64_t start_offset = 0;
-    std::int64_t end_offset = 0;
+    record_log records;        // offsets [start_offset(), end_offset())
     std::int64_t last_update_ms = 0;
+
+    // Caller holds `mutex`.
+    std::int64_t start_offset() const { return records.start(); }
+    std::int64_t end_offset() const { return records.end(); }
 
     // Caller holds `mutex`.
     partition_state snapshot(std::int32_t index) const {
         partition_state out;
         out.partition = index;
-        out.start_offset = start_offset;
-        out.end_offset = end_offset;
+        out.start_offset = records.start();
+        out.end_offset = records.end();
         out.last_update_ms = last_update_ms;
-        if (!messages.empty()) {
-            out.first_timestamp = messages.front().timestamp;
-            out.last_timestamp = messages.back().timestamp;
+        if (!records.empty()) {
+            out.first_timestamp = records.front().timestamp;
+            out.last_timestamp = records.back().timestamp;
         }
-        for (const auto& message : messages) {
-            out.retained_bytes += static_cast<std::int64_t>(message.value.size() + message.key.value_or("").size());
-        }
+        out.retained_bytes = records.payload_bytes();
         return out;
     }
 
-    // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time.
-    void trim_to(std::int64_t new_start) {
-        if (new_start <= start_offset) return;
-        while (!messages.empty() && messages.front().offset < new_start) messages.pop_front();
-        start_offset = new_start;
-    }
+    // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time. The
+    // dropped records' memory goes with the result, which callers free (or hand to the reclaimer) after
+    // unlocking.
+    [[nodiscard]] record_log::released trim_to(std::int64_t new_start) { return records.trim(new_start); }
 
     // Caller holds `mutex`. Retention works like Kafka's: expired messages leave the log from its start,
     // which moves the log start offset. Done lazily, whenever the log is opened.
-    void expire(std::int64_t now, std::int64_t retention_ms) {
-        const std::int64_t cutoff = now - retention_ms;
-        std::int64_t new_start = start_offset;
-        for (const auto& message : messages) {
-            if (message.appended_ms >= cutoff) break;
-            new_start = message.offset + 1;
-        }
-        trim_to(new_start);
+    [[nodiscard]] record_log::released expire(std::int64_t now, std::int64_t retention_ms) {
+        return trim_to(records.first_appended_since(now - retention_ms));
     }
 
     // Caller holds `mutex`. The first offset whose message is at or after `timestamp`, else the end.
-    std::int64_t offset_for_time(std::int64_t timestamp) const {
-        for (const auto& message : messages) {
-            if (message.timestamp >= timestamp) return message.offset;
-        }
-        return end_offset;
-    }
+    std::int64_t offset_for_time(std::int64_t timestamp) const { return records.first_at_time(timestamp); }
 };
 
 }  // namespace
@@ -95,11 +130,18 @@ struct kafka_store::topic {
         return logs[static_cast<std::size_t>(index)].get();
     }
 
+    // A log locked for use, with retention applied. Members are destroyed in reverse order: the lock is
+    // released first, then the expired records' memory is freed.
+    struct opened {
+        record_log::released expired;
+        std::unique_lock<std::mutex> lock;
+    };
+
     // Caller holds `mutex` (shared at least). Locks one log, applying retention first.
-    std::unique_lock<std::mutex> open(partition_log& target, std::int64_t now) const {
+    opened open(partition_log& target, std::int64_t now) const {
         std::unique_lock lock(target.mutex);
-        target.expire(now, std::int64_t{spec.retention_hours} * ms_per_hour);
-        return lock;
+        auto expired = target.expire(now, std::int64_t{spec.retention_hours} * ms_per_hour);
+        return opened{std::move(expired), std::move(lock)};
     }
 };
 
@@ -161,7 +203,7 @@ struct kafka_store::instance {
     std::int32_t coordinator(const std::string& name) const { return kafka_key_partition(name, spec.broker_num); }
 };
 
-kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)) {}
+kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)), reclaimer_(std::make_unique<reclaimer>()) {}
 kafka_store::~kafka_store() = default;
 
 std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::string& project_id,
@@ -294,10 +336,10 @@ produce_result kafka_store::produce(const std::string& project_id, const std::st
 
     const std::int64_t now = clock_();
     const auto lock = t->open(*log, now);
-    kafka_message message{log->end_offset, request.key, request.value, now, request.headers, now};
-    log->messages.push_back(std::move(message));
+    const std::int64_t offset = log->end_offset();
+    log->records.append(now, now, request.key, request.value, encode_headers(request.headers));
     log->last_update_ms = now;
-    return produce_result{index, log->end_offset++, now};
+    return produce_result{index, offset, now};
 }
 
 std::vector<delete_records_result> kafka_store::delete_records(const std::string& project_id,
@@ -315,27 +357,31 @@ std::vector<delete_records_result> kafka_store::delete_records(const std::string
     }
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());
-    std::vector<std::unique_lock<std::mutex>> locks;
-    locks.reserve(order.size());
-    const std::int64_t now = clock_();
-    for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
-
+    record_log::released trimmed;  // handed to the reclaimer once every lock is released
     std::vector<delete_records_result> results;
     results.reserve(entries.size());
-    for (const auto& entry : entries) {
-        partition_log* log = t->log(entry.partition);
-        if (log == nullptr) {
-            results.push_back({entry.partition, delete_records_status::unknown_partition, -1});
-            continue;
+    {
+        std::vector<topic::opened> locks;
+        locks.reserve(order.size());
+        const std::int64_t now = clock_();
+        for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
+
+        for (const auto& entry : entries) {
+            partition_log* log = t->log(entry.partition);
+            if (log == nullptr) {
+                results.push_back({entry.partition, delete_records_status::unknown_partition, -1});
+                continue;
+            }
+            const std::int64_t target = entry.offset == delete_to_end ? log->end_offset() : entry.offset;
+            if (target < 0 || target > log->end_offset()) {
+                results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
+                continue;
+            }
+            for (auto& chunk : log->trim_to(target)) trimmed.push_back(std::move(chunk));
+            results.push_back({entry.partition, delete_records_status::success, log->start_offset()});
         }
-        const std::int64_t target = entry.offset == delete_to_end ? log->end_offset : entry.offset;
-        if (target < 0 || target > log->end_offset) {
-            results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset});
-            continue;
-        }
-        log->trim_to(target);
-        results.push_back({entry.partition, delete_records_status::success, log->start_offset});
     }
+    reclaimer_->discard(std::move(trimmed));
     return results;
 }
 
@@ -373,8 +419,8 @@ std::optional<kafka_message> kafka_store::message_at(const std::string& project_
     partition_log* log = t->log(index);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
     const auto lock = t->open(*log, clock_());
-    if (offset < log->start_offset || offset >= log->end_offset) return std::nullopt;
-    return log->messages[static_cast<std::size_t>(offset - log->messages.front().offset)];
+    if (offset < log->start_offset() || offset >= log->end_offset()) return std::nullopt;
+    return to_message(log->records.at(offset));
 }
 
 void kafka_store::load_partition(const std::string& project_id, const std::string& instance_id,
@@ -384,16 +430,13 @@ void kafka_store::load_partition(const std::string& project_id, const std::strin
     partition_log* log = t->log(content.partition);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(content.partition)});
     const std::int64_t now = clock_();
+    record_log::released previous;  // freed after the lock below is released
     std::lock_guard lock(log->mutex);
-    log->messages.clear();
-    log->start_offset = content.log_start_offset;
-    log->end_offset = content.log_start_offset;
-    for (auto& message : content.messages) {
-        message.offset = log->end_offset++;
-        if (message.timestamp == 0) message.timestamp = now;
-        message.appended_ms = now;
-        log->last_update_ms = std::max(log->last_update_ms, message.timestamp);
-        log->messages.push_back(std::move(message));
+    previous = log->records.clear(content.log_start_offset);
+    for (const auto& message : content.messages) {
+        const std::int64_t timestamp = message.timestamp == 0 ? now : message.timestamp;
+        log->records.append(timestamp, now, message.key, message.value, encode_headers(message.headers));
+        log->last_update_ms = std::max(log->last_update_ms, timestamp);
     }
 }
 
@@ -493,11 +536,12 @@ std::vector<stored_message> kafka_store::messages(const std::string& project_id,
     for (auto index = first; index < last; ++index) {
         partition_log& log = *t->log(index);
         const auto lock = t->open(log, now);
-        for (const auto& message : log.messages) {
-            if (filter.start_ms && message.timestamp < *filter.start_ms) continue;
-            if (filter.end_ms && message.timestamp > *filter.end_ms) continue;
-            out.push_back({index, message});
-        }
+        log.records.scan(log.start_offset(), [&](const log_entry& entry) {
+            const bool wanted = (!filter.start_ms || entry.timestamp >= *filter.start_ms) &&
+                                (!filter.end_ms || entry.timestamp <= *filter.end_ms);
+            if (wanted) out.push_back({index, to_message(entry)});
+            return true;
+        });
     }
     return out;
 }
@@ -518,8 +562,8 @@ namespace {
 // Caller holds the topic's mutex (shared). The log around one committed offset.
 group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition, std::int64_t committed,
                                   const partition_log& log) {
-    return group_partition_offset{topic_name, partition, committed, log.start_offset, log.end_offset,
-                                  log.end_offset - committed};
+    return group_partition_offset{topic_name, partition, committed, log.start_offset(), log.end_offset(),
+                                  log.end_offset() - committed};
 }
 
 }  // namespace
@@ -661,7 +705,7 @@ void kafka_store::reset_offsets(const std::string& project_id, const std::string
             partition_log& log = *t->log(index);
             const auto log_lock = t->open(log, now);
             std::int64_t offset = target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
-            offset = std::clamp(offset, log.start_offset, log.end_offset);
+            offset = std::clamp(offset, log.start_offset(), log.end_offset());
             found.offsets[{t->spec.name, index}] = offset;
         }
     }

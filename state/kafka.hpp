@@ -177,6 +177,8 @@ struct partition_content {
 
 // DMS for Kafka state: projects -> instances -> topics -> partition logs. Thread-safe. Each partition log
 // has its own lock, so producers on one partition never wait for deletes on another.
+class reclaimer;
+
 class kafka_store {
 public:
     explicit kafka_store(clock_fn clock = system_now_ms);
@@ -263,6 +265,8 @@ private:
     clock_fn clock_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it)
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
+    // Declared last, so it is destroyed first: frees the records that delete_records cut off.
+    std::unique_ptr<reclaimer> reclaimer_;
 };
 
 }  // namespace emu::state

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "state/record_log.hpp"
+
+namespace emu::state {
+
+// Frees the chunks that trims cut out of record logs, on a thread of its own. Returning a hundred
+// megabytes to the system takes tens of milliseconds, which neither the request that deleted the records
+// nor requests on other partitions should wait for. The thread starts with the first hand-over, so an idle
+// emulator has none; the destructor frees whatever is still queued.
+class reclaimer {
+  public:
+    reclaimer() = default;
+    ~reclaimer();
+    reclaimer(const reclaimer&) = delete;
+    reclaimer& operator=(const reclaimer&) = delete;
+
+    // Takes the chunks; returns at once.
+    void discard(record_log::released chunks);
+
+  private:
+    void run();
+
+    std::mutex mutex_;  // guards queue_, stopping_ and the start of thread_
+    std::condition_variable wake_;
+    std::vector<record_log::released> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace emu::state
