@@ -215,6 +215,14 @@ TEST(emulator_faults, a_delay_holds_the_answer_back_at_least_that_long) {
     EXPECT_GE(std::chrono::steady_clock::now() - start2, std::chrono::milliseconds(100));
 }
 
+TEST(emulator_faults, a_delay_longer_than_the_read_timeout_still_delivers_the_answer) {
+    test_server server([](server::config& c) { c.read_timeout_seconds = 1; });
+    add_rule(server, R"({"operation":"ListStreams","delay_ms":1500,"count":1})");
+    const auto reply = server.request("GET", dis_base + "/streams");
+    EXPECT_EQ(reply.status, 200U);
+    EXPECT_EQ(reply.body, R"({"total_number":0,"stream_names":[],"has_more_streams":false,"stream_info_list":[]})");
+}
+
 TEST(emulator_faults, a_delayed_answer_does_not_hold_other_connections_up) {
     test_server server([](server::config& c) { c.threads = 1; });
     load_example_fixture(server);
