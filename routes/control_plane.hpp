@@ -1,6 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <string>
+#include <vector>
+
+#include "routes/faults.hpp"
+#include "routes/journal.hpp"
+#include "routes/metrics.hpp"
 
 namespace emu::routes {
 
@@ -8,6 +14,16 @@ namespace emu::routes {
 // One per router, shared by every connection; each member guards itself.
 struct control_plane {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    // Recent cloud-API exchanges (GET/DELETE /_emulator/requests); disabled until configured.
+    journal requests;
+    // Fault-injection rules (/_emulator/faults); clear() empties them, e.g. on reset?faults=true.
+    fault_rules faults;
+    // Counters behind GET /_emulator/metrics; state-size gauges plug in with metrics.set_state_gauges().
+    routes::metrics metrics;
+    // The cloud-API operation names of the route table (what a fault rule's "operation" may name);
+    // filled while the table is built.
+    std::vector<std::string> cloud_operations;
 };
 
 }  // namespace emu::routes

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace emu::routes {
+
+struct route;
 
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
 
@@ -21,6 +25,7 @@ struct request_context {
     string_pairs headers;    // names as received
     std::string body;
     string_pairs params;     // path parameters, filled by the router
+    const route* matched = nullptr;  // the route the router chose, or nullptr for an unknown path
 
     // First value of a query parameter, or nullptr.
     const std::string* query_param(std::string_view name) const;
@@ -40,13 +45,17 @@ struct response {
     unsigned status = 200;
     std::string body;
     std::string content_type;  // empty: no Content-Type header (empty 201/204 answers)
+    // Set by an injected fault (routes/faults.hpp); the transport carries them out.
+    std::chrono::milliseconds delay{0};  // wait this long before sending the answer
+    bool drop = false;                   // close the connection without answering
+    std::uint64_t fault_id = 0;          // the fault rule that fired, 0 when none
 
     static response json(unsigned status, std::string body) {
-        return response{status, std::move(body), std::string(json_content_type)};
+        return response{status, std::move(body), std::string(json_content_type), {}, false, 0};
     }
-    static response empty(unsigned status) { return response{status, {}, {}}; }
+    static response empty(unsigned status) { return response{status, {}, {}, {}, false, 0}; }
     static response text(unsigned status, std::string body) {
-        return response{status, std::move(body), "text/plain;charset=UTF-8"};
+        return response{status, std::move(body), "text/plain;charset=UTF-8", {}, false, 0};
     }
 };
 

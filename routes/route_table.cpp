@@ -6,6 +6,7 @@
 #include "routes/dms_instances.hpp"
 #include "routes/dms_messages.hpp"
 #include "routes/dms_topics.hpp"
+#include "routes/emulator_observe.hpp"
 #include "routes/emulator_routes.hpp"
 #include "routes/router.hpp"
 
@@ -99,6 +100,15 @@ router make_router() {
 
     // The emulator's own control plane (no cloud credentials)
     r.add_control("GET", "/_emulator/ready", "EmulatorReady", emulator_ready);
+    // Observing and steering: request journal, fault injection, metrics, the control plane's own API document
+    r.add_control("GET", "/_emulator/requests", "ListRequests", list_requests);
+    r.add_control("DELETE", "/_emulator/requests", "ClearRequests", clear_requests);
+    r.add_control("GET", "/_emulator/faults", "ListFaults", list_faults);
+    r.add_control("POST", "/_emulator/faults", "AddFault", add_fault);
+    r.add_control("DELETE", "/_emulator/faults", "ClearFaults", clear_faults);
+    r.add_control("DELETE", "/_emulator/faults/{id}", "DeleteFault", delete_fault);
+    r.add_control("GET", "/_emulator/metrics", "EmulatorMetrics", emulator_metrics);
+    r.add_control("GET", "/_emulator/openapi.json", "EmulatorOpenApi", emulator_openapi);
     return r;
 }
 

@@ -64,15 +64,17 @@ api_error internal_error(service family) {
 void router::add(std::string method, std::string path_template, std::string operation, service family,
                  handler_fn handler, route_auth auth) {
     auto segments = split_template(path_template);
+    const auto slot = control_->metrics.register_operation(operation);
+    control_->cloud_operations.push_back(operation);
     routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), family, handler, nullptr,
-                            auth, std::move(segments)});
+                            auth, slot, std::move(segments)});
 }
 
 void router::add_control(std::string method, std::string path_template, std::string operation,
                          control_handler_fn handler) {
     auto segments = split_template(path_template);
     routes_.push_back(route{std::move(method), std::move(path_template), std::move(operation), service::gateway, nullptr,
-                            handler, route_auth::none, std::move(segments)});
+                            handler, route_auth::none, metrics::unknown_slot, std::move(segments)});
 }
 
 match_result router::match(std::string_view method, const std::vector<std::string>& segments) const {
@@ -99,17 +101,53 @@ response router::dispatch(request_context& ctx, state::state& st, std::string* o
     if (matched.found == nullptr) return error_response(unknown_route(ctx.segments), ctx.request_id);
     const route& r = *matched.found;
     ctx.params = std::move(matched.params);
+    ctx.matched = &r;
     if (operation != nullptr) *operation = r.operation;
+    return run(r, ctx, st);
+}
+
+response router::run(const route& r, request_context& ctx, state::state& st) const {
+    std::optional<fault_action> fault;
+    response answer;
     try {
         if (r.auth == route_auth::cloud_credentials) authenticate(auth_, ctx, r.family);
-        return r.control_handler != nullptr ? r.control_handler(ctx, st, *control_) : r.handler(ctx, st);
+        if (r.control_handler != nullptr) return r.control_handler(ctx, st, *control_);
+        // One relaxed load when there are no rules: the common case pays nothing more.
+        if (control_->faults.active()) {
+            fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"), r.family);
+        }
+        if (fault && fault->error) {
+            answer = error_response(*fault->error, ctx.request_id);
+        } else if (fault && fault->drop) {
+            answer = response::empty(0);
+        } else {
+            answer = r.handler(ctx, st);
+        }
     } catch (const api_error& error) {
-        return error_response(error, ctx.request_id);
+        answer = error_response(error, ctx.request_id);
     } catch (const state::error& error) {
-        return error_response(to_api_error(error), ctx.request_id);
+        answer = error_response(to_api_error(error), ctx.request_id);
     } catch (const std::exception& error) {
         spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, ctx.target, error.what());
-        return error_response(internal_error(r.family), ctx.request_id);
+        answer = error_response(internal_error(r.family), ctx.request_id);
+    }
+    if (fault) {
+        answer.fault_id = fault->id;
+        answer.delay = fault->delay;
+        answer.drop = fault->drop;
+    }
+    return answer;
+}
+
+void record_exchange(const router& r, const request_context& ctx, const response& answer, std::uint64_t duration_us) {
+    if (ctx.matched != nullptr && ctx.matched->control_handler != nullptr) return;
+    if (!ctx.segments.empty() && ctx.segments.front() == "_emulator") return;  // a mistyped control route
+    auto& control = r.control();
+    const std::size_t slot = ctx.matched != nullptr ? ctx.matched->metrics_slot : metrics::unknown_slot;
+    control.metrics.observe(slot, answer.drop ? 0 : answer.status, duration_us);
+    if (control.requests.enabled()) {
+        control.requests.record(ctx, ctx.matched != nullptr ? std::string_view(ctx.matched->operation) : std::string_view{},
+                                answer, duration_us);
     }
 }
 

@@ -25,6 +25,7 @@ struct route {
     handler_fn handler;                   // a cloud-API handler, or
     control_handler_fn control_handler;  // a control-plane one (exactly one is set)
     route_auth auth;                      // what the request must prove before the handler runs
+    std::size_t metrics_slot;             // the operation's counters in control_plane::metrics
 
     struct segment {
         std::string text;
@@ -55,8 +56,10 @@ public:
     // segment, a literal beating a parameter at the first place they differ.
     match_result match(std::string_view method, const std::vector<std::string>& segments) const;
 
-    // Routes the request, fills ctx.params and ctx.operation, runs the handler and turns any failure into
-    // the service's own error answer. Never throws.
+    // Routes the request, fills ctx.params and ctx.matched, runs the handler and turns any failure into
+    // the service's own error answer. A cloud-API request that a fault rule catches (after authentication)
+    // gets the rule's answer instead of the handler's, or the handler's with the rule's delay; dropping
+    // and delaying are left to the transport (response::drop, response::delay). Never throws.
     response dispatch(request_context& ctx, state::state& st, std::string* operation = nullptr) const;
 
     const std::vector<route>& routes() const { return routes_; }
@@ -65,6 +68,8 @@ public:
     control_plane& control() const { return *control_; }
 
 private:
+    response run(const route& r, request_context& ctx, state::state& st) const;
+
     std::vector<route> routes_;
     auth_settings auth_;
     std::shared_ptr<control_plane> control_ = std::make_shared<control_plane>();
@@ -74,5 +79,9 @@ private:
 router make_router();
 
 response error_response(const api_error& error, std::string_view request_id);
+
+// Records one answered request in the journal and the metrics of `r`'s control plane; the transport calls
+// it once the answer is built. Requests to /_emulator/ routes are not recorded.
+void record_exchange(const router& r, const request_context& ctx, const response& answer, std::uint64_t duration_us);
 
 }  // namespace emu::routes

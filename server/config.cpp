@@ -61,6 +61,16 @@ parse_outcome parse_config(int argc, char** argv) {
                    "JSON file of access keys and tokens: {\"credentials\":[{\"ak\",\"sk\",\"project_id\"}],"
                    "\"tokens\":[{\"token\",\"project_id\"}]}")
         ->envname("STREAM_EMULATOR_CREDENTIALS");
+    app.add_option("--journal-size", c.journal_size,
+                   "Cloud API requests kept in the request journal (GET /_emulator/requests); 0 disables it")
+        ->envname("STREAM_EMULATOR_JOURNAL_SIZE")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))
+        ->capture_default_str();
+    app.add_option("--journal-body-limit", c.journal_body_limit,
+                   "Bytes of each request and response body the journal keeps; longer bodies are cut")
+        ->envname("STREAM_EMULATOR_JOURNAL_BODY_LIMIT")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
+        ->capture_default_str();
     app.add_flag("--healthcheck", c.healthcheck,
                  "Ask the emulator at --host/--port whether it is ready, exit 0 if so, 1 if not");
     try {

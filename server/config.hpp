@@ -17,6 +17,9 @@ struct config {
     unsigned read_timeout_seconds = 30;
     std::string auth_mode = "loose";  // off, loose or strict (the README's Authentication section)
     std::string credentials;          // JSON file of access keys and tokens; strict mode needs one
+    // Request journal (GET /_emulator/requests): entries kept (0 disables) and bytes kept per body.
+    std::size_t journal_size = 1000;
+    std::size_t journal_body_limit = 4096;
     bool healthcheck = false;  // probe a running emulator at host:port and exit (the image's HEALTHCHECK)
 };
 

@@ -60,7 +60,12 @@ class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket&& socket, http_server& owner, const config& settings, const routes::router& router,
             state::state& st)
-        : stream_(std::move(socket)), owner_(owner), settings_(settings), router_(router), state_(st) {}
+        : stream_(std::move(socket)),
+          fault_timer_(stream_.get_executor()),
+          owner_(owner),
+          settings_(settings),
+          router_(router),
+          state_(st) {}
 
     ~session() { owner_.forget(); }
 
@@ -70,6 +75,7 @@ public:
     void shutdown() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
             self->closing_ = true;
+            self->fault_timer_.cancel();  // an injected delay ends now; the answer still goes out
             if (!self->busy_) {
                 beast::error_code ignored;
                 self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -111,9 +117,30 @@ private:
         ctx.headers.reserve(std::distance(request.begin(), request.end()));
         for (const auto& field : request) ctx.headers.emplace_back(field.name_string(), field.value());
         ctx.body = std::move(request.body());
-        std::string operation;
-        auto answer = router_.dispatch(ctx, state_, &operation);
+        auto answer = router_.dispatch(ctx, state_);
+        const auto handled = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        routes::record_exchange(router_, ctx, answer, static_cast<std::uint64_t>(handled.count()));
+        if (answer.drop || answer.delay.count() > 0) {
+            return act_on_fault(std::move(answer), std::move(ctx.request_id), std::move(ctx.method), std::move(ctx.target),
+                                started);
+        }
         send(std::move(answer), ctx.request_id, ctx.method, ctx.target, started);
+    }
+
+    // A fault rule's transport actions: wait on this strand's timer (never a worker's sleep), then answer or
+    // close the connection without a word.
+    void act_on_fault(routes::response answer, std::string request_id, std::string method, std::string target,
+                      std::chrono::steady_clock::time_point started) {
+        fault_timer_.expires_after(answer.delay);
+        fault_timer_.async_wait([self = shared_from_this(), answer = std::move(answer), request_id = std::move(request_id),
+                                 method = std::move(method), target = std::move(target), started](beast::error_code) mutable {
+            if (answer.drop) {
+                spdlog::info("{} {} {} dropped by fault rule {}", request_id, method, target, answer.fault_id);
+                self->busy_ = false;
+                return self->close();
+            }
+            self->send(std::move(answer), request_id, method, target, started);
+        });
     }
 
     void send(routes::response answer, const std::string& request_id, const std::string& method, const std::string& target,
@@ -141,6 +168,7 @@ private:
     }
 
     beast::tcp_stream stream_;
+    net::steady_timer fault_timer_;  // injected delays
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string out_head_;  // the answer being written

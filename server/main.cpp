@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
 
     auto router = emu::routes::make_router();
     router.set_auth(std::move(auth));
+    router.control().requests.configure(settings.journal_size, settings.journal_body_limit);
     emu::server::http_server server(settings, router, st);
     std::uint16_t port = 0;
     try {

@@ -75,6 +75,7 @@ test_server::test_server(routes::auth_settings auth, const std::function<void(se
     config_.port = 0;
     config_.threads = 2;
     if (tweak) tweak(config_);
+    router_.control().requests.configure(config_.journal_size, config_.journal_body_limit, clock_.fn());
     server_ = std::make_unique<server::http_server>(config_, router_, *state_);
     port_ = server_->listen();
     server_->start();

@@ -55,6 +55,8 @@ public:
     std::uint16_t port() const { return port_; }
     state::state& state() { return *state_; }
     manual_clock& clock() { return clock_; }
+    // The emulator's own runtime (journal, fault rules, metrics) of this server.
+    routes::control_plane& control() const { return router_.control(); }
 
     // Adds Content-Type: application/json as the SDKs do, unless `headers` has one, and
     // X-Auth-Token: test_token unless `headers` carries X-Auth-Token or Authorization.
