@@ -13,6 +13,8 @@
 #include <optional>
 #include <random>
 
+#include "server/request_conversion.hpp"
+
 namespace emu::server {
 
 namespace beast = boost::beast;
@@ -87,13 +89,7 @@ private:
         busy_ = true;
         auto request = parser_->release();
         keep_alive_ = request.keep_alive() && !closing_;
-        routes::request_context ctx;
-        ctx.request_id = new_request_id();
-        ctx.method = std::string(request.method_string());
-        routes::parse_target(ctx, request.target());
-        ctx.headers.reserve(std::distance(request.begin(), request.end()));
-        for (const auto& field : request) ctx.headers.emplace_back(field.name_string(), field.value());
-        ctx.body = std::move(request.body());
+        auto ctx = to_request_context(std::move(request), new_request_id());
         std::string operation;
         auto answer = router_.dispatch(ctx, state_, &operation);
         send(std::move(answer), ctx.request_id, ctx.method, ctx.target, started);
