@@ -24,9 +24,11 @@ auth_settings settings_for(auth_mode mode) {
     auth_settings settings;
     settings.mode = mode;
     settings.now_ms = [] { return now_ms; };
-    settings.credentials.push_back({"FUZZAKEXAMPLE000001", "fuzz-secret-key", std::string(emu::fuzz::project_id), {}});
+    settings.credentials.push_back(
+        {"FUZZAKEXAMPLE000001", "fuzz-secret-key", std::string(emu::fuzz::project_id), {}});
     settings.credentials.push_back({"FUZZAKTEMPORARY0002", "fuzz-temporary-key", {}, "fuzz-security-token"});
-    settings.tokens.push_back({"MIIfuzz-token", {}, "2023-11-15T00:00:00.000000Z", std::int64_t{1'700'006'400}});
+    settings.tokens.push_back(
+        {"MIIfuzz-token", {}, "2023-11-15T00:00:00.000000Z", std::int64_t{1'700'006'400}});
     return settings;
 }
 
@@ -61,10 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
     for (const auto& request : requests) {
         auto ctx = emu::fuzz::make_request("GET", request.target, {});
-        ctx.headers = {{"Host", "127.0.0.1:9780"}, {"Content-Type", "application/json"},
+        ctx.headers = {{"Host", "127.0.0.1:9780"},
+                       {"Content-Type", "application/json"},
                        {"Authorization", std::string(authorization)}};
         if (!sdk_date.empty()) ctx.headers.emplace_back("X-Sdk-Date", std::string(sdk_date));
-        if (!security_token.empty()) ctx.headers.emplace_back("X-Security-Token", std::string(security_token));
+        if (!security_token.empty())
+            ctx.headers.emplace_back("X-Security-Token", std::string(security_token));
         ctx.params = {{"project_id", std::string(emu::fuzz::project_id)}};
         for (const auto* settings : {&loose, &strict}) {
             try {

@@ -50,8 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& chosen = routes[data[0] % routes.size()];
     const std::string input(emu::fuzz::as_text(data + 1, size - 1));
     auto st = emu::fuzz::seeded_state();
-    auto ctx = chosen.input == input_goes_to::body ? emu::fuzz::make_request(chosen.method, chosen.path, input)
-                                                   : emu::fuzz::make_request(chosen.method, chosen.path + "?" + input, {});
+    auto ctx = chosen.input == input_goes_to::body
+                   ? emu::fuzz::make_request(chosen.method, chosen.path, input)
+                   : emu::fuzz::make_request(chosen.method, chosen.path + "?" + input, {});
     emu::fuzz::check_answer(emu::fuzz::default_router().dispatch(ctx, *st), chosen.path);
     return 0;
 }

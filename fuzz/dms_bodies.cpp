@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const auto& chosen = routes[data[0] % routes.size()];
     auto st = emu::fuzz::seeded_state();
-    auto ctx = emu::fuzz::make_request(chosen.method, chosen.target, std::string(emu::fuzz::as_text(data + 1, size - 1)));
+    auto ctx = emu::fuzz::make_request(chosen.method, chosen.target,
+                                       std::string(emu::fuzz::as_text(data + 1, size - 1)));
     emu::fuzz::check_answer(emu::fuzz::default_router().dispatch(ctx, *st), chosen.target);
     return 0;
 }

@@ -36,10 +36,9 @@ std::unique_ptr<state::state> seeded_state() {
     const auto& router = default_router();
     auto st = std::make_unique<state::state>([] { return fixed_now_ms; });
     routes::load_fixture_text(fixture_text(), "examples/fixture.json", *st);
-    auto create_group = make_request("POST",
-                                     "/v2/" + std::string(project_id) + "/kafka/instances/" + std::string(instance_id) +
-                                         "/group",
-                                     R"({"group_name":")" + std::string(group) + R"(","group_desc":"fuzz"})");
+    auto create_group = make_request(
+        "POST", "/v2/" + std::string(project_id) + "/kafka/instances/" + std::string(instance_id) + "/group",
+        R"({"group_name":")" + std::string(group) + R"(","group_desc":"fuzz"})");
     check_answer(router.dispatch(create_group, *st), "seeding a consumer group");
     return st;
 }
@@ -60,8 +59,8 @@ const routes::router& default_router() {
 
 void check_answer(const routes::response& answer, std::string_view what) {
     if (answer.status >= 500) {
-        std::fprintf(stderr, "%.*s: status %u: %s\n", static_cast<int>(what.size()), what.data(), answer.status,
-                     answer.body.c_str());
+        std::fprintf(stderr, "%.*s: status %u: %s\n", static_cast<int>(what.size()), what.data(),
+                     answer.status, answer.body.c_str());
         std::abort();
     }
     if (answer.content_type.starts_with("application/json")) {

@@ -53,13 +53,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto result = router.match(method, ctx.segments);
         if (result.found == nullptr) {
             for (const auto& r : router.routes()) {
-                if (r.method == method && fits(r, ctx.segments)) fail("a fitting route was not matched", target);
+                if (r.method == method && fits(r, ctx.segments))
+                    fail("a fitting route was not matched", target);
             }
             if (!result.params.empty()) fail("parameters without a route", target);
             continue;
         }
         const route& found = *result.found;
-        if (found.method != method || !fits(found, ctx.segments)) fail("the matched template does not fit", target);
+        if (found.method != method || !fits(found, ctx.segments))
+            fail("the matched template does not fit", target);
         std::size_t p = 0;
         for (std::size_t i = 0; i < found.segments.size(); ++i) {
             if (!found.segments[i].is_param) continue;

@@ -5,8 +5,8 @@
 
 namespace emu::server {
 
-routes::request_context to_request_context(boost::beast::http::request<boost::beast::http::string_body>&& request,
-                                           std::string request_id) {
+routes::request_context to_request_context(
+    boost::beast::http::request<boost::beast::http::string_body>&& request, std::string request_id) {
     routes::request_context ctx;
     ctx.request_id = std::move(request_id);
     ctx.method = std::string(request.method_string());

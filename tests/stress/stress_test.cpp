@@ -71,7 +71,7 @@ struct reply {
 
 // One keep-alive connection, reopened when the server closes it.
 class client {
-public:
+  public:
     explicit client(std::uint16_t port) : port_(port) {}
 
     reply call(const std::string& method, const std::string& target, const std::string& body = {}) {
@@ -106,7 +106,7 @@ public:
         }
     }
 
-private:
+  private:
     void connect() {
         stream_.emplace(ioc_);
         stream_->connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_));
@@ -134,7 +134,9 @@ std::int64_t since_start_ns(clock_type::time_point start) {
 
 struct dms_paths {
     std::string instance;
-    std::string send() const { return "/v2/" + project + "/instances/" + instance + "/messages/action?action_id=send"; }
+    std::string send() const {
+        return "/v2/" + project + "/instances/" + instance + "/messages/action?action_id=send";
+    }
     std::string partitions() const {
         return "/v2/" + project + "/kafka/instances/" + instance + "/topics/" + topic + "/partitions";
     }
@@ -186,24 +188,30 @@ void raise_to(std::atomic<std::int64_t>& target, std::int64_t value) {
 }
 
 class worker {
-public:
+  public:
     worker(int id, std::uint16_t port, const dms_paths& dms, clock_type::time_point start)
         : id_(id), client_(port), dms_(dms), start_(start), rng_(static_cast<std::uint64_t>(id) * 7919 + 1) {}
 
     thread_log run(clock_type::time_point deadline) {
         while (clock_type::now() < deadline) {
             const int pick = std::uniform_int_distribution<int>(0, 99)(rng_);
-            if (pick < 40) produce();
-            else if (pick < 65) query();
-            else if (pick < 73) delete_messages();
-            else if (pick < 88) commit_checkpoint();
-            else if (pick < 94) delete_checkpoint();
-            else read_checkpoint();
+            if (pick < 40)
+                produce();
+            else if (pick < 65)
+                query();
+            else if (pick < 73)
+                delete_messages();
+            else if (pick < 88)
+                commit_checkpoint();
+            else if (pick < 94)
+                delete_checkpoint();
+            else
+                read_checkpoint();
         }
         return std::move(log_);
     }
 
-private:
+  private:
     int random_partition(int count) { return std::uniform_int_distribution<int>(0, count - 1)(rng_); }
 
     void produce() {
@@ -240,10 +248,18 @@ private:
             const int p = entry["partition"].GetInt();
             bounds b{entry["start_offset"].GetInt64(), entry["last_offset"].GetInt64()};
             const std::string where = "partition " + std::to_string(p) + ": ";
-            if (b.start > b.end) violation(where + "start offset " + std::to_string(b.start) + " exceeds end " + std::to_string(b.end));
-            if (b.start < seen_[p].start) violation(where + "start offset decreased from " + std::to_string(seen_[p].start) + " to " + std::to_string(b.start));
-            if (b.end < seen_[p].end) violation(where + "end offset decreased from " + std::to_string(seen_[p].end) + " to " + std::to_string(b.end));
-            if (b.start < floor[p]) violation(where + "start offset " + std::to_string(b.start) + " below an acknowledged deletion to " + std::to_string(floor[p]));
+            if (b.start > b.end)
+                violation(where + "start offset " + std::to_string(b.start) + " exceeds end " +
+                          std::to_string(b.end));
+            if (b.start < seen_[p].start)
+                violation(where + "start offset decreased from " + std::to_string(seen_[p].start) + " to " +
+                          std::to_string(b.start));
+            if (b.end < seen_[p].end)
+                violation(where + "end offset decreased from " + std::to_string(seen_[p].end) + " to " +
+                          std::to_string(b.end));
+            if (b.start < floor[p])
+                violation(where + "start offset " + std::to_string(b.start) +
+                          " below an acknowledged deletion to " + std::to_string(floor[p]));
             seen_[p] = b;
             out[static_cast<std::size_t>(p)] = b;
         }
@@ -259,7 +275,8 @@ private:
         const auto offset = std::uniform_int_distribution<std::int64_t>(b.start, b.end - 1)(rng_);
         const auto r = client_.call("GET", dms_.message(partition, offset));
         ++log_.counts["dms message read"];
-        if (r.status != 200) return violation("ShowPartitionMessage answered " + std::to_string(r.status) + ": " + r.body);
+        if (r.status != 200)
+            return violation("ShowPartitionMessage answered " + std::to_string(r.status) + ": " + r.body);
         const auto doc = parse(r, "ShowPartitionMessage");
         if (!doc.IsObject() || !doc.HasMember("message") || !doc["message"].IsArray()) {
             return violation("ShowPartitionMessage: unexpected answer " + r.body);
@@ -282,11 +299,13 @@ private:
         const int partition = random_partition(kafka_partitions);
         const auto b = (*all)[static_cast<std::size_t>(partition)];
         // Keep most of the log: cut at most a few messages past the start.
-        const auto offset = std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
+        const auto offset =
+            std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
         const auto r = client_.call("POST", dms_.delete_messages(),
                                     R"({"partitions":[{"partition":)" + std::to_string(partition) +
                                         R"(,"offset":)" + std::to_string(offset) + "}]}");
-        if (r.status != 200) return violation("DeleteKafkaTopicMessages answered " + std::to_string(r.status) + ": " + r.body);
+        if (r.status != 200)
+            return violation("DeleteKafkaTopicMessages answered " + std::to_string(r.status) + ": " + r.body);
         const auto doc = parse(r, "DeleteKafkaTopicMessages");
         const auto& result = doc["partitions"][0];
         if (std::string(result["result"].GetString()) == "success") {
@@ -309,13 +328,14 @@ private:
         op.sequence = std::uniform_int_distribution<std::int64_t>(0, dis_records_per_partition - 1)(rng_);
         op.metadata = "t" + std::to_string(id_) + "-" + std::to_string(sequence_++);
         op.invoked_ns = since_start_ns(start_);
-        const auto r = client_.call("POST", "/v2/" + project + "/checkpoints",
-                                    R"({"app_name":")" + app + R"(","checkpoint_type":"LAST_READ","stream_name":")" +
-                                        stream + R"(","partition_id":")" + std::to_string(op.partition) +
-                                        R"(","sequence_number":")" + std::to_string(op.sequence) +
-                                        R"(","metadata":")" + op.metadata + R"("})");
+        const auto r = client_.call(
+            "POST", "/v2/" + project + "/checkpoints",
+            R"({"app_name":")" + app + R"(","checkpoint_type":"LAST_READ","stream_name":")" + stream +
+                R"(","partition_id":")" + std::to_string(op.partition) + R"(","sequence_number":")" +
+                std::to_string(op.sequence) + R"(","metadata":")" + op.metadata + R"("})");
         op.acked_ns = since_start_ns(start_);
-        if (r.status != 201) return violation("CommitCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
+        if (r.status != 201)
+            return violation("CommitCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
         log_.checkpoints.push_back(std::move(op));
         ++log_.counts["dis checkpoint commit"];
     }
@@ -325,16 +345,20 @@ private:
         op.partition = random_partition(dis_partitions);
         op.is_delete = true;
         op.invoked_ns = since_start_ns(start_);
-        const auto r = client_.call("DELETE", "/v2/" + project + "/checkpoints?" + checkpoint_query(op.partition));
+        const auto r =
+            client_.call("DELETE", "/v2/" + project + "/checkpoints?" + checkpoint_query(op.partition));
         op.acked_ns = since_start_ns(start_);
-        if (r.status != 204) return violation("DeleteCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
+        if (r.status != 204)
+            return violation("DeleteCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
         log_.checkpoints.push_back(std::move(op));
         ++log_.counts["dis checkpoint delete"];
     }
 
     void read_checkpoint() {
-        const auto r = client_.call("GET", "/v2/" + project + "/checkpoints?" + checkpoint_query(random_partition(dis_partitions)));
-        if (r.status != 200) return violation("ShowCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
+        const auto r = client_.call(
+            "GET", "/v2/" + project + "/checkpoints?" + checkpoint_query(random_partition(dis_partitions)));
+        if (r.status != 200)
+            return violation("ShowCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
         ++log_.counts["dis checkpoint read"];
     }
 
@@ -356,7 +380,8 @@ void expect_status(const emu::test::http_reply& r, unsigned status, const char* 
 }
 
 // Invariants 1-3 on the final logs, with every acknowledged produce and every mid-run observation.
-void check_logs(client& c, const dms_paths& dms, const std::vector<thread_log>& logs, std::uint64_t& messages_checked) {
+void check_logs(client& c, const dms_paths& dms, const std::vector<thread_log>& logs,
+                std::uint64_t& messages_checked) {
     for (int p = 0; p < kafka_partitions; ++p) {
         const std::string where = "partition " + std::to_string(p) + ": ";
         std::set<std::string> acked;
@@ -369,7 +394,8 @@ void check_logs(client& c, const dms_paths& dms, const std::vector<thread_log>& 
         const auto doc = parse(r, "ListTopicPartitions");
         bounds b;
         for (const auto& entry : doc["partitions"].GetArray()) {
-            if (entry["partition"].GetInt() == p) b = {entry["start_offset"].GetInt64(), entry["last_offset"].GetInt64()};
+            if (entry["partition"].GetInt() == p)
+                b = {entry["start_offset"].GetInt64(), entry["last_offset"].GetInt64()};
         }
         const auto deleted_to = acked_delete[p].load();
         if (b.start > b.end) violation(where + "final start offset exceeds the end");
@@ -392,8 +418,10 @@ void check_logs(client& c, const dms_paths& dms, const std::vector<thread_log>& 
                 continue;
             }
             const std::string value = message["message"][0]["value"].GetString();
-            if (acked.count(value) == 0) violation(where + "offset " + std::to_string(offset) + " holds unacknowledged " + value);
-            if (!readable.insert(value).second) violation(where + "duplicate of " + value + " at offset " + std::to_string(offset));
+            if (acked.count(value) == 0)
+                violation(where + "offset " + std::to_string(offset) + " holds unacknowledged " + value);
+            if (!readable.insert(value).second)
+                violation(where + "duplicate of " + value + " at offset " + std::to_string(offset));
             final_log[offset] = value;
         }
         // Offsets [0, end) hold the acknowledged messages once each, so those not readable are exactly the
@@ -410,10 +438,12 @@ void check_logs(client& c, const dms_paths& dms, const std::vector<thread_log>& 
                     const auto it = final_log.find(seen.offset);
                     if (it == final_log.end() || it->second != seen.value) {
                         violation(where + "offset " + std::to_string(seen.offset) + " held " + seen.value +
-                                  " during the run and " + (it == final_log.end() ? "nothing" : it->second) + " after");
+                                  " during the run and " + (it == final_log.end() ? "nothing" : it->second) +
+                                  " after");
                     }
                 } else if (seen.offset >= deleted_to) {
-                    violation(where + "offset " + std::to_string(seen.offset) + " vanished without a deletion");
+                    violation(where + "offset " + std::to_string(seen.offset) +
+                              " vanished without a deletion");
                 }
             }
         }
@@ -470,30 +500,36 @@ int main() {
     const auto& api = server;
 
     // Setup: one instance and topic, one stream with records to commit checkpoints against, one app.
-    const auto instance = api.request("POST", "/v2/" + project + "/kafka/instances",
-                                      R"({"name":"stress","engine":"kafka","engine_version":"3.x","broker_num":3,)"
-                                      R"("storage_space":300,"product_id":"c6.2u4g.cluster",)"
-                                      R"("storage_spec_code":"dms.physical.storage.ultra.v2","vpc_id":"v",)"
-                                      R"("subnet_id":"s","security_group_id":"g","available_zones":["az1"]})");
+    const auto instance =
+        api.request("POST", "/v2/" + project + "/kafka/instances",
+                    R"({"name":"stress","engine":"kafka","engine_version":"3.x","broker_num":3,)"
+                    R"("storage_space":300,"product_id":"c6.2u4g.cluster",)"
+                    R"("storage_spec_code":"dms.physical.storage.ultra.v2","vpc_id":"v",)"
+                    R"("subnet_id":"s","security_group_id":"g","available_zones":["az1"]})");
     expect_status(instance, 200, "CreateInstance");
     rapidjson::Document created;
     created.Parse(instance.body.c_str());
     dms_paths dms{created["instance_id"].GetString()};
-    expect_status(api.request("POST", "/v2/" + project + "/instances/" + dms.instance + "/topics",
-                              R"({"id":")" + topic + R"(","partition":)" + std::to_string(kafka_partitions) + "}"),
-                  200, "CreateInstanceTopic");
+    expect_status(
+        api.request("POST", "/v2/" + project + "/instances/" + dms.instance + "/topics",
+                    R"({"id":")" + topic + R"(","partition":)" + std::to_string(kafka_partitions) + "}"),
+        200, "CreateInstanceTopic");
     expect_status(api.request("POST", "/v2/" + project + "/streams",
-                              R"({"stream_name":")" + stream + R"(","partition_count":)" + std::to_string(dis_partitions) + "}"),
+                              R"({"stream_name":")" + stream + R"(","partition_count":)" +
+                                  std::to_string(dis_partitions) + "}"),
                   201, "CreateStream");
     std::string records;
     for (int p = 0; p < dis_partitions; ++p) {
         for (int i = 0; i < dis_records_per_partition; ++i) {
-            records += std::string(records.empty() ? "" : ",") + R"({"data":"YQ==","partition_id":")" + std::to_string(p) + R"("})";
+            records += std::string(records.empty() ? "" : ",") + R"({"data":"YQ==","partition_id":")" +
+                       std::to_string(p) + R"("})";
         }
     }
-    expect_status(api.request("POST", "/v2/" + project + "/records", R"({"stream_name":")" + stream + R"(","records":[)" + records + "]}"),
+    expect_status(api.request("POST", "/v2/" + project + "/records",
+                              R"({"stream_name":")" + stream + R"(","records":[)" + records + "]}"),
                   200, "SendRecords");
-    expect_status(api.request("POST", "/v2/" + project + "/apps", R"({"app_name":")" + app + R"("})"), 201, "CreateApp");
+    expect_status(api.request("POST", "/v2/" + project + "/apps", R"({"app_name":")" + app + R"("})"), 201,
+                  "CreateApp");
 
     const auto start = clock_type::now();
     const auto deadline = start + std::chrono::seconds(seconds);
@@ -512,7 +548,8 @@ int main() {
         }
         for (auto& t : pool) t.join();
     }
-    const auto run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start).count();
+    const auto run_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start).count();
 
     client checker(server.port());
     std::uint64_t messages_checked = 0;
@@ -533,13 +570,16 @@ int main() {
     std::printf("stress: %d client threads, %lld ms, %llu acknowledged operations (%.0f/s)\n", threads,
                 static_cast<long long>(run_ms), static_cast<unsigned long long>(all),
                 run_ms > 0 ? static_cast<double>(all) * 1000.0 / static_cast<double>(run_ms) : 0.0);
-    for (const auto& [name, count] : totals) std::printf("  %-28s %llu\n", name.c_str(), static_cast<unsigned long long>(count));
+    for (const auto& [name, count] : totals)
+        std::printf("  %-28s %llu\n", name.c_str(), static_cast<unsigned long long>(count));
     for (int p = 0; p < kafka_partitions; ++p) {
-        std::printf("  dms partition %d: deleted to %lld\n", p, static_cast<long long>(acked_delete[p].load()));
+        std::printf("  dms partition %d: deleted to %lld\n", p,
+                    static_cast<long long>(acked_delete[p].load()));
     }
-    std::printf("invariants: %llu readable messages re-read, %llu mid-run reads matched, %d partitions checked "
-                "for start/end/gaps/duplicates, %llu checkpoints checked; %zu violations\n",
-                static_cast<unsigned long long>(messages_checked), static_cast<unsigned long long>(observed),
-                kafka_partitions, static_cast<unsigned long long>(checkpoints_checked), violations.size());
+    std::printf(
+        "invariants: %llu readable messages re-read, %llu mid-run reads matched, %d partitions checked "
+        "for start/end/gaps/duplicates, %llu checkpoints checked; %zu violations\n",
+        static_cast<unsigned long long>(messages_checked), static_cast<unsigned long long>(observed),
+        kafka_partitions, static_cast<unsigned long long>(checkpoints_checked), violations.size());
     return violations.empty() ? 0 : 1;
 }
