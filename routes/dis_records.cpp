@@ -128,9 +128,11 @@ std::optional<dis_cursor> decode_dis_cursor(std::string_view text) {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(json->data(), json->size());
     if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    // Through a const reference: comparing RapidJSON's mutable member iterators is ambiguous in C++20 (clang).
+    const rapidjson::Value& root = doc;
     const auto string_of = [&](const char* name) -> std::optional<std::string> {
-        const auto it = doc.FindMember(name);
-        if (it == doc.MemberEnd() || !it->value.IsString()) return std::nullopt;
+        const auto it = root.FindMember(name);
+        if (it == root.MemberEnd() || !it->value.IsString()) return std::nullopt;
         return std::string(it->value.GetString(), it->value.GetStringLength());
     };
     const auto name = string_of("stream_name");
@@ -138,8 +140,8 @@ std::optional<dis_cursor> decode_dis_cursor(std::string_view text) {
     const auto partition = string_of("partition_id");
     const auto type = string_of("cursor_type");
     const auto sequence = string_of("sequence_number");
-    const auto generated = doc.FindMember("generated_at");
-    if (!name || !id || !partition || !type || !sequence || generated == doc.MemberEnd() ||
+    const auto generated = root.FindMember("generated_at");
+    if (!name || !id || !partition || !type || !sequence || generated == root.MemberEnd() ||
         !generated->value.IsInt64() || *type != at_sequence_number ||
         !is_dis_name(*name, dis_stream_name_max)) {
         return std::nullopt;

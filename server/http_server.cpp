@@ -14,6 +14,8 @@
 #include <optional>
 #include <random>
 
+#include "server/request_conversion.hpp"
+
 namespace emu::server {
 
 namespace beast = boost::beast;
@@ -110,13 +112,7 @@ private:
         busy_ = true;
         auto request = parser_->release();
         keep_alive_ = request.keep_alive() && !closing_;
-        routes::request_context ctx;
-        ctx.request_id = new_request_id();
-        ctx.method = std::string(request.method_string());
-        routes::parse_target(ctx, request.target());
-        ctx.headers.reserve(std::distance(request.begin(), request.end()));
-        for (const auto& field : request) ctx.headers.emplace_back(field.name_string(), field.value());
-        ctx.body = std::move(request.body());
+        auto ctx = to_request_context(std::move(request), new_request_id());
         auto answer = router_.dispatch(ctx, state_);
         const auto handled = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         routes::record_exchange(router_, ctx, answer, static_cast<std::uint64_t>(handled.count()));
