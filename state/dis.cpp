@@ -26,15 +26,20 @@ struct dis_store::partition {
     std::int64_t next = 0;
     std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
     std::int32_t hash_slices = 1;  // the partition count it was cut off from
+    storage_charge charge;         // the bytes of `records`, against the store's budget
 
     // Retention is applied lazily, whenever a partition is looked at, so no timer thread is needed and the
     // injected clock alone decides. Caller holds `mutex`.
     void settle(std::int64_t now, std::int64_t retention_ms) {
         if (status == dis_partition_status::deleted && now >= deleted_at + retention_ms) {
             status = dis_partition_status::expired;
+            charge.release_all();
             records.clear();
         }
-        while (!records.empty() && records.front().accepted_at + retention_ms <= now) records.pop_front();
+        while (!records.empty() && records.front().accepted_at + retention_ms <= now) {
+            charge.release(stored_bytes(records.front()));
+            records.pop_front();
+        }
         earliest = records.empty() ? next : records.front().sequence_number;
     }
 
@@ -167,7 +172,10 @@ std::int64_t base64_payload_size(const std::string& data) {
     return static_cast<std::int64_t>(data.size() / 4 * 3) - padding;
 }
 
-dis_store::dis_store(clock_fn clock, dis_limits limits) : clock_(std::move(clock)), limits_(limits) {}
+dis_store::dis_store(clock_fn clock, dis_limits limits, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)),
+      limits_(limits),
+      budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()) {}
 dis_store::~dis_store() = default;
 
 std::shared_ptr<dis_store::project> dis_store::find_project(const std::string& project_id) const {
@@ -294,6 +302,13 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         targets.push_back(index);
     }
 
+    // All or nothing, like the partition checks above.
+    std::uint64_t bytes = 0;
+    for (const auto& record : records) {
+        bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+    }
+    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+
     const std::int64_t now = clock_();
     std::vector<record_result> results;
     results.reserve(records.size());
@@ -305,6 +320,7 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
         target->records.push_back(
             dis_record{sequence, records[i].partition_key, records[i].data, timestamp, now});
+        target->charge.adopt(budget_, stored_bytes(target->records.back()));
         results.push_back(record_result{targets[i], sequence});
     }
     return results;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "state/clock.hpp"
+#include "state/storage_budget.hpp"
 
 namespace emu::state {
 
@@ -78,6 +79,11 @@ struct dis_record {
     // make its records vanish on load.
     std::int64_t accepted_at = 0;
 };
+
+// What a record costs against the storage budget: its data as stored (base64 text) and partition key.
+inline std::uint64_t stored_bytes(const dis_record& record) {
+    return record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+}
 
 // Decoded size of standard base64 text, the unit of a consume call's max_fetch_bytes.
 std::int64_t base64_payload_size(const std::string& data);
@@ -167,7 +173,9 @@ struct dis_limits {
 // lock guards the catalogue (streams, apps, checkpoints); each partition's records have their own lock.
 class dis_store {
   public:
-    explicit dis_store(clock_fn clock = system_now_ms, dis_limits limits = {});
+    // Records are charged to `budget` (shared with the Kafka store); none: no cap.
+    explicit dis_store(clock_fn clock = system_now_ms, dis_limits limits = {},
+                       std::shared_ptr<storage_budget> budget = nullptr);
     ~dis_store();
     dis_store(const dis_store&) = delete;
     dis_store& operator=(const dis_store&) = delete;
@@ -245,6 +253,7 @@ class dis_store {
 
     clock_fn clock_;
     dis_limits limits_;
+    std::shared_ptr<storage_budget> budget_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the projects in it)
     std::map<std::string, std::shared_ptr<project>> projects_;
 };

@@ -32,6 +32,7 @@ struct partition_log {
     std::int64_t start_offset = 0;
     std::int64_t end_offset = 0;
     std::int64_t last_update_ms = 0;
+    storage_charge charge;  // the bytes of `messages`, against the store's budget
 
     // Caller holds `mutex`.
     partition_state snapshot(std::int32_t index) const {
@@ -53,7 +54,10 @@ struct partition_log {
     // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time.
     void trim_to(std::int64_t new_start) {
         if (new_start <= start_offset) return;
-        while (!messages.empty() && messages.front().offset < new_start) messages.pop_front();
+        while (!messages.empty() && messages.front().offset < new_start) {
+            charge.release(stored_bytes(messages.front()));
+            messages.pop_front();
+        }
         start_offset = new_start;
     }
 
@@ -161,7 +165,8 @@ struct kafka_store::instance {
     std::int32_t coordinator(const std::string& name) const { return kafka_key_partition(name, spec.broker_num); }
 };
 
-kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)) {}
+kafka_store::kafka_store(clock_fn clock, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)), budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()) {}
 kafka_store::~kafka_store() = default;
 
 std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::string& project_id,
@@ -295,6 +300,9 @@ produce_result kafka_store::produce(const std::string& project_id, const std::st
     const std::int64_t now = clock_();
     const auto lock = t->open(*log, now);
     kafka_message message{log->end_offset, request.key, request.value, now, request.headers, now};
+    const auto bytes = stored_bytes(message);
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    log->charge.adopt(budget_, bytes);
     log->messages.push_back(std::move(message));
     log->last_update_ms = now;
     return produce_result{index, log->end_offset++, now};
@@ -384,7 +392,12 @@ void kafka_store::load_partition(const std::string& project_id, const std::strin
     partition_log* log = t->log(content.partition);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(content.partition)});
     const std::int64_t now = clock_();
+    std::uint64_t bytes = 0;
+    for (const auto& message : content.messages) bytes += stored_bytes(message);
     std::lock_guard lock(log->mutex);
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    log->charge.release_all();
+    log->charge.adopt(budget_, bytes);
     log->messages.clear();
     log->start_offset = content.log_start_offset;
     log->end_offset = content.log_start_offset;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "state/clock.hpp"
+#include "state/storage_budget.hpp"
 
 namespace emu::state {
 
@@ -25,6 +26,13 @@ struct kafka_message {
     // than from `timestamp`, so fixture messages with historical timestamps are not expired at startup.
     std::int64_t appended_ms = 0;
 };
+
+// What a message costs against the storage budget: key, value and headers.
+inline std::uint64_t stored_bytes(const kafka_message& message) {
+    std::uint64_t bytes = message.value.size() + (message.key ? message.key->size() : 0);
+    for (const auto& [name, value] : message.headers) bytes += name.size() + value.size();
+    return bytes;
+}
 
 struct instance_spec {
     std::string instance_id;  // empty: a new UUID is assigned
@@ -179,7 +187,8 @@ struct partition_content {
 // has its own lock, so producers on one partition never wait for deletes on another.
 class kafka_store {
 public:
-    explicit kafka_store(clock_fn clock = system_now_ms);
+    // Messages are charged to `budget` (shared with the DIS store); none: no cap.
+    explicit kafka_store(clock_fn clock = system_now_ms, std::shared_ptr<storage_budget> budget = nullptr);
     ~kafka_store();
     kafka_store(const kafka_store&) = delete;
     kafka_store& operator=(const kafka_store&) = delete;
@@ -261,6 +270,7 @@ private:
     std::shared_ptr<topic> find_topic_in(const instance& inst, const std::string& topic_name) const;
 
     clock_fn clock_;
+    std::shared_ptr<storage_budget> budget_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it)
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
 };
