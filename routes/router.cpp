@@ -143,7 +143,8 @@ response router::dispatch(request_context& ctx, state::state& st, std::string* o
     } catch (const state::error& error) {
         return error_response(to_api_error(error), ctx.request_id);
     } catch (const std::exception& error) {
-        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, ctx.target, error.what());
+        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, redacted_target(ctx.target),
+                      error.what());
         return error_response(internal_error(r.family), ctx.request_id);
     }
 }

@@ -193,7 +193,8 @@ private:
         stream_.expires_after(settings_.read_timeout);  // a client that does not read its answer is cut off too
         const auto micros =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-        spdlog::info("{} {} {} {} {}B {}us", request_id, method, target, answer.status, res.body().size(), micros);
+        spdlog::info("{} {} {} {} {}B {}us", request_id, method, routes::redacted_target(target), answer.status,
+                     res.body().size(), micros);
         http::async_write(stream_, res, beast::bind_front_handler(&session::on_write, shared_from_this()));
     }
 
