@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "routes/fixture.hpp"
 #include "tests/support/dis_client.hpp"
 #include "tests/support/dms_client.hpp"
 #include "tests/support/test_server.hpp"
@@ -84,6 +85,25 @@ TEST_F(storage_limit, a_full_store_refuses_put_records_in_the_dis_format_and_cha
     EXPECT_EQ(deleted.status, 200U) << deleted.body;
     const auto accepted = put_record(server, "s", b64(11));
     EXPECT_EQ(accepted.status, 200U) << accepted.body;
+}
+
+TEST(storage_limit_fixture, a_fixture_over_the_cap_is_refused_naming_where) {
+    state::state st(state::system_now_ms, 5);
+    const std::string fixture =
+        R"({"projects":[{"project_id":")" + project_id + R"(","kafka":{"instances":[{"instance_id":")" +
+        unknown_instance + R"(","name":"emu-kafka-01","topics":[{"id":"orders","partition":1,
+        "partitions":[{"partition":0,"messages":[{"value":"abc"},{"value":"def"}]}]}]}]}}]})";
+    try {
+        routes::load_fixture_text(fixture, "f.json", st);
+        ADD_FAILURE() << "a fixture over the cap loaded";
+    } catch (const routes::fixture_error& error) {
+        const std::string what = error.what();
+        EXPECT_NE(what.find("f.json: "), std::string::npos) << what;
+        EXPECT_NE(what.find("partitions[0]"), std::string::npos) << what;
+        EXPECT_NE(what.find("storage limit of 5 bytes"), std::string::npos) << what;
+        EXPECT_NE(what.find("(DMS.00400800)"), std::string::npos) << what;
+    }
+    EXPECT_EQ(st.budget->used(), 0U);
 }
 
 }  // namespace
