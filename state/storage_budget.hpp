@@ -10,7 +10,7 @@ namespace emu::state {
 // The cap on payload bytes held by both services together (--max-stored-bytes). Lock-free: a reservation
 // either fits entirely or takes nothing, so concurrent writers can never push the total over the cap.
 class storage_budget {
-public:
+  public:
     static constexpr std::uint64_t unlimited = 0;
 
     explicit storage_budget(std::uint64_t capacity = unlimited) : capacity_(capacity) {}
@@ -29,7 +29,7 @@ public:
     std::uint64_t capacity() const { return capacity_; }
     std::uint64_t used() const { return used_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     const std::uint64_t capacity_;
     std::atomic<std::uint64_t> used_{0};
 };
@@ -38,7 +38,7 @@ private:
 // it is destroyed, so dropping a topic, stream, instance or the whole state needs no bookkeeping. Guarded
 // by the container's own lock.
 class storage_charge {
-public:
+  public:
     storage_charge() = default;
     ~storage_charge() { release(bytes_); }
     storage_charge(const storage_charge&) = delete;
@@ -57,7 +57,7 @@ public:
     void release_all() { release(bytes_); }
     std::uint64_t bytes() const { return bytes_; }
 
-private:
+  private:
     std::shared_ptr<storage_budget> budget_;
     std::uint64_t bytes_ = 0;
 };

@@ -17,7 +17,8 @@ using namespace std::chrono_literals;
 
 const std::string missing_stream = "/v2/" + project_id + "/streams/missing";
 
-void expect_gateway_error(const http_reply& reply, unsigned status, const char* code, const std::string& message) {
+void expect_gateway_error(const http_reply& reply, unsigned status, const char* code,
+                          const std::string& message) {
     EXPECT_EQ(reply.status, status);
     const auto body = reply.json();
     ASSERT_TRUE(body.IsObject()) << reply.body;
@@ -58,7 +59,8 @@ TEST(limits, a_request_started_but_never_finished_is_closed_after_the_read_timeo
         c.idle_timeout = 60s;
     });
     raw_connection half(server.port());
-    ASSERT_TRUE(half.send("POST /v2/" + project_id + "/records HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+    ASSERT_TRUE(
+        half.send("POST /v2/" + project_id + "/records HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
     EXPECT_TRUE(half.closed_by_server());
 }
 
@@ -182,7 +184,8 @@ TEST(limits, a_connection_over_max_connections_gets_429_and_is_closed_and_others
     EXPECT_EQ(status, 400U);
 }
 
-// ---- configuration ----------------------------------------------------------------------------------------------
+// ---- configuration
+// ----------------------------------------------------------------------------------------------
 
 server::parse_outcome parse(std::vector<std::string> args) {
     args.insert(args.begin(), "stream-emulator");
@@ -226,9 +229,9 @@ TEST(config, limit_flags_have_environment_twins_and_flags_win) {
     ::setenv("STREAM_EMULATOR_HEADER_LIMIT", "5000", 1);
     const auto from_env = parse({});
     const auto flag_wins = parse({"--max-connections", "3"});
-    for (const char* name : {"STREAM_EMULATOR_MAX_CONNECTIONS", "STREAM_EMULATOR_IDLE_TIMEOUT",
-                             "STREAM_EMULATOR_MAX_STORED_BYTES", "STREAM_EMULATOR_URL_LIMIT",
-                             "STREAM_EMULATOR_HEADER_LIMIT"}) {
+    for (const char* name :
+         {"STREAM_EMULATOR_MAX_CONNECTIONS", "STREAM_EMULATOR_IDLE_TIMEOUT",
+          "STREAM_EMULATOR_MAX_STORED_BYTES", "STREAM_EMULATOR_URL_LIMIT", "STREAM_EMULATOR_HEADER_LIMIT"}) {
         ::unsetenv(name);
     }
     ASSERT_TRUE(from_env.settings);

@@ -1,10 +1,9 @@
 #include "tests/support/raw_connection.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <string>
@@ -47,7 +46,8 @@ std::optional<http_reply> raw_connection::read_reply(std::chrono::milliseconds w
     reply.status = res.result_int();
     for (const auto& field : res) {
         std::string name(field.name_string());
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         reply.headers[name] = std::string(field.value());
     }
     reply.body = std::move(res.body());

@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -17,7 +16,7 @@ namespace emu::test {
 // library would refuse to produce (pipelining, HTTP/1.0, broken chunking, raw targets). Every wait is
 // bounded, so a server that never answers fails the test instead of hanging it.
 class raw_connection {
-public:
+  public:
     explicit raw_connection(std::uint16_t port);
 
     // False once the server has closed the connection (the write failed).
@@ -28,7 +27,7 @@ public:
     bool closed_by_server(std::chrono::milliseconds wait = std::chrono::seconds(10));
     void close();
 
-private:
+  private:
     // Runs the pending operation for at most `wait`, cancelling it after that.
     void run_for(std::chrono::milliseconds wait);
 
