@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "routes/api_error.hpp"
+#include "routes/validation.hpp"
 #include "tests/support/dis_client.hpp"
 #include "tests/support/dms_client.hpp"
 #include "tests/support/raw_connection.hpp"
@@ -492,6 +494,33 @@ TEST_F(malformed_input, a_body_on_get_is_ignored) {
         EXPECT_EQ(with_body.body, plain.body);
     }
     expect_unchanged();
+}
+
+// ---- the UTF-8 rules behind the path, query and error-body checks
+// -----------------------------------------------
+
+TEST(utf8, well_formed_text_passes_and_every_malformed_shape_fails) {
+    for (const std::string& ok :
+         {std::string(""), std::string("plain"), std::string("caf\xC3\xA9"), std::string("\xE4\xB8\xAD"),
+          std::string("\xF0\x9F\x98\x80"), std::string("\xF4\x8F\xBF\xBF")}) {
+        EXPECT_TRUE(routes::is_utf8(ok)) << ok;
+    }
+    for (const std::string& bad :
+         {std::string("\xFF"), std::string("\x80"), std::string("\xC0\xAF"), std::string("\xE0\x80\xAF"),
+          std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80"), std::string("\xE2\x82"),
+          std::string("a\xC3")}) {
+        EXPECT_FALSE(routes::is_utf8(bad)) << testing::PrintToString(bad);
+    }
+    EXPECT_EQ(routes::to_utf8("a\xFF"
+                              "b\xC3\xA9"),
+              "a\xEF\xBF\xBD"
+              "b\xC3\xA9");
+}
+
+TEST(utf8, an_error_message_quoting_bad_bytes_still_makes_a_json_body) {
+    const auto body = routes::error_body(routes::dis_error("DIS.4301", {"s\xFF"}), "id");
+    EXPECT_EQ(body,
+              "{\"errorCode\":\"DIS.4301\",\"message\":\"The stream does not exist. [s\xEF\xBF\xBD]\"}");
 }
 
 }  // namespace
