@@ -123,6 +123,22 @@ TEST_F(malformed_input, invalid_json_gets_each_services_parse_error) {
     expect_unchanged();
 }
 
+TEST_F(malformed_input, deeply_nested_json_is_refused_without_exhausting_the_stack) {
+    const std::string open(1'000'000, '[');
+    expect_dms_error(send_message(open), 400, "DMS.00400005", not_json);
+    EXPECT_TRUE(is_dis_error(put_records(open), "DIS.4300", "Request error."));
+    const std::string nested = std::string(200'000, '[') + std::string(200'000, ']');
+    expect_invalid_parameter(send_message(R"({"topic":"orders","body":)" + nested + "}"), "body");
+    EXPECT_TRUE(is_dis_error(put_records(R"({"stream_name":"s","records":)" + nested + "}"), "DIS.4200",
+                             "Invalid request. [records[0]: must be an object]"));
+    expect_unchanged();
+    // Deep nesting in a member nobody reads is harmless: unknown members are ignored.
+    const auto ignored = put_records(
+        R"({"stream_name":"s","records":[{"data":"QUFB","partition_id":"1"}],"x":)" + nested + "}");
+    EXPECT_EQ(ignored.status, 200U) << ignored.body;
+    EXPECT_EQ(server.state().dis.records(project_id, "s", 1).size(), 3U);
+}
+
 TEST_F(malformed_input, an_empty_body_where_one_is_required_is_refused) {
     expect_dms_error(send_message(""), 400, "DMS.00400004", "The request body is empty.");
     EXPECT_TRUE(is_dis_error(put_records(""), "DIS.4202", "Empty request."));
