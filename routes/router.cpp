@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <unordered_set>
 
 #include "routes/error_mapping.hpp"
 #include "routes/validation.hpp"
@@ -84,12 +86,10 @@ void check_request_shape(const request_context& ctx, service family) {
     for (const auto& [name, value] : ctx.params) {
         if (!is_utf8(value)) throw refuse(name, "is not valid UTF-8");
     }
-    for (std::size_t i = 0; i < ctx.query.size(); ++i) {
-        const auto& [name, value] = ctx.query[i];
+    std::unordered_set<std::string_view> seen;  // linear, however many parameters a long --url-limit admits
+    for (const auto& [name, value] : ctx.query) {
         if (!is_utf8(name) || !is_utf8(value)) throw refuse(to_utf8(name), "is not valid UTF-8");
-        for (std::size_t j = 0; j < i; ++j) {
-            if (ctx.query[j].first == name) throw refuse(name, "is given more than once");
-        }
+        if (!seen.insert(name).second) throw refuse(name, "is given more than once");
     }
     if (!ctx.body.empty() && ctx.method != "GET" && ctx.method != "HEAD") {
         const std::string* type = ctx.header("Content-Type");
