@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "routes/validation.hpp"
+
 namespace emu::routes {
 
 namespace {
@@ -139,6 +141,8 @@ api_error gateway_error(unsigned status, std::string code, std::string message) 
 }
 
 std::string error_body(const api_error& error, std::string_view request_id) {
+    // Messages can quote client input (a stream name from the path); JSON must stay UTF-8 regardless.
+    const std::string message = to_utf8(error.message());
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartObject();
@@ -147,19 +151,19 @@ std::string error_body(const api_error& error, std::string_view request_id) {
             writer.Key("error_code");
             writer.String(error.code());
             writer.Key("error_msg");
-            writer.String(error.message());
+            writer.String(message);
             break;
         case service::dis:
             writer.Key("errorCode");
             writer.String(error.code());
             writer.Key("message");
-            writer.String(error.message());
+            writer.String(message);
             break;
         case service::gateway:
             writer.Key("error_code");
             writer.String(error.code());
             writer.Key("error_msg");
-            writer.String(error.message());
+            writer.String(message);
             writer.Key("request_id");
             writer.String(request_id.data(), static_cast<rapidjson::SizeType>(request_id.size()));
             break;

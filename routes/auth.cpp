@@ -420,7 +420,7 @@ std::optional<std::int64_t> parse_sdk_date(std::string_view text) {
 void load_credentials_text(std::string_view text, std::string_view source, auth_settings& settings) {
     const credentials_reader reader(source);
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
         reader.fail("$", std::string("not valid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
                              ": " + rapidjson::GetParseError_En(doc.GetParseError()));

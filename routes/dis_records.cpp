@@ -126,7 +126,7 @@ std::optional<dis_cursor> decode_dis_cursor(std::string_view text) {
     const auto json = base64url_decode(text);
     if (!json) return std::nullopt;
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(json->data(), json->size());
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json->data(), json->size());
     if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
     // Through a const reference: comparing RapidJSON's mutable member iterators is ambiguous in C++20 (clang).
     const rapidjson::Value& root = doc;

@@ -124,7 +124,7 @@ state::stream_spec parse_stream_spec(const json_fields& fields) {
         static_cast<std::int32_t>(fields.opt_int("auto_scale_max_partition_count", 0, INT32_MAX).value_or(0));
     if (auto schema = fields.opt_string("data_schema")) {
         rapidjson::Document parsed;
-        parsed.Parse(schema->c_str(), schema->size());
+        parsed.Parse<rapidjson::kParseIterativeFlag>(schema->c_str(), schema->size());
         if (parsed.HasParseError() || !parsed.IsObject()) throw dis_error("DIS.4360");
         spec.data_schema = std::move(schema);
     }

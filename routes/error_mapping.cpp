@@ -41,6 +41,10 @@ api_error to_api_error(const state::error& error) {
                              "The number of partitions of topic " + detail(error, 0) + " can only be increased.");
         case errc::group_not_found: return dms_error("DMS.111400864");
         case errc::group_exists: return dms_error("DMS.10240018");
+        case errc::storage_full:
+            return dms_error(400, "DMS.00400800",
+                             "The emulator's storage limit of " + detail(error, 0) +
+                                 " bytes (--max-stored-bytes) is reached. Delete messages or topics to free space.");
         case errc::stream_not_found: return dis_error("DIS.4301", error.details());
         case errc::stream_exists: return dis_error("DIS.4307");
         case errc::stream_not_running: return dis_error("DIS.4205");
@@ -54,6 +58,8 @@ api_error to_api_error(const state::error& error) {
                              {detail(error, 0), " should be within ", detail(error, 1), " ", detail(error, 2)});
         case errc::dis_cursor_invalid: return dis_error("DIS.4217", error.details());
         case errc::dis_position_expired: return dis_error("DIS.4226");
+        case errc::dis_storage_full:
+            return dis_error("DIS.4308", {"stored data limit of " + detail(error, 0) + " bytes reached"});
     }
     return dms_error("DMS.00500000");
 }

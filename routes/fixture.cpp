@@ -258,7 +258,7 @@ private:
 
 void load_fixture_text(std::string_view text, std::string_view source, state::state& st) {
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (document.HasParseError()) {
         throw fixture_error(std::string(source) + ": $: not valid JSON at byte " +
                             std::to_string(document.GetErrorOffset()) + ": " +

@@ -19,7 +19,8 @@ rapidjson::Document parse_json_object(std::string_view body, service format) {
         throw dms ? dms_error("DMS.00400004") : dis_error("DIS.4202");
     }
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+    // Iterative: a body of a million '[' must not recurse a million frames deep and overflow the stack.
+    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
     if (document.HasParseError() || !document.IsObject()) {
         throw dms ? dms_error("DMS.00400005") : dis_error("DIS.4300");
     }

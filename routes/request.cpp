@@ -42,6 +42,41 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
+namespace {
+
+bool is_credential_name(std::string name) {
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const std::string_view word : {"token", "secret", "password", "signature", "authorization", "credential"}) {
+        if (name.find(word) != std::string::npos) return true;
+    }
+    return name == "sk";
+}
+
+}  // namespace
+
+std::string redacted_target(std::string_view target) {
+    const auto question = target.find('?');
+    if (question == std::string_view::npos) return std::string(target);
+    std::string out(target.substr(0, question + 1));
+    const std::string_view query = target.substr(question + 1);
+    std::size_t pos = 0;
+    while (pos <= query.size()) {
+        const auto amp = query.find('&', pos);
+        const auto end = amp == std::string_view::npos ? query.size() : amp;
+        const std::string_view pair = query.substr(pos, end - pos);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos && is_credential_name(percent_decode(pair.substr(0, eq)))) {
+            out.append(pair.substr(0, eq + 1)).append("REDACTED");
+        } else {
+            out.append(pair);
+        }
+        if (amp == std::string_view::npos) break;
+        out.push_back('&');
+        pos = amp + 1;
+    }
+    return out;
+}
+
 void parse_target(request_context& ctx, std::string_view target) {
     ctx.target = std::string(target);
     const auto question = target.find('?');

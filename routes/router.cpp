@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <unordered_set>
+
 #include "routes/error_mapping.hpp"
+#include "routes/validation.hpp"
 
 namespace emu::routes {
 
@@ -59,6 +65,40 @@ api_error internal_error(service family) {
     return gateway_error(500, "APIGW.0103", "The backend service is unavailable.");
 }
 
+// application/json, with parameters (charset) or not, and any +json type; any case.
+bool is_json_media_type(std::string_view value) {
+    std::string type(value.substr(0, value.find(';')));
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(type.begin());
+    return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+// Input no handler should have to think about, refused before any runs, in the route's service's words:
+// path parameters and query text that are not UTF-8 once percent-decoded (they would be echoed back into
+// JSON), a query parameter given twice (which one would count is a guess), and a body declared as
+// something other than JSON. A body without Content-Type is read as JSON; a body on GET is ignored.
+void check_request_shape(const request_context& ctx, service family) {
+    if (family == service::gateway) return;
+    const auto refuse = [family](const std::string& name, const std::string& reason) {
+        return family == service::dms ? dms_invalid_parameter(name) : dis_invalid_request(name + " " + reason);
+    };
+    for (const auto& [name, value] : ctx.params) {
+        if (!is_utf8(value)) throw refuse(name, "is not valid UTF-8");
+    }
+    std::unordered_set<std::string_view> seen;  // linear, however many parameters a long --url-limit admits
+    for (const auto& [name, value] : ctx.query) {
+        if (!is_utf8(name) || !is_utf8(value)) throw refuse(to_utf8(name), "is not valid UTF-8");
+        if (!seen.insert(name).second) throw refuse(name, "is given more than once");
+    }
+    if (!ctx.body.empty() && ctx.method != "GET" && ctx.method != "HEAD") {
+        const std::string* type = ctx.header("Content-Type");
+        if (type != nullptr && !is_json_media_type(*type)) {
+            throw family == service::dms ? dms_error("DMS.00400005") : dis_error("DIS.4300");
+        }
+    }
+}
+
 }  // namespace
 
 void router::add(std::string method, std::string path_template, std::string operation, service family,
@@ -112,6 +152,8 @@ response router::run(const route& r, request_context& ctx, state::state& st) con
     try {
         if (r.auth == route_auth::cloud_credentials) authenticate(auth_, ctx, r.family);
         if (r.control_handler != nullptr) return r.control_handler(ctx, st, *control_);
+        check_request_shape(ctx, r.family);
+        if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
         // One relaxed load when there are no rules: the common case pays nothing more.
         if (control_->faults.active()) {
             fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"), r.family);
@@ -128,7 +170,8 @@ response router::run(const route& r, request_context& ctx, state::state& st) con
     } catch (const state::error& error) {
         answer = error_response(to_api_error(error), ctx.request_id);
     } catch (const std::exception& error) {
-        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, ctx.target, error.what());
+        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, redacted_target(ctx.target),
+                      error.what());
         answer = error_response(internal_error(r.family), ctx.request_id);
     }
     if (fault) {

@@ -22,6 +22,10 @@ std::optional<bool> parse_bool(std::string_view text);           // true/false, 
 // Length in characters (code points) of text the JSON parser already checked to be UTF-8: the references'
 // length limits count characters, and one Chinese character is three bytes.
 std::size_t utf8_length(std::string_view text);
+// Well-formed UTF-8: no stray continuation bytes, overlong forms, surrogates or code points past U+10FFFF.
+bool is_utf8(std::string_view text);
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, for echoing input back.
+std::string to_utf8(std::string_view text);
 // Standard base64 with padding (what the SDKs send as DIS record data); decoded by OpenSSL.
 bool is_base64(std::string_view text);
 

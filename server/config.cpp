@@ -46,10 +46,34 @@ parse_outcome parse_config(int argc, char** argv) {
         ->envname("STREAM_EMULATOR_BODY_LIMIT")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
         ->capture_default_str();
-    app.add_option("--read-timeout", c.read_timeout_seconds,
-                   "Seconds a connection may take to send one request, or sit idle between requests")
+    app.add_option("--header-limit", c.header_limit, "Largest request line plus headers accepted, in bytes")
+        ->envname("STREAM_EMULATOR_HEADER_LIMIT")
+        ->check(CLI::Range(std::uint32_t{1024}, std::uint32_t{1} << 24))
+        ->capture_default_str();
+    app.add_option("--url-limit", c.url_limit, "Longest request target (path and query) accepted, in bytes")
+        ->envname("STREAM_EMULATOR_URL_LIMIT")
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 24))
+        ->capture_default_str();
+    app.add_option("--max-connections", c.max_connections,
+                   "Connections served at once; one more is answered 503 and closed")
+        ->envname("STREAM_EMULATOR_MAX_CONNECTIONS")
+        ->check(CLI::Range(1U, 1'000'000U))
+        ->capture_default_str();
+    unsigned read_timeout_seconds = 30;
+    app.add_option("--read-timeout", read_timeout_seconds,
+                   "Seconds a request may take to arrive in full, counted from its first byte")
         ->envname("STREAM_EMULATOR_READ_TIMEOUT")
         ->check(CLI::Range(1U, 3600U))
+        ->capture_default_str();
+    unsigned idle_timeout_seconds = 60;
+    app.add_option("--idle-timeout", idle_timeout_seconds,
+                   "Seconds a connection may wait for its next request to start before it is closed")
+        ->envname("STREAM_EMULATOR_IDLE_TIMEOUT")
+        ->check(CLI::Range(1U, 86400U))
+        ->capture_default_str();
+    app.add_option("--max-stored-bytes", c.max_stored_bytes,
+                   "Cap on stored message and record bytes over both services; 0 means no cap")
+        ->envname("STREAM_EMULATOR_MAX_STORED_BYTES")
         ->capture_default_str();
     app.add_option("--auth-mode", c.auth_mode,
                    "off: no checks; loose: a token or a well-formed signature, any key; strict: verified "
@@ -78,6 +102,8 @@ parse_outcome parse_config(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return parse_outcome{std::nullopt, app.exit(error)};
     }
+    c.read_timeout = std::chrono::seconds(read_timeout_seconds);
+    c.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
     if (c.threads == 0) c.threads = usable_cores();
     return parse_outcome{c, 0};
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,15 @@ struct config {
     std::string fixture;
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;
-    unsigned read_timeout_seconds = 30;
+    std::uint32_t header_limit = 64 * 1024;  // request line and headers; IAM tokens alone can be several KB
+    std::size_t url_limit = 8 * 1024;        // request target
+    unsigned max_connections = 512;          // open connections served at once
+    // A request, once its first byte has arrived, must be complete within read_timeout (slow senders are
+    // cut off); a connection waiting for a request to start is closed after idle_timeout. Milliseconds so
+    // tests can use short ones; the flags take seconds.
+    std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+    std::uint64_t max_stored_bytes = std::uint64_t{1} << 30;  // message and record payload bytes; 0: no cap
     std::string auth_mode = "loose";  // off, loose or strict (the README's Authentication section)
     std::string credentials;          // JSON file of access keys and tokens; strict mode needs one
     // Request journal (GET /_emulator/requests): entries kept (0 disables) and bytes kept per body.

@@ -56,6 +56,53 @@ std::string response_head(const routes::response& answer, const std::string& req
     return head;
 }
 
+// One connection over --max-connections: answered 429 in the gateway's throttling format, then closed. The
+// client's request is drained (briefly) before closing so the kernel does not reset the connection under
+// the answer.
+class connection_refusal : public std::enable_shared_from_this<connection_refusal> {
+public:
+    connection_refusal(tcp::socket&& socket, unsigned limit) : stream_(std::move(socket)) {
+        const auto id = new_request_id();
+        auto answer = routes::error_response(
+            routes::gateway_error(429, "APIGW.0308",
+                                  "The throttling threshold has been reached: too many connections, limit:" +
+                                      std::to_string(limit)),
+            id);
+        response_.version(11);
+        response_.result(answer.status);
+        response_.set("X-Request-Id", id);
+        response_.set(http::field::content_type, answer.content_type);
+        response_.body() = std::move(answer.body);
+        response_.keep_alive(false);
+        response_.prepare_payload();
+    }
+
+    void start() {
+        stream_.expires_after(drain_time);
+        http::async_write(stream_, response_, beast::bind_front_handler(&connection_refusal::on_write, shared_from_this()));
+    }
+
+private:
+    static constexpr std::chrono::seconds drain_time{2};
+
+    void on_write(beast::error_code ec, std::size_t) {
+        if (ec) return;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        drain();
+    }
+
+    void drain() {
+        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->buffer_.clear();
+            if (!ec) self->drain();
+        });
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    http::response<http::string_body> response_;
+};
+
 }  // namespace
 
 class session : public std::enable_shared_from_this<session> {
@@ -87,16 +134,48 @@ public:
     }
 
 private:
+    // Waits, up to the idle timeout, for the next request to start; its first bytes start the read timeout.
     void do_read() {
         if (closing_) return close();
         parser_.emplace();
         parser_->body_limit(settings_.body_limit);
-        stream_.expires_after(std::chrono::seconds(settings_.read_timeout_seconds));
+        parser_->header_limit(settings_.header_limit);
+        if (buffer_.size() > 0) return read_header();  // a pipelined request has already begun
+        stream_.expires_after(settings_.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(first_read_size),
+                                beast::bind_front_handler(&session::on_first_bytes, shared_from_this()));
+    }
+
+    void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+        // End of stream, idle timeout, reset or shutdown: there is no request to answer.
+        if (ec) return close();
+        buffer_.commit(bytes);
+        read_header();
+    }
+
+    // The whole request must arrive within one read timeout, however slowly its bytes trickle in.
+    void read_header() {
+        stream_.expires_after(settings_.read_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&session::on_header, shared_from_this()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t bytes) {
+        if (ec) return on_read(ec, bytes);
+        if (parser_->get().target().size() > settings_.url_limit) {
+            // The body was not read, so the connection cannot carry another request.
+            keep_alive_ = false;
+            const auto id = new_request_id();
+            return send(transport_error(414, "Request URI too large.", id), id, "-", "-",
+                        std::chrono::steady_clock::now());
+        }
+        if (parser_->is_done()) return on_read({}, bytes);
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
-        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout) {
+        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+            ec == net::error::connection_reset || ec == net::error::eof) {
             return close();
         }
         const auto started = std::chrono::steady_clock::now();
@@ -131,7 +210,7 @@ private:
         fault_timer_.async_wait([self = shared_from_this(), answer = std::move(answer), request_id = std::move(request_id),
                                  method = std::move(method), target = std::move(target), started](beast::error_code) mutable {
             if (answer.drop) {
-                spdlog::info("{} {} {} dropped by fault rule {}", request_id, method, target, answer.fault_id);
+                spdlog::info("{} {} {} dropped by fault rule {}", request_id, method, routes::redacted_target(target), answer.fault_id);
                 self->busy_ = false;
                 return self->close();
             }
@@ -144,9 +223,13 @@ private:
         busy_ = true;
         out_head_ = response_head(answer, request_id, keep_alive_);
         out_body_ = std::move(answer.body);
-        const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-        spdlog::info("{} {} {} {} {}B {}us", request_id, method, target, answer.status, out_body_.size(), micros);
+        stream_.expires_after(settings_.read_timeout);  // a client that does not read its answer is cut off too
+        if (spdlog::should_log(spdlog::level::info)) {
+            const auto micros =
+                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+            spdlog::info("{} {} {} {} {}B {}us", request_id, method, routes::redacted_target(target), answer.status,
+                         out_body_.size(), micros);
+        }
         const std::array<net::const_buffer, 2> buffers{net::buffer(out_head_), net::buffer(out_body_)};
         net::async_write(stream_, buffers, beast::bind_front_handler(&session::on_write, shared_from_this()));
     }
@@ -162,6 +245,8 @@ private:
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
         stream_.socket().close(ignored);
     }
+
+    static constexpr std::size_t first_read_size = 4096;
 
     beast::tcp_stream stream_;
     net::steady_timer fault_timer_;  // injected delays
@@ -180,7 +265,8 @@ private:
 };
 
 http_server::http_server(const config& settings, const routes::router& router, state::state& st)
-    : settings_(settings), router_(router), state_(st), ioc_(static_cast<int>(settings.threads)), acceptor_(net::make_strand(ioc_)) {}
+    : settings_(settings), router_(router), state_(st), ioc_(static_cast<int>(settings.threads)), acceptor_(net::make_strand(ioc_)),
+      accept_retry_(acceptor_.get_executor()) {}
 
 http_server::~http_server() { stop(); }
 
@@ -203,16 +289,27 @@ void http_server::do_accept() {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+            // Out of descriptors, say: retry shortly rather than spin on the failing accept.
             spdlog::warn("accept failed: {}", ec.message());
+            accept_retry_.expires_after(std::chrono::milliseconds(100));
+            accept_retry_.async_wait([this](beast::error_code wait_ec) {
+                if (!wait_ec) do_accept();
+            });
+            return;
+        }
+        // Registering under the same lock stop() snapshots with: a connection accepted while stopping is
+        // either in the snapshot (and shut down) or sees stopping_ and is closed here.
+        std::unique_lock lock(sessions_mutex_);
+        if (stopping_) {
+            beast::error_code ignored;
+            socket.close(ignored);
+            return;
+        }
+        if (sessions_.size() >= settings_.max_connections) {
+            lock.unlock();
+            spdlog::warn("connection refused: {} connections open (--max-connections)", settings_.max_connections);
+            std::make_shared<connection_refusal>(std::move(socket), settings_.max_connections)->start();
         } else {
-            // Registering under the same lock stop() snapshots with: a connection accepted while stopping is
-            // either in the snapshot (and shut down) or sees stopping_ and is closed here.
-            std::unique_lock lock(sessions_mutex_);
-            if (stopping_) {
-                beast::error_code ignored;
-                socket.close(ignored);
-                return;
-            }
             auto s = std::make_shared<session>(std::move(socket), *this, settings_, router_, state_);
             sessions_.insert(s);
             lock.unlock();
@@ -236,6 +333,7 @@ void http_server::stop() {
     net::post(acceptor_.get_executor(), [this] {
         beast::error_code ignored;
         acceptor_.close(ignored);
+        accept_retry_.cancel();
     });
     std::vector<std::shared_ptr<session>> live;
     {

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -55,6 +56,7 @@ private:
 
     boost::asio::io_context ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer accept_retry_;  // on the acceptor's strand
     std::vector<std::thread> workers_;
     bool stopped_ = false;  // touched only by the thread calling start/stop
 };

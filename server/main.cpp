@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     if (settings.healthcheck) return emu::server::run_healthcheck(settings.host, settings.port);
     emu::server::setup_logging(settings.log_level);
 
-    emu::state::state st;
+    emu::state::state st(emu::state::system_now_ms, settings.max_stored_bytes);
     if (!settings.fixture.empty()) {
         try {
             emu::routes::load_fixture_file(settings.fixture, st);

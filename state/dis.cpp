@@ -35,6 +35,7 @@ struct dis_store::partition {
     record_log records;  // sequence numbers [earliest(), next()); the key is the partition key
     std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
     std::int32_t hash_slices = 1;  // the partition count it was cut off from
+    storage_charge charge;         // the bytes of `records`, against the store's budget
 
     // Caller holds `mutex`.
     std::int64_t earliest() const { return records.start(); }
@@ -46,10 +47,13 @@ struct dis_store::partition {
     [[nodiscard]] record_log::released settle(std::int64_t now, std::int64_t retention_ms) {
         if (status == dis_partition_status::deleted && now >= deleted_at + retention_ms) {
             status = dis_partition_status::expired;
+            charge.release_all();
             return records.clear(records.end());
         }
         // A record expires once accepted_at + retention <= now.
-        return records.trim(records.first_appended_since(now - retention_ms + 1));
+        auto expired = records.trim(records.first_appended_since(now - retention_ms + 1));
+        charge.shrink_to(static_cast<std::uint64_t>(records.stored_bytes()));
+        return expired;
     }
 
     // Caller holds `mutex`.
@@ -183,7 +187,10 @@ std::int64_t base64_payload_size(std::string_view data) {
     return static_cast<std::int64_t>(data.size() / 4 * 3) - padding;
 }
 
-dis_store::dis_store(clock_fn clock, dis_limits limits) : clock_(std::move(clock)), limits_(limits) {}
+dis_store::dis_store(clock_fn clock, dis_limits limits, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)),
+      limits_(limits),
+      budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()) {}
 dis_store::~dis_store() = default;
 
 std::shared_ptr<dis_store::project> dis_store::find_project(const std::string& project_id) const {
@@ -311,6 +318,13 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         targets.push_back(index);
     }
 
+    // All or nothing, like the partition checks above.
+    std::uint64_t bytes = 0;
+    for (const auto& record : records) {
+        bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+    }
+    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+
     const std::int64_t now = clock_();
     std::vector<record_result> results;
     results.reserve(records.size());
@@ -322,6 +336,7 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         const std::int64_t sequence = target->next();
         const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
         target->records.append(timestamp, now, records[i].partition_key, records[i].data);
+        target->charge.adopt(budget_, records[i].data.size() + (records[i].partition_key ? records[i].partition_key->size() : 0));
         results.push_back(record_result{targets[i], sequence});
     }
     return results;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state/clock.hpp"
+#include "state/storage_budget.hpp"
 
 namespace emu::state {
 
@@ -168,7 +169,9 @@ struct dis_limits {
 // lock guards the catalogue (streams, apps, checkpoints); each partition's records have their own lock.
 class dis_store {
   public:
-    explicit dis_store(clock_fn clock = system_now_ms, dis_limits limits = {});
+    // Records are charged to `budget` (shared with the Kafka store); none: no cap.
+    explicit dis_store(clock_fn clock = system_now_ms, dis_limits limits = {},
+                       std::shared_ptr<storage_budget> budget = nullptr);
     ~dis_store();
     dis_store(const dis_store&) = delete;
     dis_store& operator=(const dis_store&) = delete;
@@ -246,6 +249,7 @@ class dis_store {
 
     clock_fn clock_;
     dis_limits limits_;
+    std::shared_ptr<storage_budget> budget_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the projects in it)
     std::map<std::string, std::shared_ptr<project>> projects_;
 };

@@ -15,6 +15,7 @@ const char* to_string(errc code) {
         case errc::partition_count_decrease: return "partition_count_decrease";
         case errc::group_not_found: return "group_not_found";
         case errc::group_exists: return "group_exists";
+        case errc::storage_full: return "storage_full";
         case errc::stream_not_found: return "stream_not_found";
         case errc::stream_exists: return "stream_exists";
         case errc::stream_not_running: return "stream_not_running";
@@ -26,6 +27,7 @@ const char* to_string(errc code) {
         case errc::sequence_number_out_of_range: return "sequence_number_out_of_range";
         case errc::dis_cursor_invalid: return "dis_cursor_invalid";
         case errc::dis_position_expired: return "dis_position_expired";
+        case errc::dis_storage_full: return "dis_storage_full";
     }
     return "unknown";
 }

@@ -21,6 +21,7 @@ enum class errc {
     partition_count_decrease,
     group_not_found,
     group_exists,
+    storage_full,  // --max-stored-bytes reached; detail: the cap
     // DIS
     stream_not_found,
     stream_exists,
@@ -33,6 +34,7 @@ enum class errc {
     sequence_number_out_of_range,
     dis_cursor_invalid,
     dis_position_expired,
+    dis_storage_full,  // --max-stored-bytes reached; detail: the cap
 };
 
 const char* to_string(errc code);

@@ -78,6 +78,7 @@ struct partition_log {
     mutable std::mutex mutex;  // guards everything below
     record_log records;        // offsets [start_offset(), end_offset())
     std::int64_t last_update_ms = 0;
+    storage_charge charge;  // the bytes of `messages`, against the store's budget
 
     // Caller holds `mutex`.
     std::int64_t start_offset() const { return records.start(); }
@@ -100,8 +101,12 @@ struct partition_log {
 
     // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time. The
     // dropped records' memory goes with the result, which callers free (or hand to the reclaimer) after
-    // unlocking.
-    [[nodiscard]] record_log::released trim_to(std::int64_t new_start) { return records.trim(new_start); }
+    // unlocking; their bytes go back to the storage budget now.
+    [[nodiscard]] record_log::released trim_to(std::int64_t new_start) {
+        auto dropped = records.trim(new_start);
+        charge.shrink_to(static_cast<std::uint64_t>(records.stored_bytes()));
+        return dropped;
+    }
 
     // Caller holds `mutex`. Retention works like Kafka's: expired messages leave the log from its start,
     // which moves the log start offset. Done lazily, whenever the log is opened.
@@ -203,7 +208,10 @@ struct kafka_store::instance {
     std::int32_t coordinator(const std::string& name) const { return kafka_key_partition(name, spec.broker_num); }
 };
 
-kafka_store::kafka_store(clock_fn clock) : clock_(std::move(clock)), reclaimer_(std::make_unique<reclaimer>()) {}
+kafka_store::kafka_store(clock_fn clock, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)),
+      budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()),
+      reclaimer_(std::make_unique<reclaimer>()) {}
 kafka_store::~kafka_store() = default;
 
 std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::string& project_id,
@@ -337,7 +345,11 @@ produce_result kafka_store::produce(const std::string& project_id, const std::st
     const std::int64_t now = clock_();
     const auto lock = t->open(*log, now);
     const std::int64_t offset = log->end_offset();
-    log->records.append(now, now, request.key, request.value, encode_headers(request.headers));
+    const std::string headers = encode_headers(request.headers);
+    const std::uint64_t bytes = request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    log->records.append(now, now, request.key, request.value, headers);
+    log->charge.adopt(budget_, bytes);
     log->last_update_ms = now;
     return produce_result{index, offset, now};
 }
@@ -430,12 +442,23 @@ void kafka_store::load_partition(const std::string& project_id, const std::strin
     partition_log* log = t->log(content.partition);
     if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(content.partition)});
     const std::int64_t now = clock_();
+    std::vector<std::string> headers;  // encoded, as the log keeps them
+    headers.reserve(content.messages.size());
+    std::uint64_t bytes = 0;
+    for (const auto& message : content.messages) {
+        headers.push_back(encode_headers(message.headers));
+        bytes += message.value.size() + (message.key ? message.key->size() : 0) + headers.back().size();
+    }
     record_log::released previous;  // freed after the lock below is released
     std::lock_guard lock(log->mutex);
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
     previous = log->records.clear(content.log_start_offset);
-    for (const auto& message : content.messages) {
+    log->charge.release_all();
+    log->charge.adopt(budget_, bytes);
+    for (std::size_t i = 0; i < content.messages.size(); ++i) {
+        const auto& message = content.messages[i];
         const std::int64_t timestamp = message.timestamp == 0 ? now : message.timestamp;
-        log->records.append(timestamp, now, message.key, message.value, encode_headers(message.headers));
+        log->records.append(timestamp, now, message.key, message.value, headers[i]);
         log->last_update_ms = std::max(log->last_update_ms, timestamp);
     }
 }

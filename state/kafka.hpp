@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "state/clock.hpp"
+#include "state/storage_budget.hpp"
 
 namespace emu::state {
 
@@ -181,7 +182,8 @@ class reclaimer;
 
 class kafka_store {
 public:
-    explicit kafka_store(clock_fn clock = system_now_ms);
+    // Messages are charged to `budget` (shared with the DIS store); none: no cap.
+    explicit kafka_store(clock_fn clock = system_now_ms, std::shared_ptr<storage_budget> budget = nullptr);
     ~kafka_store();
     kafka_store(const kafka_store&) = delete;
     kafka_store& operator=(const kafka_store&) = delete;
@@ -263,6 +265,7 @@ private:
     std::shared_ptr<topic> find_topic_in(const instance& inst, const std::string& topic_name) const;
 
     clock_fn clock_;
+    std::shared_ptr<storage_budget> budget_;
     mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it)
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
     // Declared last, so it is destroyed first: frees the records that delete_records cut off.

@@ -50,10 +50,12 @@ void record_log::append(std::int64_t timestamp, std::int64_t appended_ms, std::o
     c.bytes.append(extra);
     c.slots.push_back(s);
     c.payload += s.payload();
+    c.stored += s.stored();
     c.min_timestamp = std::min(c.min_timestamp, timestamp);
     c.max_timestamp = std::max(c.max_timestamp, timestamp);
     c.max_appended_ms = std::max(c.max_appended_ms, appended_ms);
     payload_ += s.payload();
+    stored_ += s.stored();
     ++end_;
 }
 
@@ -118,7 +120,8 @@ record_log::released record_log::trim(std::int64_t new_start) {
     if (new_start == start_) return out;
     while (!chunks_.empty() && chunks_.front()->end() <= new_start) {
         payload_ -= chunks_.front()->payload - front_dropped_payload_;
-        front_dropped_payload_ = 0;
+        stored_ -= chunks_.front()->stored - front_dropped_stored_;
+        front_dropped_payload_ = front_dropped_stored_ = 0;
         out.push_back(std::move(chunks_.front()));
         chunks_.pop_front();
     }
@@ -126,9 +129,11 @@ record_log::released record_log::trim(std::int64_t new_start) {
         // At most one chunk's worth of records: they stay in memory until their whole chunk goes.
         const chunk& c = *chunks_.front();
         for (std::int64_t n = std::max(start_, c.first); n < new_start; ++n) {
-            const std::int64_t bytes = c.slots[static_cast<std::size_t>(n - c.first)].payload();
-            front_dropped_payload_ += bytes;
-            payload_ -= bytes;
+            const chunk::slot& dropped = c.slots[static_cast<std::size_t>(n - c.first)];
+            front_dropped_payload_ += dropped.payload();
+            payload_ -= dropped.payload();
+            front_dropped_stored_ += dropped.stored();
+            stored_ -= dropped.stored();
         }
     }
     start_ = new_start;
@@ -141,7 +146,7 @@ record_log::released record_log::clear(std::int64_t new_start) {
     for (auto& c : chunks_) out.push_back(std::move(c));
     chunks_.clear();
     start_ = end_ = new_start;
-    payload_ = front_dropped_payload_ = 0;
+    payload_ = stored_ = front_dropped_payload_ = front_dropped_stored_ = 0;
     return out;
 }
 

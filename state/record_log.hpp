@@ -51,6 +51,8 @@ class record_log {
     std::int64_t size() const { return end_ - start_; }
     // Key and value bytes of the retained records.
     std::int64_t payload_bytes() const { return payload_; }
+    // Key, value and extra bytes of the retained records: what they cost against the storage budget.
+    std::int64_t stored_bytes() const { return stored_; }
 
     // Appends one record numbered end(). Throws std::length_error for a record of 4 GiB or more.
     void append(std::int64_t timestamp, std::int64_t appended_ms, std::optional<std::string_view> key,
@@ -86,7 +88,9 @@ class record_log {
     std::int64_t start_ = 0;
     std::int64_t end_ = 0;
     std::int64_t payload_ = 0;
+    std::int64_t stored_ = 0;
     std::int64_t front_dropped_payload_ = 0;  // payload of the dropped records still in chunks_.front()
+    std::int64_t front_dropped_stored_ = 0;   // and their stored bytes
 };
 
 struct record_log::chunk {
@@ -100,12 +104,14 @@ struct record_log::chunk {
         bool has_key = false;
 
         std::int64_t payload() const { return std::int64_t{key_size} + value_size; }
+        std::int64_t stored() const { return payload() + extra_size; }
     };
 
     std::int64_t first = 0;  // number of slots[0]
     std::vector<slot> slots;
     std::string bytes;
     std::int64_t payload = 0;  // of all slots
+    std::int64_t stored = 0;   // of all slots
     std::int64_t min_timestamp = INT64_MAX;
     std::int64_t max_timestamp = INT64_MIN;
     std::int64_t max_appended_ms = INT64_MIN;

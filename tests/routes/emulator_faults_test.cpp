@@ -216,8 +216,8 @@ TEST(emulator_faults, a_delay_holds_the_answer_back_at_least_that_long) {
 }
 
 TEST(emulator_faults, a_delay_longer_than_the_read_timeout_still_delivers_the_answer) {
-    test_server server([](server::config& c) { c.read_timeout_seconds = 1; });
-    add_rule(server, R"({"operation":"ListStreams","delay_ms":1500,"count":1})");
+    test_server server([](server::config& c) { c.read_timeout = std::chrono::milliseconds(300); });
+    add_rule(server, R"({"operation":"ListStreams","delay_ms":600,"count":1})");
     const auto reply = server.request("GET", dis_base + "/streams");
     EXPECT_EQ(reply.status, 200U);
     EXPECT_EQ(reply.body, R"({"total_number":0,"stream_names":[],"has_more_streams":false,"stream_info_list":[]})");

@@ -35,6 +35,9 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
          "The number of partitions of topic orders can only be increased."},
         {errc::group_not_found, {"billing"}, service::dms, 400, "DMS.111400864", "The consumer group does not exist."},
         {errc::group_exists, {"billing"}, service::dms, 400, "DMS.10240018", "The consumer group already exists."},
+        {errc::storage_full, {"1024"}, service::dms, 400, "DMS.00400800",
+         "The emulator's storage limit of 1024 bytes (--max-stored-bytes) is reached. Delete messages or topics to "
+         "free space."},
         {errc::stream_not_found, {"orders", "0123456789abcdef0123456789abcdef"}, service::dis, 400, "DIS.4301",
          "The stream does not exist. [orders][0123456789abcdef0123456789abcdef]"},
         {errc::stream_exists, {"orders"}, service::dis, 400, "DIS.4307", "The stream already exists."},
@@ -52,6 +55,8 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
         {errc::dis_position_expired, {"3", "5"}, service::dis, 400, "DIS.4226",
          "A partition iterator error occurred or a record to which the SN corresponds has expired. Try to "
          "obtain the partition iterator again."},
+        {errc::dis_storage_full, {"1024"}, service::dis, 400, "DIS.4308",
+         "Insufficient quota. [stored data limit of 1024 bytes reached]"},
     };
     for (const auto& row : table) {
         const auto answer = to_api_error(state::error(row.code, row.details));

@@ -68,7 +68,7 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
 test_server::test_server(const std::function<void(server::config&)>& tweak) : test_server(routes::auth_settings{}, tweak) {}
 
 test_server::test_server(routes::auth_settings auth, const std::function<void(server::config&)>& tweak)
-    : state_(std::make_unique<state::state>(clock_.fn())), router_(routes::make_router()) {
+    : router_(routes::make_router()) {
     auth.now_ms = clock_.fn();
     router_.set_auth(std::move(auth));
     config_.host = "127.0.0.1";
@@ -76,6 +76,7 @@ test_server::test_server(routes::auth_settings auth, const std::function<void(se
     config_.threads = 2;
     if (tweak) tweak(config_);
     router_.control().requests.configure(config_.journal_size, config_.journal_body_limit, clock_.fn());
+    state_ = std::make_unique<state::state>(clock_.fn(), config_.max_stored_bytes);
     server_ = std::make_unique<server::http_server>(config_, router_, *state_);
     port_ = server_->listen();
     server_->start();

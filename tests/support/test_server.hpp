@@ -45,7 +45,8 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
 // The real server on 127.0.0.1 and a free port, with its own state and manual clock.
 class test_server {
 public:
-    // `tweak` may change the transport settings (body limit, timeouts) before the server listens.
+    // `tweak` may change the settings (body limit, timeouts, storage cap) before the state is made and the
+    // server listens.
     explicit test_server(const std::function<void(server::config&)>& tweak = {});
     // Starts with these authentication settings; their clock becomes the server's manual clock, so
     // X-Sdk-Date checks never depend on the wall clock.
