@@ -7,6 +7,7 @@
 #include "routes/dms_messages.hpp"
 #include "routes/dms_topics.hpp"
 #include "routes/emulator_routes.hpp"
+#include "routes/emulator_state.hpp"
 #include "routes/router.hpp"
 
 namespace emu::routes {
@@ -99,6 +100,11 @@ router make_router() {
 
     // The emulator's own control plane (no cloud credentials)
     r.add_control("GET", "/_emulator/ready", "EmulatorReady", emulator_ready);
+    r.add_control("GET", "/_emulator/health", "EmulatorHealth", emulator_health);
+    r.add_control("POST", "/_emulator/reset", "EmulatorReset", emulator_reset);
+    r.add_control("GET", "/_emulator/state", "ExportState", export_state);
+    r.add_control("PUT", "/_emulator/state", "ReplaceState", replace_state);
+    r.add_control("POST", "/_emulator/state", "MergeState", merge_state);
     return r;
 }
 

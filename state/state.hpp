@@ -1,10 +1,19 @@
 #pragma once
 
+#include <algorithm>
+#include <string>
+
 #include "state/clock.hpp"
 #include "state/dis.hpp"
 #include "state/kafka.hpp"
 
 namespace emu::state {
+
+struct state_counts {
+    std::int64_t projects = 0;  // distinct ids with an instance, a stream or an app
+    kafka_counts kafka;
+    dis_counts dis;
+};
 
 // Everything the emulator remembers, for both services.
 struct state {
@@ -16,6 +25,27 @@ struct state {
     void reset() {
         kafka.reset();
         dis.reset();
+    }
+
+    // Forgets everything of one project, in both services.
+    void reset_project(const std::string& project_id) {
+        kafka.reset_project(project_id);
+        dis.reset_project(project_id);
+    }
+
+    // Exchanges everything with `other`, one store after the other.
+    void swap_contents(state& other) {
+        kafka.swap_contents(other.kafka);
+        dis.swap_contents(other.dis);
+    }
+
+    state_counts counts() const {
+        auto ids = kafka.project_ids();
+        const auto dis_ids = dis.project_ids();
+        ids.insert(ids.end(), dis_ids.begin(), dis_ids.end());
+        std::sort(ids.begin(), ids.end());
+        const auto distinct = std::unique(ids.begin(), ids.end()) - ids.begin();
+        return state_counts{distinct, kafka.counts(), dis.counts()};
     }
 };
 
