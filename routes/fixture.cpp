@@ -177,7 +177,9 @@ private:
                 const json_fields fields(v, service::dms);
                 auto topic = fields.req_string("topic");
                 const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
-                group.offsets.push_back({std::move(topic), partition, fields.req_int("offset", 0, INT64_MAX)});
+                const auto offset = fields.req_int("offset", 0, INT64_MAX);
+                st_.kafka.partition(project_id, instance_id, topic, partition);  // refused here, at its path
+                group.offsets.push_back({std::move(topic), partition, offset});
             });
         });
         at(path, [&] { st_.kafka.restore_group(project_id, instance_id, group); });

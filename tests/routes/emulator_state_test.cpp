@@ -4,7 +4,9 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/dis_client.hpp"
@@ -653,6 +655,37 @@ TEST(merge_state, an_entity_named_twice_in_the_document_is_refused) {
     expect_bad_input(control(server, "POST", "/_emulator/state", doc),
                      "request body: $.projects[0].dis.streams[1]: The stream already exists. (DIS.4307)");
     EXPECT_EQ(export_state(server), before);
+}
+
+// ---- concurrency --------------------------------------------------------------------------------------
+
+// Loads and resets while clients keep sending: every answer is a well-formed success or a "no such stream"
+// (the stream is briefly gone between a reset and the next load), and the server stays consistent.
+TEST(state_loads, run_safely_beside_cloud_api_traffic) {
+    test_server server;
+    create_stream(server, "clicks", 1);
+    const auto doc = export_state(server);
+    std::atomic<bool> done{false};
+    std::atomic<int> unexpected{0};
+    std::thread sender([&] {
+        while (!done.load()) {
+            const auto reply = server.request("POST", path("/records"),
+                                              R"({"stream_name":"clicks","records":[{"data":"YQ==","partition_id":"0"}]})");
+            const bool missing = reply.status == 400U && reply.body.find("DIS.4301") != std::string::npos;
+            if (reply.status != 200U && !missing) ++unexpected;
+        }
+    });
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(control(server, "PUT", "/_emulator/state", doc).status, 200U);
+        EXPECT_EQ(control(server, "POST", "/_emulator/state", doc).status, 200U);
+        EXPECT_EQ(control(server, "GET", "/_emulator/state").status, 200U);
+        EXPECT_EQ(control(server, "POST", "/_emulator/reset").status, 200U);
+    }
+    done = true;
+    sender.join();
+    EXPECT_EQ(unexpected.load(), 0);
+    ASSERT_EQ(control(server, "PUT", "/_emulator/state", doc).status, 200U);
+    EXPECT_EQ(export_state(server), doc);
 }
 
 }  // namespace
