@@ -28,7 +28,9 @@ std::mutex& state_writes() {
     return mutex;
 }
 
-api_error bad_input(std::string message) { return gateway_error(400, "EMU.0400", std::move(message)); }
+api_error bad_input(std::string message) {
+    return gateway_error(400, "EMU.0400", std::move(message));
+}
 
 // A typo in a parameter name must not widen what a reset or export touches, so unknown ones are refused.
 void allow_only(const request_context& ctx, std::initializer_list<std::string_view> names) {

@@ -1,7 +1,6 @@
 // The state side of the control plane: health, reset, and state export / replace / merge, driven over real
 // sockets without cloud credentials.
 #include <gtest/gtest.h>
-
 #include <rapidjson/document.h>
 
 #include <atomic>
@@ -49,8 +48,8 @@ struct counts {
 
 void expect_counts(const rapidjson::Value& object, const counts& want) {
     ASSERT_TRUE(object.IsObject());
-    EXPECT_TRUE(has_members(object, {"projects", "instances", "topics", "messages", "streams", "records", "apps",
-                                     "checkpoints"}));
+    EXPECT_TRUE(has_members(object, {"projects", "instances", "topics", "messages", "streams", "records",
+                                     "apps", "checkpoints"}));
     EXPECT_TRUE(has_int(object, "projects", want.projects));
     EXPECT_TRUE(has_int(object, "instances", want.instances));
     EXPECT_TRUE(has_int(object, "topics", want.topics));
@@ -72,9 +71,9 @@ void expect_health_counts(const test_server& server, const counts& want) {
 
 void create_stream(const test_server& server, const std::string& name, int partitions,
                    const std::string& project = project_id, const std::string& extra = "") {
-    const auto reply = server.request("POST", path("/streams", project),
-                                      R"({"stream_name":")" + name + R"(","partition_count":)" +
-                                          std::to_string(partitions) + extra + "}");
+    const auto reply = server.request(
+        "POST", path("/streams", project),
+        R"({"stream_name":")" + name + R"(","partition_count":)" + std::to_string(partitions) + extra + "}");
     ASSERT_EQ(reply.status, 201U) << reply.body;
 }
 
@@ -97,9 +96,9 @@ void commit(const test_server& server, const std::string& app, const std::string
 }
 
 void scale(const test_server& server, const std::string& stream, int target) {
-    const auto reply = server.request("PUT", path("/streams/" + stream),
-                                      R"({"stream_name":")" + stream + R"(","target_partition_count":)" +
-                                          std::to_string(target) + "}");
+    const auto reply = server.request(
+        "PUT", path("/streams/" + stream),
+        R"({"stream_name":")" + stream + R"(","target_partition_count":)" + std::to_string(target) + "}");
     ASSERT_EQ(reply.status, 200U) << reply.body;
 }
 
@@ -142,12 +141,14 @@ TEST(emulator_health, counts_follow_produce_delete_and_scale_in_both_services) {
     expect_health_counts(server, {1, 1, 2, 5, 1, 3, 1, 1});
 
     // Deleting messages, a topic, and a stream (which takes its checkpoints) shows at once.
-    ASSERT_EQ(server.request("POST", post_delete_path(instance, "orders"),
-                             R"({"partitions":[{"partition":0,"offset":3}]})")
+    ASSERT_EQ(server
+                  .request("POST", post_delete_path(instance, "orders"),
+                           R"({"partitions":[{"partition":0,"offset":3}]})")
                   .status,
               200U);
     expect_health_counts(server, {1, 1, 2, 2, 1, 3, 1, 1});
-    ASSERT_EQ(server.request("POST", topics_path(instance) + "/delete", R"({"topics":["payments"]})").status, 200U);
+    ASSERT_EQ(server.request("POST", topics_path(instance) + "/delete", R"({"topics":["payments"]})").status,
+              200U);
     ASSERT_EQ(server.request("DELETE", path("/streams/clicks")).status, 204U);
     expect_health_counts(server, {1, 1, 1, 2, 0, 0, 1, 0});
 
@@ -207,16 +208,15 @@ TEST(emulator_reset, reset_isolates_tests) {
     EXPECT_NE(second_instance, first_instance);
     create_topic(server, second_instance, "orders", 1);
     send(server, second_instance, "orders", "second", 0);
-    const auto messages = server.request("GET", partition_path(second_instance, "orders", "0") +
-                                                    "/beginning-message");
+    const auto messages =
+        server.request("GET", partition_path(second_instance, "orders", "0") + "/beginning-message");
     EXPECT_TRUE(has_int(messages.json(), "offset", 0)) << messages.body;
     const auto group = server.request("GET", engine_group_path(second_instance, "billing"));
     EXPECT_TRUE(has_string(group.json()["group"], "state", "DEAD")) << group.body;
 
     EXPECT_TRUE(is_dis_error(server.request("GET", path("/streams/orders")), "DIS.4301",
                              "The stream does not exist. [orders][" + project_id + "]"));
-    EXPECT_TRUE(is_dis_error(server.request("GET", path("/apps/billing")), "DIS.4332",
-                             "app not found."));
+    EXPECT_TRUE(is_dis_error(server.request("GET", path("/apps/billing")), "DIS.4332", "app not found."));
     create_stream(server, "orders", 1);
     ASSERT_EQ(create_app(server, "billing").status, 201U);
     const auto checkpoint = server.request("GET", checkpoint_path("billing", "orders", 0));
@@ -232,7 +232,8 @@ TEST(emulator_reset, a_project_id_resets_only_that_project_in_both_services) {
     create_stream(server, "clicks", 1, project_id);
     create_stream(server, "clicks", 1, other_project_id);
     put_record(server, "clicks", 0, "YQ==", other_project_id);
-    const auto theirs = server.request("POST", "/v2/" + other_project_id + "/kafka/instances", instance_body());
+    const auto theirs =
+        server.request("POST", "/v2/" + other_project_id + "/kafka/instances", instance_body());
     ASSERT_EQ(theirs.status, 200U) << theirs.body;
     const std::string their_instance = theirs.json()["instance_id"].GetString();
     const auto other_before = export_state(server, "?project_id=" + other_project_id);
@@ -286,9 +287,10 @@ TEST(export_state, writes_every_field_of_the_fixture_format) {
     test_server server;
     const auto instance = create_instance(server);
     create_topic(server, instance, "orders", 1);
-    const auto sent = server.request("POST", send_path(instance),
-                                     R"({"topic":"orders","body":"hello","property_list":[{"name":"KEY","value":"k1"},)"
-                                     R"({"name":"PARTITION","value":"0"}]})");
+    const auto sent =
+        server.request("POST", send_path(instance),
+                       R"({"topic":"orders","body":"hello","property_list":[{"name":"KEY","value":"k1"},)"
+                       R"({"name":"PARTITION","value":"0"}]})");
     ASSERT_EQ(sent.status, 200U) << sent.body;
     create_stream(server, "clicks", 1);
     put_record(server, "clicks", 0, "YQ==");
@@ -301,25 +303,30 @@ TEST(export_state, writes_every_field_of_the_fixture_format) {
     const auto app = server.request("GET", path("/apps/billing")).json();
     EXPECT_EQ(
         export_state(server),
-        R"({"projects":[{"project_id":")" + project_id + R"(","kafka":{"instances":[{"instance_id":")" + instance +
-            R"(","name":"emu-kafka-01","description":")" + info["description"].GetString() +
+        R"({"projects":[{"project_id":")" + project_id + R"(","kafka":{"instances":[{"instance_id":")" +
+            instance + R"(","name":"emu-kafka-01","description":")" + info["description"].GetString() +
             R"(","engine":"kafka","engine_version":"3.x","product_id":"c6.2u4g.cluster",)"
             R"("storage_spec_code":"dms.physical.storage.ultra.v2","broker_num":3,"storage_space":300,)"
-            R"("vpc_id":")" + info["vpc_id"].GetString() + R"(","subnet_id":")" + info["subnet_id"].GetString() +
+            R"("vpc_id":")" +
+            info["vpc_id"].GetString() + R"(","subnet_id":")" + info["subnet_id"].GetString() +
             R"(","security_group_id":")" + info["security_group_id"].GetString() +
             R"(","available_zones":["az-1"],"ssl_enable":false,"enable_auto_topic":false,)"
-            R"("enterprise_project_id":"0","status":"RUNNING","created_at":)" + t +
+            R"("enterprise_project_id":"0","status":"RUNNING","created_at":)" +
+            t +
             R"(,"topics":[{"id":"orders","partition":1,"replication":3,"retention_time":72,)"
             R"("sync_replication":false,"sync_message_flush":false,"topic_desc":"","topic_other_configs":[],)"
-            R"("created_at":)" + t + R"(,"partitions":[{"partition":0,"log_start_offset":0,"last_update_time":)" + t +
+            R"("created_at":)" +
+            t + R"(,"partitions":[{"partition":0,"log_start_offset":0,"last_update_time":)" + t +
             R"(,"messages":[{"key":"k1","value":"hello","timestamp":)" + t + R"(,"appended_at":)" + t +
             R"(}]}]}],"groups":[]}]},"dis":{"streams":[{"stream_name":"clicks","partition_count":1,)"
             R"("stream_type":"COMMON","data_type":"BLOB","data_duration":24,"auto_scale_enabled":false,)"
             R"("auto_scale_min_partition_count":0,"auto_scale_max_partition_count":0,"tags":[],"sys_tags":[],)"
-            R"("stream_id":")" + stream["stream_id"].GetString() + R"(","create_time":)" + t +
-            R"(,"last_modified_time":)" + t + R"(,"update_partition_counts":[],"partitions":[{"partition_id":)"
+            R"("stream_id":")" +
+            stream["stream_id"].GetString() + R"(","create_time":)" + t + R"(,"last_modified_time":)" + t +
+            R"(,"update_partition_counts":[],"partitions":[{"partition_id":)"
             R"("shardId-0000000000","status":"ACTIVE","first_sequence_number":0,"records":[{"data":"YQ==",)"
-            R"("timestamp":)" + t + R"(,"accepted_at":)" + t + R"(}]}]}],"apps":[{"app_name":"billing","app_id":")" +
+            R"("timestamp":)" +
+            t + R"(,"accepted_at":)" + t + R"(}]}]}],"apps":[{"app_name":"billing","app_id":")" +
             app["app_id"].GetString() + R"(","create_time":)" + t +
             R"(}],"checkpoints":[{"app_name":"billing","stream_name":"clicks","partition_id":"shardId-0000000000",)"
             R"("checkpoint_type":"LAST_READ","sequence_number":"1","metadata":"w1"}]}}]})");
@@ -339,7 +346,8 @@ TEST(export_state, a_project_id_exports_that_project_only) {
     EXPECT_EQ(export_state(server, "?project_id=00000000000000000000000000000000"), R"({"projects":[]})");
     expect_bad_input(control(server, "GET", "/_emulator/state?project_id=xyz"),
                      "project_id must be 32 hexadecimal characters.");
-    expect_bad_input(control(server, "GET", "/_emulator/state?pretty=1"), "Unknown query parameter 'pretty'.");
+    expect_bad_input(control(server, "GET", "/_emulator/state?pretty=1"),
+                     "Unknown query parameter 'pretty'.");
 }
 
 // ---- export then import -----------------------------------------------------------------------------
@@ -347,7 +355,7 @@ TEST(export_state, a_project_id_exports_that_project_only) {
 // Builds state through the API in both services, with deletions, groups with offsets, retention that has
 // moved log starts and sequence ranges past a committed checkpoint, and streams scaled down and up.
 class state_round_trip : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto& s = a_;
         instance_ = create_instance(s);
@@ -361,7 +369,8 @@ protected:
                             R"({"id":"doomed","retention_time":0}]})")
                       .status,
                   204U);
-        for (int i = 0; i < 5; ++i) send(s, instance_, "orders", "order-" + std::to_string(i), 0, "k" + std::to_string(i));
+        for (int i = 0; i < 5; ++i)
+            send(s, instance_, "orders", "order-" + std::to_string(i), 0, "k" + std::to_string(i));
         send(s, instance_, "orders", "p1", 1);
         send(s, instance_, "audit", "old", 0);
         s.clock().now_ms += 30 * 60'000;
@@ -373,7 +382,9 @@ protected:
                   200U);
         create_group(s, instance_, "billing");
         create_group(s, instance_, "idle");
-        ASSERT_EQ(s.request("PUT", engine_group_path(instance_, "billing"), R"({"group_desc":"pays"})").status, 204U);
+        ASSERT_EQ(
+            s.request("PUT", engine_group_path(instance_, "billing"), R"({"group_desc":"pays"})").status,
+            204U);
         ASSERT_EQ(s.request("PUT", engine_group_path(instance_, "billing") + "/reset-message-offset",
                             R"({"topic":"orders","partition":-1,"message_offset":3})")
                       .status,
@@ -383,19 +394,22 @@ protected:
                       .status,
                   204U);
         // A second instance in another project, deleted topics and all.
-        const auto other = s.request("POST", "/v2/" + other_project_id + "/kafka/instances", instance_body("emu-other"));
+        const auto other =
+            s.request("POST", "/v2/" + other_project_id + "/kafka/instances", instance_body("emu-other"));
         ASSERT_EQ(other.status, 200U) << other.body;
 
         // DIS: a stream scaled 3 -> 1 -> 2 (partition 2 stays DELETED), retention past a checkpoint.
-        create_stream(s, "orders", 3, project_id,
-                      R"(,"data_type":"JSON","tags":[{"key":"team","value":"billing"}],"compression_format":"gzip")");
+        create_stream(
+            s, "orders", 3, project_id,
+            R"(,"data_type":"JSON","tags":[{"key":"team","value":"billing"}],"compression_format":"gzip")");
         create_stream(s, "gone", 1);
         for (int p = 0; p < 3; ++p) put_record(s, "orders", p, "b3JkZXI=");
-        ASSERT_EQ(s.request("POST", path("/records"),
-                            R"({"stream_name":"orders","records":[{"data":"a2V5ZWQ=","partition_key":"customer-7",)"
-                            R"("partition_id":"0"}]})")
-                      .status,
-                  200U);
+        ASSERT_EQ(
+            s.request("POST", path("/records"),
+                      R"({"stream_name":"orders","records":[{"data":"a2V5ZWQ=","partition_key":"customer-7",)"
+                      R"("partition_id":"0"}]})")
+                .status,
+            200U);
         ASSERT_EQ(create_app(s, "billing").status, 201U);
         ASSERT_EQ(create_app(s, "audit").status, 201U);
         commit(s, "billing", "orders", 0, 1, "worker-1");
@@ -416,7 +430,9 @@ protected:
     // What a client sees of the state, through the cloud APIs (same clock on both servers).
     std::vector<std::string> answers(const test_server& s) const {
         std::vector<std::string> out;
-        const auto get = [&](const std::string& target) { out.push_back(target + " -> " + s.request("GET", target).body); };
+        const auto get = [&](const std::string& target) {
+            out.push_back(target + " -> " + s.request("GET", target).body);
+        };
         get(dms + "/instances?engine=kafka");
         get("/v2/" + other_project_id + "/instances?engine=kafka");
         get(topics_path(instance_));
@@ -440,11 +456,13 @@ protected:
         get(path("/apps/billing/streams/orders?checkpoint_type=LAST_READ"));
         for (int p = 0; p < 3; ++p) get(checkpoint_path("billing", "orders", p));
         for (int p = 0; p < 2; ++p) {
-            const auto cursor = s.request("GET", path("/cursors?stream-name=orders&partition-id=" + std::to_string(p) +
-                                                      "&cursor-type=TRIM_HORIZON"));
+            const auto cursor =
+                s.request("GET", path("/cursors?stream-name=orders&partition-id=" + std::to_string(p) +
+                                      "&cursor-type=TRIM_HORIZON"));
             out.push_back("cursor " + std::to_string(p) + " -> " + cursor.body);
             if (cursor.status == 200U) {
-                get(path(std::string("/records?partition-cursor=") + cursor.json()["partition_cursor"].GetString()));
+                get(path(std::string("/records?partition-cursor=") +
+                         cursor.json()["partition_cursor"].GetString()));
             }
         }
         return out;
@@ -464,7 +482,8 @@ TEST_F(state_round_trip, export_then_put_into_a_fresh_server_reproduces_the_same
     expect_counts(put_json["counts"], {2, 2, 3, 3, 1, 1, 3, 2});
     EXPECT_EQ(export_state(b_), exported);
     EXPECT_EQ(answers(b_), answers(a_));
-    // What the comparison covers: a checkpoint retention has passed, a scaled stream, offsets after a deletion.
+    // What the comparison covers: a checkpoint retention has passed, a scaled stream, offsets after a
+    // deletion.
     EXPECT_EQ(b_.request("GET", checkpoint_path("billing", "orders", 0)).body,
               R"({"sequence_number":"1","metadata":"worker-1"})");
     const auto stream = b_.request("GET", path("/streams/orders")).json();
@@ -472,7 +491,8 @@ TEST_F(state_round_trip, export_then_put_into_a_fresh_server_reproduces_the_same
     EXPECT_TRUE(has_string(stream["partitions"][1], "status", "ACTIVE"));
     EXPECT_TRUE(has_string(stream["partitions"][2], "status", "EXPIRED"));
     EXPECT_EQ(stream["update_partition_counts"].Size(), 2U);
-    const auto offsets = b_.request("GET", engine_group_path(instance_, "billing") + "/message-offset?topic=orders");
+    const auto offsets =
+        b_.request("GET", engine_group_path(instance_, "billing") + "/message-offset?topic=orders");
     EXPECT_NE(offsets.body.find(R"("message_current_offset":3)"), std::string::npos) << offsets.body;
     const auto p0 = b_.request("GET", partition_path(instance_, "orders", "0") + "/beginning-message").json();
     EXPECT_TRUE(has_int(p0, "offset", 2));
@@ -521,8 +541,9 @@ TEST(replace_state, drops_everything_not_in_the_document) {
     create_stream(server, "old", 1, other_project_id);
     const auto reply = control(server, "PUT", "/_emulator/state", small_doc);
     ASSERT_TRUE(is_json_answer(reply));
-    EXPECT_EQ(reply.body,
-              R"({"counts":{"projects":1,"instances":0,"topics":0,"messages":0,"streams":1,"records":1,"apps":1,"checkpoints":0}})");
+    EXPECT_EQ(
+        reply.body,
+        R"({"counts":{"projects":1,"instances":0,"topics":0,"messages":0,"streams":1,"records":1,"apps":1,"checkpoints":0}})");
     expect_dms_error(server.request("GET", instance_path(instance)), 404, "DMS.00404022", no_instance);
     EXPECT_EQ(server.request("GET", path("/streams/old")).status, 400U);
     EXPECT_EQ(server.request("GET", path("/streams/old", other_project_id)).status, 400U);
@@ -554,30 +575,38 @@ TEST(replace_state, an_invalid_document_is_refused_and_changes_nothing) {
     refused(R"({"projects":[{"project_id":"nope"}]})",
             "request body: $.projects[0].project_id: must be 32 hexadecimal characters");
     // The first project is fine and would load; the second is not.
-    refused(R"({"projects":[{"project_id":")" + other_project_id +
-                R"(","dis":{"streams":[{"stream_name":"new","partition_count":1}]}},)"
-                R"({"project_id":")" + project_id + R"(","dis":{"streams":[{"stream_name":"s","partition_count":0}]}}]})",
-            "request body: $.projects[1].dis.streams[0]: Invalid request. [partition_count: must be from 1 to "
-            "2147483647] (DIS.4200)");
-    refused(R"({"projects":[{"project_id":")" + project_id +
-                R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"records":[],"partitions":[]}]}}]})",
-            "request body: $.projects[0].dis.streams[0]: give records either by stream (records) or by partition "
-            "(partitions), not both");
-    refused(R"({"projects":[{"project_id":")" + project_id +
-                R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"partitions":[{"partition_id":"2",)"
-                R"("status":"DELETED"}]}]}}]})",
-            "request body: $.projects[0].dis.streams[0].partitions: partition shardId-0000000001 is missing");
-    refused(R"({"projects":[{"project_id":")" + project_id +
-                R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"partitions":[{"partition_id":"0",)"
-                R"("status":"EXPIRED"}]}]}}]})",
-            "request body: $.projects[0].dis.streams[0].partitions[0].status: a partition below partition_count is "
-            "ACTIVE");
+    refused(
+        R"({"projects":[{"project_id":")" + other_project_id +
+            R"(","dis":{"streams":[{"stream_name":"new","partition_count":1}]}},)"
+            R"({"project_id":")" +
+            project_id + R"(","dis":{"streams":[{"stream_name":"s","partition_count":0}]}}]})",
+        "request body: $.projects[1].dis.streams[0]: Invalid request. [partition_count: must be from 1 to "
+        "2147483647] (DIS.4200)");
+    refused(
+        R"({"projects":[{"project_id":")" + project_id +
+            R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"records":[],"partitions":[]}]}}]})",
+        "request body: $.projects[0].dis.streams[0]: give records either by stream (records) or by partition "
+        "(partitions), not both");
+    refused(
+        R"({"projects":[{"project_id":")" + project_id +
+            R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"partitions":[{"partition_id":"2",)"
+            R"("status":"DELETED"}]}]}}]})",
+        "request body: $.projects[0].dis.streams[0].partitions: partition shardId-0000000001 is missing");
+    refused(
+        R"({"projects":[{"project_id":")" + project_id +
+            R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"partitions":[{"partition_id":"0",)"
+            R"("status":"EXPIRED"}]}]}}]})",
+        "request body: $.projects[0].dis.streams[0].partitions[0].status: a partition below partition_count "
+        "is "
+        "ACTIVE");
     // A checkpoint past the partition's next sequence number could never have been committed.
-    refused(R"({"projects":[{"project_id":")" + project_id +
-                R"(","dis":{"streams":[{"stream_name":"s","partition_count":1}],"apps":[{"app_name":"a"}],)"
-                R"("checkpoints":[{"app_name":"a","stream_name":"s","partition_id":"0","sequence_number":"1"}]}}]})",
-            "request body: $.projects[0].dis.checkpoints[0]: Sequence_number out of range. [1][ should be within ][0][ ][0] "
-            "(DIS.4224)");
+    refused(
+        R"({"projects":[{"project_id":")" + project_id +
+            R"(","dis":{"streams":[{"stream_name":"s","partition_count":1}],"apps":[{"app_name":"a"}],)"
+            R"("checkpoints":[{"app_name":"a","stream_name":"s","partition_id":"0","sequence_number":"1"}]}}]})",
+        "request body: $.projects[0].dis.checkpoints[0]: Sequence_number out of range. [1][ should be within "
+        "][0][ ][0] "
+        "(DIS.4224)");
 }
 
 // ---- merge --------------------------------------------------------------------------------------------
@@ -602,8 +631,9 @@ TEST(merge_state, adds_new_entities_replaces_same_named_ones_and_keeps_the_rest)
         R"({"stream_name":"added","partition_count":1}]}}]})";
     const auto reply = control(server, "POST", "/_emulator/state", doc);
     ASSERT_TRUE(is_json_answer(reply)) << reply.body;
-    EXPECT_EQ(reply.body,
-              R"({"counts":{"projects":1,"instances":2,"topics":2,"messages":1,"streams":3,"records":1,"apps":1,"checkpoints":1}})");
+    EXPECT_EQ(
+        reply.body,
+        R"({"counts":{"projects":1,"instances":2,"topics":2,"messages":1,"streams":3,"records":1,"apps":1,"checkpoints":1}})");
     // Kept: the first instance with its message, the stream "kept" and its checkpoint, the app.
     EXPECT_EQ(server.request("GET", instance_path(instance)).status, 200U);
     EXPECT_EQ(server.request("GET", checkpoint_path("billing", "kept", 0)).body,
@@ -669,8 +699,9 @@ TEST(state_loads, run_safely_beside_cloud_api_traffic) {
     std::atomic<int> unexpected{0};
     std::thread sender([&] {
         while (!done.load()) {
-            const auto reply = server.request("POST", path("/records"),
-                                              R"({"stream_name":"clicks","records":[{"data":"YQ==","partition_id":"0"}]})");
+            const auto reply =
+                server.request("POST", path("/records"),
+                               R"({"stream_name":"clicks","records":[{"data":"YQ==","partition_id":"0"}]})");
             const bool missing = reply.status == 400U && reply.body.find("DIS.4301") != std::string::npos;
             if (reply.status != 200U && !missing) ++unexpected;
         }

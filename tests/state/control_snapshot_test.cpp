@@ -49,7 +49,7 @@ record_input to_partition(std::int32_t partition) {
 }
 
 class control_snapshot : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         instance_ = st_.kafka.create_instance(project, instance_named("emu-kafka-01")).spec.instance_id;
         st_.kafka.create_topic(project, instance_, topic_named("orders", 2));
@@ -155,13 +155,19 @@ TEST_F(control_snapshot, restored_checkpoint_may_lie_before_earliest_but_not_pas
     copy.dis.restore_checkpoint(project, {"billing", "clicks", 1, "LAST_READ"}, {1, "old"});
     EXPECT_EQ(copy.dis.get_checkpoint(project, {"billing", "clicks", 1, "LAST_READ"})->sequence_number, 1);
     EXPECT_TRUE(throws_errc(
-        [&] { copy.dis.restore_checkpoint(project, {"billing", "clicks", 1, "LAST_READ"}, {8, ""}); },
+        [&] {
+            copy.dis.restore_checkpoint(project, {"billing", "clicks", 1, "LAST_READ"}, {8, ""});
+        },
         errc::sequence_number_out_of_range));
     EXPECT_TRUE(throws_errc(
-        [&] { copy.dis.restore_checkpoint(project, {"billing", "clicks", 9, "LAST_READ"}, {0, ""}); },
+        [&] {
+            copy.dis.restore_checkpoint(project, {"billing", "clicks", 9, "LAST_READ"}, {0, ""});
+        },
         errc::dis_partition_not_found));
     EXPECT_TRUE(throws_errc(
-        [&] { copy.dis.restore_checkpoint(project, {"nobody", "clicks", 1, "LAST_READ"}, {0, ""}); },
+        [&] {
+            copy.dis.restore_checkpoint(project, {"nobody", "clicks", 1, "LAST_READ"}, {0, ""});
+        },
         errc::app_not_found));
 }
 
@@ -174,10 +180,16 @@ TEST_F(control_snapshot, restored_group_keeps_its_creation_time_on_a_stopped_ins
     const auto group = st_.kafka.get_group(project, id, "g");
     EXPECT_EQ(group.created_at, 42);
     EXPECT_EQ(st_.kafka.group_offsets(project, id, "g").at(0).committed, 5);
-    EXPECT_TRUE(throws_errc([&] { st_.kafka.restore_group(project, id, {"g", std::nullopt, 1, {}}); },
-                            errc::group_exists));
-    EXPECT_TRUE(throws_errc([&] { st_.kafka.restore_group(project, id, {"h", std::nullopt, 1, {{"t1", 3, 0}}}); },
-                            errc::partition_not_found));
+    EXPECT_TRUE(throws_errc(
+        [&] {
+            st_.kafka.restore_group(project, id, {"g", std::nullopt, 1, {}});
+        },
+        errc::group_exists));
+    EXPECT_TRUE(throws_errc(
+        [&] {
+            st_.kafka.restore_group(project, id, {"h", std::nullopt, 1, {{"t1", 3, 0}}});
+        },
+        errc::partition_not_found));
     EXPECT_TRUE(st_.kafka.erase_instance(project, id));
     EXPECT_FALSE(st_.kafka.erase_instance(project, id));
 }
