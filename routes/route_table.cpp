@@ -8,6 +8,7 @@
 #include "routes/dms_topics.hpp"
 #include "routes/emulator_observe.hpp"
 #include "routes/emulator_routes.hpp"
+#include "routes/emulator_state.hpp"
 #include "routes/router.hpp"
 
 namespace emu::routes {
@@ -100,6 +101,12 @@ router make_router() {
 
     // The emulator's own control plane (no cloud credentials)
     r.add_control("GET", "/_emulator/ready", "EmulatorReady", emulator_ready);
+    // State: health, reset, snapshots in the fixture format
+    r.add_control("GET", "/_emulator/health", "EmulatorHealth", emulator_health);
+    r.add_control("POST", "/_emulator/reset", "EmulatorReset", emulator_reset);
+    r.add_control("GET", "/_emulator/state", "ExportState", export_state);
+    r.add_control("PUT", "/_emulator/state", "ReplaceState", replace_state);
+    r.add_control("POST", "/_emulator/state", "MergeState", merge_state);
     // Observing and steering: request journal, fault injection, metrics, the control plane's own API document
     r.add_control("GET", "/_emulator/requests", "ListRequests", list_requests);
     r.add_control("DELETE", "/_emulator/requests", "ClearRequests", clear_requests);
@@ -109,6 +116,15 @@ router make_router() {
     r.add_control("DELETE", "/_emulator/faults/{id}", "DeleteFault", delete_fault);
     r.add_control("GET", "/_emulator/metrics", "EmulatorMetrics", emulator_metrics);
     r.add_control("GET", "/_emulator/openapi.json", "EmulatorOpenApi", emulator_openapi);
+    // What the state holds, as gauges beside the request metrics (the same counts as the health answer).
+    r.control().metrics.set_state_gauges([](state::state& st) {
+        const auto counts = st.counts();
+        const auto n = [](std::int64_t value) { return static_cast<std::uint64_t>(value); };
+        return std::vector<state_gauge>{{"projects", n(counts.projects)},       {"instances", n(counts.kafka.instances)},
+                                        {"topics", n(counts.kafka.topics)},     {"messages", n(counts.kafka.messages)},
+                                        {"streams", n(counts.dis.streams)},     {"records", n(counts.dis.records)},
+                                        {"apps", n(counts.dis.apps)},           {"checkpoints", n(counts.dis.checkpoints)}};
+    });
     return r;
 }
 

@@ -28,7 +28,7 @@ unsigned usable_cores() {
 parse_outcome parse_config(int argc, char** argv) {
     config c;
     CLI::App app{"stream-emulator: a local emulator of Huawei Cloud DMS for Kafka and DIS"};
-    app.set_version_flag("--version", "stream-emulator 0.1.0");
+    app.set_version_flag("--version", "stream-emulator " EMU_VERSION);
     app.add_option("--host", c.host, "Address to listen on")->envname("STREAM_EMULATOR_HOST")->capture_default_str();
     app.add_option("--port", c.port, "Port to listen on; 0 picks a free port")
         ->envname("STREAM_EMULATOR_PORT")

@@ -18,14 +18,17 @@ int main(int argc, char** argv) {
     if (settings.healthcheck) return emu::server::run_healthcheck(settings.host, settings.port);
     emu::server::setup_logging(settings.log_level);
 
+    auto router = emu::routes::make_router();
     emu::state::state st(emu::state::system_now_ms, settings.max_stored_bytes);
     if (!settings.fixture.empty()) {
+        emu::routes::fixture_faults faults{router.control().cloud_operations, {}};
         try {
-            emu::routes::load_fixture_file(settings.fixture, st);
+            emu::routes::load_fixture_file(settings.fixture, st, &faults);
         } catch (const emu::routes::fixture_error& error) {
             std::fprintf(stderr, "stream-emulator: bad fixture: %s\n", error.what());
             return 2;
         }
+        for (auto& rule : faults.rules) router.control().faults.add(std::move(rule));
     }
 
     emu::routes::auth_settings auth;
@@ -44,7 +47,6 @@ int main(int argc, char** argv) {
     spdlog::info("authentication: {} mode, {} access keys, {} tokens", emu::routes::auth_mode_name(auth.mode),
                  auth.credentials.size(), auth.tokens.size());
 
-    auto router = emu::routes::make_router();
     router.set_auth(std::move(auth));
     router.control().requests.configure(settings.journal_size, settings.journal_body_limit);
     emu::server::http_server server(settings, router, st);

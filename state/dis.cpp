@@ -542,4 +542,168 @@ void dis_store::reset() {
     projects_.clear();
 }
 
+// Control plane: snapshots, counts, per-project reset and restores.
+
+namespace {
+
+// Caller holds the project's lock. Copies every partition of `s` under its own lock, retention applied first.
+stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
+    stream_snapshot out{s.spec, s.last_modified_time, s.changes, {}};
+    out.partitions.reserve(s.partitions.size());
+    for (std::size_t i = 0; i < s.partitions.size(); ++i) {
+        auto& p = *s.partitions[i];
+        record_log::released expired;  // freed after the lock is released
+        std::lock_guard lock(p.mutex);
+        expired = p.settle(now, s.retention_ms());
+        const bool cut = p.status != dis_partition_status::active;
+        std::vector<dis_record> records;
+        records.reserve(static_cast<std::size_t>(p.records.size()));
+        p.records.scan(p.earliest(), [&records](const log_entry& entry) {
+            records.push_back(to_record(entry));
+            return true;
+        });
+        out.partitions.push_back(dis_partition_snapshot{static_cast<std::int32_t>(i), p.status, p.earliest(),
+                                                        cut ? p.deleted_at : 0, cut ? p.hash_slices : 0,
+                                                        std::move(records)});
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::string>& project_id) const {
+    std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) {
+            if (!project_id || id == *project_id) found.emplace_back(id, p);
+        }
+    }
+    const std::int64_t now = clock_();
+    std::vector<dis_project_snapshot> out;
+    for (const auto& [id, p] : found) {
+        std::shared_lock lock(p->mutex);
+        if (p->streams.empty() && p->apps.empty()) continue;
+        auto& copy = out.emplace_back(dis_project_snapshot{id, {}, {}, {}});
+        for (const auto& [name, s] : p->streams) copy.streams.push_back(copy_stream(*s, now));
+        for (const auto& [name, app] : p->apps) copy.apps.push_back(app);
+        for (const auto& [key, value] : p->checkpoints) copy.checkpoints.push_back(checkpoint_entry{key, value});
+    }
+    return out;
+}
+
+dis_counts dis_store::counts() const {
+    std::vector<std::shared_ptr<project>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) found.push_back(p);
+    }
+    const std::int64_t now = clock_();
+    dis_counts out;
+    for (const auto& p : found) {
+        std::shared_lock lock(p->mutex);
+        out.streams += static_cast<std::int64_t>(p->streams.size());
+        out.apps += static_cast<std::int64_t>(p->apps.size());
+        out.checkpoints += static_cast<std::int64_t>(p->checkpoints.size());
+        for (const auto& [name, s] : p->streams) {
+            for (const auto& part : s->partitions) {
+                record_log::released expired;  // freed after the lock is released
+                std::lock_guard partition_lock(part->mutex);
+                expired = part->settle(now, s->retention_ms());
+                out.records += part->records.size();
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> dis_store::project_ids() const {
+    std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) found.emplace_back(id, p);
+    }
+    std::vector<std::string> out;
+    for (const auto& [id, p] : found) {
+        std::shared_lock lock(p->mutex);
+        if (!p->streams.empty() || !p->apps.empty()) out.push_back(id);
+    }
+    return out;
+}
+
+void dis_store::reset_project(const std::string& project_id) {
+    std::unique_lock lock(mutex_);
+    projects_.erase(project_id);
+}
+
+stream_info dis_store::restore_stream(const std::string& project_id, stream_snapshot snapshot) {
+    const auto p = project_for(project_id);
+    const std::int64_t now = clock_();
+    auto& spec = snapshot.spec;
+    if (spec.stream_id.empty()) spec.stream_id = new_alnum_id(stream_id_length);
+    if (!spec.create_time) spec.create_time = now;
+    auto created = std::make_shared<stream>(spec, snapshot.last_modified_time != 0 ? snapshot.last_modified_time : now);
+    created->changes = std::move(snapshot.changes);
+    std::uint64_t bytes = 0;
+    for (const auto& part : snapshot.partitions) {
+        for (const auto& record : part.records) {
+            bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+        }
+    }
+    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    storage_charge reserved;  // handed to the partitions below; returned if the stream is refused
+    reserved.adopt(budget_, bytes);
+    for (auto& part : snapshot.partitions) {
+        while (static_cast<std::int32_t>(created->partitions.size()) <= part.index) {
+            created->partitions.push_back(std::make_unique<partition>());
+        }
+        auto& target = *created->partitions[static_cast<std::size_t>(part.index)];
+        target.status = part.status;
+        target.deleted_at = part.deleted_at;
+        if (part.hash_slices > 0) target.hash_slices = part.hash_slices;
+        const auto emptied = target.records.clear(part.earliest);  // empty still: sets the first number
+        for (const auto& record : part.records) {
+            const std::uint64_t size = record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+            target.records.append(record.timestamp != 0 ? record.timestamp : now,
+                                  record.accepted_at != 0 ? record.accepted_at : now, record.partition_key, record.data);
+            reserved.move_to(target.charge, size);
+        }
+    }
+    std::unique_lock lock(p->mutex);
+    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
+    if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
+    }
+    auto info = created->info(now);
+    p->streams.emplace(spec.stream_name, std::move(created));
+    return info;
+}
+
+void dis_store::restore_checkpoint(const std::string& project_id, const checkpoint_key& key,
+                                   checkpoint_value value) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, key.stream_name);
+    p->require_app(key.app_name);
+    partition* target = s->at(key.partition);
+    if (target == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(key.partition)});
+    {
+        record_log::released expired;  // freed after the lock is released
+        std::lock_guard partition_lock(target->mutex);
+        expired = target->settle(clock_(), s->retention_ms());
+        if (value.sequence_number < 0 || value.sequence_number > target->next()) {
+            throw error(errc::sequence_number_out_of_range,
+                        {std::to_string(value.sequence_number), "0", std::to_string(target->next())});
+        }
+    }
+    p->checkpoints[key] = std::move(value);
+}
+
+void dis_store::swap_contents(dis_store& other) {
+    if (&other == this) return;
+    std::scoped_lock lock(mutex_, other.mutex_);
+    projects_.swap(other.projects_);
+}
+
 }  // namespace emu::state

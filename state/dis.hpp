@@ -160,6 +160,43 @@ struct partition_consumer_state {
     std::optional<checkpoint_value> checkpoint;
 };
 
+// Plain values of everything a dis_store holds, for the control plane's exports and restores.
+struct dis_partition_snapshot {
+    std::int32_t index = 0;
+    dis_partition_status status = dis_partition_status::active;
+    // Sequence number of the first retained record; with no records, the one the next record gets.
+    std::int64_t earliest = 0;
+    std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off (not ACTIVE only)
+    std::int32_t hash_slices = 0;  // the partition count it was cut off from (not ACTIVE only)
+    std::vector<dis_record> records;  // retained, sequence numbers from `earliest` up
+};
+
+struct stream_snapshot {
+    stream_spec spec;  // stream_id and create_time filled in
+    std::int64_t last_modified_time = 0;
+    std::vector<partition_count_change> changes;  // oldest first
+    std::vector<dis_partition_snapshot> partitions;  // [0, spec.partition_count) ACTIVE, any beyond cut off
+};
+
+struct checkpoint_entry {
+    checkpoint_key key;
+    checkpoint_value value;
+};
+
+struct dis_project_snapshot {
+    std::string project_id;
+    std::vector<stream_snapshot> streams;  // sorted by name
+    std::vector<app_spec> apps;            // sorted by name, create_time filled in
+    std::vector<checkpoint_entry> checkpoints;  // sorted by key
+};
+
+struct dis_counts {
+    std::int64_t streams = 0;
+    std::int64_t records = 0;  // retained ones
+    std::int64_t apps = 0;
+    std::int64_t checkpoints = 0;
+};
+
 struct dis_limits {
     std::int32_t common_partitions = 50;    // per project, over COMMON streams
     std::int32_t advanced_partitions = 10;  // per project, over ADVANCED streams
@@ -235,6 +272,27 @@ class dis_store {
                             const std::string& checkpoint_type);
 
     void reset();
+
+    // Control plane: snapshots, counts, per-project reset and restores.
+
+    // Every project with at least one stream or app (or only `project_id`), sorted by id. Each partition is
+    // copied under its own lock after retention is applied, so a snapshot taken while requests run is
+    // consistent per project catalogue and per partition, not across the store.
+    std::vector<dis_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt) const;
+    dis_counts counts() const;
+    // Projects with at least one stream or app, sorted.
+    std::vector<std::string> project_ids() const;
+    void reset_project(const std::string& project_id);
+    // Creates a stream as a snapshot describes it, checked like create_stream (name free, partition quota).
+    // Partitions the snapshot leaves out are empty and ACTIVE; records get sequence numbers from each
+    // partition's `earliest` up, keeping non-zero timestamps and accepted_at (else now). The caller makes sure
+    // partitions [0, partition_count) are ACTIVE and any beyond are not.
+    stream_info restore_stream(const std::string& project_id, stream_snapshot snapshot);
+    // Stores a checkpoint as it was committed: the stream, the app and the partition (in any state) must
+    // exist and 0 <= sequence_number <= next; it may lie before `earliest`, as retention moves on after a commit.
+    void restore_checkpoint(const std::string& project_id, const checkpoint_key& key, checkpoint_value value);
+    // Exchanges the whole content with `other` in one step; each store keeps its clock and limits.
+    void swap_contents(dis_store& other);
 
     struct partition;
     struct stream;

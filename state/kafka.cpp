@@ -78,7 +78,7 @@ struct partition_log {
     mutable std::mutex mutex;  // guards everything below
     record_log records;        // offsets [start_offset(), end_offset())
     std::int64_t last_update_ms = 0;
-    storage_charge charge;  // the bytes of `messages`, against the store's budget
+    storage_charge charge;  // the bytes of `records`, against the store's budget
 
     // Caller holds `mutex`.
     std::int64_t start_offset() const { return records.start(); }
@@ -458,9 +458,11 @@ void kafka_store::load_partition(const std::string& project_id, const std::strin
     for (std::size_t i = 0; i < content.messages.size(); ++i) {
         const auto& message = content.messages[i];
         const std::int64_t timestamp = message.timestamp == 0 ? now : message.timestamp;
-        log->records.append(timestamp, now, message.key, message.value, headers[i]);
+        const std::int64_t appended = message.appended_ms == 0 ? now : message.appended_ms;
+        log->records.append(timestamp, appended, message.key, message.value, headers[i]);
         log->last_update_ms = std::max(log->last_update_ms, timestamp);
     }
+    if (content.last_update_ms) log->last_update_ms = *content.last_update_ms;
 }
 
 topic_spec kafka_store::get_topic(const std::string& project_id, const std::string& instance_id,
@@ -737,6 +739,130 @@ void kafka_store::reset_offsets(const std::string& project_id, const std::string
 void kafka_store::reset() {
     std::unique_lock lock(mutex_);
     projects_.clear();
+}
+
+// Control plane: snapshots, counts, per-project reset and restores.
+
+namespace {
+
+// Caller holds the topic's mutex (shared). Copies one log under its lock, retention applied first.
+partition_snapshot copy_log(const kafka_store::topic& t, std::int32_t index, std::int64_t now) {
+    partition_log& log = *t.log(index);
+    const auto lock = t.open(log, now);
+    const auto state = log.snapshot(index);
+    partition_snapshot out{index, state.start_offset, state.last_update_ms, {}};
+    out.messages.reserve(static_cast<std::size_t>(log.records.size()));
+    log.records.scan(log.records.start(), [&out](const log_entry& entry) {
+        out.messages.push_back(to_message(entry));
+        return true;
+    });
+    return out;
+}
+
+}  // namespace
+
+std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<std::string>& project_id) const {
+    std::vector<std::pair<std::string, std::vector<std::shared_ptr<instance>>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, instances] : projects_) {
+            if (instances.empty() || (project_id && id != *project_id)) continue;
+            auto& entry = found.emplace_back(id, std::vector<std::shared_ptr<instance>>{});
+            for (const auto& [instance_id, inst] : instances) entry.second.push_back(inst);
+        }
+    }
+    const std::int64_t now = clock_();
+    std::vector<kafka_project_snapshot> out;
+    out.reserve(found.size());
+    for (const auto& [id, instances] : found) {
+        auto& project = out.emplace_back(kafka_project_snapshot{id, {}});
+        for (const auto& inst : instances) {
+            std::shared_lock lock(inst->mutex);
+            auto& copy = project.instances.emplace_back(instance_snapshot{inst->spec, {}, {}});
+            for (const auto& [name, t] : inst->topics) {
+                std::shared_lock topic_lock(t->mutex);
+                auto& topic_copy = copy.topics.emplace_back(topic_snapshot{t->spec, {}});
+                for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+                    topic_copy.partitions.push_back(copy_log(*t, i, now));
+                }
+            }
+            for (const auto& [name, group] : inst->groups) {
+                auto& group_copy = copy.groups.emplace_back(group_snapshot{name, group.description, group.created_at, {}});
+                for (const auto& [key, committed] : group.offsets) {
+                    group_copy.offsets.push_back(committed_offset{key.first, key.second, committed});
+                }
+            }
+        }
+    }
+    return out;
+}
+
+kafka_counts kafka_store::counts() const {
+    std::vector<std::shared_ptr<instance>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, instances] : projects_) {
+            for (const auto& [instance_id, inst] : instances) found.push_back(inst);
+        }
+    }
+    const std::int64_t now = clock_();
+    kafka_counts out;
+    out.instances = static_cast<std::int64_t>(found.size());
+    for (const auto& inst : found) {
+        std::shared_lock lock(inst->mutex);
+        out.topics += static_cast<std::int64_t>(inst->topics.size());
+        for (const auto& [name, t] : inst->topics) {
+            std::shared_lock topic_lock(t->mutex);
+            for (const auto& log : t->logs) {
+                const auto log_lock = t->open(*log, now);
+                out.messages += log->records.size();
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> kafka_store::project_ids() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [id, instances] : projects_) {
+        if (!instances.empty()) out.push_back(id);
+    }
+    return out;
+}
+
+void kafka_store::reset_project(const std::string& project_id) {
+    std::unique_lock lock(mutex_);
+    projects_.erase(project_id);
+}
+
+bool kafka_store::erase_instance(const std::string& project_id, const std::string& instance_id) {
+    std::unique_lock lock(mutex_);
+    const auto project = projects_.find(project_id);
+    return project != projects_.end() && project->second.erase(instance_id) > 0;
+}
+
+void kafka_store::restore_group(const std::string& project_id, const std::string& instance_id,
+                                const group_snapshot& group) {
+    const auto inst = find_instance(project_id, instance_id);
+    std::unique_lock lock(inst->mutex);
+    if (inst->groups.contains(group.group_id)) throw error(errc::group_exists, {group.group_id});
+    consumer_group restored{group.description, group.created_at, {}};
+    for (const auto& committed : group.offsets) {
+        const auto t = find_topic_in(*inst, committed.topic);
+        std::shared_lock topic_lock(t->mutex);
+        if (t->log(committed.partition) == nullptr) {
+            throw error(errc::partition_not_found, {std::to_string(committed.partition)});
+        }
+        restored.offsets[{committed.topic, committed.partition}] = committed.offset;
+    }
+    inst->groups.emplace(group.group_id, std::move(restored));
+}
+
+void kafka_store::swap_contents(kafka_store& other) {
+    if (&other == this) return;
+    std::scoped_lock lock(mutex_, other.mutex_);
+    projects_.swap(other.projects_);
 }
 
 }  // namespace emu::state

@@ -173,7 +173,51 @@ inline constexpr std::int32_t all_partitions = -1;
 struct partition_content {
     std::int32_t partition = 0;
     std::int64_t log_start_offset = 0;
-    std::vector<kafka_message> messages;  // offsets are assigned; timestamps kept when non-zero
+    std::vector<kafka_message> messages;  // offsets are assigned; timestamps and appended_ms kept when non-zero
+    std::optional<std::int64_t> last_update_ms;  // none: the latest of the partition's creation and the messages
+};
+
+// Plain values of everything a kafka_store holds, for the control plane's exports and restores.
+struct committed_offset {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+};
+
+struct group_snapshot {
+    std::string group_id;
+    std::optional<std::string> description;
+    std::int64_t created_at = 0;  // ms
+    std::vector<committed_offset> offsets;  // sorted by topic, then partition
+};
+
+struct partition_snapshot {
+    std::int32_t partition = 0;
+    std::int64_t log_start_offset = 0;
+    std::int64_t last_update_ms = 0;
+    std::vector<kafka_message> messages;  // the retained ones, offsets from log_start_offset up
+};
+
+struct topic_snapshot {
+    topic_spec spec;  // created_at filled in
+    std::vector<partition_snapshot> partitions;
+};
+
+struct instance_snapshot {
+    instance_spec spec;  // instance_id and created_at filled in
+    std::vector<topic_snapshot> topics;  // sorted by name
+    std::vector<group_snapshot> groups;  // sorted by name
+};
+
+struct kafka_project_snapshot {
+    std::string project_id;
+    std::vector<instance_snapshot> instances;  // sorted by instance id
+};
+
+struct kafka_counts {
+    std::int64_t instances = 0;
+    std::int64_t topics = 0;
+    std::int64_t messages = 0;  // retained ones
 };
 
 // DMS for Kafka state: projects -> instances -> topics -> partition logs. Thread-safe. Each partition log
@@ -252,6 +296,24 @@ public:
                         const std::string& topic, partition_content content);
 
     void reset();
+
+    // Control plane: snapshots, counts, per-project reset and restores.
+
+    // Every project with at least one instance (or only `project_id`), sorted by id. Each partition is copied
+    // under its own lock after retention is applied, so a snapshot taken while requests run is consistent per
+    // partition, not across the store.
+    std::vector<kafka_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt) const;
+    kafka_counts counts() const;
+    // Projects with at least one instance, sorted.
+    std::vector<std::string> project_ids() const;
+    void reset_project(const std::string& project_id);
+    // Removes an instance whatever its status; false when there is none.
+    bool erase_instance(const std::string& project_id, const std::string& instance_id);
+    // Creates a group as a snapshot describes it (creation time, committed offsets stored as given), whatever
+    // the instance's status. Each offset's topic and partition must exist.
+    void restore_group(const std::string& project_id, const std::string& instance_id, const group_snapshot& group);
+    // Exchanges the whole content with `other` in one step; each store keeps its clock.
+    void swap_contents(kafka_store& other);
 
     struct instance;
     struct topic;

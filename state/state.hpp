@@ -1,16 +1,29 @@
 #pragma once
 
+#include <algorithm>
+#include <string>
+
 #include "state/clock.hpp"
 #include "state/dis.hpp"
 #include "state/kafka.hpp"
 
 namespace emu::state {
 
+struct state_counts {
+    std::int64_t projects = 0;  // distinct ids with an instance, a stream or an app
+    kafka_counts kafka;
+    dis_counts dis;
+};
+
 // Everything the emulator remembers, for both services.
 struct state {
     // `max_stored_bytes`: the cap on message and record bytes over both services (0: none).
     explicit state(clock_fn clock = system_now_ms, std::uint64_t max_stored_bytes = storage_budget::unlimited)
         : budget(std::make_shared<storage_budget>(max_stored_bytes)), kafka(clock, budget), dis(clock, {}, budget) {}
+
+    // A state charging its data to an existing budget (a scratch state loaded to replace another).
+    state(clock_fn clock, std::shared_ptr<storage_budget> shared_budget)
+        : budget(std::move(shared_budget)), kafka(clock, budget), dis(clock, {}, budget) {}
 
     std::shared_ptr<storage_budget> budget;  // declared first: the stores hold it
     kafka_store kafka;
@@ -19,6 +32,27 @@ struct state {
     void reset() {
         kafka.reset();
         dis.reset();
+    }
+
+    // Forgets everything of one project, in both services.
+    void reset_project(const std::string& project_id) {
+        kafka.reset_project(project_id);
+        dis.reset_project(project_id);
+    }
+
+    // Exchanges everything with `other`, one store after the other.
+    void swap_contents(state& other) {
+        kafka.swap_contents(other.kafka);
+        dis.swap_contents(other.dis);
+    }
+
+    state_counts counts() const {
+        auto ids = kafka.project_ids();
+        const auto dis_ids = dis.project_ids();
+        ids.insert(ids.end(), dis_ids.begin(), dis_ids.end());
+        std::sort(ids.begin(), ids.end());
+        const auto distinct = std::unique(ids.begin(), ids.end()) - ids.begin();
+        return state_counts{distinct, kafka.counts(), dis.counts()};
     }
 };
 

@@ -55,6 +55,11 @@ class storage_charge {
         bytes_ -= bytes;
     }
     void release_all() { release(bytes_); }
+    // Hands `bytes` of this charge to `other`, which uses the same budget: the budget's total stays.
+    void move_to(storage_charge& other, std::uint64_t bytes) {
+        bytes_ -= bytes;
+        other.adopt(budget_, bytes);
+    }
     // Gives back what the container no longer holds, now that it holds `held` bytes.
     void shrink_to(std::uint64_t held) {
         if (held < bytes_) release(bytes_ - held);

@@ -21,6 +21,30 @@ std::string fixture_error_of(const std::string& text) {
     return "no error";
 }
 
+TEST(fixture, fault_rules_at_the_root_are_parsed_for_the_caller_and_refused_without_a_place_to_go) {
+    const std::string text =
+        R"({"faults":[{"operation":"DeleteCheckpoint","status":500,"count":2},{"path":"/v2/{project_id}/streams","delay_ms":50}]})";
+    EXPECT_EQ(fixture_error_of(text), "f.json: $.faults: fault rules cannot be loaded here");
+
+    state::state st([] { return std::int64_t{1'700'000'000'000}; });
+    fixture_faults faults{{"DeleteCheckpoint", "ListStreams"}, {}};
+    load_fixture_text(text, "f.json", st, load_mode::add, &faults);
+    ASSERT_EQ(faults.rules.size(), 2U);
+    EXPECT_EQ(faults.rules[0].operation, "DeleteCheckpoint");
+    EXPECT_EQ(faults.rules[0].status, 500U);
+    EXPECT_EQ(faults.rules[0].count, 2U);
+    EXPECT_EQ(faults.rules[1].path, "/v2/{project_id}/streams");
+    EXPECT_EQ(faults.rules[1].delay_ms, 50U);
+
+    fixture_faults strict{{"ListStreams"}, {}};
+    try {
+        load_fixture_text(text, "f.json", st, load_mode::add, &strict);
+        ADD_FAILURE() << "an unknown operation was accepted";
+    } catch (const fixture_error& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("f.json: $.faults[0]: ", 0), 0U) << error.what();
+    }
+}
+
 TEST(fixture, the_shipped_example_loads_with_pinned_ids_and_offsets) {
     state::state st([] { return std::int64_t{1'800'000'000'000}; });
     load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json", st);

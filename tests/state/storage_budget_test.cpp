@@ -151,15 +151,15 @@ TEST(storage_budget_kafka, deleting_a_topic_an_instance_or_everything_frees_spac
 TEST(storage_budget_kafka, fixture_content_is_charged_and_refused_whole_when_over_the_cap) {
     kafka_fixture f;
     partition_content content{
-        0, 10, {fixture_message(std::string(40, 'a')), fixture_message(std::string(40, 'b'))}};
+        0, 10, {fixture_message(std::string(40, 'a')), fixture_message(std::string(40, 'b'))}, std::nullopt};
     f.st.kafka.load_partition(p, f.instance, "orders", content);
     EXPECT_EQ(f.st.budget->used(), 80U);
-    partition_content too_big{1, 0, {fixture_message(std::string(21, 'c'))}};
+    partition_content too_big{1, 0, {fixture_message(std::string(21, 'c'))}, std::nullopt};
     EXPECT_TRUE(throws_errc([&] { f.st.kafka.load_partition(p, f.instance, "orders", too_big); },
                             errc::storage_full));
     EXPECT_EQ(f.st.kafka.partition(p, f.instance, "orders", 1).end_offset, 0);
     // Replacing a partition's content gives back what it held.
-    f.st.kafka.load_partition(p, f.instance, "orders", partition_content{0, 0, {fixture_message("x")}});
+    f.st.kafka.load_partition(p, f.instance, "orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
     EXPECT_EQ(f.st.budget->used(), 1U);
 }
 
