@@ -5,7 +5,8 @@ Starts the binary with the example fixture, changes the state through the cloud 
 a stream scaled down, a checkpoint, a consumer group), exports it with GET /_emulator/state, writes the
 export to a file and starts a second binary with --fixture on it: the second binary's export must be the
 same bytes, and so must its answers to the cloud APIs. Then PUT /_emulator/state into the second binary
-with the first's export, and compare again.
+with the first's export, and compare again. Last, a third binary starts from the export plus a root
+"faults" array: the rule is in force from the first request.
 """
 import argparse
 import json
@@ -74,8 +75,8 @@ def main():
     args = parser.parse_args()
     failures = []
     first, a = start(args.binary, args.fixture)
-    second = None
-    exported_file = None
+    second = third = None
+    exported_file = faulty_file = None
     try:
         dms = f"/v2/{PROJECT}"
         steps = [
@@ -113,13 +114,31 @@ def main():
         status, again = call(b, "GET", "/_emulator/state")
         expect(again == exported, "PUT <export> gives back the same export", failures)
         expect(answers(b) == answers(a), "PUT <export> answers the cloud APIs as the original", failures)
+
+        document = json.loads(exported)
+        document["faults"] = [{"operation": "ShowStream", "status": 503, "count": 1}]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(document, f)
+            faulty_file = f.name
+        third, c = start(args.binary, faulty_file)
+        status, listed = call(c, "GET", "/_emulator/faults")
+        rules = json.loads(listed)["faults"] if status == 200 else []
+        expect(len(rules) == 1 and rules[0]["operation"] == "ShowStream",
+               f"--fixture with faults: the rule is listed ({status} {listed!r})", failures)
+        first_try, _ = call(c, "GET", f"{dms}/streams/orders")
+        second_try, _ = call(c, "GET", f"{dms}/streams/orders")
+        expect((first_try, second_try) == (503, 200),
+               f"--fixture with faults: one injected 503, then the stream ({first_try}, {second_try})", failures)
+        status, again = call(c, "GET", "/_emulator/state")
+        expect(again == exported, "--fixture with faults: the state is the export's", failures)
     finally:
-        for proc in (first, second):
+        for proc in (first, second, third):
             if proc is not None:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=15)
-        if exported_file:
-            os.unlink(exported_file)
+        for name in (exported_file, faulty_file):
+            if name:
+                os.unlink(name)
     print(f"{len(failures)} failed")
     sys.exit(1 if failures else 0)
 
