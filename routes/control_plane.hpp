@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace emu::routes {
 // One per router, shared by every connection; each member guards itself.
 struct control_plane {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    // Resets, state loads and exports run one at a time, so a merge never works from a copy that a reset or
+    // another load is about to replace.
+    std::mutex state_writes;
 
     // Recent cloud-API exchanges (GET/DELETE /_emulator/requests); disabled until configured.
     journal requests;

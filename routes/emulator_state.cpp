@@ -21,13 +21,6 @@ namespace {
 
 constexpr std::string_view body_source = "request body";
 
-// Resets and state loads are serialized, so a merge never works from a copy that a reset or another load
-// is about to replace. One lock for the process is enough for a control plane.
-std::mutex& state_writes() {
-    static std::mutex mutex;
-    return mutex;
-}
-
 api_error bad_input(std::string message) {
     return gateway_error(400, "EMU.0400", std::move(message));
 }
@@ -131,7 +124,7 @@ response emulator_reset(const request_context& ctx, state::state& st, control_pl
     }
     if (faults_cleared) control.faults.clear();
     {
-        std::lock_guard lock(state_writes());
+        std::lock_guard lock(control.state_writes);
         if (project_id) {
             st.reset_project(*project_id);
         } else {
@@ -155,10 +148,10 @@ response emulator_reset(const request_context& ctx, state::state& st, control_pl
     return response::json(200, to_string(buffer));
 }
 
-response export_state(const request_context& ctx, state::state& st, control_plane&) {
+response export_state(const request_context& ctx, state::state& st, control_plane& control) {
     allow_only(ctx, {"project_id"});
     const auto project_id = project_param(ctx);
-    std::lock_guard lock(state_writes());
+    std::lock_guard lock(control.state_writes);
     return response::json(200, export_fixture(st, project_id));
 }
 
@@ -170,7 +163,7 @@ response replace_state(const request_context& ctx, state::state& st, control_pla
     fixture_faults faults{control.cloud_operations, {}};
     load_or_refuse(ctx.body, scratch, load_mode::add, faults);
     {
-        std::lock_guard lock(state_writes());
+        std::lock_guard lock(control.state_writes);
         add_rules(control, faults);
         st.swap_contents(scratch);
     }
@@ -184,7 +177,7 @@ response merge_state(const request_context& ctx, state::state& st, control_plane
     auto scratch = scratch_for(st);
     fixture_faults faults{control.cloud_operations, {}};
     {
-        std::lock_guard lock(state_writes());
+        std::lock_guard lock(control.state_writes);
         load_fixture_text(export_fixture(st), "current state", scratch, load_mode::add);
         load_or_refuse(ctx.body, scratch, load_mode::merge, faults);
         add_rules(control, faults);
