@@ -8,15 +8,9 @@ namespace emu::routes {
 
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
-bool icontains(std::string_view haystack, std::string_view needle) {
-    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                       [](char x, char y) { return lower(x) == y; }) != haystack.end();
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 // Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence; true when something was cut.
@@ -31,31 +25,6 @@ bool truncate_to(std::string& text, std::size_t limit) {
 
 std::string cut(std::string_view text, std::size_t limit) {
     std::string out(text.substr(0, std::min(text.size(), limit)));
-    return out;
-}
-
-// The raw query with the values of secret-looking parameters replaced; pairs stay in order and encoded.
-std::string redact_query(std::string_view query) {
-    std::string out;
-    out.reserve(query.size());
-    std::size_t pos = 0;
-    while (pos <= query.size()) {
-        const auto amp = query.find('&', pos);
-        const auto end = amp == std::string_view::npos ? query.size() : amp;
-        const std::string_view pair = query.substr(pos, end - pos);
-        const auto eq = pair.find('=');
-        const std::string_view name = pair.substr(0, eq);
-        if (eq != std::string_view::npos && is_secret_name(percent_decode(name))) {
-            out.append(name);
-            out.push_back('=');
-            out.append(redacted_value);
-        } else {
-            out.append(pair);
-        }
-        if (amp == std::string_view::npos) break;
-        out.push_back('&');
-        pos = amp + 1;
-    }
     return out;
 }
 
@@ -93,13 +62,6 @@ void write_utf8_lossy(json_writer& writer, std::string_view text) {
 }
 
 }  // namespace
-
-bool is_secret_name(std::string_view name) {
-    static constexpr std::array<std::string_view, 12> markers{
-        "authorization", "token", "secret", "password", "passwd", "credential",
-        "signature",     "cookie", "key",   "session",  "private", "auth"};
-    return std::any_of(markers.begin(), markers.end(), [name](std::string_view m) { return icontains(name, m); });
-}
 
 std::size_t journal_entry::bytes() const {
     std::size_t total = request_id.size() + operation.size() + method.size() + path.size() + query.size() +
@@ -141,7 +103,7 @@ void journal::record(const request_context& ctx, std::string_view operation, con
     entry->method = cut(ctx.method, 32);
     entry->path = ctx.raw_path;
     truncate_to(entry->path, max_path_bytes);
-    entry->query = redact_query(ctx.raw_query);
+    entry->query = redact_query(ctx.raw_query, redacted_value);
     truncate_to(entry->query, max_query_bytes);
     for (const auto& [key, value] : ctx.params) {
         if (key == "project_id") entry->project_id = cut(value, 256);

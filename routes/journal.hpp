@@ -95,9 +95,7 @@ private:
     std::uint64_t seq_ = 0;
 };
 
-// True for a header or query parameter name whose value must not be kept (Authorization, X-Auth-Token,
-// X-Security-Token, and any name that mentions a token, secret, password, key, signature, credential...).
-bool is_secret_name(std::string_view name);
+// What the journal keeps of a secret-looking header or query value (is_secret_name, request.hpp).
 inline constexpr std::string_view redacted_value = "[REDACTED]";
 
 // The entry as JSON (bodies made valid UTF-8).

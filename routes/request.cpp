@@ -1,6 +1,9 @@
 #include "routes/request.hpp"
 
 #include <algorithm>
+#include <array>
+
+#include <algorithm>
 #include <cctype>
 
 namespace emu::routes {
@@ -15,9 +18,8 @@ int hex_value(char c) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 }  // namespace
@@ -42,31 +44,37 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
-namespace {
-
-bool is_credential_name(std::string name) {
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const std::string_view word : {"token", "secret", "password", "signature", "authorization", "credential"}) {
-        if (name.find(word) != std::string::npos) return true;
+bool is_secret_name(std::string_view name) {
+    // Lower-cased on the stack: this runs for every header of every journaled request.
+    std::array<char, 64> buffer{};
+    std::string long_name;
+    std::string_view lower;
+    if (name.size() <= buffer.size()) {
+        std::transform(name.begin(), name.end(), buffer.begin(), ascii_lower);
+        lower = std::string_view(buffer.data(), name.size());
+    } else {
+        long_name.resize(name.size());
+        std::transform(name.begin(), name.end(), long_name.begin(), ascii_lower);
+        lower = long_name;
     }
-    return name == "sk";
+    static constexpr std::array<std::string_view, 12> markers{
+        "authorization", "token", "secret", "password", "passwd", "credential",
+        "signature",     "cookie", "key",   "session",  "private", "auth"};
+    return lower == "sk" || std::any_of(markers.begin(), markers.end(),
+                                        [lower](std::string_view m) { return lower.find(m) != std::string_view::npos; });
 }
 
-}  // namespace
-
-std::string redacted_target(std::string_view target) {
-    const auto question = target.find('?');
-    if (question == std::string_view::npos) return std::string(target);
-    std::string out(target.substr(0, question + 1));
-    const std::string_view query = target.substr(question + 1);
+std::string redact_query(std::string_view query, std::string_view replacement) {
+    std::string out;
+    out.reserve(query.size());
     std::size_t pos = 0;
     while (pos <= query.size()) {
         const auto amp = query.find('&', pos);
         const auto end = amp == std::string_view::npos ? query.size() : amp;
         const std::string_view pair = query.substr(pos, end - pos);
         const auto eq = pair.find('=');
-        if (eq != std::string_view::npos && is_credential_name(percent_decode(pair.substr(0, eq)))) {
-            out.append(pair.substr(0, eq + 1)).append("REDACTED");
+        if (eq != std::string_view::npos && is_secret_name(percent_decode(pair.substr(0, eq)))) {
+            out.append(pair.substr(0, eq + 1)).append(replacement);
         } else {
             out.append(pair);
         }
@@ -75,6 +83,12 @@ std::string redacted_target(std::string_view target) {
         pos = amp + 1;
     }
     return out;
+}
+
+std::string redacted_target(std::string_view target) {
+    const auto question = target.find('?');
+    if (question == std::string_view::npos) return std::string(target);
+    return std::string(target.substr(0, question + 1)) + redact_query(target.substr(question + 1), "REDACTED");
 }
 
 void parse_target(request_context& ctx, std::string_view target) {

@@ -41,6 +41,13 @@ std::string percent_decode(std::string_view text);
 // `target` for logs: the values of query parameters whose names look like credentials (token, secret,
 // password, signature, authorization, sk) replaced by REDACTED. Headers are never logged at all.
 std::string redacted_target(std::string_view target);
+// True for a header or query parameter name that looks like it carries a credential (any case).
+bool is_secret_name(std::string_view name);
+// A raw query (still encoded) with the values of secret-looking parameters replaced; pairs keep their order.
+std::string redact_query(std::string_view query, std::string_view replacement);
+
+// ASCII case folding, without the locale lookups of std::tolower (hot paths fold every header name).
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline constexpr std::string_view json_content_type = "application/json;charset=UTF-8";
 

@@ -68,7 +68,7 @@ api_error internal_error(service family) {
 // application/json, with parameters (charset) or not, and any +json type; any case.
 bool is_json_media_type(std::string_view value) {
     std::string type(value.substr(0, value.find(';')));
-    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(type.begin(), type.end(), type.begin(), ascii_lower);
     while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
     while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(type.begin());
     return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
