@@ -86,32 +86,35 @@ log_entry record_log::at(std::int64_t number) const {
     return entry(c, static_cast<std::size_t>(number - c.first));
 }
 
-std::int64_t record_log::first_at_time(std::int64_t timestamp) const {
-    std::int64_t from = start_;
-    for (std::size_t k = empty() ? chunks_.size() : chunk_index(from); k < chunks_.size(); ++k) {
-        const chunk& c = *chunks_[k];
-        if (c.max_timestamp >= timestamp) {
+namespace {
+
+// The first record from `from` on whose `field` is at least `bound` (`end` when none), starting with chunk
+// `k`; chunks whose largest value of the field is below the bound are skipped whole.
+template <std::int64_t record_log::chunk::*chunk_max, std::int64_t record_log::chunk::slot::*field>
+std::int64_t first_at_least(const std::deque<std::unique_ptr<record_log::chunk>>& chunks, std::size_t k,
+                            std::int64_t from, std::int64_t end, std::int64_t bound) {
+    for (; k < chunks.size(); ++k) {
+        const record_log::chunk& c = *chunks[k];
+        if (c.*chunk_max >= bound) {
             for (auto i = static_cast<std::size_t>(from - c.first); i < c.slots.size(); ++i) {
-                if (c.slots[i].timestamp >= timestamp) return c.first + static_cast<std::int64_t>(i);
+                if (c.slots[i].*field >= bound) return c.first + static_cast<std::int64_t>(i);
             }
         }
         from = c.end();
     }
-    return end_;
+    return end;
+}
+
+}  // namespace
+
+std::int64_t record_log::first_at_time(std::int64_t timestamp) const {
+    return first_at_least<&chunk::max_timestamp, &chunk::slot::timestamp>(
+        chunks_, empty() ? chunks_.size() : chunk_index(start_), start_, end_, timestamp);
 }
 
 std::int64_t record_log::first_appended_since(std::int64_t cutoff) const {
-    std::int64_t from = start_;
-    for (std::size_t k = empty() ? chunks_.size() : chunk_index(from); k < chunks_.size(); ++k) {
-        const chunk& c = *chunks_[k];
-        if (c.max_appended_ms >= cutoff) {
-            for (auto i = static_cast<std::size_t>(from - c.first); i < c.slots.size(); ++i) {
-                if (c.slots[i].appended_ms >= cutoff) return c.first + static_cast<std::int64_t>(i);
-            }
-        }
-        from = c.end();
-    }
-    return end_;
+    return first_at_least<&chunk::max_appended_ms, &chunk::slot::appended_ms>(
+        chunks_, empty() ? chunks_.size() : chunk_index(start_), start_, end_, cutoff);
 }
 
 record_log::released record_log::trim(std::int64_t new_start) {
