@@ -34,6 +34,10 @@ const std::string& fixture_text() {
 
 std::unique_ptr<state::state> seeded_state() {
     const auto& router = default_router();
+    // The control plane outlives one input: fault rules an earlier input added (POST /_emulator/faults)
+    // must not answer for this one, or a crash would not replay from its input alone.
+    router.control().faults.clear();
+    router.control().requests.clear();
     auto st = std::make_unique<state::state>([] { return fixed_now_ms; });
     routes::load_fixture_text(fixture_text(), "examples/fixture.json", *st);
     auto create_group = make_request(
@@ -58,7 +62,8 @@ const routes::router& default_router() {
 }
 
 void check_answer(const routes::response& answer, std::string_view what) {
-    if (answer.status >= 500) {
+    // A 5xx is a failure unless a fault rule the input itself added asked for it.
+    if (answer.status >= 500 && answer.fault_id == 0) {
         std::fprintf(stderr, "%.*s: status %u: %s\n", static_cast<int>(what.size()), what.data(),
                      answer.status, answer.body.c_str());
         std::abort();
