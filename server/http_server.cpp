@@ -280,6 +280,9 @@ std::uint16_t http_server::listen() {
 }
 
 void http_server::start() {
+    // spdlog builds its registry on first use; build it here, before the workers log concurrently, so its
+    // construction happens on one thread (ThreadSanitizer cannot see the guard inside the shared library).
+    spdlog::default_logger_raw();
     do_accept();
     workers_.reserve(settings_.threads);
     for (unsigned i = 0; i < settings_.threads; ++i) workers_.emplace_back([this] { ioc_.run(); });
