@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include <algorithm>
-#include <cctype>
-
 namespace emu::routes {
 
 namespace {
@@ -45,23 +42,27 @@ std::string percent_decode(std::string_view text) {
 }
 
 bool is_secret_name(std::string_view name) {
-    // Lower-cased on the stack: this runs for every header of every journaled request.
-    std::array<char, 64> buffer{};
-    std::string long_name;
-    std::string_view lower;
-    if (name.size() <= buffer.size()) {
-        std::transform(name.begin(), name.end(), buffer.begin(), ascii_lower);
-        lower = std::string_view(buffer.data(), name.size());
-    } else {
-        long_name.resize(name.size());
-        std::transform(name.begin(), name.end(), long_name.begin(), ascii_lower);
-        lower = long_name;
+    // One pass, no copy: this runs for every header and query name of every journaled request. At each
+    // position only the markers that begin with that letter are compared ("auth" also covers
+    // "authorization").
+    const auto marker_at = [name](std::size_t i, std::string_view marker) {
+        return name.size() - i >= marker.size() && iequals(name.substr(i, marker.size()), marker);
+    };
+    if (iequals(name, "sk")) return true;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        bool found = false;
+        switch (ascii_lower(name[i])) {
+            case 'a': found = marker_at(i, "auth"); break;
+            case 'c': found = marker_at(i, "credential") || marker_at(i, "cookie"); break;
+            case 'k': found = marker_at(i, "key"); break;
+            case 'p': found = marker_at(i, "password") || marker_at(i, "passwd") || marker_at(i, "private"); break;
+            case 's': found = marker_at(i, "secret") || marker_at(i, "session") || marker_at(i, "signature"); break;
+            case 't': found = marker_at(i, "token"); break;
+            default: break;
+        }
+        if (found) return true;
     }
-    static constexpr std::array<std::string_view, 12> markers{
-        "authorization", "token", "secret", "password", "passwd", "credential",
-        "signature",     "cookie", "key",   "session",  "private", "auth"};
-    return lower == "sk" || std::any_of(markers.begin(), markers.end(),
-                                        [lower](std::string_view m) { return lower.find(m) != std::string_view::npos; });
+    return false;
 }
 
 std::string redact_query(std::string_view query, std::string_view replacement) {
@@ -73,7 +74,10 @@ std::string redact_query(std::string_view query, std::string_view replacement) {
         const auto end = amp == std::string_view::npos ? query.size() : amp;
         const std::string_view pair = query.substr(pos, end - pos);
         const auto eq = pair.find('=');
-        if (eq != std::string_view::npos && is_secret_name(percent_decode(pair.substr(0, eq)))) {
+        const std::string_view name = pair.substr(0, eq);
+        const bool secret = eq != std::string_view::npos &&
+                            (name.find('%') == std::string_view::npos ? is_secret_name(name) : is_secret_name(percent_decode(name)));
+        if (secret) {
             out.append(pair.substr(0, eq + 1)).append(replacement);
         } else {
             out.append(pair);

@@ -271,10 +271,12 @@ TEST(journal_unit, bytes_are_accounted_exactly_and_bounded_under_concurrent_reco
 
 TEST(journal_unit, secret_looking_names) {
     for (const auto* name : {"Authorization", "X-Auth-Token", "x-security-token", "X-Api-Key", "client_secret",
-                             "Password", "Set-Cookie", "X-Amz-Signature", "X-Credential"}) {
+                             "Password", "Set-Cookie", "X-Amz-Signature", "X-Credential", "sk", "SK", "passwd",
+                             "private_key", "X-Session-Id", "AUTHORIZATION"}) {
         EXPECT_TRUE(routes::is_secret_name(name)) << name;
     }
-    for (const auto* name : {"Host", "Content-Type", "X-Sdk-Date", "User-Agent", "X-Project-Id", "stream_name"}) {
+    for (const auto* name : {"Host", "Content-Type", "X-Sdk-Date", "User-Agent", "X-Project-Id", "stream_name",
+                             "app_name", "checkpoint_type", "partition_id", "skip", "a", ""}) {
         EXPECT_FALSE(routes::is_secret_name(name)) << name;
     }
 }
