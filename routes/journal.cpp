@@ -103,7 +103,9 @@ void journal::record(const request_context& ctx, std::string_view operation, con
     entry->method = cut(ctx.method, 32);
     entry->path = ctx.raw_path;
     truncate_to(entry->path, max_path_bytes);
-    entry->query = redact_query(ctx.raw_query, redacted_value);
+    // The query and headers are kept as sent and redacted when an entry is written out: nothing leaves
+    // the journal unredacted, and the request path does not pay for the name tests.
+    entry->query = ctx.raw_query;
     truncate_to(entry->query, max_query_bytes);
     for (const auto& [key, value] : ctx.params) {
         if (key == "project_id") entry->project_id = cut(value, 256);
@@ -111,10 +113,9 @@ void journal::record(const request_context& ctx, std::string_view operation, con
     std::size_t header_bytes = 0;
     entry->headers.reserve(ctx.headers.size());
     for (const auto& [name, value] : ctx.headers) {
-        const std::string_view kept = is_secret_name(name) ? redacted_value : std::string_view(value);
-        header_bytes += name.size() + kept.size();
+        header_bytes += name.size() + value.size();
         if (header_bytes > max_header_bytes) break;
-        entry->headers.emplace_back(name, kept);
+        entry->headers.emplace_back(name, value);
     }
     entry->request_body = ctx.body.substr(0, std::min(ctx.body.size(), body_limit_ + 4));
     entry->request_body_truncated = truncate_to(entry->request_body, body_limit_);
@@ -204,7 +205,7 @@ void write_journal_entry(json_writer& w, const journal_entry& e) {
     w.Key("path");
     write_utf8_lossy(w, e.path);
     w.Key("query");
-    write_utf8_lossy(w, e.query);
+    write_utf8_lossy(w, redact_query(e.query, redacted_value));
     w.Key("project_id");
     if (e.project_id.empty()) {
         w.Null();
@@ -224,7 +225,7 @@ void write_journal_entry(json_writer& w, const journal_entry& e) {
             if (iequals(e.headers[j].first, name)) value += ", " + e.headers[j].second;
         }
         write_utf8_lossy(w, name);
-        write_utf8_lossy(w, value);
+        write_utf8_lossy(w, is_secret_name(name) ? redacted_value : std::string_view(value));
     }
     w.EndObject();
     w.Key("request_body");

@@ -15,7 +15,8 @@
 
 namespace emu::routes {
 
-// One cloud-API exchange as the journal keeps it: credentials redacted, bodies cut at the body limit.
+// One cloud-API exchange as the journal keeps it, bodies cut at the body limit. Query and header values
+// are kept as sent; write_journal_entry redacts the secret-looking ones, so they never leave unredacted.
 struct journal_entry {
     std::uint64_t seq = 0;  // 1, 2, ... in recording order; survives clear()
     std::int64_t time_ms = 0;
@@ -23,9 +24,9 @@ struct journal_entry {
     std::string operation;  // empty: no route matched
     std::string method;
     std::string path;   // as sent, percent-encoded
-    std::string query;  // as sent, percent-encoded, secret-looking values redacted
+    std::string query;  // as sent, percent-encoded
     std::string project_id;
-    string_pairs headers;  // as received, secret-looking values redacted
+    string_pairs headers;  // as received
     std::string request_body;
     bool request_body_truncated = false;
     std::string response_body;
@@ -70,7 +71,7 @@ public:
     // The most bytes() one entry can hold with the current limits.
     std::size_t max_entry_bytes() const;
 
-    // Builds the entry (redaction, truncation) outside the lock and stores it, evicting the oldest.
+    // Builds the entry (copies, truncation) outside the lock and stores it, evicting the oldest.
     void record(const request_context& ctx, std::string_view operation, const response& answer,
                 std::uint64_t duration_us);
 
@@ -95,10 +96,10 @@ private:
     std::uint64_t seq_ = 0;
 };
 
-// What the journal keeps of a secret-looking header or query value (is_secret_name, request.hpp).
+// What the journal shows of a secret-looking header or query value (is_secret_name, request.hpp).
 inline constexpr std::string_view redacted_value = "[REDACTED]";
 
-// The entry as JSON (bodies made valid UTF-8).
+// The entry as JSON: secret-looking values redacted, text made valid UTF-8.
 void write_journal_entry(json_writer& writer, const journal_entry& entry);
 
 }  // namespace emu::routes
