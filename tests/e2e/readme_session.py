@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 
+from emulator import start_emulator
+
 README_PORT = "9780"
 
 
@@ -41,17 +43,6 @@ def parse_steps(block):
             i += 1
         steps.append(("\n".join(command), "\n".join(expected).rstrip("\n")))
     return steps
-
-
-def start_emulator(binary, fixture):
-    proc = subprocess.Popen([binary, "--port", "0", "--fixture", fixture, "--log-level", "warn"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.match(r"stream-emulator listening on http://127\.0\.0\.1:(\d+)", line)
-    if not match:
-        proc.kill()
-        raise SystemExit(f"emulator did not start: {line!r} {proc.stderr.read()}")
-    return proc, match.group(1)
 
 
 def run_session(binary, readme, fixture):

@@ -11,13 +11,13 @@ with the first's export, and compare again. Last, a third binary starts from the
 import argparse
 import json
 import os
-import re
 import signal
-import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
+
+from emulator import start_emulator
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 INSTANCE = "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
@@ -25,14 +25,8 @@ TOKEN = "MIIany-token-passes-in-loose-mode"
 
 
 def start(binary, fixture):
-    proc = subprocess.Popen([binary, "--port", "0", "--fixture", fixture, "--log-level", "warn"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.match(r"stream-emulator listening on http://127\.0\.0\.1:(\d+)", line)
-    if not match:
-        proc.kill()
-        raise SystemExit(f"emulator did not start: {line!r} {proc.stderr.read()}")
-    return proc, f"http://127.0.0.1:{match.group(1)}"
+    proc, port = start_emulator(binary, fixture)
+    return proc, f"http://127.0.0.1:{port}"
 
 
 def call(base, method, path, body=None):
