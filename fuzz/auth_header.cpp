@@ -10,13 +10,13 @@
 #include <string_view>
 
 #include "fuzz/fuzz_support.hpp"
-#include "routes/api_error.hpp"
-#include "routes/auth.hpp"
+#include "routes/http/api_error.hpp"
+#include "routes/auth/authenticate.hpp"
 
 namespace {
 
-using emu::routes::auth_mode;
-using emu::routes::auth_settings;
+using emu::routes::auth::auth_mode;
+using emu::routes::auth::auth_settings;
 
 constexpr std::int64_t now_ms = 1'700'000'100'000;
 
@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto authorization = next_line(rest);
     const auto sdk_date = next_line(rest);
     const auto security_token = rest;
-    (void)emu::routes::parse_sdk_date(sdk_date);
-    (void)emu::routes::parse_iam_time(sdk_date);
+    (void)emu::routes::auth::parse_sdk_date(sdk_date);
+    (void)emu::routes::auth::parse_iam_time(sdk_date);
 
     const std::string v2 = "/v2/" + std::string(emu::fuzz::project_id);
     const struct {
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ctx.params = {{"project_id", std::string(emu::fuzz::project_id)}};
         for (const auto* settings : {&loose, &strict}) {
             try {
-                emu::routes::authenticate(*settings, ctx, request.family);
+                emu::routes::auth::authenticate(*settings, ctx, request.family);
             } catch (const emu::routes::api_error& error) {
                 if (error.status() >= 500) {
                     std::fprintf(stderr, "authentication answered %u\n", error.status());

@@ -1,6 +1,6 @@
 // DIS requests: the JSON bodies of every DIS route that takes one, and the query strings of those that
 // read their arguments from the query. The first byte picks the route; the rest is the body or the query.
-// Each input runs against a freshly seeded state through router::dispatch, the only catch site.
+// Each input runs against a freshly seeded state through the pipeline, the only catch site.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +53,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto ctx = chosen.input == input_goes_to::body
                    ? emu::fuzz::make_request(chosen.method, chosen.path, input)
                    : emu::fuzz::make_request(chosen.method, chosen.path + "?" + input, {});
-    emu::fuzz::check_answer(emu::fuzz::default_router().dispatch(ctx, *st), chosen.path);
+    emu::fuzz::check_answer(emu::fuzz::default_pipeline().handle(ctx, *st), chosen.path);
     return 0;
 }

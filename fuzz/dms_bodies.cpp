@@ -1,5 +1,5 @@
 // The JSON bodies of every DMS for Kafka route that takes one. The first byte picks the route, the rest is
-// the body; each input runs against a freshly seeded state through router::dispatch, the only catch site.
+// the body; each input runs against a freshly seeded state through the pipeline, the only catch site.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto st = emu::fuzz::seeded_state();
     auto ctx = emu::fuzz::make_request(chosen.method, chosen.target,
                                        std::string(emu::fuzz::as_text(data + 1, size - 1)));
-    emu::fuzz::check_answer(emu::fuzz::default_router().dispatch(ctx, *st), chosen.target);
+    emu::fuzz::check_answer(emu::fuzz::default_pipeline().handle(ctx, *st), chosen.target);
     return 0;
 }

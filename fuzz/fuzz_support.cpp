@@ -8,7 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "routes/fixture.hpp"
+#include "routes/control/fixture.hpp"
+#include "server/app.hpp"
 
 namespace emu::fuzz {
 
@@ -30,36 +31,41 @@ const std::string& fixture_text() {
     return text;
 }
 
+// The server's configuration, with the journal off and no storage cap, as the fuzz targets always ran. The
+// catch site logs at error level; the fuzzer's output keeps only the reports that matter, and a 5xx is
+// reported by check_answer() anyway.
+server::config quiet_config() {
+    spdlog::set_level(spdlog::level::off);
+    server::config settings;
+    settings.journal_size = 0;
+    settings.max_stored_bytes = 0;
+    return settings;
+}
+
+// The composition root every binary starts from, without listeners: its pipeline serves every input.
+server::app& fuzz_app() {
+    static server::app a(quiet_config(), server::app_options{[] { return fixed_now_ms; }, std::nullopt});
+    return a;
+}
+
 }  // namespace
 
 std::unique_ptr<state::state> seeded_state() {
-    const auto& router = default_router();
+    const auto& pipeline = default_pipeline();
     // The control plane outlives one input: fault rules an earlier input added (POST /_emulator/faults)
     // must not answer for this one, or a crash would not replay from its input alone.
-    router.control().faults.clear();
-    router.control().requests.clear();
-    auto st = std::make_unique<state::state>([] { return fixed_now_ms; });
-    routes::load_fixture_text(fixture_text(), "examples/fixture.json", *st);
+    pipeline.control().faults.clear();
+    pipeline.control().requests.clear();
+    auto st = fuzz_app().new_state();
+    routes::control::load_fixture_text(fixture_text(), "examples/fixture.json", *st);
     auto create_group = make_request(
         "POST", "/v2/" + std::string(project_id) + "/kafka/instances/" + std::string(instance_id) + "/group",
         R"({"group_name":")" + std::string(group) + R"(","group_desc":"fuzz"})");
-    check_answer(router.dispatch(create_group, *st), "seeding a consumer group");
+    check_answer(pipeline.handle(create_group, *st), "seeding a consumer group");
     return st;
 }
 
-const routes::router& default_router() {
-    static const routes::router r = [] {
-        // The catch site logs at error level; the fuzzer's output keeps only the reports that matter, and a
-        // 5xx is reported by check_answer() anyway.
-        spdlog::set_level(spdlog::level::off);
-        auto made = routes::make_router();
-        routes::auth_settings auth;
-        auth.now_ms = [] { return fixed_now_ms; };
-        made.set_auth(std::move(auth));
-        return made;
-    }();
-    return r;
-}
+const routes::pipeline& default_pipeline() { return fuzz_app().pipeline(); }
 
 void check_answer(const routes::response& answer, std::string_view what) {
     // A 5xx is a failure unless a fault rule the input itself added asked for it.

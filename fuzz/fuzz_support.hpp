@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "routes/request.hpp"
-#include "routes/router.hpp"
+#include "routes/http/request.hpp"
+#include "routes/pipeline.hpp"
 #include "state/state.hpp"
 
 // What every fuzz target shares: a state seeded the same way for each input (so a crash replays from its
@@ -25,8 +25,8 @@ inline constexpr std::string_view group = "billing-consumers";
 // A fresh state on a fixed clock, loaded with examples/fixture.json plus one consumer group.
 std::unique_ptr<state::state> seeded_state();
 
-// The emulator's route table with the server's default authentication (loose mode).
-const routes::router& default_router();
+// The emulator's request pipeline, built by the app as the server builds it (loose mode, fixed clock).
+const routes::pipeline& default_pipeline();
 
 // Aborts (which libFuzzer reports with the input) when the answer shows a failure no input may cause:
 // a 5xx from the catch-all, or a JSON answer whose body is not JSON.

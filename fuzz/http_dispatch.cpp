@@ -1,4 +1,4 @@
-// Raw bytes -> Beast's request parser (as the server configures it) -> request_context -> router::dispatch,
+// Raw bytes -> Beast's request parser (as the server configures it) -> request_context -> the pipeline,
 // in process and without a socket. Several requests may follow each other in one input, as on a keep-alive
 // connection, so sequences of calls on one state are explored too.
 #include <boost/asio/buffer.hpp>
@@ -10,7 +10,7 @@
 
 #include "fuzz/fuzz_support.hpp"
 #include "server/config.hpp"
-#include "server/request_conversion.hpp"
+#include "server/http/wire.hpp"
 
 namespace {
 
@@ -23,7 +23,7 @@ constexpr int max_requests_per_input = 8;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const emu::server::config defaults;
     auto st = emu::fuzz::seeded_state();
-    const auto& router = emu::fuzz::default_router();
+    const auto& pipeline = emu::fuzz::default_pipeline();
     auto rest = emu::fuzz::as_text(data, size);
     for (int i = 0; i < max_requests_per_input && !rest.empty(); ++i) {
         http::request_parser<http::string_body> parser;
@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         // The server answers a parse failure with a transport error and closes the connection.
         if (ec || !parser.is_done()) return 0;
-        auto ctx = emu::server::to_request_context(parser.release(), "0123456789abcdef0123456789abcdef");
-        emu::fuzz::check_answer(router.dispatch(ctx, *st), "dispatch");
+        auto ctx = emu::server::http::to_request_context(parser.release(), "0123456789abcdef0123456789abcdef");
+        emu::fuzz::check_answer(pipeline.handle(ctx, *st), "dispatch");
     }
     return 0;
 }

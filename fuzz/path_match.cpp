@@ -48,11 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& segment : ctx.segments) {
         if (segment.size() > ctx.raw_path.size()) fail("a decoded segment is longer than the path", target);
     }
-    const auto& router = emu::fuzz::default_router();
+    const auto& pipeline = emu::fuzz::default_pipeline();
     for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH"}) {
-        const auto result = router.match(method, ctx.segments);
+        const auto result = pipeline.match(method, ctx.segments);
         if (result.found == nullptr) {
-            for (const auto& r : router.routes()) {
+            for (const auto& r : pipeline.routes()) {
                 if (r.method == method && fits(r, ctx.segments))
                     fail("a fitting route was not matched", target);
             }
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ++p;
         }
         if (p != result.params.size()) fail("more parameters than the template has", target);
-        for (const auto& r : router.routes()) {
+        for (const auto& r : pipeline.routes()) {
             if (&r != &found && r.method == method && fits(r, ctx.segments) && more_specific(r, found)) {
                 fail("a more specific route was passed over", target);
             }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "state/clock.hpp"
-#include "state/dis.hpp"
+#include "state/dis/store.hpp"
 #include "state/kafka.hpp"
 
 namespace emu::state {

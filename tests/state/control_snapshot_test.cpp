@@ -8,7 +8,7 @@
 
 #include "state/errors.hpp"
 #include "state/state.hpp"
-#include "state_test_support.hpp"
+#include "tests/state/state_test_support.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "state/state.hpp"
-#include "state_test_support.hpp"
+#include "tests/state/state_test_support.hpp"
 
 namespace {
 

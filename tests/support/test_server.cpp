@@ -65,24 +65,20 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
     return reply;
 }
 
-test_server::test_server(const std::function<void(server::config&)>& tweak) : test_server(routes::auth_settings{}, tweak) {}
+test_server::test_server(const std::function<void(server::config&)>& tweak) : test_server(routes::auth::auth_settings{}, tweak) {}
 
-test_server::test_server(routes::auth_settings auth, const std::function<void(server::config&)>& tweak)
-    : router_(routes::make_router()) {
-    auth.now_ms = clock_.fn();
-    router_.set_auth(std::move(auth));
-    config_.host = "127.0.0.1";
-    config_.port = 0;
-    config_.threads = 2;
-    if (tweak) tweak(config_);
-    router_.control().requests.configure(config_.journal_size, config_.journal_body_limit, clock_.fn());
-    state_ = std::make_unique<state::state>(clock_.fn(), config_.max_stored_bytes);
-    server_ = std::make_unique<server::http_server>(config_, router_, *state_);
-    port_ = server_->listen();
-    server_->start();
+test_server::test_server(routes::auth::auth_settings auth, const std::function<void(server::config&)>& tweak) {
+    server::config settings;
+    settings.host = "127.0.0.1";
+    settings.port = 0;
+    settings.threads = 2;
+    if (tweak) tweak(settings);
+    app_ = std::make_unique<server::app>(settings, server::app_options{clock_.fn(), std::move(auth)});
+    port_ = app_->listen();
+    app_->start();
 }
 
-test_server::~test_server() { server_->stop(); }
+test_server::~test_server() { app_->stop(); }
 
 http_reply test_server::request(const std::string& method, const std::string& target, const std::string& body,
                                 const header_list& headers) const {

@@ -11,9 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "routes/router.hpp"
+#include "server/app.hpp"
 #include "server/config.hpp"
-#include "server/http_server.hpp"
 #include "state/state.hpp"
 
 namespace emu::test {
@@ -50,14 +49,14 @@ public:
     explicit test_server(const std::function<void(server::config&)>& tweak = {});
     // Starts with these authentication settings; their clock becomes the server's manual clock, so
     // X-Sdk-Date checks never depend on the wall clock.
-    explicit test_server(routes::auth_settings auth, const std::function<void(server::config&)>& tweak = {});
+    explicit test_server(routes::auth::auth_settings auth, const std::function<void(server::config&)>& tweak = {});
     ~test_server();
 
     std::uint16_t port() const { return port_; }
-    state::state& state() { return *state_; }
+    state::state& state() { return app_->state(); }
     manual_clock& clock() { return clock_; }
     // The emulator's own runtime (journal, fault rules, metrics) of this server.
-    routes::control_plane& control() const { return router_.control(); }
+    routes::control::control_plane& control() const { return app_->pipeline().control(); }
 
     // Adds Content-Type: application/json as the SDKs do, unless `headers` has one, and
     // X-Auth-Token: test_token unless `headers` carries X-Auth-Token or Authorization.
@@ -66,10 +65,7 @@ public:
 
 private:
     manual_clock clock_;
-    std::unique_ptr<state::state> state_;
-    routes::router router_;
-    server::config config_;
-    std::unique_ptr<server::http_server> server_;
+    std::unique_ptr<server::app> app_;
     std::uint16_t port_ = 0;
 };
 

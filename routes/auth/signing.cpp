@@ -1,0 +1,202 @@
+#include "routes/auth/signing.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "routes/http/text.hpp"
+
+namespace emu::routes::auth::signing {
+
+namespace {
+
+bool unreserved(unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+const std::string* find_header(const string_pairs& headers, std::string_view lower_name) {
+    for (const auto& [name, value] : headers) {
+        if (ascii_lowered(name) == lower_name) return &value;
+    }
+    return nullptr;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i != 0) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+std::string payload_hash(const signed_request& request) {
+    // The client may declare the body unsigned (§2.3); only a non-empty body can be.
+    if (!request.body.empty()) {
+        if (const auto* declared = find_header(*request.headers, "x-sdk-content-sha256")) return *declared;
+    }
+    return sha256_hex(request.body);
+}
+
+}  // namespace
+
+std::string hex(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const unsigned char c : bytes) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 0xf]);
+    }
+    return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return hex(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+             &length) == nullptr) {
+        throw std::runtime_error("HMAC-SHA256 failed");
+    }
+    return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string uri_encode(std::string_view text) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const unsigned char c : text) {
+        if (unreserved(c)) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(digits[c >> 4]);
+            out.push_back(digits[c & 0xf]);
+        }
+    }
+    return out;
+}
+
+std::string canonical_uri(std::string_view raw_path, dialect rules) {
+    // Decoding first turns an encoded '/' (%2F) into a separator, as the SDK's signer does.
+    const std::string decoded = percent_decode(raw_path);
+    std::vector<std::string> parts;
+    if (rules == dialect::sdk_core) {
+        for (const auto segment : split(decoded, '/')) parts.push_back(uri_encode(segment));
+        std::string out = join(parts, "/");
+        if (!out.ends_with('/')) out.push_back('/');
+        return out;
+    }
+    for (const auto segment : split(decoded, '/')) {
+        if (segment.empty() || segment == ".") continue;
+        if (segment == "..") {
+            if (!parts.empty()) parts.pop_back();
+            continue;
+        }
+        parts.push_back(uri_encode(segment));
+    }
+    std::string out = "/" + join(parts, "/");
+    if (!out.ends_with('/')) out.push_back('/');
+    return out;
+}
+
+std::string canonical_query(const string_pairs& query, dialect rules) {
+    string_pairs sorted = query;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::string> parts;
+    parts.reserve(sorted.size());
+    for (const auto& [name, value] : sorted) {
+        if (rules == dialect::legacy_dis && value.empty()) {
+            parts.push_back(uri_encode(name));
+        } else {
+            parts.push_back(uri_encode(name) + "=" + uri_encode(value));
+        }
+    }
+    return join(parts, "&");
+}
+
+std::vector<std::string> split_signed_headers(std::string_view signed_headers) {
+    std::vector<std::string> names;
+    for (const auto name : split(signed_headers, ';')) names.emplace_back(name);
+    return names;
+}
+
+std::string canonical_request(const signed_request& request, std::string_view signed_headers, dialect rules) {
+    std::string headers;
+    for (const auto& name : split_signed_headers(signed_headers)) {
+        const std::string lower = ascii_lowered(name);
+        const auto* value = find_header(*request.headers, lower);
+        headers += lower + ":" +
+                   std::string(trim(value == nullptr ? std::string_view{} : std::string_view(*value))) + "\n";
+    }
+    std::string out(request.method);
+    out += "\n" + canonical_uri(request.raw_path, rules);
+    out += "\n" + canonical_query(*request.query, rules);
+    out += "\n" + headers;
+    out += "\n" + std::string(signed_headers);
+    out += "\n" + payload_hash(request);
+    return out;
+}
+
+std::string sdk_signature(std::string_view secret_key, std::string_view sdk_date,
+                          std::string_view canonical) {
+    const std::string to_sign =
+        std::string(sdk_algorithm) + "\n" + std::string(sdk_date) + "\n" + sha256_hex(canonical);
+    return hex(hmac_sha256(secret_key, to_sign));
+}
+
+std::string v11_derived_key(std::string_view access_key, std::string_view secret_key, std::string_view info) {
+    // HKDF-SHA256 with the AK as salt and a single output block.
+    const std::string prk = hmac_sha256(access_key, secret_key);
+    return hex(hmac_sha256(prk, std::string(info) + '\x01'));
+}
+
+std::string v11_signature(std::string_view access_key, std::string_view secret_key, std::string_view sdk_date,
+                          std::string_view info, std::string_view canonical) {
+    const std::string to_sign = std::string(v11_algorithm) + "\n" + std::string(sdk_date) + "\n" +
+                                std::string(info) + "\n" + sha256_hex(canonical);
+    return hex(hmac_sha256(v11_derived_key(access_key, secret_key, info), to_sign));
+}
+
+std::string legacy_signature(std::string_view secret_key, std::string_view sdk_date, std::string_view date,
+                             std::string_view region, std::string_view canonical) {
+    const std::string scope = std::string(date) + "/" + std::string(region) + "/dis/sdk_request";
+    const std::string to_sign = std::string(sdk_algorithm) + "\n" + std::string(sdk_date) + "\n" + scope +
+                                "\n" + sha256_hex(canonical);
+    std::string key = hmac_sha256("SDK" + std::string(secret_key), date);
+    key = hmac_sha256(key, region);
+    key = hmac_sha256(key, "dis");
+    key = hmac_sha256(key, "sdk_request");
+    return hex(hmac_sha256(key, to_sign));
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (true) {
+        const auto at = text.find(separator, start);
+        out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+        if (at == std::string_view::npos) return out;
+        start = at + 1;
+    }
+}
+
+}  // namespace emu::routes::auth::signing

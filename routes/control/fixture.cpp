@@ -1,0 +1,694 @@
+#include "routes/control/fixture.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include "routes/http/api_error.hpp"
+#include "routes/dis/records.hpp"
+#include "routes/dis/streams.hpp"
+#include "routes/dms/groups.hpp"
+#include "routes/dms/instances.hpp"
+#include "routes/dms/topics.hpp"
+#include "routes/http/error_mapping.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/validation.hpp"
+
+namespace emu::routes::control {
+
+namespace {
+
+using rapidjson::Value;
+
+// Instance fields a fixture may leave out; the API requires them, but they change no behaviour here.
+constexpr std::pair<const char*, const char*> instance_defaults[] = {
+    {"engine", "kafka"},
+    {"engine_version", "3.x"},
+    {"product_id", "c6.2u4g.cluster"},
+    {"storage_spec_code", "dms.physical.storage.ultra.v2"},
+    {"vpc_id", "vpc-emulator"},
+    {"subnet_id", "subnet-emulator"},
+    {"security_group_id", "sg-emulator"},
+};
+
+class loader {
+public:
+    loader(std::string_view source, state::state& st, load_mode mode, fixture_faults* faults)
+        : source_(source), st_(st), mode_(mode), faults_(faults) {}
+
+    void load(const Value& root) {
+        expect_object(root, "$", {"projects", "faults"});
+        if (const Value* rules = array_member(root, "faults", "$")) load_faults(*rules);
+        const Value* projects = array_member(root, "projects", "$");
+        if (projects == nullptr) return;
+        for (rapidjson::SizeType i = 0; i < projects->Size(); ++i) {
+            load_project((*projects)[i], "$.projects[" + std::to_string(i) + "]");
+        }
+    }
+
+private:
+    void load_faults(const Value& rules) {
+        if (faults_ == nullptr) fail("$.faults", "fault rules cannot be loaded here");
+        if (rules.Size() > max_fault_rules) {
+            fail("$.faults", "at most " + std::to_string(max_fault_rules) + " fault rules");
+        }
+        for (rapidjson::SizeType i = 0; i < rules.Size(); ++i) {
+            at("$.faults[" + std::to_string(i) + "]",
+               [&] { faults_->rules.push_back(parse_fault_rule(rules[i], faults_->known_operations)); });
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
+        throw fixture_error(std::string(source_) + ": " + path + ": " + problem);
+    }
+
+    // Runs one step that may be refused the way the API would refuse it, and says where.
+    template <typename Step>
+    void at(const std::string& path, Step&& step) const {
+        try {
+            step();
+        } catch (const api_error& error) {
+            fail(path, error.message() + " (" + error.code() + ")");
+        } catch (const state::error& error) {
+            const auto mapped = to_api_error(error);
+            fail(path, mapped.message() + " (" + mapped.code() + ")");
+        }
+    }
+
+    void expect_object(const Value& value, const std::string& path, std::initializer_list<const char*> keys) const {
+        if (!value.IsObject()) fail(path, "must be an object");
+        for (const auto& member : value.GetObject()) {
+            const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+            bool known = false;
+            for (const char* key : keys) known = known || name == key;
+            if (!known) fail(path + "." + std::string(name), "unknown key");
+        }
+    }
+
+    const Value* array_member(const Value& object, const char* name, const std::string& path) const {
+        const auto it = object.FindMember(name);
+        if (it == object.MemberEnd()) return nullptr;
+        if (!it->value.IsArray()) fail(path + "." + name, "must be an array");
+        return &it->value;
+    }
+
+    template <typename Each>
+    void each(const Value& object, const char* name, const std::string& path, Each&& fn) const {
+        const Value* items = array_member(object, name, path);
+        if (items == nullptr) return;
+        for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
+            const std::string item_path = path + "." + name + "[" + std::to_string(i) + "]";
+            if (!(*items)[i].IsObject()) fail(item_path, "must be an object");
+            fn((*items)[i], item_path);
+        }
+    }
+
+    void load_project(const Value& project, const std::string& path) {
+        expect_object(project, path, {"project_id", "kafka", "dis"});
+        const auto it = project.FindMember("project_id");
+        if (it == project.MemberEnd() || !it->value.IsString() || !is_project_id(it->value.GetString())) {
+            fail(path + ".project_id", "must be 32 hexadecimal characters");
+        }
+        const std::string project_id = it->value.GetString();
+        if (const auto kafka = project.FindMember("kafka"); kafka != project.MemberEnd()) {
+            expect_object(kafka->value, path + ".kafka", {"instances"});
+            each(kafka->value, "instances", path + ".kafka",
+                 [&](const Value& v, const std::string& p) { load_instance(project_id, v, p); });
+        }
+        if (const auto dis = project.FindMember("dis"); dis != project.MemberEnd()) {
+            expect_object(dis->value, path + ".dis", {"streams", "apps", "checkpoints"});
+            each(dis->value, "streams", path + ".dis",
+                 [&](const Value& v, const std::string& p) { load_stream(project_id, v, p); });
+            each(dis->value, "apps", path + ".dis",
+                 [&](const Value& v, const std::string& p) { load_app(project_id, v, p); });
+            each(dis->value, "checkpoints", path + ".dis",
+                 [&](const Value& v, const std::string& p) { load_checkpoint(project_id, v, p); });
+        }
+    }
+
+    void load_instance(const std::string& project_id, const Value& item, const std::string& path) {
+        rapidjson::Document merged;
+        merged.CopyFrom(item, merged.GetAllocator());
+        for (const auto& [name, value] : instance_defaults) {
+            if (!merged.HasMember(name)) merged.AddMember(Value(name, merged.GetAllocator()), Value(value, merged.GetAllocator()), merged.GetAllocator());
+        }
+        if (!merged.HasMember("broker_num")) merged.AddMember("broker_num", 3, merged.GetAllocator());
+        if (!merged.HasMember("storage_space")) merged.AddMember("storage_space", 300, merged.GetAllocator());
+        if (!merged.HasMember("available_zones")) {
+            Value zones(rapidjson::kArrayType);
+            zones.PushBack("az-1", merged.GetAllocator());
+            merged.AddMember("available_zones", zones, merged.GetAllocator());
+        }
+
+        const json_fields fields(merged, service::dms);
+        std::string instance_id;
+        at(path, [&] {
+            auto spec = dms::parse_instance_spec(fields);
+            spec.instance_id = fields.opt_string("instance_id").value_or("");
+            if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
+            spec.status = fields.opt_string("status").value_or("RUNNING");
+            if (const auto created = fields.opt_int("created_at", 0, INT64_MAX)) spec.created_at = *created;
+            if (merging()) replace_instance(project_id, spec);
+            instance_id = st_.kafka.create_instance(project_id, std::move(spec)).spec.instance_id;
+            if (merging()) first_mention(project_id, "instance", instance_id);
+        });
+        each(item, "topics", path, [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
+        // After the topics, which the groups' committed offsets name.
+        each(item, "groups", path, [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
+    }
+
+    // Merge mode: the stored instance this one replaces goes first, with everything under it. Without an
+    // instance_id the name identifies it; an instance named twice in the document is not replaced twice.
+    void replace_instance(const std::string& project_id, const state::instance_spec& spec) {
+        std::string stored = spec.instance_id;
+        if (stored.empty()) {
+            for (const auto& info : st_.kafka.list_instances(project_id)) {
+                if (info.spec.name == spec.name) stored = info.spec.instance_id;
+            }
+        }
+        if (!stored.empty() && first_mention(project_id, "instance", stored)) {
+            st_.kafka.erase_instance(project_id, stored);
+        }
+    }
+
+    void load_group(const std::string& project_id, const std::string& instance_id, const Value& item,
+                    const std::string& path) {
+        state::group_snapshot group;
+        at(path, [&] {
+            const json_fields fields(item, service::dms);
+            auto request = dms::parse_group_request(fields);
+            group.group_id = std::move(request.name);
+            group.description = std::move(request.description);
+            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.dis.now_ms());
+        });
+        each(item, "offsets", path, [&](const Value& v, const std::string& p) {
+            at(p, [&] {
+                const json_fields fields(v, service::dms);
+                auto topic = fields.req_string("topic");
+                const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
+                const auto offset = fields.req_int("offset", 0, INT64_MAX);
+                st_.kafka.partition(project_id, instance_id, topic, partition);  // refused here, at its path
+                group.offsets.push_back({std::move(topic), partition, offset});
+            });
+        });
+        at(path, [&] { st_.kafka.restore_group(project_id, instance_id, group); });
+    }
+
+    void load_topic(const std::string& project_id, const std::string& instance_id, const Value& item,
+                    const std::string& path) {
+        std::string topic;
+        at(path, [&] {
+            // UpdateInstanceTopic may set retention_time 0, which CreateInstanceTopic refuses: a fixture may
+            // hold what either call can make.
+            const auto retention = item.FindMember("retention_time");
+            const bool no_retention =
+                retention != item.MemberEnd() && retention->value.IsInt64() && retention->value.GetInt64() == 0;
+            rapidjson::Document copy;
+            copy.CopyFrom(item, copy.GetAllocator());
+            if (no_retention) copy["retention_time"].SetInt(1);
+            auto spec = dms::parse_topic_spec(json_fields(copy, service::dms));
+            if (no_retention) spec.retention_hours = 0;
+            topic = st_.kafka.create_topic(project_id, instance_id, std::move(spec)).name;
+        });
+        each(item, "partitions", path, [&](const Value& v, const std::string& p) {
+            state::partition_content content;
+            at(p, [&] {
+                const json_fields fields(v, service::dms);
+                content.partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
+                content.log_start_offset = fields.opt_int("log_start_offset", 0, INT64_MAX / 2).value_or(0);
+                content.last_update_ms = fields.opt_int("last_update_time", 0, INT64_MAX);
+            });
+            each(v, "messages", p, [&](const Value& m, const std::string& mp) {
+                at(mp, [&] { content.messages.push_back(parse_message(m)); });
+            });
+            at(p, [&] { st_.kafka.load_partition(project_id, instance_id, topic, std::move(content)); });
+        });
+    }
+
+    static state::kafka_message parse_message(const Value& item) {
+        const json_fields fields(item, service::dms);
+        state::kafka_message message;
+        message.key = fields.opt_string("key");
+        message.value = fields.req_string("value");
+        message.timestamp = fields.opt_int("timestamp", 0, INT64_MAX).value_or(0);
+        message.appended_ms = fields.opt_int("appended_at", 0, INT64_MAX).value_or(0);
+        if (const auto* headers = fields.opt_array("headers")) {
+            for (rapidjson::SizeType i = 0; i < headers->Size(); ++i) {
+                const std::string hp = "headers[" + std::to_string(i) + "]";
+                if (!(*headers)[i].IsObject()) throw dms_invalid_parameter(hp);
+                const json_fields header((*headers)[i], service::dms, hp);
+                message.headers.emplace_back(header.req_string("name"), header.req_string("value"));
+            }
+        }
+        return message;
+    }
+
+    void load_stream(const std::string& project_id, const Value& item, const std::string& path) {
+        if (item.HasMember("records") && item.HasMember("partitions")) {
+            fail(path, "give records either by stream (records) or by partition (partitions), not both");
+        }
+        state::stream_snapshot stream;
+        at(path, [&] {
+            const json_fields fields(item, service::dis);
+            stream.spec = dis::parse_stream_spec(fields);
+            stream.spec.stream_id = fields.opt_string("stream_id").value_or("");
+            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) stream.spec.create_time = *created;
+            stream.last_modified_time = fields.opt_int("last_modified_time", 0, INT64_MAX).value_or(0);
+        });
+        each(item, "update_partition_counts", path, [&](const Value& v, const std::string& p) {
+            at(p, [&] {
+                const json_fields fields(v, service::dis);
+                stream.changes.push_back(state::partition_count_change{
+                    fields.req_int("create_timestamp", 0, INT64_MAX),
+                    static_cast<std::int32_t>(fields.req_int("src_partition_count", 0, INT32_MAX)),
+                    static_cast<std::int32_t>(fields.req_int("target_partition_count", 0, INT32_MAX))});
+            });
+        });
+        each(item, "partitions", path, [&](const Value& v, const std::string& p) {
+            stream.partitions.push_back(parse_stream_partition(v, p, stream.spec.partition_count));
+        });
+        check_partition_layout(stream, path);
+        const std::string& stream_name = stream.spec.stream_name;
+        at(path, [&] {
+            if (merging() && first_mention(project_id, "stream", stream_name)) {
+                forget([&] { st_.dis.delete_stream(project_id, stream_name); }, state::errc::stream_not_found);
+            }
+            st_.dis.restore_stream(project_id, stream);
+        });
+        each(item, "records", path, [&](const Value& v, const std::string& p) {
+            at(p, [&] {
+                auto record = dis::parse_record_input(v, "record");
+                record.timestamp = json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
+                st_.dis.put_records(project_id, stream_name, {record});
+            });
+        });
+    }
+
+    // One entry of a stream's "partitions": its records are stored as listed, numbered from
+    // first_sequence_number.
+    state::dis_partition_snapshot parse_stream_partition(const Value& item, const std::string& path,
+                                                         std::int32_t writable) const {
+        state::dis_partition_snapshot out;
+        at(path, [&] {
+            const json_fields fields(item, service::dis);
+            const auto id = fields.req_string("partition_id");
+            const auto index = parse_dis_partition_id(id);
+            if (!index) throw dis_error("DIS.4201", {id});
+            out.index = *index;
+            const auto status = fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
+            if (status == "ACTIVE") {
+                out.status = state::dis_partition_status::active;
+            } else if (status == "DELETED") {
+                out.status = state::dis_partition_status::deleted;
+            } else if (status == "EXPIRED") {
+                out.status = state::dis_partition_status::expired;
+            } else {
+                throw fields.invalid("status", "must be ACTIVE, DELETED or EXPIRED");
+            }
+            out.earliest = fields.opt_int("first_sequence_number", 0, INT64_MAX / 2).value_or(0);
+            const bool cut = out.status != state::dis_partition_status::active;
+            if (!cut && (fields.has("deleted_at") || fields.has("hash_partition_count"))) {
+                throw fields.invalid(fields.has("deleted_at") ? "deleted_at" : "hash_partition_count",
+                                     "only a DELETED or EXPIRED partition has it");
+            }
+            out.deleted_at = fields.opt_int("deleted_at", 0, INT64_MAX).value_or(cut ? st_.dis.now_ms() : 0);
+            out.hash_slices = static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
+        });
+        each(item, "records", path, [&](const Value& v, const std::string& p) {
+            at(p, [&] {
+                auto input = dis::parse_record_input(v, "record");
+                if (input.partition || input.explicit_hash_key) {
+                    throw dis_invalid_request("record: partition_id and explicit_hash_key belong to the partition");
+                }
+                const json_fields fields(v, service::dis);
+                out.records.push_back(state::dis_record{0, std::move(input.partition_key), std::move(input.data),
+                                                        fields.opt_int("timestamp", 0, INT64_MAX).value_or(0),
+                                                        fields.opt_int("accepted_at", 0, INT64_MAX).value_or(0)});
+            });
+        });
+        if (out.status == state::dis_partition_status::expired && !out.records.empty()) {
+            fail(path + ".records", "an EXPIRED partition has no records");
+        }
+        return out;
+    }
+
+    // Partitions below partition_count are ACTIVE; any listed beyond it are cut off, and then every one
+    // between is listed too. A cut partition's hash range defaults to the stream's whole partition list.
+    void check_partition_layout(state::stream_snapshot& stream, const std::string& path) const {
+        const std::int32_t writable = stream.spec.partition_count;
+        std::int32_t total = writable;
+        std::set<std::int32_t> seen;
+        for (std::size_t i = 0; i < stream.partitions.size(); ++i) {
+            const auto& part = stream.partitions[i];
+            const std::string part_path = path + ".partitions[" + std::to_string(i) + "]";
+            if (!seen.insert(part.index).second) fail(part_path, "partition listed twice");
+            const bool active = part.status == state::dis_partition_status::active;
+            if (part.index < writable && !active) {
+                fail(part_path + ".status", "a partition below partition_count is ACTIVE");
+            }
+            if (part.index >= writable && active) {
+                fail(part_path + ".status", "a partition from partition_count on is DELETED or EXPIRED");
+            }
+            total = std::max(total, part.index + 1);
+        }
+        for (std::int32_t index = writable; index < total; ++index) {
+            if (!seen.contains(index)) fail(path + ".partitions", "partition " + dis_shard_id(index) + " is missing");
+        }
+        for (auto& part : stream.partitions) {
+            if (part.status != state::dis_partition_status::active && part.hash_slices == 0) part.hash_slices = total;
+        }
+    }
+
+    // Runs a removal for merge mode; `absent` (nothing to remove) is fine.
+    template <typename Step>
+    static void forget(Step&& step, state::errc absent) {
+        try {
+            step();
+        } catch (const state::error& error) {
+            if (error.code() != absent) throw;
+        }
+    }
+
+    void load_app(const std::string& project_id, const Value& item, const std::string& path) {
+        at(path, [&] {
+            const json_fields fields(item, service::dis);
+            state::app_spec spec;
+            spec.app_name = fields.req_string("app_name");
+            if (!is_dis_name(spec.app_name, dis_app_name_max)) throw fields.invalid("app_name", "invalid name");
+            spec.app_id = fields.opt_string("app_id").value_or("");
+            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) spec.create_time = *created;
+            if (merging() && first_mention(project_id, "app", spec.app_name)) {
+                forget([&] { st_.dis.delete_app(project_id, spec.app_name); }, state::errc::app_not_found);
+            }
+            st_.dis.create_app(project_id, std::move(spec));
+        });
+    }
+
+    void load_checkpoint(const std::string& project_id, const Value& item, const std::string& path) {
+        at(path, [&] {
+            const json_fields fields(item, service::dis);
+            state::checkpoint_key key;
+            key.app_name = fields.req_string("app_name");
+            key.stream_name = fields.req_string("stream_name");
+            key.checkpoint_type = fields.opt_string("checkpoint_type").value_or("LAST_READ");
+            if (key.checkpoint_type != "LAST_READ") throw fields.invalid("checkpoint_type", "must be LAST_READ");
+            const auto partition_id = fields.req_string("partition_id");
+            const auto partition = parse_dis_partition_id(partition_id);
+            if (!partition) throw dis_error("DIS.4201", {partition_id});
+            key.partition = *partition;
+            const auto sequence_text = fields.req_string("sequence_number");
+            const auto sequence = parse_int64(sequence_text);
+            if (!sequence) throw dis_error("DIS.4216", {sequence_text});
+            st_.dis.restore_checkpoint(project_id, key, {*sequence, fields.opt_string("metadata").value_or("")});
+        });
+    }
+
+    bool merging() const { return mode_ == load_mode::merge; }
+
+    // Merge mode: true the first time this document names an entity, so a stored one may be replaced; a
+    // second entry of the same identity is then refused like a duplicate create.
+    bool first_mention(const std::string& project_id, const std::string& kind, const std::string& name) {
+        return mentioned_.insert(project_id + "/" + kind + "/" + name).second;
+    }
+
+    std::string_view source_;
+    state::state& st_;
+    load_mode mode_;
+    fixture_faults* faults_;
+    std::set<std::string> mentioned_;
+};
+
+}  // namespace
+
+void load_fixture_text(std::string_view text, std::string_view source, state::state& st, load_mode mode,
+                       fixture_faults* faults) {
+    rapidjson::Document document;
+    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (document.HasParseError()) {
+        throw fixture_error(std::string(source) + ": $: not valid JSON at byte " +
+                            std::to_string(document.GetErrorOffset()) + ": " +
+                            rapidjson::GetParseError_En(document.GetParseError()));
+    }
+    loader(source, st, mode, faults).load(document);
+}
+
+void load_fixture_file(const std::string& path, state::state& st, fixture_faults* faults) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw fixture_error(path + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    load_fixture_text(text.str(), path, st, load_mode::add, faults);
+}
+
+namespace {
+
+// Writes the fixture document. Every value the loader would otherwise default (ids, times, retention
+// bookkeeping) is written out, so loading the document gives back the same state.
+class exporter {
+public:
+    explicit exporter(json_writer& writer) : w_(writer) {}
+
+    void document(const std::vector<state::kafka_project_snapshot>& kafka,
+                  const std::vector<state::dis_project_snapshot>& dis) {
+        std::set<std::string> ids;
+        for (const auto& p : kafka) ids.insert(p.project_id);
+        for (const auto& p : dis) ids.insert(p.project_id);
+        w_.StartObject();
+        w_.Key("projects");
+        w_.StartArray();
+        for (const auto& id : ids) {
+            w_.StartObject();
+            str("project_id", id);
+            for (const auto& p : kafka) {
+                if (p.project_id == id) kafka_part(p);
+            }
+            for (const auto& p : dis) {
+                if (p.project_id == id) dis_part(p);
+            }
+            w_.EndObject();
+        }
+        w_.EndArray();
+        w_.EndObject();
+    }
+
+private:
+    void str(const char* key, std::string_view value) {
+        w_.Key(key);
+        write_string(w_, value);
+    }
+    void integer(const char* key, std::int64_t value) {
+        w_.Key(key);
+        w_.Int64(value);
+    }
+    void boolean(const char* key, bool value) {
+        w_.Key(key);
+        w_.Bool(value);
+    }
+    template <typename Items, typename Each>
+    void array(const char* key, const Items& items, Each&& each) {
+        w_.Key(key);
+        w_.StartArray();
+        for (const auto& item : items) each(item);
+        w_.EndArray();
+    }
+
+    void kafka_part(const state::kafka_project_snapshot& project) {
+        w_.Key("kafka");
+        w_.StartObject();
+        array("instances", project.instances, [&](const state::instance_snapshot& i) { instance(i); });
+        w_.EndObject();
+    }
+
+    void instance(const state::instance_snapshot& inst) {
+        const auto& s = inst.spec;
+        w_.StartObject();
+        str("instance_id", s.instance_id);
+        str("name", s.name);
+        str("description", s.description);
+        str("engine", "kafka");
+        str("engine_version", s.engine_version);
+        str("product_id", s.product_id);
+        str("storage_spec_code", s.storage_spec_code);
+        integer("broker_num", s.broker_num);
+        integer("storage_space", s.storage_space);
+        str("vpc_id", s.vpc_id);
+        str("subnet_id", s.subnet_id);
+        str("security_group_id", s.security_group_id);
+        array("available_zones", s.available_zones, [&](const std::string& zone) { write_string(w_, zone); });
+        boolean("ssl_enable", s.ssl_enable);
+        boolean("enable_auto_topic", s.enable_auto_topic);
+        str("enterprise_project_id", s.enterprise_project_id);
+        str("status", s.status);
+        integer("created_at", s.created_at.value_or(0));
+        array("topics", inst.topics, [&](const state::topic_snapshot& t) { topic(t); });
+        array("groups", inst.groups, [&](const state::group_snapshot& g) { group(g); });
+        w_.EndObject();
+    }
+
+    void topic(const state::topic_snapshot& topic) {
+        const auto& s = topic.spec;
+        w_.StartObject();
+        str("id", s.name);
+        integer("partition", s.partition_count);
+        integer("replication", s.replication);
+        integer("retention_time", s.retention_hours);
+        boolean("sync_replication", s.sync_replication);
+        boolean("sync_message_flush", s.sync_message_flush);
+        str("topic_desc", s.description);
+        array("topic_other_configs", s.other_configs, [&](const state::topic_config& config) {
+            w_.StartObject();
+            str("name", config.name);
+            str("value", config.value);
+            w_.EndObject();
+        });
+        integer("created_at", s.created_at.value_or(0));
+        array("partitions", topic.partitions, [&](const state::partition_snapshot& p) {
+            w_.StartObject();
+            integer("partition", p.partition);
+            integer("log_start_offset", p.log_start_offset);
+            integer("last_update_time", p.last_update_ms);
+            array("messages", p.messages, [&](const state::kafka_message& m) { message(m); });
+            w_.EndObject();
+        });
+        w_.EndObject();
+    }
+
+    void message(const state::kafka_message& m) {
+        w_.StartObject();
+        if (m.key) str("key", *m.key);
+        str("value", m.value);
+        integer("timestamp", m.timestamp);
+        if (!m.headers.empty()) {
+            array("headers", m.headers, [&](const auto& header) {
+                w_.StartObject();
+                str("name", header.first);
+                str("value", header.second);
+                w_.EndObject();
+            });
+        }
+        integer("appended_at", m.appended_ms);
+        w_.EndObject();
+    }
+
+    void group(const state::group_snapshot& g) {
+        w_.StartObject();
+        str("group_name", g.group_id);
+        if (g.description) str("group_desc", *g.description);
+        integer("created_at", g.created_at);
+        array("offsets", g.offsets, [&](const state::committed_offset& o) {
+            w_.StartObject();
+            str("topic", o.topic);
+            integer("partition", o.partition);
+            integer("offset", o.offset);
+            w_.EndObject();
+        });
+        w_.EndObject();
+    }
+
+    void dis_part(const state::dis_project_snapshot& project) {
+        w_.Key("dis");
+        w_.StartObject();
+        array("streams", project.streams, [&](const state::stream_snapshot& s) { stream(s); });
+        array("apps", project.apps, [&](const state::app_spec& app) {
+            w_.StartObject();
+            str("app_name", app.app_name);
+            str("app_id", app.app_id);
+            integer("create_time", app.create_time.value_or(0));
+            w_.EndObject();
+        });
+        array("checkpoints", project.checkpoints, [&](const state::checkpoint_entry& c) {
+            w_.StartObject();
+            str("app_name", c.key.app_name);
+            str("stream_name", c.key.stream_name);
+            str("partition_id", dis_shard_id(c.key.partition));
+            str("checkpoint_type", c.key.checkpoint_type);
+            str("sequence_number", std::to_string(c.value.sequence_number));
+            str("metadata", c.value.metadata);
+            w_.EndObject();
+        });
+        w_.EndObject();
+    }
+
+    void tags(const char* key, const std::vector<state::dis_tag>& items) {
+        array(key, items, [&](const state::dis_tag& tag) {
+            w_.StartObject();
+            str("key", tag.key);
+            str("value", tag.value);
+            w_.EndObject();
+        });
+    }
+
+    void stream(const state::stream_snapshot& stream) {
+        const auto& s = stream.spec;
+        w_.StartObject();
+        str("stream_name", s.stream_name);
+        integer("partition_count", s.partition_count);
+        str("stream_type", s.stream_type);
+        str("data_type", s.data_type);
+        integer("data_duration", s.data_duration);
+        boolean("auto_scale_enabled", s.auto_scale_enabled);
+        integer("auto_scale_min_partition_count", s.auto_scale_min_partition_count);
+        integer("auto_scale_max_partition_count", s.auto_scale_max_partition_count);
+        if (s.data_schema) str("data_schema", *s.data_schema);
+        if (s.compression_format) str("compression_format", *s.compression_format);
+        if (s.csv_delimiter) {
+            w_.Key("csv_properties");
+            w_.StartObject();
+            str("delimiter", *s.csv_delimiter);
+            w_.EndObject();
+        }
+        tags("tags", s.tags);
+        tags("sys_tags", s.sys_tags);
+        str("stream_id", s.stream_id);
+        integer("create_time", s.create_time.value_or(0));
+        integer("last_modified_time", stream.last_modified_time);
+        array("update_partition_counts", stream.changes, [&](const state::partition_count_change& c) {
+            w_.StartObject();
+            integer("create_timestamp", c.create_timestamp);
+            integer("src_partition_count", c.src_partition_count);
+            integer("target_partition_count", c.target_partition_count);
+            w_.EndObject();
+        });
+        array("partitions", stream.partitions, [&](const state::dis_partition_snapshot& p) { partition(p); });
+        w_.EndObject();
+    }
+
+    void partition(const state::dis_partition_snapshot& p) {
+        w_.StartObject();
+        str("partition_id", dis_shard_id(p.index));
+        str("status", to_string(p.status));
+        integer("first_sequence_number", p.earliest);
+        if (p.status != state::dis_partition_status::active) {
+            integer("deleted_at", p.deleted_at);
+            integer("hash_partition_count", p.hash_slices);
+        }
+        array("records", p.records, [&](const state::dis_record& r) {
+            w_.StartObject();
+            str("data", r.data);
+            if (r.partition_key) str("partition_key", *r.partition_key);
+            integer("timestamp", r.timestamp);
+            integer("accepted_at", r.accepted_at);
+            w_.EndObject();
+        });
+        w_.EndObject();
+    }
+
+    json_writer& w_;
+};
+
+}  // namespace
+
+std::string export_fixture(const state::state& st, const std::optional<std::string>& project_id) {
+    const auto kafka = st.kafka.snapshot(project_id);
+    const auto dis = st.dis.snapshot(project_id);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    exporter(writer).document(kafka, dis);
+    return to_string(buffer);
+}
+
+}  // namespace emu::routes::control

@@ -1,0 +1,189 @@
+#include "routes/control/state_routes.hpp"
+
+#include <chrono>
+#include <initializer_list>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "routes/http/api_error.hpp"
+#include "routes/control/fixture.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/validation.hpp"
+
+#ifndef EMU_VERSION
+#error "EMU_VERSION comes from CMake's project version"
+#endif
+
+namespace emu::routes::control {
+
+namespace {
+
+constexpr std::string_view body_source = "request body";
+
+api_error bad_input(std::string message) {
+    return gateway_error(400, "EMU.0400", std::move(message));
+}
+
+// A typo in a parameter name must not widen what a reset or export touches, so unknown ones are refused.
+void allow_only(const request_context& ctx, std::initializer_list<std::string_view> names) {
+    for (const auto& [name, value] : ctx.query) {
+        bool known = false;
+        for (const auto allowed : names) known = known || name == allowed;
+        if (!known) throw bad_input("Unknown query parameter '" + name + "'.");
+    }
+}
+
+std::optional<std::string> project_param(const request_context& ctx) {
+    const std::string* project_id = ctx.query_param("project_id");
+    if (project_id == nullptr) return std::nullopt;
+    if (!is_project_id(*project_id)) throw bad_input("project_id must be 32 hexadecimal characters.");
+    return *project_id;
+}
+
+void write_counts(json_writer& writer, const state::state_counts& counts) {
+    writer.Key("counts");
+    writer.StartObject();
+    const auto count = [&](const char* key, std::int64_t value) {
+        writer.Key(key);
+        writer.Int64(value);
+    };
+    count("projects", counts.projects);
+    count("instances", counts.kafka.instances);
+    count("topics", counts.kafka.topics);
+    count("messages", counts.kafka.messages);
+    count("streams", counts.dis.streams);
+    count("records", counts.dis.records);
+    count("apps", counts.dis.apps);
+    count("checkpoints", counts.dis.checkpoints);
+    writer.EndObject();
+}
+
+response counts_answer(const state::state& st) {
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    write_counts(writer, st.counts());
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// A fresh state on the live state's clock, for loading a document where a failure changes nothing. It
+// charges the live state's storage budget, so a document cannot bring in more than --max-stored-bytes.
+state::state scratch_for(const state::state& st) {
+    return state::state([&st] { return st.dis.now_ms(); }, st.budget);
+}
+
+// Loads `text` into `target`, turning a refused document into the control plane's 400. The document's fault
+// rules are parsed into `faults`, for the caller to add once the state has taken its place.
+void load_or_refuse(std::string_view text, state::state& target, load_mode mode, fixture_faults& faults) {
+    try {
+        load_fixture_text(text, body_source, target, mode, &faults);
+    } catch (const fixture_error& error) {
+        throw bad_input(error.what());
+    }
+}
+
+// Adds a loaded document's fault rules; all of them or, when they would pass the cap, none.
+void add_rules(control_plane& control, fixture_faults& faults) {
+    if (control.faults.size() + faults.rules.size() > max_fault_rules) {
+        throw api_error(service::gateway, 409, "EMU.0409",
+                        "The document's fault rules would pass the limit of " + std::to_string(max_fault_rules) + " rules.");
+    }
+    for (auto& rule : faults.rules) control.faults.add(std::move(rule));
+}
+
+}  // namespace
+
+response emulator_health(const request_context& ctx, state::state& st, control_plane& control) {
+    allow_only(ctx, {});
+    const auto uptime = std::chrono::steady_clock::now() - control.started;
+    const auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(uptime).count();
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("status");
+    writer.String("ok");
+    writer.Key("version");
+    writer.String(EMU_VERSION);
+    writer.Key("uptime_seconds");
+    writer.Double(static_cast<double>(uptime_ms) / 1000.0);
+    write_counts(writer, st.counts());
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response emulator_reset(const request_context& ctx, state::state& st, control_plane& control) {
+    allow_only(ctx, {"project_id", "faults"});
+    const auto project_id = project_param(ctx);
+    bool faults_cleared = false;
+    if (const std::string* faults = ctx.query_param("faults"); faults != nullptr) {
+        const auto wanted = parse_bool(*faults);
+        if (!wanted) throw bad_input("faults must be true or false.");
+        faults_cleared = *wanted;
+    }
+    if (faults_cleared) control.faults.clear();
+    {
+        std::lock_guard lock(control.state_writes);
+        if (project_id) {
+            st.reset_project(*project_id);
+        } else {
+            st.reset();
+        }
+    }
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("reset");
+    writer.String(project_id ? "project" : "all");
+    writer.Key("project_id");
+    if (project_id) {
+        writer.String(*project_id);
+    } else {
+        writer.Null();
+    }
+    writer.Key("faults_cleared");
+    writer.Bool(faults_cleared);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response export_state(const request_context& ctx, state::state& st, control_plane& control) {
+    allow_only(ctx, {"project_id"});
+    const auto project_id = project_param(ctx);
+    std::lock_guard lock(control.state_writes);
+    return response::json(200, export_fixture(st, project_id));
+}
+
+// The document is loaded into a scratch state; only a document that loads completely replaces the live
+// state, in one swap per store.
+response replace_state(const request_context& ctx, state::state& st, control_plane& control) {
+    allow_only(ctx, {});
+    auto scratch = scratch_for(st);
+    fixture_faults faults{control.cloud_operations, {}};
+    load_or_refuse(ctx.body, scratch, load_mode::add, faults);
+    {
+        std::lock_guard lock(control.state_writes);
+        add_rules(control, faults);
+        st.swap_contents(scratch);
+    }
+    return counts_answer(st);  // the old state goes with `scratch`, outside the lock
+}
+
+// The live state is copied into a scratch state (through its own export, which reproduces it exactly), the
+// document merged into the copy, and the copy swapped in: a refused document changes nothing.
+response merge_state(const request_context& ctx, state::state& st, control_plane& control) {
+    allow_only(ctx, {});
+    auto scratch = scratch_for(st);
+    fixture_faults faults{control.cloud_operations, {}};
+    {
+        std::lock_guard lock(control.state_writes);
+        load_fixture_text(export_fixture(st), "current state", scratch, load_mode::add);
+        load_or_refuse(ctx.body, scratch, load_mode::merge, faults);
+        add_rules(control, faults);
+        st.swap_contents(scratch);
+    }
+    return counts_answer(st);
+}
+
+}  // namespace emu::routes::control

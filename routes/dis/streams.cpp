@@ -1,0 +1,321 @@
+#include "routes/dis/streams.hpp"
+
+#include <algorithm>
+
+#include "routes/dis/common.hpp"
+#include "routes/http/validation.hpp"
+#include "state/hashing.hpp"
+
+namespace emu::routes::dis {
+
+namespace {
+
+constexpr std::int64_t min_data_duration = 24;
+constexpr std::int64_t max_data_duration = 72;
+constexpr std::size_t max_tags = 10;
+constexpr std::size_t max_tag_key = 36;
+constexpr std::size_t max_tag_value = 43;
+constexpr std::int64_t default_partition_page = 100;
+constexpr std::int64_t max_partition_page = 1000;
+constexpr std::int64_t default_stream_page = 10;
+constexpr std::int64_t max_stream_page = 100;
+// UpdatePartitionCount.result_code / result_msg: both typed int by the SDK and the docs (reference §9.3).
+constexpr int scaling_succeeded = 0;
+
+std::optional<std::string> one_of(const json_fields& fields, const char* name,
+                                  std::initializer_list<std::string_view> allowed) {
+    auto value = fields.opt_string(name);
+    if (value && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+        throw fields.invalid(name, "unsupported value " + *value);
+    }
+    return value;
+}
+
+std::vector<state::dis_tag> parse_tags(const json_fields& fields, const char* name) {
+    std::vector<state::dis_tag> tags;
+    const auto* array = fields.opt_array(name);
+    if (array == nullptr) return tags;
+    if (array->Size() > max_tags) throw dis_error("DIS.4601");
+    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+        const std::string path = fields.path_of(std::string(name) + "[" + std::to_string(i) + "]");
+        if (!(*array)[i].IsObject()) throw dis_invalid_request(path + ": must be an object");
+        const json_fields tag((*array)[i], service::dis, path);
+        auto key = tag.req_string("key");
+        auto value = tag.opt_string("value").value_or("");
+        if (key.empty() || utf8_length(key) > max_tag_key)
+            throw tag.invalid("key", "must be 1 to 36 characters");
+        if (utf8_length(value) > max_tag_value) throw tag.invalid("value", "must be at most 43 characters");
+        tags.push_back({std::move(key), std::move(value)});
+    }
+    return tags;
+}
+
+std::string sequence_range(const state::dis_partition_state& p) {
+    return "[" + std::to_string(p.earliest) + " : " + std::to_string(p.next) + "]";
+}
+
+std::string hash_range(const state::dis_partition_state& p) {
+    return "[" + std::to_string(state::dis_hash_range_start(p.index, p.hash_slices)) + " : " +
+           std::to_string(state::dis_hash_range_end(p.index, p.hash_slices)) + "]";
+}
+
+void write_tags(json_writer& writer, const char* key, const std::vector<state::dis_tag>& tags) {
+    writer.Key(key);
+    writer.StartArray();
+    for (const auto& tag : tags) {
+        writer.StartObject();
+        writer.Key("key");
+        writer.String(tag.key);
+        writer.Key("value");
+        writer.String(tag.value);
+        writer.EndObject();
+    }
+    writer.EndArray();
+}
+
+// ListStreams' StreamInfo. stream_id is not in the SDK model but is in the docs example.
+void write_stream_summary(json_writer& writer, const state::stream_info& info) {
+    const auto& spec = info.spec;
+    writer.StartObject();
+    writer.Key("stream_name");
+    writer.String(spec.stream_name);
+    writer.Key("stream_id");
+    writer.String(spec.stream_id);
+    writer.Key("create_time");
+    writer.Int64(spec.create_time.value_or(0));
+    writer.Key("retention_period");
+    writer.Int(spec.data_duration);
+    writer.Key("status");
+    writer.String(info.status);
+    writer.Key("stream_type");
+    writer.String(spec.stream_type);
+    writer.Key("data_type");
+    writer.String(spec.data_type);
+    writer.Key("partition_count");
+    writer.Int(spec.partition_count);
+    writer.Key("auto_scale_enabled");
+    writer.Bool(spec.auto_scale_enabled);
+    writer.Key("auto_scale_min_partition_count");
+    writer.Int(spec.auto_scale_min_partition_count);
+    writer.Key("auto_scale_max_partition_count");
+    writer.Int(spec.auto_scale_max_partition_count);
+    write_tags(writer, "tags", spec.tags);
+    write_tags(writer, "sys_tags", spec.sys_tags);
+    writer.EndObject();
+}
+
+}  // namespace
+
+state::stream_spec parse_stream_spec(const json_fields& fields) {
+    state::stream_spec spec;
+    spec.stream_name = fields.req_string("stream_name");
+    if (!is_dis_name(spec.stream_name, dis_stream_name_max)) {
+        throw fields.invalid("stream_name", "must be 1 to 64 letters, digits, _ or -");
+    }
+    spec.partition_count = static_cast<std::int32_t>(fields.req_int("partition_count", 1, INT32_MAX));
+    spec.stream_type = one_of(fields, "stream_type", {"COMMON", "ADVANCED"}).value_or("COMMON");
+    spec.data_type = one_of(fields, "data_type", {"BLOB", "JSON", "CSV"}).value_or("BLOB");
+    spec.data_duration = static_cast<std::int32_t>(
+        fields.opt_int("data_duration", min_data_duration, max_data_duration).value_or(min_data_duration));
+    spec.auto_scale_enabled = fields.opt_bool("auto_scale_enabled").value_or(false);
+    spec.auto_scale_min_partition_count =
+        static_cast<std::int32_t>(fields.opt_int("auto_scale_min_partition_count", 0, INT32_MAX).value_or(0));
+    spec.auto_scale_max_partition_count =
+        static_cast<std::int32_t>(fields.opt_int("auto_scale_max_partition_count", 0, INT32_MAX).value_or(0));
+    if (auto schema = fields.opt_string("data_schema")) {
+        rapidjson::Document parsed;
+        parsed.Parse<rapidjson::kParseIterativeFlag>(schema->c_str(), schema->size());
+        if (parsed.HasParseError() || !parsed.IsObject()) throw dis_error("DIS.4360");
+        spec.data_schema = std::move(schema);
+    }
+    if (const auto* csv = fields.opt_object("csv_properties")) {
+        spec.csv_delimiter =
+            json_fields(*csv, service::dis, fields.path_of("csv_properties")).opt_string("delimiter");
+    }
+    spec.compression_format = one_of(fields, "compression_format", {"snappy", "gzip", "zip"});
+    spec.tags = parse_tags(fields, "tags");
+    spec.sys_tags = parse_tags(fields, "sys_tags");
+    return spec;
+}
+
+response create_stream(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto document = parse_json_object(ctx.body, service::dis);
+    st.dis.create_stream(ctx.param("project_id"), parse_stream_spec(json_fields(document, service::dis)));
+    return response::empty(201);
+}
+
+response show_stream(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const std::int64_t first = first_partition_after(ctx.query_param("start_partitionId"));
+    std::int64_t limit = default_partition_page;
+    if (const std::string* text = ctx.query_param("limit_partitions")) {
+        const auto value = parse_int64(*text);
+        if (!value || *value < 1 || *value > max_partition_page) {
+            throw dis_invalid_request("limit_partitions: must be from 1 to 1000");
+        }
+        limit = *value;
+    }
+    const auto info = st.dis.get_stream(ctx.param("project_id"), ctx.param("stream_name"));
+    const auto& spec = info.spec;
+    const auto count = static_cast<std::int32_t>(info.partitions.size());
+
+    std::int32_t writable = 0;
+    std::int32_t readable = 0;
+    for (const auto& p : info.partitions) {
+        if (p.status == state::dis_partition_status::active) ++writable;
+        if (p.status != state::dis_partition_status::expired) ++readable;
+    }
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("stream_name");
+    writer.String(spec.stream_name);
+    writer.Key("stream_id");
+    writer.String(spec.stream_id);
+    writer.Key("create_time");
+    writer.Int64(spec.create_time.value_or(0));
+    writer.Key("last_modified_time");
+    writer.Int64(info.last_modified_time);
+    writer.Key("retention_period");
+    writer.Int(spec.data_duration);
+    writer.Key("status");
+    writer.String(info.status);
+    writer.Key("stream_type");
+    writer.String(spec.stream_type);
+    writer.Key("data_type");
+    writer.String(spec.data_type);
+    writer.Key("writable_partition_count");
+    writer.Int(writable);
+    writer.Key("readable_partition_count");
+    writer.Int(readable);
+    writer.Key("update_partition_counts");
+    writer.StartArray();
+    for (const auto& change : info.update_partition_counts) {
+        writer.StartObject();
+        writer.Key("create_timestamp");
+        writer.Int64(change.create_timestamp);
+        writer.Key("src_partition_count");
+        writer.Int(change.src_partition_count);
+        writer.Key("target_partition_count");
+        writer.Int(change.target_partition_count);
+        writer.Key("result_code");
+        writer.Int(scaling_succeeded);
+        writer.Key("result_msg");
+        writer.Int(scaling_succeeded);
+        writer.Key("auto_scale");
+        writer.Bool(false);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    write_tags(writer, "tags", spec.tags);
+    write_tags(writer, "sys_tags", spec.sys_tags);
+    writer.Key("auto_scale_enabled");
+    writer.Bool(spec.auto_scale_enabled);
+    writer.Key("auto_scale_min_partition_count");
+    writer.Int(spec.auto_scale_min_partition_count);
+    writer.Key("auto_scale_max_partition_count");
+    writer.Int(spec.auto_scale_max_partition_count);
+    if (spec.data_schema) {
+        writer.Key("data_schema");
+        writer.String(*spec.data_schema);
+    }
+    if (spec.compression_format) {
+        writer.Key("compression_format");
+        writer.String(*spec.compression_format);
+    }
+    if (spec.csv_delimiter) {
+        writer.Key("csv_properties");
+        writer.StartObject();
+        writer.Key("delimiter");
+        writer.String(*spec.csv_delimiter);
+        writer.EndObject();
+    }
+    writer.Key("partitions");
+    writer.StartArray();
+    const std::int64_t end = std::min<std::int64_t>(count, first + limit);
+    for (std::int64_t i = first; i < end; ++i) {
+        const auto& p = info.partitions[static_cast<std::size_t>(i)];
+        writer.StartObject();
+        writer.Key("partition_id");
+        writer.String(dis_shard_id(p.index));
+        writer.Key("status");
+        writer.String(to_string(p.status));
+        writer.Key("hash_range");
+        writer.String(hash_range(p));
+        // Clients read a null range as "this partition has expired" (reference §4.3).
+        writer.Key("sequence_number_range");
+        if (p.status == state::dis_partition_status::expired) {
+            writer.Null();
+        } else {
+            writer.String(sequence_range(p));
+        }
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("has_more_partitions");
+    writer.Bool(end < count);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response list_streams(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto limit = query_int(ctx, "limit", 1, max_stream_page, default_stream_page);
+    const std::string* start = ctx.query_param("start_stream_name");
+    const auto page = st.dis.list_streams(ctx.param("project_id"), start != nullptr ? *start : std::string(),
+                                          static_cast<std::size_t>(limit));
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("total_number");
+    writer.Uint64(page.total);
+    writer.Key("stream_names");
+    writer.StartArray();
+    for (const auto& info : page.streams) writer.String(info.spec.stream_name);
+    writer.EndArray();
+    writer.Key("has_more_streams");
+    writer.Bool(page.has_more);
+    writer.Key("stream_info_list");
+    writer.StartArray();
+    for (const auto& info : page.streams) write_stream_summary(writer, info);
+    writer.EndArray();
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response delete_stream(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    st.dis.delete_stream(ctx.param("project_id"), ctx.param("stream_name"));
+    return response::empty(204);
+}
+
+// The current docs show no body; the older docs and the legacy SDKs parse {stream_name,
+// current_partition_count, target_partition_count}, with current being the count before the change
+// (reference §4.5, §10 Q12).
+response update_partition_count(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto document = parse_json_object(ctx.body, service::dis);
+    const json_fields fields(document, service::dis);
+    const auto stream_name = fields.req_string("stream_name");
+    if (stream_name != ctx.param("stream_name"))
+        throw fields.invalid("stream_name", "must be the stream of the path");
+    const auto target = static_cast<std::int32_t>(fields.req_int("target_partition_count", 1, INT32_MAX));
+    const auto change = st.dis.update_partition_count(ctx.param("project_id"), stream_name, target);
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("stream_name");
+    writer.String(stream_name);
+    writer.Key("current_partition_count");
+    writer.Int(change.src_partition_count);
+    writer.Key("target_partition_count");
+    writer.Int(change.target_partition_count);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+}  // namespace emu::routes::dis

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "routes/http/json.hpp"
+#include "routes/http/request.hpp"
+#include "state/state.hpp"
+
+namespace emu::routes::dis {
+
+// A CreateStreamReq body, validated (shared with the fixture loader).
+state::stream_spec parse_stream_spec(const json_fields& fields);
+
+// POST /v2/{project_id}/streams (201, no body)
+response create_stream(const request_context& ctx, state::state& st);
+// GET /v2/{project_id}/streams
+response list_streams(const request_context& ctx, state::state& st);
+// GET /v2/{project_id}/streams/{stream_name}
+response show_stream(const request_context& ctx, state::state& st);
+// DELETE /v2/{project_id}/streams/{stream_name} (204, no body)
+response delete_stream(const request_context& ctx, state::state& st);
+// PUT /v2/{project_id}/streams/{stream_name} (200 with the legacy three-field body)
+response update_partition_count(const request_context& ctx, state::state& st);
+
+}  // namespace emu::routes::dis

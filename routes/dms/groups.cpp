@@ -1,0 +1,426 @@
+#include "routes/dms/groups.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <tuple>
+
+#include "routes/dms/query.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/validation.hpp"
+#include "state/errors.hpp"
+#include "state/hashing.hpp"
+
+namespace emu::routes::dms {
+
+namespace {
+
+constexpr std::int64_t default_group_page = 10;
+constexpr std::int64_t max_group_page = 50;
+constexpr std::size_t max_group_name = 249;  // Kafka's own limit (reference §9 Q10)
+constexpr std::size_t max_group_desc = 200;
+// Groups without members, in the two spellings the SDK models use (reference §7.1, §7.4).
+constexpr const char* empty_upper = "EMPTY";
+constexpr const char* empty_camel = "Empty";
+constexpr const char* dead_upper = "DEAD";
+constexpr const char* no_strategy = "";  // what Kafka reports for a group with no members
+
+bool is_group_name(std::string_view text) {
+    return !text.empty() && text.size() <= max_group_name &&
+           std::all_of(text.begin(), text.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+           });
+}
+
+// DMS's own answer for paging past the end on the group topic and member lists, placeholder unformatted
+// (reference §7.10); offset 0 on an empty list is still an empty page.
+void require_page_start(std::int64_t offset, std::int64_t total) {
+    if (offset >= total && offset != 0)
+        throw dms_error(400, "DMS.00400062", "Invalid {0} parameter in the request.");
+}
+
+void write_description(json_writer& writer, const std::optional<std::string>& description) {
+    writer.Key("group_desc");
+    if (description) {
+        writer.String(*description);
+    } else {
+        writer.Null();
+    }
+}
+
+// DescribeGroupsRespGroup (ShowGroup, ListInstanceConsumerGroup).
+response group_answer(const std::string& group_id, const char* state_name, std::int32_t coordinator,
+                      std::int64_t created_at, const std::optional<std::string>& description) {
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("group");
+    writer.StartObject();
+    writer.Key("group_id");
+    writer.String(group_id);
+    writer.Key("state");
+    writer.String(state_name);
+    writer.Key("coordinator_id");
+    writer.Int(coordinator);
+    writer.Key("createdAt");
+    writer.Int64(created_at);
+    writer.Key("assignment_strategy");
+    writer.String(no_strategy);
+    write_description(writer, description);
+    writer.EndObject();
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// The optional group_desc of a create or update body.
+std::optional<std::string> parse_description(const json_fields& fields) {
+    auto description = fields.opt_string("group_desc");
+    if (description && utf8_length(*description) > max_group_desc)
+        throw fields.invalid("group_desc", "too long");
+    return description;
+}
+
+struct topic_row {
+    std::string topic;
+    std::int64_t partitions = 0;
+    std::int64_t lag = 0;
+};
+
+}  // namespace
+
+group_request parse_group_request(const json_fields& fields) {
+    group_request out;
+    out.name = fields.req_string("group_name");
+    if (!is_group_name(out.name)) throw fields.invalid("group_name", "invalid name");
+    out.description = parse_description(fields);
+    return out;
+}
+
+response list_instance_consumer_groups(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
+    const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
+    const std::string* name = query_text(ctx, "group");
+    auto groups = st.kafka.list_groups(ctx.param("project_id"), ctx.param("instance_id"));
+    if (name != nullptr) {
+        std::erase_if(groups, [&](const auto& g) { return g.group_id.find(*name) == std::string::npos; });
+    }
+
+    const auto total = static_cast<std::int64_t>(groups.size());
+    const auto first = std::min(offset, total);
+    const auto last = std::min(total, first + limit);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("groups");
+    writer.StartArray();
+    for (auto i = first; i < last; ++i) {
+        const auto& g = groups[static_cast<std::size_t>(i)];
+        writer.StartObject();
+        writer.Key("group_id");
+        writer.String(g.group_id);
+        writer.Key("state");
+        writer.String(empty_upper);
+        writer.Key("coordinator_id");
+        writer.Int(g.coordinator_id);
+        write_description(writer, g.description);
+        writer.Key("lag");
+        writer.Int64(g.lag);
+        writer.Key("createdAt");
+        writer.Int64(g.created_at);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("total");
+    writer.Int64(total);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response show_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto g = st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
+}
+
+// Terraform's read logic relies on this: a deleted or unknown group is 200 with state DEAD (reference §7.3).
+response list_instance_consumer_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto& group = ctx.param("group");
+    try {
+        const auto g = st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), group);
+        return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
+    } catch (const state::error& e) {
+        if (e.code() != state::errc::group_not_found) throw;
+    }
+    const auto brokers =
+        st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id")).spec.broker_num;
+    return group_answer(group, dead_upper, state::kafka_key_partition(group, brokers), 0, std::nullopt);
+}
+
+response show_groups(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto& project = ctx.param("project_id");
+    const auto& instance_id = ctx.param("instance_id");
+    const auto g = st.kafka.get_group(project, instance_id, ctx.param("group"));
+    const auto offsets = st.kafka.group_offsets(project, instance_id, ctx.param("group"));
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("group");
+    writer.StartObject();
+    writer.Key("group_id");
+    writer.String(g.group_id);
+    writer.Key("state");
+    writer.String(empty_camel);
+    writer.Key("coordinator_id");
+    writer.Int(g.coordinator_id);
+    writer.Key("assignment_strategy");
+    writer.String(no_strategy);
+    writer.Key("members");
+    writer.StartArray();
+    writer.EndArray();
+    writer.Key("group_message_offsets");
+    writer.StartArray();
+    for (const auto& row : offsets) {
+        writer.StartObject();
+        writer.Key("topic");
+        writer.String(row.topic);
+        writer.Key("partition");
+        writer.Int(row.partition);
+        writer.Key("lag");
+        writer.Int64(row.lag);
+        writer.Key("message_current_offset");
+        writer.Int64(row.committed);
+        writer.Key("message_log_end_offset");
+        writer.Int64(row.log_end);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.EndObject();
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// Answers the plain text `success`, not JSON (reference §7.5).
+response create_kafka_consumer_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    auto group = parse_group_request(json_fields(document, service::dms));
+    st.kafka.create_group(ctx.param("project_id"), ctx.param("instance_id"), group.name,
+                          std::move(group.description));
+    return response::text(200, "success");
+}
+
+// Kafka cannot rename a group: a group_name in the body must name the group of the path.
+response update_instance_consumer_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const json_fields fields(document, service::dms);
+    const auto name = fields.opt_string("group_name");
+    if (name && *name != ctx.param("group")) throw dms_invalid_parameter("group_name");
+    auto description = parse_description(fields);
+    st.kafka.update_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"),
+                          std::move(description));
+    return response::empty(204);
+}
+
+response delete_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    return response::empty(204);
+}
+
+response delete_instance_consumer_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    return response::empty(200);
+}
+
+// Per-group results: an unknown group lands in failed_groups, the others are still deleted.
+response batch_delete_group(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const json_fields fields(document, service::dms);
+    const auto* ids = fields.opt_array("group_ids");
+    if (ids == nullptr) throw dms_invalid_parameter("group_ids");
+    std::vector<std::string> names;
+    for (rapidjson::SizeType i = 0; i < ids->Size(); ++i) {
+        if (!(*ids)[i].IsString()) throw dms_invalid_parameter("group_ids[" + std::to_string(i) + "]");
+        names.emplace_back((*ids)[i].GetString(), (*ids)[i].GetStringLength());
+    }
+    // The instance must exist before any per-group result means anything.
+    st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id"));
+    std::vector<std::pair<std::string, std::string>> failed;
+    for (const auto& name : names) {
+        try {
+            st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), name);
+        } catch (const state::error& e) {
+            if (e.code() != state::errc::group_not_found) throw;
+            failed.emplace_back(name, dms_error("DMS.111400864").message());
+        }
+    }
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("failed_groups");
+    writer.StartArray();
+    for (const auto& [name, message] : failed) {
+        writer.StartObject();
+        writer.Key("group_id");
+        writer.String(name);
+        writer.Key("error_message");
+        writer.String(message);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("total");
+    writer.Int64(static_cast<std::int64_t>(failed.size()));
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// Groups never have members here, so a reset is always allowed (Kafka requires an EMPTY group).
+response reset_message_offset(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const json_fields fields(document, service::dms);
+    const auto topic = fields.req_string("topic");
+    const auto partition = fields.req_int("partition", state::all_partitions, INT32_MAX);
+    state::reset_target target;
+    target.offset = fields.opt_int("message_offset", INT64_MIN, INT64_MAX);
+    target.timestamp = fields.opt_int("timestamp", INT64_MIN, INT64_MAX);
+    if (!target.offset && !target.timestamp) throw dms_invalid_parameter("message_offset");
+    if (target.offset && target.timestamp) throw dms_invalid_parameter("timestamp");
+    if (target.timestamp && *target.timestamp < 0) throw dms_error("DMS.00400142");
+    st.kafka.reset_offsets(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"), topic,
+                           static_cast<std::int32_t>(partition), target);
+    return response::empty(204);
+}
+
+response list_instance_consumer_group_message_offset(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const std::string* topic = query_text(ctx, "topic");
+    if (topic == nullptr) throw dms_invalid_parameter("topic");
+    const auto partition = query_int(ctx, "partition", 0, INT32_MAX);
+    const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
+    const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
+    const auto& project = ctx.param("project_id");
+    const auto& instance_id = ctx.param("instance_id");
+    auto rows = st.kafka.group_offsets(project, instance_id, ctx.param("group"));
+    st.kafka.get_topic(project, instance_id, *topic);
+    std::erase_if(rows, [&](const auto& row) {
+        return row.topic != *topic || (partition && row.partition != *partition);
+    });
+
+    const auto total = static_cast<std::int64_t>(rows.size());
+    const auto first = std::min(offset, total);
+    const auto last = std::min(total, first + limit);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("group_message_offsets");
+    writer.StartArray();
+    for (auto i = first; i < last; ++i) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        writer.StartObject();
+        writer.Key("topic");
+        writer.String(row.topic);
+        writer.Key("partition");
+        writer.Int(row.partition);
+        writer.Key("message_current_offset");
+        writer.Int64(row.committed);
+        writer.Key("message_log_start_offset");
+        writer.Int64(row.log_start);
+        writer.Key("message_log_end_offset");
+        writer.Int64(row.log_end);
+        writer.Key("lag");
+        writer.Int64(row.lag);
+        // No member owns the partition: groups have no consumers here.
+        writer.Key("consumer_id");
+        writer.String("");
+        writer.Key("host");
+        writer.String("");
+        writer.Key("client_id");
+        writer.String("");
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("total");
+    writer.Int64(total);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response list_instance_consumer_group_topics(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
+    const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
+    const std::string* sort_key = query_text(ctx, "sort_key");
+    if (sort_key && *sort_key != "topic" && *sort_key != "partition" && *sort_key != "messages") {
+        throw dms_invalid_parameter("sort_key");
+    }
+    const std::string* sort_dir = query_text(ctx, "sort_dir");
+    if (sort_dir && *sort_dir != "asc" && *sort_dir != "desc") throw dms_invalid_parameter("sort_dir");
+    const std::string* filter = query_text(ctx, "topic");
+    const auto offsets =
+        st.kafka.group_offsets(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+
+    std::map<std::string, topic_row> by_topic;
+    for (const auto& row : offsets) {
+        if (filter && row.topic.find(*filter) == std::string::npos) continue;
+        auto& t = by_topic[row.topic];
+        t.topic = row.topic;
+        ++t.partitions;
+        t.lag += row.lag;
+    }
+    std::vector<topic_row> rows;
+    for (auto& [name, row] : by_topic) rows.push_back(std::move(row));
+    const std::string key = sort_key ? *sort_key : "messages";
+    const bool ascending = sort_dir && *sort_dir == "asc";
+    std::stable_sort(rows.begin(), rows.end(), [&](const topic_row& a, const topic_row& b) {
+        const auto ka = key == "topic" ? std::tuple(std::int64_t{0}, a.topic)
+                                       : std::tuple(key == "partition" ? a.partitions : a.lag, a.topic);
+        const auto kb = key == "topic" ? std::tuple(std::int64_t{0}, b.topic)
+                                       : std::tuple(key == "partition" ? b.partitions : b.lag, b.topic);
+        return ascending ? ka < kb : kb < ka;
+    });
+
+    const auto total = static_cast<std::int64_t>(rows.size());
+    require_page_start(offset, total);
+    const auto last = std::min(total, offset + limit);
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("topics");
+    writer.StartArray();
+    for (auto i = offset; i < last; ++i) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        writer.StartObject();
+        writer.Key("topic");
+        writer.String(row.topic);
+        writer.Key("partitions");
+        writer.Int64(row.partitions);
+        writer.Key("lag");
+        writer.Int64(row.lag);
+        writer.EndObject();
+    }
+    writer.EndArray();
+    writer.Key("total");
+    writer.Int64(total);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response list_instance_consumer_group_members(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
+    query_int(ctx, "limit", default_group_page, 1, max_group_page);
+    st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    require_page_start(offset, 0);
+    return response::json(200, R"({"members":[],"total":0})");
+}
+
+}  // namespace emu::routes::dms

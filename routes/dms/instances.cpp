@@ -1,0 +1,210 @@
+#include "routes/dms/instances.hpp"
+
+#include <array>
+
+#include "routes/dms/query.hpp"
+#include "routes/http/validation.hpp"
+
+namespace emu::routes::dms {
+
+namespace {
+
+constexpr std::size_t max_description = 1024;
+constexpr std::int64_t min_brokers = 3;
+constexpr std::int64_t max_brokers = 50;
+constexpr std::int64_t min_storage_gb = 300;
+constexpr std::int64_t storage_step_gb = 100;
+constexpr int kafka_port = 9092;
+constexpr std::int64_t default_instance_page = 10;
+constexpr std::int64_t max_instance_page = 50;
+constexpr std::string_view create_failed = "CREATEFAILED";
+
+constexpr std::array storage_spec_codes{
+    std::string_view{"dms.physical.storage.high.v2"}, std::string_view{"dms.physical.storage.ultra.v2"},
+    std::string_view{"dms.physical.storage.general"}, std::string_view{"dms.physical.storage.extreme"}};
+
+std::string required_id(const json_fields& fields, const char* name, std::string_view code) {
+    auto value = fields.opt_string(name);
+    if (!value || value->empty()) throw dms_error(code);
+    return *std::move(value);
+}
+
+void write_instance(json_writer& writer, const state::instance_info& info) {
+    const auto& s = info.spec;
+    writer.StartObject();
+    const auto str = [&](const char* key, const std::string& value) {
+        writer.Key(key);
+        writer.String(value);
+    };
+    const auto integer = [&](const char* key, std::int64_t value) {
+        writer.Key(key);
+        writer.Int64(value);
+    };
+    const auto boolean = [&](const char* key, bool value) {
+        writer.Key(key);
+        writer.Bool(value);
+    };
+    str("instance_id", s.instance_id);
+    str("name", s.name);
+    str("engine", "kafka");
+    str("engine_version", s.engine_version);
+    str("description", s.description);
+    str("status", s.status);
+    str("type", "cluster");
+    str("specification", s.product_id + " * " + std::to_string(s.broker_num) + " broker");
+    str("product_id", s.product_id);
+    str("resource_spec_code", s.product_id);
+    integer("broker_num", s.broker_num);
+    integer("storage_space", s.storage_space);
+    integer("total_storage_space", s.storage_space);
+    integer("used_storage_space", 0);
+    str("storage_spec_code", s.storage_spec_code);
+    str("storage_type", "hec");
+    str("service_type", "advanced");
+    str("partition_num", std::to_string(info.max_partitions));
+    integer("port", kafka_port);
+    str("connect_address", "127.0.0.1");
+    str("kafka_private_connect_address", "127.0.0.1:" + std::to_string(kafka_port));
+    str("created_at", std::to_string(s.created_at.value_or(0)));
+    integer("charging_mode", 1);
+    boolean("enable_auto_topic", s.enable_auto_topic);
+    boolean("ssl_enable", s.ssl_enable);
+    str("vpc_id", s.vpc_id);
+    str("subnet_id", s.subnet_id);
+    str("security_group_id", s.security_group_id);
+    writer.Key("available_zones");
+    writer.StartArray();
+    for (const auto& zone : s.available_zones) writer.String(zone);
+    writer.EndArray();
+    str("enterprise_project_id", s.enterprise_project_id);
+    writer.Key("tags");
+    writer.StartArray();
+    writer.EndArray();
+    writer.EndObject();
+}
+
+// ListInstances' filters; unset ones match everything.
+struct instance_filter {
+    std::string engine;
+    const std::string* name = nullptr;
+    bool exact_name = false;
+    const std::string* instance_id = nullptr;
+    const std::string* status = nullptr;
+    bool include_failure = true;
+    const std::string* enterprise_project_id = nullptr;
+
+    bool matches(const state::instance_spec& s) const {
+        if (engine != "kafka") return false;  // the emulator hosts Kafka instances only
+        if (name && (exact_name ? s.name != *name : s.name.find(*name) == std::string::npos)) return false;
+        if (instance_id && s.instance_id != *instance_id) return false;
+        if (status && s.status != *status) return false;
+        if (!include_failure && s.status == create_failed) return false;
+        if (enterprise_project_id && s.enterprise_project_id != *enterprise_project_id) return false;
+        return true;
+    }
+};
+
+}  // namespace
+
+state::instance_spec parse_instance_spec(const json_fields& fields) {
+    state::instance_spec spec;
+    const auto name = fields.opt_string("name");
+    if (!name || !is_instance_name(*name)) throw dms_error("DMS.00400010");
+    spec.name = *name;
+    spec.description = fields.opt_string("description").value_or("");
+    if (spec.description.size() > max_description) throw dms_error("DMS.00400011");
+    const auto engine = fields.req_string("engine");
+    if (engine != "kafka") throw dms_error("DMS.00400022");
+    spec.engine_version = fields.req_string("engine_version");
+    spec.broker_num = static_cast<std::int32_t>(fields.req_int("broker_num", min_brokers, max_brokers));
+    const auto storage = fields.req_int("storage_space", min_storage_gb, INT32_MAX);
+    if (storage % storage_step_gb != 0) throw fields.invalid("storage_space", "must be a multiple of 100");
+    spec.storage_space = static_cast<std::int32_t>(storage);
+    spec.product_id = required_id(fields, "product_id", "DMS.00400009");
+    spec.storage_spec_code = fields.req_string("storage_spec_code");
+    if (std::find(storage_spec_codes.begin(), storage_spec_codes.end(), spec.storage_spec_code) ==
+        storage_spec_codes.end()) {
+        throw fields.invalid("storage_spec_code", "unknown storage class");
+    }
+    spec.vpc_id = required_id(fields, "vpc_id", "DMS.00400013");
+    spec.subnet_id = required_id(fields, "subnet_id", "DMS.00400016");
+    spec.security_group_id = required_id(fields, "security_group_id", "DMS.00400014");
+    const auto* zones = fields.opt_array("available_zones");
+    if (zones == nullptr || zones->Empty() || zones->Size() == 2) throw fields.invalid("available_zones", "1 or 3+");
+    for (const auto& zone : zones->GetArray()) {
+        if (!zone.IsString() || zone.GetStringLength() == 0) throw fields.invalid("available_zones", "strings");
+        spec.available_zones.emplace_back(zone.GetString(), zone.GetStringLength());
+    }
+    spec.ssl_enable = fields.opt_bool("ssl_enable").value_or(false);
+    spec.enable_auto_topic = fields.opt_bool("enable_auto_topic").value_or(false);
+    spec.enterprise_project_id = fields.opt_string("enterprise_project_id").value_or("0");
+    return spec;
+}
+
+response create_post_paid_kafka_instance(const request_context& ctx, state::state& st) {
+    require_dms_project(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const auto created = st.kafka.create_instance(ctx.param("project_id"), parse_instance_spec(json_fields(document, service::dms)));
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("instance_id");
+    writer.String(created.spec.instance_id);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+// Newest first. Paging past the end is DMS.40050010, except offset 0 on an empty result (reference §4.3).
+response list_instances(const request_context& ctx, state::state& st) {
+    require_dms_project(ctx);
+    instance_filter filter;
+    const std::string* engine = query_text(ctx, "engine");
+    if (engine == nullptr) throw dms_invalid_parameter("engine");
+    filter.engine = *engine;
+    filter.name = query_text(ctx, "name");
+    filter.exact_name = query_bool(ctx, "exact_match_name").value_or(false);
+    filter.instance_id = query_text(ctx, "instance_id");
+    filter.status = query_text(ctx, "status");
+    filter.include_failure = query_bool(ctx, "include_failure").value_or(true);
+    filter.enterprise_project_id = query_text(ctx, "enterprise_project_id");
+    const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
+    const auto limit = query_int(ctx, "limit", default_instance_page, 1, max_instance_page);
+
+    std::vector<state::instance_info> found;
+    for (auto& info : st.kafka.list_instances(ctx.param("project_id"))) {
+        if (filter.matches(info.spec)) found.push_back(std::move(info));
+    }
+    const auto total = static_cast<std::int64_t>(found.size());
+    if (offset >= total && offset != 0) throw dms_error("DMS.40050010");
+    const auto last = std::min(total, offset + limit);
+
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    writer.StartObject();
+    writer.Key("instances");
+    writer.StartArray();
+    for (auto i = offset; i < last; ++i) write_instance(writer, found[static_cast<std::size_t>(i)]);
+    writer.EndArray();
+    writer.Key("instance_num");
+    writer.Int64(total);
+    writer.EndObject();
+    return response::json(200, to_string(buffer));
+}
+
+response delete_instance(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    st.kafka.delete_instance(ctx.param("project_id"), ctx.param("instance_id"));
+    return response::empty(204);
+}
+
+response show_instance(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto info = st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id"));
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    write_instance(writer, info);
+    return response::json(200, to_string(buffer));
+}
+
+}  // namespace emu::routes::dms

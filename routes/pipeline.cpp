@@ -1,0 +1,157 @@
+#include "routes/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <unordered_set>
+
+#include "routes/http/error_mapping.hpp"
+#include "routes/http/text.hpp"
+#include "routes/http/validation.hpp"
+
+namespace emu::routes {
+
+namespace {
+
+api_error internal_error(service family) {
+    switch (family) {
+        case service::dms: return dms_error("DMS.00500000");
+        case service::dis: return dis_error("DIS.5000");
+        case service::gateway: break;
+    }
+    return gateway_error(500, "APIGW.0103", "The backend service is unavailable.");
+}
+
+// application/json, with parameters (charset) or not, and any +json type; any case.
+bool is_json_media_type(std::string_view value) {
+    const std::string type = ascii_lowered(trim(value.substr(0, value.find(';'))));
+    return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+// Input no handler should have to think about, refused before any runs, in the route's service's words:
+// path parameters and query text that are not UTF-8 once percent-decoded (they would be echoed back into
+// JSON), a query parameter given twice (which one would count is a guess), and a body declared as
+// something other than JSON. A body without Content-Type is read as JSON; a body on GET is ignored.
+void check_request_shape(const request_context& ctx, service family) {
+    if (family == service::gateway) return;
+    const auto refuse = [family](const std::string& name, const std::string& reason) {
+        return family == service::dms ? dms_invalid_parameter(name) : dis_invalid_request(name + " " + reason);
+    };
+    for (const auto& [name, value] : ctx.params) {
+        if (!is_utf8(value)) throw refuse(name, "is not valid UTF-8");
+    }
+    std::unordered_set<std::string_view> seen;  // linear, however many parameters a long --url-limit admits
+    for (const auto& [name, value] : ctx.query) {
+        if (!is_utf8(name) || !is_utf8(value)) throw refuse(to_utf8(name), "is not valid UTF-8");
+        if (!seen.insert(name).second) throw refuse(name, "is given more than once");
+    }
+    if (!ctx.body.empty() && ctx.method != "GET" && ctx.method != "HEAD") {
+        const std::string* type = ctx.header("Content-Type");
+        if (type != nullptr && !is_json_media_type(*type)) {
+            throw family == service::dms ? dms_error("DMS.00400005") : dis_error("DIS.4300");
+        }
+    }
+}
+
+api_error refusal_error(refusal why, std::uint64_t limit) {
+    switch (why) {
+        case refusal::malformed: return gateway_error(400, "APIGW.0201", "API request error.");
+        case refusal::body_too_large: return gateway_error(413, "APIGW.0201", "Request entity too large.");
+        case refusal::target_too_large: return gateway_error(414, "APIGW.0201", "Request URI too large.");
+        case refusal::headers_too_large: return gateway_error(494, "APIGW.0201", "Request headers too large.");
+        case refusal::too_many_connections:
+            return gateway_error(429, "APIGW.0308",
+                                 "The throttling threshold has been reached: too many connections, limit:" +
+                                     std::to_string(limit));
+    }
+    return gateway_error(400, "APIGW.0201", "API request error.");
+}
+
+}  // namespace
+
+void pipeline::add(std::string method, std::string path_template, std::string operation, service family,
+                   handler_fn handler, route_auth auth) {
+    const auto slot = control_->metrics.register_operation(operation);
+    control_->cloud_operations.push_back(operation);
+    router_.add(std::move(method), std::move(path_template), std::move(operation), family, auth);
+    entries_.push_back(entry{handler, nullptr, slot});
+}
+
+void pipeline::add_control(std::string method, std::string path_template, std::string operation,
+                           control_handler_fn handler) {
+    router_.add(std::move(method), std::move(path_template), std::move(operation), service::gateway, route_auth::none);
+    entries_.push_back(entry{nullptr, handler, control::metrics::unknown_slot});
+}
+
+response pipeline::handle(request_context& ctx, state::state& st) const {
+    const auto started = std::chrono::steady_clock::now();
+    auto matched = router_.match(ctx.method, ctx.segments);
+    response answer;
+    if (matched.found == nullptr) {
+        answer = error_response(unknown_route(ctx.segments), ctx.request_id);
+    } else {
+        ctx.params = std::move(matched.params);
+        ctx.matched = matched.found;
+        answer = run(*matched.found, ctx, st);
+    }
+    const auto handled = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    record(ctx, answer, static_cast<std::uint64_t>(handled.count()));
+    return answer;
+}
+
+response pipeline::refuse(refusal why, std::string_view request_id, std::uint64_t limit) const {
+    return error_response(refusal_error(why, limit), request_id);
+}
+
+response pipeline::run(const route& r, request_context& ctx, state::state& st) const {
+    const entry& e = entries_[r.id];
+    std::optional<control::fault_action> fault;
+    response answer;
+    try {
+        if (r.auth == route_auth::cloud_credentials) auth::authenticate(auth_, ctx, r.family);
+        if (e.control_handler != nullptr) return e.control_handler(ctx, st, *control_);
+        check_request_shape(ctx, r.family);
+        if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
+        // One relaxed load when there are no rules: the common case pays nothing more.
+        if (control_->faults.active()) {
+            fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"), r.family);
+        }
+        if (fault && fault->error) {
+            answer = error_response(*fault->error, ctx.request_id);
+        } else if (fault && fault->drop) {
+            answer = response::empty(0);
+        } else {
+            answer = e.handler(ctx, st);
+        }
+    } catch (const api_error& error) {
+        answer = error_response(error, ctx.request_id);
+    } catch (const state::error& error) {
+        answer = error_response(to_api_error(error), ctx.request_id);
+    } catch (const std::exception& error) {
+        spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, redacted_target(ctx.target),
+                      error.what());
+        answer = error_response(internal_error(r.family), ctx.request_id);
+    }
+    if (fault) {
+        answer.fault_id = fault->id;
+        answer.delay = fault->delay;
+        answer.drop = fault->drop;
+    }
+    return answer;
+}
+
+// Requests to /_emulator/ routes, and mistyped ones, are not recorded.
+void pipeline::record(const request_context& ctx, const response& answer, std::uint64_t duration_us) const {
+    if (ctx.matched != nullptr && entries_[ctx.matched->id].control_handler != nullptr) return;
+    if (!ctx.segments.empty() && ctx.segments.front() == "_emulator") return;
+    const std::size_t slot = ctx.matched != nullptr ? entries_[ctx.matched->id].metrics_slot : control::metrics::unknown_slot;
+    control_->metrics.observe(slot, answer.drop ? 0 : answer.status, duration_us);
+    if (control_->requests.enabled()) {
+        control_->requests.record(ctx, ctx.matched != nullptr ? std::string_view(ctx.matched->operation) : std::string_view{},
+                                  answer, duration_us);
+    }
+}
+
+}  // namespace emu::routes

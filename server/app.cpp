@@ -1,0 +1,118 @@
+#include "server/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "routes/auth/credentials.hpp"
+#include "routes/control/fixture.hpp"
+
+namespace emu::server {
+
+namespace {
+
+routes::auth::auth_settings configured_auth(const config& settings, const state::clock_fn& clock) {
+    routes::auth::auth_settings auth;
+    auth.mode = *routes::auth::parse_auth_mode(settings.auth_mode);  // CLI11 admits only the three names
+    auth.now_ms = clock;
+    if (!settings.credentials.empty()) {
+        try {
+            routes::auth::load_credentials_file(settings.credentials, auth);
+        } catch (const routes::auth::credentials_error& error) {
+            throw startup_error(2, std::string("bad credentials: ") + error.what());
+        }
+    } else if (auth.mode == routes::auth::auth_mode::strict) {
+        throw startup_error(2, "--auth-mode strict needs --credentials FILE");
+    }
+    spdlog::info("authentication: {} mode, {} access keys, {} tokens", routes::auth::auth_mode_name(auth.mode),
+                 auth.credentials.size(), auth.tokens.size());
+    return auth;
+}
+
+}  // namespace
+
+app::app(const config& settings, app_options options)
+    : settings_(settings),
+      clock_(std::move(options.clock)),
+      pipeline_(routes::make_pipeline()),
+      state_(std::make_unique<state::state>(clock_, settings_.max_stored_bytes)),
+      services_{settings_, pipeline_, *state_},
+      ioc_(static_cast<int>(settings_.threads == 0 ? 1 : settings_.threads)) {
+    if (!settings_.fixture.empty()) {
+        routes::control::fixture_faults faults{pipeline_.control().cloud_operations, {}};
+        try {
+            routes::control::load_fixture_file(settings_.fixture, *state_, &faults);
+        } catch (const routes::control::fixture_error& error) {
+            throw startup_error(2, std::string("bad fixture: ") + error.what());
+        }
+        for (auto& rule : faults.rules) pipeline_.control().faults.add(std::move(rule));
+    }
+    if (options.auth) {
+        options.auth->now_ms = clock_;
+        pipeline_.set_auth(std::move(*options.auth));
+    } else {
+        pipeline_.set_auth(configured_auth(settings_, clock_));
+    }
+    pipeline_.control().requests.configure(settings_.journal_size, settings_.journal_body_limit, clock_);
+}
+
+app::~app() { stop(); }
+
+std::unique_ptr<state::state> app::new_state() const {
+    return std::make_unique<state::state>(clock_, settings_.max_stored_bytes);
+}
+
+std::uint16_t app::listen() {
+    http_listener_ = std::make_unique<net::listener>(
+        ioc_, settings_.host, settings_.port, settings_.max_connections,
+        [this](net::strand_socket&& socket) { return http::make_session(std::move(socket), http_listener_->registry(), services_); },
+        [this](net::strand_socket&& socket) {
+            http::refuse_connection(std::move(socket), pipeline_, settings_.max_connections);
+        });
+    return http_listener_->listen();
+}
+
+void app::start() {
+    // spdlog builds its registry on first use; build it here, before the workers log concurrently, so its
+    // construction happens on one thread (ThreadSanitizer cannot see the guard inside the shared library).
+    spdlog::default_logger_raw();
+    if (http_listener_) http_listener_->start();
+    const unsigned threads = settings_.threads == 0 ? 1 : settings_.threads;
+    workers_.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { ioc_.run(); });
+}
+
+void app::stop() {
+    if (stopped_ || workers_.empty()) return;
+    stopped_ = true;
+    if (http_listener_) http_listener_->stop();
+    // In-flight answers get a bounded time to finish; then the loop is stopped regardless.
+    std::mutex done_mutex;
+    std::condition_variable done_cv;
+    bool done = false;  // guarded by done_mutex
+    std::thread watchdog([&] {
+        std::unique_lock lock(done_mutex);
+        if (!done_cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; })) ioc_.stop();
+    });
+    for (auto& worker : workers_) worker.join();
+    {
+        std::lock_guard lock(done_mutex);
+        done = true;
+    }
+    done_cv.notify_all();
+    watchdog.join();
+}
+
+void app::run_until_signal() {
+    boost::asio::io_context signals_ioc;
+    boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([](boost::system::error_code, int signal) { spdlog::info("signal {} received, shutting down", signal); });
+    signals_ioc.run();
+    stop();
+}
+
+}  // namespace emu::server

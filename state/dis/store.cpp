@@ -1,0 +1,709 @@
+#include "state/dis/store.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <string_view>
+
+#include "state/errors.hpp"
+#include "state/hashing.hpp"
+#include "state/ids.hpp"
+#include "state/record_log.hpp"
+
+namespace emu::state {
+
+namespace {
+
+constexpr std::size_t stream_id_length = 19;
+constexpr std::size_t app_id_length = 19;
+
+dis_record to_record(const log_entry& entry) {
+    dis_record out;
+    out.sequence_number = entry.number;
+    if (entry.key) out.partition_key.emplace(*entry.key);
+    out.data.assign(entry.value);
+    out.timestamp = entry.timestamp;
+    out.accepted_at = entry.appended_ms;
+    return out;
+}
+
+}  // namespace
+
+struct dis_store::partition {
+    mutable std::mutex mutex;  // guards everything below
+    dis_partition_status status = dis_partition_status::active;
+    record_log records;  // sequence numbers [earliest(), next()); the key is the partition key
+    std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
+    std::int32_t hash_slices = 1;  // the partition count it was cut off from
+    storage_charge charge;         // the bytes of `records`, against the store's budget
+
+    // Caller holds `mutex`.
+    std::int64_t earliest() const { return records.start(); }
+    std::int64_t next() const { return records.end(); }
+
+    // Retention is applied lazily, whenever a partition is looked at, so no timer thread is needed and the
+    // injected clock alone decides. Caller holds `mutex`; the records that leave are freed when the result
+    // is destroyed, which callers do after unlocking.
+    [[nodiscard]] record_log::released settle(std::int64_t now, std::int64_t retention_ms) {
+        if (status == dis_partition_status::deleted && now >= deleted_at + retention_ms) {
+            status = dis_partition_status::expired;
+            charge.release_all();
+            return records.clear(records.end());
+        }
+        // A record expires once accepted_at + retention <= now.
+        auto expired = records.trim(records.first_appended_since(now - retention_ms + 1));
+        charge.shrink_to(static_cast<std::uint64_t>(records.stored_bytes()));
+        return expired;
+    }
+
+    // Caller holds `mutex`.
+    dis_partition_state state(std::int32_t index, std::int32_t writable_count) const {
+        const std::int32_t slices = status == dis_partition_status::active ? writable_count : hash_slices;
+        return dis_partition_state{index, status, earliest(), next(), slices};
+    }
+};
+
+struct dis_store::stream {
+    stream(stream_spec s, std::int64_t now) : spec(std::move(s)), last_modified_time(now) {
+        for (std::int32_t i = 0; i < spec.partition_count; ++i)
+            partitions.push_back(std::make_unique<partition>());
+    }
+
+    // spec, changes and the partitions vector change only under the owning project's exclusive lock.
+    // Partitions [0, spec.partition_count) are ACTIVE; any beyond were cut off by a scale-down.
+    stream_spec spec;
+    std::int64_t last_modified_time = 0;
+    std::vector<std::unique_ptr<partition>> partitions;
+    std::vector<partition_count_change> changes;
+    std::atomic<std::uint32_t> round_robin{0};
+
+    std::int64_t retention_ms() const { return std::int64_t{spec.data_duration} * ms_per_hour; }
+
+    partition* at(std::int32_t index) const {
+        if (index < 0 || index >= static_cast<std::int32_t>(partitions.size())) return nullptr;
+        return partitions[static_cast<std::size_t>(index)].get();
+    }
+
+    stream_info info(std::int64_t now) const {
+        stream_info out{spec, "RUNNING", last_modified_time, {}, changes};
+        out.partitions.reserve(partitions.size());
+        for (std::size_t i = 0; i < partitions.size(); ++i) {
+            record_log::released expired;  // freed after the lock is released
+            std::lock_guard lock(partitions[i]->mutex);
+            expired = partitions[i]->settle(now, retention_ms());
+            out.partitions.push_back(
+                partitions[i]->state(static_cast<std::int32_t>(i), spec.partition_count));
+        }
+        return out;
+    }
+
+    std::int32_t route(const record_input& record) {
+        const std::int32_t count = spec.partition_count;
+        if (record.partition) return *record.partition;
+        if (record.explicit_hash_key) return dis_partition_for_hash(*record.explicit_hash_key, count);
+        if (record.partition_key)
+            return dis_partition_for_hash(dis_partition_key_hash(*record.partition_key), count);
+        return static_cast<std::int32_t>(round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
+    }
+};
+
+struct dis_store::project {
+    mutable std::shared_mutex mutex;  // guards streams, apps, checkpoints and each stream's spec
+    std::map<std::string, std::shared_ptr<stream>> streams;
+    std::map<std::string, app_spec> apps;
+    std::map<checkpoint_key, checkpoint_value> checkpoints;
+
+    // Caller holds `mutex`.
+    const std::shared_ptr<stream>& require_stream(const std::string& project_id,
+                                                  const std::string& name) const {
+        const auto it = streams.find(name);
+        if (it == streams.end()) throw error(errc::stream_not_found, {name, project_id});
+        return it->second;
+    }
+
+    // Caller holds `mutex`.
+    const app_spec& require_app(const std::string& name) const {
+        const auto it = apps.find(name);
+        if (it == apps.end()) throw error(errc::app_not_found, {name});
+        return it->second;
+    }
+
+    // Caller holds `mutex`.
+    app_info app(const app_spec& spec) const {
+        app_info out{spec.app_name, spec.app_id, spec.create_time.value_or(0), {}};
+        for (const auto& [key, value] : checkpoints) {
+            if (key.app_name == spec.app_name) out.commit_checkpoint_stream_names.push_back(key.stream_name);
+        }
+        out.commit_checkpoint_stream_names.erase(
+            std::unique(out.commit_checkpoint_stream_names.begin(), out.commit_checkpoint_stream_names.end()),
+            out.commit_checkpoint_stream_names.end());
+        return out;
+    }
+
+    // Caller holds `mutex`. Partition quotas count writable partitions, per stream type.
+    std::int64_t used_partitions(const std::string& stream_type, const std::string& except) const {
+        std::int64_t used = 0;  // 64-bit: a request near INT32_MAX partitions must not wrap past the quota
+        for (const auto& [name, s] : streams) {
+            if (name != except && s->spec.stream_type == stream_type) used += s->spec.partition_count;
+        }
+        return used;
+    }
+};
+
+namespace {
+
+// Runs `f` on a partition that exists and has not expired (retention applied as of `now`), under the
+// partition's lock. Caller holds the project's lock.
+template <class F>
+auto with_readable(const dis_store::stream& s, std::int32_t index, std::int64_t now, F&& f) {
+    dis_store::partition* p = s.at(index);
+    if (p == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
+    record_log::released expired;  // freed after the lock is released
+    std::lock_guard lock(p->mutex);
+    expired = p->settle(now, s.retention_ms());
+    if (p->status == dis_partition_status::expired)
+        throw error(errc::dis_partition_expired, {std::to_string(index)});
+    return std::forward<F>(f)(*p);
+}
+
+void check_in_range(std::int64_t sequence_number, const dis_store::partition& p) {
+    if (sequence_number < p.earliest() || sequence_number > p.next()) {
+        throw error(errc::sequence_number_out_of_range,
+                    {std::to_string(sequence_number), std::to_string(p.earliest()), std::to_string(p.next())});
+    }
+}
+
+// Exclusive start in a name-keyed map: everything after `start_after`, or all when it is empty.
+template <class Map>
+auto first_after(const Map& map, const std::string& start_after) {
+    return start_after.empty() ? map.begin() : map.upper_bound(start_after);
+}
+
+}  // namespace
+
+std::int64_t base64_payload_size(std::string_view data) {
+    std::int64_t padding = 0;
+    for (auto it = data.rbegin(); it != data.rend() && *it == '=' && padding < 2; ++it) ++padding;
+    return static_cast<std::int64_t>(data.size() / 4 * 3) - padding;
+}
+
+dis_store::dis_store(clock_fn clock, dis_limits limits, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)),
+      limits_(limits),
+      budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()) {}
+dis_store::~dis_store() = default;
+
+std::shared_ptr<dis_store::project> dis_store::find_project(const std::string& project_id) const {
+    std::shared_lock lock(mutex_);
+    const auto it = projects_.find(project_id);
+    return it == projects_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<dis_store::project> dis_store::project_for(const std::string& project_id) {
+    if (auto found = find_project(project_id)) return found;
+    std::unique_lock lock(mutex_);
+    auto& slot = projects_[project_id];
+    if (!slot) slot = std::make_shared<project>();
+    return slot;
+}
+
+stream_info dis_store::create_stream(const std::string& project_id, stream_spec spec) {
+    const auto p = project_for(project_id);
+    const std::int64_t now = clock_();
+    if (spec.stream_id.empty()) spec.stream_id = new_alnum_id(stream_id_length);
+    if (!spec.create_time) spec.create_time = now;
+    std::unique_lock lock(p->mutex);
+    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
+    if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
+    }
+    auto created = std::make_shared<stream>(std::move(spec), now);
+    auto info = created->info(now);
+    p->streams.emplace(info.spec.stream_name, std::move(created));
+    return info;
+}
+
+stream_info dis_store::get_stream(const std::string& project_id, const std::string& stream_name) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    return p->require_stream(project_id, stream_name)->info(clock_());
+}
+
+stream_page dis_store::list_streams(const std::string& project_id, const std::string& start_after,
+                                    std::size_t limit) const {
+    stream_page page;
+    const auto p = find_project(project_id);
+    if (!p) return page;
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    page.total = p->streams.size();
+    for (auto it = first_after(p->streams, start_after); it != p->streams.end(); ++it) {
+        if (page.streams.size() == limit) {
+            page.has_more = true;
+            break;
+        }
+        page.streams.push_back(it->second->info(now));
+    }
+    return page;
+}
+
+void dis_store::delete_stream(const std::string& project_id, const std::string& stream_name) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    p->require_stream(project_id, stream_name);
+    p->streams.erase(stream_name);
+    std::erase_if(p->checkpoints, [&](const auto& entry) { return entry.first.stream_name == stream_name; });
+}
+
+partition_count_change dis_store::update_partition_count(const std::string& project_id,
+                                                         const std::string& stream_name,
+                                                         std::int32_t target) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    const std::int64_t now = clock_();
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    const std::int32_t current = s.spec.partition_count;
+    const partition_count_change change{now, current, target};
+    if (target == current) return change;
+    if (target > current &&
+        p->used_partitions(s.spec.stream_type, stream_name) + target > quota(s.spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
+    }
+    for (std::int32_t i = current; i < target; ++i) {
+        if (partition* cut = s.at(i)) {
+            // A partition cut off earlier comes back: its sequence numbers continue, its old records
+            // stay readable for as long as retention allows.
+            record_log::released expired;  // freed after the lock is released
+            std::lock_guard partition_lock(cut->mutex);
+            expired = cut->settle(now, s.retention_ms());
+            cut->status = dis_partition_status::active;
+        } else {
+            s.partitions.push_back(std::make_unique<partition>());
+        }
+    }
+    for (std::int32_t i = target; i < current; ++i) {
+        partition* cut = s.at(i);
+        std::lock_guard partition_lock(cut->mutex);
+        cut->status = dis_partition_status::deleted;
+        cut->deleted_at = now;
+        cut->hash_slices = current;
+    }
+    s.changes.push_back(change);
+    s.spec.partition_count = target;
+    s.last_modified_time = now;
+    return change;
+}
+
+std::vector<record_result> dis_store::put_records(const std::string& project_id,
+                                                  const std::string& stream_name,
+                                                  const std::vector<record_input>& records) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, stream_name);
+
+    std::vector<std::int32_t> targets;
+    targets.reserve(records.size());
+    for (const auto& record : records) {
+        const std::int32_t index = s->route(record);
+        partition* target = s->at(index);
+        if (target == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
+        std::lock_guard partition_lock(target->mutex);
+        if (target->status != dis_partition_status::active) {
+            throw error(errc::dis_partition_expired, {std::to_string(index)});
+        }
+        targets.push_back(index);
+    }
+
+    // All or nothing, like the partition checks above.
+    std::uint64_t bytes = 0;
+    for (const auto& record : records) {
+        bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+    }
+    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+
+    const std::int64_t now = clock_();
+    std::vector<record_result> results;
+    results.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        partition* target = s->at(targets[i]);
+        record_log::released expired;  // freed after the lock is released
+        std::lock_guard partition_lock(target->mutex);
+        expired = target->settle(now, s->retention_ms());
+        const std::int64_t sequence = target->next();
+        const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
+        target->records.append(timestamp, now, records[i].partition_key, records[i].data);
+        target->charge.adopt(budget_, records[i].data.size() + (records[i].partition_key ? records[i].partition_key->size() : 0));
+        results.push_back(record_result{targets[i], sequence});
+    }
+    return results;
+}
+
+std::vector<dis_record> dis_store::records(const std::string& project_id, const std::string& stream_name,
+                                           std::int32_t index) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    return with_readable(*p->require_stream(project_id, stream_name), index, clock_(),
+                         [](const partition& target) {
+                             std::vector<dis_record> out;
+                             out.reserve(static_cast<std::size_t>(target.records.size()));
+                             target.records.scan(target.earliest(), [&](const log_entry& entry) {
+                                 out.push_back(to_record(entry));
+                                 return true;
+                             });
+                             return out;
+                         });
+}
+
+cursor_start dis_store::start_cursor(const std::string& project_id, const std::string& stream_name,
+                                     std::int32_t index, cursor_type type, std::int64_t value) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, stream_name);
+    const std::int64_t position =
+        with_readable(s, index, clock_(), [&](const partition& target) -> std::int64_t {
+            switch (type) {
+                case cursor_type::at_sequence_number:
+                    check_in_range(value, target);
+                    return value;
+                // At the head (value == next) this points one past it: the record numbered `value` is
+                // skipped.
+                case cursor_type::after_sequence_number:
+                    check_in_range(value, target);
+                    return value + 1;
+                case cursor_type::trim_horizon:
+                    return target.earliest();
+                case cursor_type::latest:
+                    return target.next();
+                case cursor_type::at_timestamp:
+                    return target.records.first_at_time(value);
+            }
+            return target.next();
+        });
+    return cursor_start{s.spec.stream_id, position};
+}
+
+read_result dis_store::read_records(const std::string& project_id, const read_request& request) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {request.stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, request.stream_name);
+    if (!request.stream_id.empty() && request.stream_id != s.spec.stream_id) {
+        throw error(errc::dis_cursor_invalid, {"the stream was deleted and created again"});
+    }
+    return with_readable(s, request.partition, clock_(), [&](const partition& target) {
+        if (request.position < target.earliest()) {
+            throw error(errc::dis_position_expired,
+                        {std::to_string(request.position), std::to_string(target.earliest())});
+        }
+        read_result out;
+        out.next_position = request.position;
+        std::int64_t used = 0;
+        target.records.scan(request.position, [&](const log_entry& entry) {
+            if (out.records.size() >= request.limit) return false;
+            const std::int64_t size = base64_payload_size(entry.value);
+            if (request.max_bytes && used + size > *request.max_bytes) return false;
+            used += size;
+            out.records.push_back(to_record(entry));
+            out.next_position = entry.number + 1;
+            return true;
+        });
+        return out;
+    });
+}
+
+app_info dis_store::create_app(const std::string& project_id, app_spec spec) {
+    const auto p = project_for(project_id);
+    if (spec.app_id.empty()) spec.app_id = new_alnum_id(app_id_length);
+    if (!spec.create_time) spec.create_time = clock_();
+    std::unique_lock lock(p->mutex);
+    if (p->apps.contains(spec.app_name)) throw error(errc::app_exists, {spec.app_name});
+    const auto& stored = p->apps.emplace(spec.app_name, std::move(spec)).first->second;
+    return p->app(stored);
+}
+
+app_info dis_store::get_app(const std::string& project_id, const std::string& app_name) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::app_not_found, {app_name});
+    std::shared_lock lock(p->mutex);
+    return p->app(p->require_app(app_name));
+}
+
+app_page dis_store::list_apps(const std::string& project_id, const std::string& start_after,
+                              std::size_t limit, const std::optional<std::string>& stream_name) const {
+    app_page page;
+    const auto p = find_project(project_id);
+    if (!p) return page;
+    std::shared_lock lock(p->mutex);
+    for (auto it = first_after(p->apps, start_after); it != p->apps.end(); ++it) {
+        auto info = p->app(it->second);
+        const auto& names = info.commit_checkpoint_stream_names;
+        if (stream_name && std::find(names.begin(), names.end(), *stream_name) == names.end()) continue;
+        if (page.apps.size() == limit) {
+            page.has_more = true;
+        } else {
+            page.apps.push_back(std::move(info));
+        }
+    }
+    // total counts every app matching the filter, including those before start_after.
+    for (const auto& [name, spec] : p->apps) {
+        if (!stream_name) {
+            ++page.total;
+            continue;
+        }
+        const auto names = p->app(spec).commit_checkpoint_stream_names;
+        if (std::find(names.begin(), names.end(), *stream_name) != names.end()) ++page.total;
+    }
+    return page;
+}
+
+void dis_store::delete_app(const std::string& project_id, const std::string& app_name) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::app_not_found, {app_name});
+    std::unique_lock lock(p->mutex);
+    p->require_app(app_name);
+    p->apps.erase(app_name);
+    std::erase_if(p->checkpoints, [&](const auto& entry) { return entry.first.app_name == app_name; });
+}
+
+std::vector<partition_consumer_state> dis_store::consumer_state(const std::string& project_id,
+                                                                const std::string& app_name,
+                                                                const std::string& stream_name,
+                                                                const std::string& checkpoint_type) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, stream_name);
+    p->require_app(app_name);
+    const auto info = s.info(clock_());
+    std::vector<partition_consumer_state> out;
+    out.reserve(info.partitions.size());
+    for (const auto& part : info.partitions) {
+        const auto it =
+            p->checkpoints.find(checkpoint_key{app_name, stream_name, part.index, checkpoint_type});
+        out.push_back({part, it == p->checkpoints.end() ? std::nullopt : std::optional(it->second)});
+    }
+    return out;
+}
+
+void dis_store::commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
+                                  std::int64_t sequence_number, std::string metadata) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, key.stream_name);
+    p->require_app(key.app_name);
+    with_readable(*s, key.partition, clock_(),
+                  [&](const partition& target) { check_in_range(sequence_number, target); });
+    p->checkpoints[key] = checkpoint_value{sequence_number, std::move(metadata)};
+}
+
+std::optional<checkpoint_value> dis_store::get_checkpoint(const std::string& project_id,
+                                                          const checkpoint_key& key) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, key.stream_name);
+    p->require_app(key.app_name);
+    with_readable(*s, key.partition, clock_(), [](const partition&) {});
+    const auto it = p->checkpoints.find(key);
+    if (it == p->checkpoints.end()) return std::nullopt;
+    return it->second;
+}
+
+void dis_store::delete_checkpoints(const std::string& project_id, const std::string& app_name,
+                                   const std::string& stream_name,
+                                   std::optional<std::int32_t> partition_index,
+                                   const std::string& checkpoint_type) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, stream_name);
+    p->require_app(app_name);
+    if (partition_index) {
+        with_readable(*s, *partition_index, clock_(), [](const partition&) {});
+        p->checkpoints.erase(checkpoint_key{app_name, stream_name, *partition_index, checkpoint_type});
+        return;
+    }
+    std::erase_if(p->checkpoints, [&](const auto& entry) {
+        const auto& key = entry.first;
+        return key.app_name == app_name && key.stream_name == stream_name &&
+               key.checkpoint_type == checkpoint_type;
+    });
+}
+
+void dis_store::reset() {
+    std::unique_lock lock(mutex_);
+    projects_.clear();
+}
+
+// Control plane: snapshots, counts, per-project reset and restores.
+
+namespace {
+
+// Caller holds the project's lock. Copies every partition of `s` under its own lock, retention applied first.
+stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
+    stream_snapshot out{s.spec, s.last_modified_time, s.changes, {}};
+    out.partitions.reserve(s.partitions.size());
+    for (std::size_t i = 0; i < s.partitions.size(); ++i) {
+        auto& p = *s.partitions[i];
+        record_log::released expired;  // freed after the lock is released
+        std::lock_guard lock(p.mutex);
+        expired = p.settle(now, s.retention_ms());
+        const bool cut = p.status != dis_partition_status::active;
+        std::vector<dis_record> records;
+        records.reserve(static_cast<std::size_t>(p.records.size()));
+        p.records.scan(p.earliest(), [&records](const log_entry& entry) {
+            records.push_back(to_record(entry));
+            return true;
+        });
+        out.partitions.push_back(dis_partition_snapshot{static_cast<std::int32_t>(i), p.status, p.earliest(),
+                                                        cut ? p.deleted_at : 0, cut ? p.hash_slices : 0,
+                                                        std::move(records)});
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::string>& project_id) const {
+    std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) {
+            if (!project_id || id == *project_id) found.emplace_back(id, p);
+        }
+    }
+    const std::int64_t now = clock_();
+    std::vector<dis_project_snapshot> out;
+    for (const auto& [id, p] : found) {
+        std::shared_lock lock(p->mutex);
+        if (p->streams.empty() && p->apps.empty()) continue;
+        auto& copy = out.emplace_back(dis_project_snapshot{id, {}, {}, {}});
+        for (const auto& [name, s] : p->streams) copy.streams.push_back(copy_stream(*s, now));
+        for (const auto& [name, app] : p->apps) copy.apps.push_back(app);
+        for (const auto& [key, value] : p->checkpoints) copy.checkpoints.push_back(checkpoint_entry{key, value});
+    }
+    return out;
+}
+
+dis_counts dis_store::counts() const {
+    std::vector<std::shared_ptr<project>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) found.push_back(p);
+    }
+    const std::int64_t now = clock_();
+    dis_counts out;
+    for (const auto& p : found) {
+        std::shared_lock lock(p->mutex);
+        out.streams += static_cast<std::int64_t>(p->streams.size());
+        out.apps += static_cast<std::int64_t>(p->apps.size());
+        out.checkpoints += static_cast<std::int64_t>(p->checkpoints.size());
+        for (const auto& [name, s] : p->streams) {
+            for (const auto& part : s->partitions) {
+                record_log::released expired;  // freed after the lock is released
+                std::lock_guard partition_lock(part->mutex);
+                expired = part->settle(now, s->retention_ms());
+                out.records += part->records.size();
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> dis_store::project_ids() const {
+    std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) found.emplace_back(id, p);
+    }
+    std::vector<std::string> out;
+    for (const auto& [id, p] : found) {
+        std::shared_lock lock(p->mutex);
+        if (!p->streams.empty() || !p->apps.empty()) out.push_back(id);
+    }
+    return out;
+}
+
+void dis_store::reset_project(const std::string& project_id) {
+    std::unique_lock lock(mutex_);
+    projects_.erase(project_id);
+}
+
+stream_info dis_store::restore_stream(const std::string& project_id, stream_snapshot snapshot) {
+    const auto p = project_for(project_id);
+    const std::int64_t now = clock_();
+    auto& spec = snapshot.spec;
+    if (spec.stream_id.empty()) spec.stream_id = new_alnum_id(stream_id_length);
+    if (!spec.create_time) spec.create_time = now;
+    auto created = std::make_shared<stream>(spec, snapshot.last_modified_time != 0 ? snapshot.last_modified_time : now);
+    created->changes = std::move(snapshot.changes);
+    std::uint64_t bytes = 0;
+    for (const auto& part : snapshot.partitions) {
+        for (const auto& record : part.records) {
+            bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+        }
+    }
+    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    storage_charge reserved;  // handed to the partitions below; returned if the stream is refused
+    reserved.adopt(budget_, bytes);
+    for (auto& part : snapshot.partitions) {
+        while (static_cast<std::int32_t>(created->partitions.size()) <= part.index) {
+            created->partitions.push_back(std::make_unique<partition>());
+        }
+        auto& target = *created->partitions[static_cast<std::size_t>(part.index)];
+        target.status = part.status;
+        target.deleted_at = part.deleted_at;
+        if (part.hash_slices > 0) target.hash_slices = part.hash_slices;
+        const auto emptied = target.records.clear(part.earliest);  // empty still: sets the first number
+        for (const auto& record : part.records) {
+            const std::uint64_t size = record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+            target.records.append(record.timestamp != 0 ? record.timestamp : now,
+                                  record.accepted_at != 0 ? record.accepted_at : now, record.partition_key, record.data);
+            reserved.move_to(target.charge, size);
+        }
+    }
+    std::unique_lock lock(p->mutex);
+    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
+    if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
+        throw error(errc::stream_partition_quota_exceeded, {});
+    }
+    auto info = created->info(now);
+    p->streams.emplace(spec.stream_name, std::move(created));
+    return info;
+}
+
+void dis_store::restore_checkpoint(const std::string& project_id, const checkpoint_key& key,
+                                   checkpoint_value value) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    std::unique_lock lock(p->mutex);
+    const auto& s = p->require_stream(project_id, key.stream_name);
+    p->require_app(key.app_name);
+    partition* target = s->at(key.partition);
+    if (target == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(key.partition)});
+    {
+        record_log::released expired;  // freed after the lock is released
+        std::lock_guard partition_lock(target->mutex);
+        expired = target->settle(clock_(), s->retention_ms());
+        if (value.sequence_number < 0 || value.sequence_number > target->next()) {
+            throw error(errc::sequence_number_out_of_range,
+                        {std::to_string(value.sequence_number), "0", std::to_string(target->next())});
+        }
+    }
+    p->checkpoints[key] = std::move(value);
+}
+
+void dis_store::swap_contents(dis_store& other) {
+    if (&other == this) return;
+    std::scoped_lock lock(mutex_, other.mutex_);
+    projects_.swap(other.projects_);
+}
+
+}  // namespace emu::state
