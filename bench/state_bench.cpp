@@ -30,7 +30,7 @@ struct kafka_setup {
         topic_spec topic;
         topic.name = "t1";
         topic.partition_count = partitions;
-        store.create_topic(project, instance, topic);
+        store.cluster(project, instance)->create_topic(topic);
     }
 
     void produce(std::int64_t count, std::int32_t partition = 0) {
@@ -38,7 +38,7 @@ struct kafka_setup {
         request.topic = "t1";
         request.partition = partition;
         request.value = value_100;
-        for (std::int64_t i = 0; i < count; ++i) store.produce(project, instance, request);
+        for (std::int64_t i = 0; i < count; ++i) store.running_cluster(project, instance)->produce(request);
     }
 };
 
@@ -49,7 +49,7 @@ void BM_kafka_append(benchmark::State& state) {
     request.partition = 0;
     request.key = "key-1";
     request.value = value_100;
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.produce(project, instance, request));
+    for (auto _ : state) benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->produce(request));
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_kafka_append);
@@ -62,7 +62,7 @@ void BM_kafka_trim(benchmark::State& state) {
         kafka_setup setup;
         setup.produce(count);
         const auto started = std::chrono::steady_clock::now();
-        benchmark::DoNotOptimize(setup.store.delete_records(project, instance, "t1", {{0, count}}));
+        benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->delete_records("t1", {{0, count}}));
         state.SetIterationTime(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
@@ -80,7 +80,7 @@ void BM_kafka_delete_records_repeat(benchmark::State& state) {
     kafka_setup setup;
     setup.produce(10);
     for (auto _ : state)
-        benchmark::DoNotOptimize(setup.store.delete_records(project, instance, "t1", {{0, 5}}));
+        benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->delete_records("t1", {{0, 5}}));
 }
 BENCHMARK(BM_kafka_delete_records_repeat);
 
@@ -89,7 +89,7 @@ void BM_kafka_message_at(benchmark::State& state) {
     setup.produce(state.range(0));
     std::int64_t offset = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(setup.store.message_at(project, instance, "t1", 0, offset));
+        benchmark::DoNotOptimize(setup.store.cluster(project, instance)->message_at("t1", 0, offset));
         offset = (offset + 7919) % state.range(0);
     }
 }
@@ -98,7 +98,7 @@ BENCHMARK(BM_kafka_message_at)->Arg(1'000)->Arg(1'000'000);
 void BM_kafka_partition_offsets(benchmark::State& state) {
     kafka_setup setup;
     setup.produce(state.range(0));
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.partition(project, instance, "t1", 0));
+    for (auto _ : state) benchmark::DoNotOptimize(setup.store.cluster(project, instance)->partition("t1", 0));
 }
 BENCHMARK(BM_kafka_partition_offsets)->Arg(1'000)->Arg(1'000'000);
 
@@ -110,7 +110,7 @@ void BM_kafka_messages_by_time(benchmark::State& state) {
     message_filter filter;
     filter.partition = 0;
     filter.start_ms = fixed_now() + 1;
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.messages(project, instance, "t1", filter));
+    for (auto _ : state) benchmark::DoNotOptimize(setup.store.cluster(project, instance)->messages("t1", filter));
 }
 BENCHMARK(BM_kafka_messages_by_time)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 

@@ -45,7 +45,7 @@ int main() {
     topic_spec topic;
     topic.name = "t1";
     topic.partition_count = 2;
-    store.create_topic(project, instance, topic);
+    store.cluster(project, instance)->create_topic(topic);
 
     const double before = resident_mib();
     produce_request request;
@@ -55,7 +55,7 @@ int main() {
     const auto fill_started = steady_clock::now();
     for (std::int64_t i = 0; i < message_count; ++i) {
         request.value[static_cast<std::size_t>(i % 100)] = static_cast<char>('a' + i % 26);
-        store.produce(project, instance, request);
+        store.running_cluster(project, instance)->produce(request);
     }
     const double fill_ms = ms_since(fill_started);
     const double filled = resident_mib();
@@ -75,7 +75,7 @@ int main() {
         while (!stop.load()) {
             const int p = phase.load();
             const auto t0 = steady_clock::now();
-            store.produce(project, instance, r);
+            store.running_cluster(project, instance)->produce(r);
             slowest_other_ms[p] = std::max(slowest_other_ms[p], ms_since(t0));
             ++other_calls[p];
         }
@@ -83,20 +83,20 @@ int main() {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     phase.store(1);
     const auto trim_started = steady_clock::now();
-    const auto result = store.delete_records(project, instance, "t1", {{0, message_count}});
+    const auto result = store.running_cluster(project, instance)->delete_records("t1", {{0, message_count}});
     const double trim_ms = ms_since(trim_started);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // while the reclaimer frees the chunks
     stop.store(true);
     other.join();
-    const auto after = store.partition(project, instance, "t1", 0);
+    const auto after = store.cluster(project, instance)->partition("t1", 0);
 
     // The trimmed chunks are freed on the store's reclaimer thread. With nothing else running: fill the
     // partition again, trim it, and wait (at most 5 s) until nine tenths of the memory is back.
     const double refill_before = resident_mib();
-    for (std::int64_t i = 0; i < message_count; ++i) store.produce(project, instance, request);
+    for (std::int64_t i = 0; i < message_count; ++i) store.running_cluster(project, instance)->produce(request);
     const double refilled = resident_mib();
     const auto second_trim = steady_clock::now();
-    const auto second = store.delete_records(project, instance, "t1", {{0, delete_to_end}});
+    const auto second = store.running_cluster(project, instance)->delete_records("t1", {{0, delete_to_end}});
     const double returned_below = refilled - 0.9 * (refilled - refill_before);
     while (resident_mib() > returned_below && ms_since(second_trim) < 5000) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));

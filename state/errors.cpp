@@ -28,6 +28,7 @@ const char* to_string(errc code) {
         case errc::dis_cursor_invalid: return "dis_cursor_invalid";
         case errc::dis_position_expired: return "dis_position_expired";
         case errc::dis_storage_full: return "dis_storage_full";
+        case errc::not_supported: return "not_supported";
     }
     return "unknown";
 }

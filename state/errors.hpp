@@ -35,6 +35,8 @@ enum class errc {
     dis_cursor_invalid,
     dis_position_expired,
     dis_storage_full,  // --max-stored-bytes reached; detail: the cap
+    // Either service
+    not_supported,  // only the in-memory Kafka cluster can do this (fixtures, snapshots); detail: the instance
 };
 
 const char* to_string(errc code);

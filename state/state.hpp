@@ -5,7 +5,7 @@
 
 #include "state/clock.hpp"
 #include "state/dis/store.hpp"
-#include "state/kafka.hpp"
+#include "state/kafka/instances.hpp"
 
 namespace emu::state {
 

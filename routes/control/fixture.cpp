@@ -191,11 +191,11 @@ private:
                 auto topic = fields.req_string("topic");
                 const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
                 const auto offset = fields.req_int("offset", 0, INT64_MAX);
-                st_.kafka.partition(project_id, instance_id, topic, partition);  // refused here, at its path
+                st_.kafka.cluster(project_id, instance_id)->partition(topic, partition);  // refused here, at its path
                 group.offsets.push_back({std::move(topic), partition, offset});
             });
         });
-        at(path, [&] { st_.kafka.restore_group(project_id, instance_id, group); });
+        at(path, [&] { st_.kafka.memory(project_id, instance_id).restore_group(group); });
     }
 
     void load_topic(const std::string& project_id, const std::string& instance_id, const Value& item,
@@ -212,7 +212,7 @@ private:
             if (no_retention) copy["retention_time"].SetInt(1);
             auto spec = dms::parse_topic_spec(json_fields(copy, service::dms));
             if (no_retention) spec.retention_hours = 0;
-            topic = st_.kafka.create_topic(project_id, instance_id, std::move(spec)).name;
+            topic = st_.kafka.cluster(project_id, instance_id)->create_topic(std::move(spec)).name;
         });
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
             state::partition_content content;
@@ -225,7 +225,7 @@ private:
             each(v, "messages", p, [&](const Value& m, const std::string& mp) {
                 at(mp, [&] { content.messages.push_back(parse_message(m)); });
             });
-            at(p, [&] { st_.kafka.load_partition(project_id, instance_id, topic, std::move(content)); });
+            at(p, [&] { st_.kafka.memory(project_id, instance_id).load_partition(topic, std::move(content)); });
         });
     }
 

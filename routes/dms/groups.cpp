@@ -101,7 +101,7 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
     const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
     const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
     const std::string* name = query_text(ctx, "group");
-    auto groups = st.kafka.list_groups(ctx.param("project_id"), ctx.param("instance_id"));
+    auto groups = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->list_groups();
     if (name != nullptr) {
         std::erase_if(groups, [&](const auto& g) { return g.group_id.find(*name) == std::string::npos; });
     }
@@ -139,7 +139,7 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
 
 response show_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    const auto g = st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    const auto g = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
     return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
 }
 
@@ -148,7 +148,7 @@ response list_instance_consumer_group(const request_context& ctx, state::state& 
     require_dms_instance(ctx);
     const auto& group = ctx.param("group");
     try {
-        const auto g = st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), group);
+        const auto g = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(group);
         return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
     } catch (const state::error& e) {
         if (e.code() != state::errc::group_not_found) throw;
@@ -162,8 +162,8 @@ response show_groups(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto& project = ctx.param("project_id");
     const auto& instance_id = ctx.param("instance_id");
-    const auto g = st.kafka.get_group(project, instance_id, ctx.param("group"));
-    const auto offsets = st.kafka.group_offsets(project, instance_id, ctx.param("group"));
+    const auto g = st.kafka.cluster(project, instance_id)->get_group(ctx.param("group"));
+    const auto offsets = st.kafka.cluster(project, instance_id)->group_offsets(ctx.param("group"));
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -208,7 +208,7 @@ response create_kafka_consumer_group(const request_context& ctx, state::state& s
     require_dms_instance(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
     auto group = parse_group_request(json_fields(document, service::dms));
-    st.kafka.create_group(ctx.param("project_id"), ctx.param("instance_id"), group.name,
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_group(group.name,
                           std::move(group.description));
     return response::text(200, "success");
 }
@@ -221,20 +221,20 @@ response update_instance_consumer_group(const request_context& ctx, state::state
     const auto name = fields.opt_string("group_name");
     if (name && *name != ctx.param("group")) throw dms_invalid_parameter("group_name");
     auto description = parse_description(fields);
-    st.kafka.update_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"),
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->update_group(ctx.param("group"),
                           std::move(description));
     return response::empty(204);
 }
 
 response delete_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(ctx.param("group"));
     return response::empty(204);
 }
 
 response delete_instance_consumer_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(ctx.param("group"));
     return response::empty(200);
 }
 
@@ -255,7 +255,7 @@ response batch_delete_group(const request_context& ctx, state::state& st) {
     std::vector<std::pair<std::string, std::string>> failed;
     for (const auto& name : names) {
         try {
-            st.kafka.delete_group(ctx.param("project_id"), ctx.param("instance_id"), name);
+            st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(name);
         } catch (const state::error& e) {
             if (e.code() != state::errc::group_not_found) throw;
             failed.emplace_back(name, dms_error("DMS.111400864").message());
@@ -295,7 +295,7 @@ response reset_message_offset(const request_context& ctx, state::state& st) {
     if (!target.offset && !target.timestamp) throw dms_invalid_parameter("message_offset");
     if (target.offset && target.timestamp) throw dms_invalid_parameter("timestamp");
     if (target.timestamp && *target.timestamp < 0) throw dms_error("DMS.00400142");
-    st.kafka.reset_offsets(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"), topic,
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->reset_offsets(ctx.param("group"), topic,
                            static_cast<std::int32_t>(partition), target);
     return response::empty(204);
 }
@@ -309,8 +309,8 @@ response list_instance_consumer_group_message_offset(const request_context& ctx,
     const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
     const auto& project = ctx.param("project_id");
     const auto& instance_id = ctx.param("instance_id");
-    auto rows = st.kafka.group_offsets(project, instance_id, ctx.param("group"));
-    st.kafka.get_topic(project, instance_id, *topic);
+    auto rows = st.kafka.cluster(project, instance_id)->group_offsets(ctx.param("group"));
+    st.kafka.cluster(project, instance_id)->get_topic(*topic);
     std::erase_if(rows, [&](const auto& row) {
         return row.topic != *topic || (partition && row.partition != *partition);
     });
@@ -366,7 +366,7 @@ response list_instance_consumer_group_topics(const request_context& ctx, state::
     if (sort_dir && *sort_dir != "asc" && *sort_dir != "desc") throw dms_invalid_parameter("sort_dir");
     const std::string* filter = query_text(ctx, "topic");
     const auto offsets =
-        st.kafka.group_offsets(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->group_offsets(ctx.param("group"));
 
     std::map<std::string, topic_row> by_topic;
     for (const auto& row : offsets) {
@@ -418,7 +418,7 @@ response list_instance_consumer_group_members(const request_context& ctx, state:
     require_dms_instance(ctx);
     const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
     query_int(ctx, "limit", default_group_page, 1, max_group_page);
-    st.kafka.get_group(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("group"));
+    st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
     require_page_start(offset, 0);
     return response::json(200, R"({"members":[],"total":0})");
 }

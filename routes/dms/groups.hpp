@@ -16,8 +16,8 @@ struct group_request {
 };
 group_request parse_group_request(const json_fields& fields);
 
-// Consumer groups (reference §7). The emulator has no Kafka wire protocol, so groups never have members:
-// every group is EMPTY, and its committed offsets change only by resets (or fixtures).
+// Consumer groups (DMS API: consumer group management). Groups have no members yet: every group is EMPTY,
+// and its committed offsets change only by resets (or fixtures).
 
 // GET /v2/{project_id}/instances/{instance_id}/groups
 response list_instance_consumer_groups(const request_context& ctx, state::state& st);

@@ -140,7 +140,7 @@ response delete_kafka_topic_messages(const request_context& ctx, state::state& s
     require_dms_instance(ctx);
     const auto entries = parse_delete_entries(ctx.body);
     const auto results =
-        st.kafka.delete_records(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"), entries);
+        st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_records(ctx.param("topic"), entries);
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -181,7 +181,7 @@ response send_kafka_message(const request_context& ctx, state::state& st) {
             }
         }
     }
-    st.kafka.produce(ctx.param("project_id"), ctx.param("instance_id"), request);
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->produce(request);
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -229,7 +229,7 @@ response show_instance_messages(const request_context& ctx, state::state& st) {
     } else if (keyword == nullptr && key == nullptr) {
         filter.partition = static_cast<std::int32_t>(*partition);
     }
-    auto found = st.kafka.messages(ctx.param("project_id"), ctx.param("instance_id"), *topic, filter);
+    auto found = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->messages(*topic, filter);
     if (!by_time && keyword == nullptr && key == nullptr) {
         std::erase_if(found, [&](const auto& m) { return m.message.offset != *message_offset; });
     }
@@ -280,7 +280,7 @@ response show_messages(const request_context& ctx, state::state& st) {
     const auto page = std::max<std::int64_t>(1, query_int(ctx, "offset", 0, 0, INT32_MAX));
     const auto partition = query_int(ctx, "partition", -1, -1, INT32_MAX);
     if (partition >= 0) filter.partition = static_cast<std::int32_t>(partition);
-    auto found = st.kafka.messages(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"), filter);
+    auto found = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->messages(ctx.param("topic"), filter);
     sort_by_time(found, true);
 
     const auto total = static_cast<std::int64_t>(found.size());
@@ -320,7 +320,7 @@ response show_messages(const request_context& ctx, state::state& st) {
 response show_partition_beginning_message(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto partition = path_partition(ctx);
-    const auto log = st.kafka.partition(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"), partition);
+    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partition(ctx.param("topic"), partition);
     return position_answer(ctx, partition, log.start_offset, log.first_timestamp);
 }
 
@@ -329,7 +329,7 @@ response show_partition_beginning_message(const request_context& ctx, state::sta
 response show_partition_end_message(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto partition = path_partition(ctx);
-    const auto log = st.kafka.partition(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"), partition);
+    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partition(ctx.param("topic"), partition);
     if (log.start_offset == log.end_offset) return position_answer(ctx, partition, log.start_offset, 0);
     return position_answer(ctx, partition, log.end_offset - 1, log.last_timestamp);
 }
@@ -341,8 +341,7 @@ response show_partition_message(const request_context& ctx, state::state& st) {
     const std::string* offset_text = ctx.query_param("message_offset");
     const auto offset = offset_text ? parse_int64(*offset_text) : std::nullopt;
     if (!offset) throw dms_invalid_parameter("message_offset");
-    const auto message = st.kafka.message_at(ctx.param("project_id"), ctx.param("instance_id"),
-                                             ctx.param("topic"), partition, *offset);
+    const auto message = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->message_at(ctx.param("topic"), partition, *offset);
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);

@@ -206,7 +206,7 @@ response create_instance_topic(const request_context& ctx, state::state& st) {
     const auto document = parse_json_object(ctx.body, service::dms);
     auto spec = parse_topic_spec(json_fields(document, service::dms));
     spec.created_at.reset();  // only fixtures may set the creation time
-    const auto created = st.kafka.create_topic(ctx.param("project_id"), ctx.param("instance_id"), std::move(spec));
+    const auto created = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_topic(std::move(spec));
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -223,7 +223,7 @@ response list_instance_topics(const request_context& ctx, state::state& st) {
     auto limit = query_int(ctx, "limit", default_topic_page, 0, max_topic_page);
     if (limit == 0) limit = default_topic_page;
     const auto instance = st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id"));
-    const auto topics = st.kafka.list_topics(ctx.param("project_id"), ctx.param("instance_id"));
+    const auto topics = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->list_topics();
 
     const auto total = static_cast<std::int64_t>(topics.size());
     const auto first = std::min(offset, total);
@@ -254,7 +254,7 @@ response batch_delete_instance_topic(const request_context& ctx, state::state& s
     require_dms_instance(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
     const auto names = string_array(json_fields(document, service::dms), "topics");
-    const auto results = st.kafka.delete_topics(ctx.param("project_id"), ctx.param("instance_id"), names);
+    const auto results = st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_topics(names);
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -288,7 +288,7 @@ response update_instance_topic(const request_context& ctx, state::state& st) {
         if (!(*items)[i].IsObject()) throw dms_invalid_parameter(path);
         updates.push_back(parse_topic_update(json_fields((*items)[i], service::dms, path), instance.spec.broker_num));
     }
-    st.kafka.update_topics(ctx.param("project_id"), ctx.param("instance_id"), updates);
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->update_topics(updates);
     return response::empty(204);
 }
 
@@ -299,9 +299,9 @@ response show_instance_topic_detail(const request_context& ctx, state::state& st
     const auto& instance_id = ctx.param("instance_id");
     const auto& topic_name = ctx.param("topic");
     const auto brokers = st.kafka.get_instance(project, instance_id).spec.broker_num;
-    const auto topic = st.kafka.get_topic(project, instance_id, topic_name);
-    const auto partitions = st.kafka.partitions(project, instance_id, topic_name);
-    const auto groups = st.kafka.subscribed_groups(project, instance_id, topic_name);
+    const auto topic = st.kafka.cluster(project, instance_id)->get_topic(topic_name);
+    const auto partitions = st.kafka.cluster(project, instance_id)->partitions(topic_name);
+    const auto groups = st.kafka.cluster(project, instance_id)->subscribed_groups(topic_name);
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -359,7 +359,7 @@ response show_kafka_topic_detail(const request_context& ctx, state::state& st) {
     const auto& project = ctx.param("project_id");
     const auto& instance_id = ctx.param("instance_id");
     const auto brokers = st.kafka.get_instance(project, instance_id).spec.broker_num;
-    const auto topic = st.kafka.get_topic(project, instance_id, ctx.param("topic"));
+    const auto topic = st.kafka.cluster(project, instance_id)->get_topic(ctx.param("topic"));
 
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
@@ -394,7 +394,7 @@ response list_topic_partitions(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
     const auto limit = query_int(ctx, "limit", INT64_MAX, 1, INT64_MAX);
-    const auto partitions = st.kafka.partitions(ctx.param("project_id"), ctx.param("instance_id"), ctx.param("topic"));
+    const auto partitions = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partitions(ctx.param("topic"));
 
     const auto total = static_cast<std::int64_t>(partitions.size());
     const auto first = std::min(offset, total);

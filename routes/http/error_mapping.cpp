@@ -60,6 +60,10 @@ api_error to_api_error(const state::error& error) {
         case errc::dis_position_expired: return dis_error("DIS.4226");
         case errc::dis_storage_full:
             return dis_error("DIS.4308", {"stored data limit of " + detail(error, 0) + " bytes reached"});
+        case errc::not_supported:
+            return gateway_error(501, "EMU.0501",
+                                 "The Kafka cluster of instance " + detail(error, 0) +
+                                     " is not held by the emulator: fixtures and state snapshots need an in-memory one.");
     }
     return dms_error("DMS.00500000");
 }

@@ -39,7 +39,7 @@ class malformed_input : public testing::Test {
         create_topic(server, instance, "orders", 3);
         for (int i = 0; i < 3; ++i) send(server, instance, "orders", "m" + std::to_string(i), 0);
         create_group(server, instance, "g1");
-        server.state().kafka.commit_offset(project_id, instance, "g1", "orders", 0, 1);
+        server.state().kafka.cluster(project_id, instance)->commit_offset("g1", "orders", 0, 1);
         ASSERT_EQ(
             server.request("POST", path("/streams"), R"({"stream_name":"s","partition_count":2})").status,
             201U);
@@ -64,15 +64,15 @@ class malformed_input : public testing::Test {
         std::ostringstream out;
         for (const auto& inst : st.kafka.list_instances(project_id)) {
             out << "instance " << inst.spec.name << " " << inst.spec.status << "\n";
-            for (const auto& topic : st.kafka.list_topics(project_id, inst.spec.instance_id)) {
+            for (const auto& topic : st.kafka.cluster(project_id, inst.spec.instance_id)->list_topics()) {
                 out << " topic " << topic.name << " " << topic.partition_count << " " << topic.retention_hours
                     << "\n";
-                for (const auto& p : st.kafka.partitions(project_id, inst.spec.instance_id, topic.name)) {
+                for (const auto& p : st.kafka.cluster(project_id, inst.spec.instance_id)->partitions(topic.name)) {
                     out << "  p" << p.partition << " " << p.start_offset << ".." << p.end_offset << " "
                         << p.retained_bytes << "\n";
                 }
             }
-            for (const auto& group : st.kafka.list_groups(project_id, inst.spec.instance_id)) {
+            for (const auto& group : st.kafka.cluster(project_id, inst.spec.instance_id)->list_groups()) {
                 out << " group " << group.group_id << " lag " << group.lag << "\n";
             }
         }
@@ -348,7 +348,7 @@ TEST_F(malformed_input, json_content_types_and_a_missing_one_are_accepted) {
     const auto reply = conn.read_reply();
     ASSERT_TRUE(reply);
     EXPECT_EQ(reply->status, 200U) << reply->body;
-    EXPECT_EQ(server.state().kafka.partition(project_id, instance, "orders", 1).end_offset, 4);
+    EXPECT_EQ(server.state().kafka.cluster(project_id, instance)->partition("orders", 1).end_offset, 4);
 }
 
 // ---- chunked bodies
@@ -370,7 +370,7 @@ TEST_F(malformed_input, a_chunked_body_is_read_like_any_other) {
     const auto reply = conn.read_reply();
     ASSERT_TRUE(reply);
     EXPECT_EQ(reply->status, 200U) << reply->body;
-    const auto stored = server.state().kafka.message_at(project_id, instance, "orders", 2, 0);
+    const auto stored = server.state().kafka.cluster(project_id, instance)->message_at("orders", 2, 0);
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->value, "chunky");
 }
@@ -435,7 +435,7 @@ TEST_F(malformed_input, pipelined_requests_are_applied_and_answered_in_order) {
     ASSERT_TRUE(last);
     EXPECT_EQ(last->status, 200U);
     EXPECT_NE(last->body.find("\"offset\":1"), std::string::npos) << last->body;  // p2, after p1 at offset 0
-    EXPECT_EQ(server.state().kafka.message_at(project_id, instance, "orders", 1, 1)->value, "p2");
+    EXPECT_EQ(server.state().kafka.cluster(project_id, instance)->message_at("orders", 1, 1)->value, "p2");
 }
 
 TEST_F(malformed_input, a_malformed_request_ends_the_pipeline_and_what_follows_is_not_applied) {

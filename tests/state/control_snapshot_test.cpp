@@ -52,11 +52,11 @@ class control_snapshot : public ::testing::Test {
   protected:
     void SetUp() override {
         instance_ = st_.kafka.create_instance(project, instance_named("emu-kafka-01")).spec.instance_id;
-        st_.kafka.create_topic(project, instance_, topic_named("orders", 2));
-        for (int i = 0; i < 3; ++i) st_.kafka.produce(project, instance_, {"orders", 0, "k", "v", {}});
-        st_.kafka.delete_records(project, instance_, "orders", {{0, 1}});
-        st_.kafka.create_group(project, instance_, "billing", "pays");
-        st_.kafka.commit_offset(project, instance_, "billing", "orders", 1, 0);
+        st_.kafka.cluster(project, instance_)->create_topic(topic_named("orders", 2));
+        for (int i = 0; i < 3; ++i) st_.kafka.running_cluster(project, instance_)->produce({"orders", 0, "k", "v", {}});
+        st_.kafka.running_cluster(project, instance_)->delete_records("orders", {{0, 1}});
+        st_.kafka.running_cluster(project, instance_)->create_group("billing", "pays");
+        st_.kafka.cluster(project, instance_)->commit_offset("billing", "orders", 1, 0);
         st_.dis.create_stream(other, stream_named("clicks", 2));
         st_.dis.put_records(other, "clicks", {to_partition(0), to_partition(1), to_partition(1)});
         st_.dis.create_app(other, {"billing", "", std::nullopt});
@@ -175,19 +175,19 @@ TEST_F(control_snapshot, restored_group_keeps_its_creation_time_on_a_stopped_ins
     instance_spec stopped = instance_named("emu-kafka-02");
     stopped.status = "FROZEN";
     const auto id = st_.kafka.create_instance(project, stopped).spec.instance_id;
-    st_.kafka.create_topic(project, id, topic_named("t1", 1));
-    st_.kafka.restore_group(project, id, {"g", std::nullopt, 42, {{"t1", 0, 5}}});
-    const auto group = st_.kafka.get_group(project, id, "g");
+    st_.kafka.cluster(project, id)->create_topic(topic_named("t1", 1));
+    st_.kafka.memory(project, id).restore_group({"g", std::nullopt, 42, {{"t1", 0, 5}}});
+    const auto group = st_.kafka.cluster(project, id)->get_group("g");
     EXPECT_EQ(group.created_at, 42);
-    EXPECT_EQ(st_.kafka.group_offsets(project, id, "g").at(0).committed, 5);
+    EXPECT_EQ(st_.kafka.cluster(project, id)->group_offsets("g").at(0).committed, 5);
     EXPECT_TRUE(throws_errc(
         [&] {
-            st_.kafka.restore_group(project, id, {"g", std::nullopt, 1, {}});
+            st_.kafka.memory(project, id).restore_group({"g", std::nullopt, 1, {}});
         },
         errc::group_exists));
     EXPECT_TRUE(throws_errc(
         [&] {
-            st_.kafka.restore_group(project, id, {"h", std::nullopt, 1, {{"t1", 3, 0}}});
+            st_.kafka.memory(project, id).restore_group({"h", std::nullopt, 1, {{"t1", 3, 0}}});
         },
         errc::partition_not_found));
     EXPECT_TRUE(st_.kafka.erase_instance(project, id));

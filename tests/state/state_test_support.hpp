@@ -11,7 +11,7 @@
 
 #include "state/clock.hpp"
 #include "state/errors.hpp"
-#include "state/kafka.hpp"
+#include "state/kafka/instances.hpp"
 
 namespace emu::state {
 

@@ -80,17 +80,16 @@ struct kafka_fixture {
         topic.name = "orders";
         topic.partition_count = 2;
         topic.retention_hours = 1;
-        st.kafka.create_topic(p, instance, topic);
+        st.kafka.cluster(p, instance)->create_topic(topic);
     }
     produce_result produce(std::int32_t partition, std::size_t bytes) {
-        return st.kafka.produce(
-            p, instance, produce_request{"orders", partition, std::nullopt, std::string(bytes, 'v'), {}});
+        return st.kafka.running_cluster(p, instance)->produce(produce_request{"orders", partition, std::nullopt, std::string(bytes, 'v'), {}});
     }
 };
 
 TEST(storage_budget_kafka, key_value_and_headers_are_charged) {
     kafka_fixture f;
-    f.st.kafka.produce(p, f.instance, produce_request{"orders", 0, std::string("kk"), "vvv", {{"h", "xy"}}});
+    f.st.kafka.running_cluster(p, f.instance)->produce(produce_request{"orders", 0, std::string("kk"), "vvv", {{"h", "xy"}}});
     // Key 2 + value 3 + the header as stored: name and value, each with a 4-byte length.
     EXPECT_EQ(f.st.budget->used(), 2U + 3U + (4U + 1U) + (4U + 2U));
 }
@@ -99,12 +98,12 @@ TEST(storage_budget_kafka, a_produce_over_the_cap_is_refused_and_changes_nothing
     kafka_fixture f;
     f.produce(0, 60);
     EXPECT_TRUE(throws_errc([&] { f.produce(1, 41); }, errc::storage_full));
-    EXPECT_EQ(f.st.kafka.partition(p, f.instance, "orders", 1).end_offset, 0);
+    EXPECT_EQ(f.st.kafka.cluster(p, f.instance)->partition("orders", 1).end_offset, 0);
     EXPECT_EQ(f.st.budget->used(), 60U);
     f.produce(1, 40);  // exactly up to the cap
     EXPECT_TRUE(throws_errc([&] { f.produce(0, 1); }, errc::storage_full));
     // Reads keep working when full.
-    EXPECT_EQ(f.st.kafka.messages(p, f.instance, "orders", {}).size(), 2U);
+    EXPECT_EQ(f.st.kafka.cluster(p, f.instance)->messages("orders", {}).size(), 2U);
 }
 
 TEST(storage_budget_kafka, deleting_records_frees_space_for_new_writes) {
@@ -112,7 +111,7 @@ TEST(storage_budget_kafka, deleting_records_frees_space_for_new_writes) {
     f.produce(0, 50);
     f.produce(0, 50);
     EXPECT_TRUE(throws_errc([&] { f.produce(1, 10); }, errc::storage_full));
-    const auto results = f.st.kafka.delete_records(p, f.instance, "orders", {{0, 1}});
+    const auto results = f.st.kafka.running_cluster(p, f.instance)->delete_records("orders", {{0, 1}});
     ASSERT_EQ(results.size(), 1U);
     EXPECT_EQ(results[0].status, delete_records_status::success);
     EXPECT_EQ(f.st.budget->used(), 50U);
@@ -124,7 +123,7 @@ TEST(storage_budget_kafka, retention_frees_space) {
     kafka_fixture f;
     f.produce(0, 100);
     f.clock.advance(2 * 3'600'000);
-    f.st.kafka.partition(p, f.instance, "orders", 0);  // opening the log applies retention
+    f.st.kafka.cluster(p, f.instance)->partition("orders", 0);  // opening the log applies retention
     EXPECT_EQ(f.st.budget->used(), 0U);
     f.produce(0, 100);
 }
@@ -132,13 +131,13 @@ TEST(storage_budget_kafka, retention_frees_space) {
 TEST(storage_budget_kafka, deleting_a_topic_an_instance_or_everything_frees_space) {
     kafka_fixture f;
     f.produce(0, 30);
-    f.st.kafka.delete_topics(p, f.instance, {"orders"});
+    f.st.kafka.running_cluster(p, f.instance)->delete_topics({"orders"});
     EXPECT_EQ(f.st.budget->used(), 0U);
 
     topic_spec topic;
     topic.name = "again";
-    f.st.kafka.create_topic(p, f.instance, topic);
-    f.st.kafka.produce(p, f.instance, produce_request{"again", 0, std::nullopt, std::string(30, 'v'), {}});
+    f.st.kafka.cluster(p, f.instance)->create_topic(topic);
+    f.st.kafka.running_cluster(p, f.instance)->produce(produce_request{"again", 0, std::nullopt, std::string(30, 'v'), {}});
     f.st.kafka.delete_instance(p, f.instance);
     EXPECT_EQ(f.st.budget->used(), 0U);
 
@@ -152,14 +151,14 @@ TEST(storage_budget_kafka, fixture_content_is_charged_and_refused_whole_when_ove
     kafka_fixture f;
     partition_content content{
         0, 10, {fixture_message(std::string(40, 'a')), fixture_message(std::string(40, 'b'))}, std::nullopt};
-    f.st.kafka.load_partition(p, f.instance, "orders", content);
+    f.st.kafka.memory(p, f.instance).load_partition("orders", content);
     EXPECT_EQ(f.st.budget->used(), 80U);
     partition_content too_big{1, 0, {fixture_message(std::string(21, 'c'))}, std::nullopt};
-    EXPECT_TRUE(throws_errc([&] { f.st.kafka.load_partition(p, f.instance, "orders", too_big); },
+    EXPECT_TRUE(throws_errc([&] { f.st.kafka.memory(p, f.instance).load_partition("orders", too_big); },
                             errc::storage_full));
-    EXPECT_EQ(f.st.kafka.partition(p, f.instance, "orders", 1).end_offset, 0);
+    EXPECT_EQ(f.st.kafka.cluster(p, f.instance)->partition("orders", 1).end_offset, 0);
     // Replacing a partition's content gives back what it held.
-    f.st.kafka.load_partition(p, f.instance, "orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
+    f.st.kafka.memory(p, f.instance).load_partition("orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
     EXPECT_EQ(f.st.budget->used(), 1U);
 }
 

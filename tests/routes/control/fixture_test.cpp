@@ -51,11 +51,11 @@ TEST(fixture, the_shipped_example_loads_with_pinned_ids_and_offsets) {
     const auto info = st.kafka.get_instance(project, instance);
     EXPECT_EQ(info.spec.name, "emu-kafka-01");
     EXPECT_EQ(*info.spec.created_at, 1'700'000'000'000);
-    const auto p0 = st.kafka.partition(project, instance, "orders", 0);
+    const auto p0 = st.kafka.cluster(project, instance)->partition("orders", 0);
     EXPECT_EQ(p0.start_offset, 0);
     EXPECT_EQ(p0.end_offset, 5);
     EXPECT_EQ(p0.first_timestamp, 1'700'000'001'000);
-    const auto header_message = st.kafka.message_at(project, instance, "orders", 1, 0);
+    const auto header_message = st.kafka.cluster(project, instance)->message_at("orders", 1, 0);
     ASSERT_TRUE(header_message);
     EXPECT_FALSE(header_message->key);
     EXPECT_EQ(header_message->headers, (state::kafka_headers{{"source", "fixture"}}));
@@ -77,14 +77,14 @@ TEST(fixture, log_start_offset_describes_deleted_messages) {
                           "partitions":[{"partition":0,"log_start_offset":10},
                                         {"partition":1,"log_start_offset":4,"messages":[{"value":"a"},{"value":"b"}]}]}]}]}}]})",
                       "f.json", st);
-    const auto p0 = st.kafka.partition(project, instance, "orders", 0);
+    const auto p0 = st.kafka.cluster(project, instance)->partition("orders", 0);
     EXPECT_EQ(p0.start_offset, 10);
     EXPECT_EQ(p0.end_offset, 10);
-    const auto p1 = st.kafka.partition(project, instance, "orders", 1);
+    const auto p1 = st.kafka.cluster(project, instance)->partition("orders", 1);
     EXPECT_EQ(p1.start_offset, 4);
     EXPECT_EQ(p1.end_offset, 6);
-    EXPECT_EQ(st.kafka.message_at(project, instance, "orders", 1, 5)->value, "b");
-    EXPECT_EQ(st.kafka.message_at(project, instance, "orders", 1, 5)->timestamp, 1'700'000'000'000);
+    EXPECT_EQ(st.kafka.cluster(project, instance)->message_at("orders", 1, 5)->value, "b");
+    EXPECT_EQ(st.kafka.cluster(project, instance)->message_at("orders", 1, 5)->timestamp, 1'700'000'000'000);
 }
 
 TEST(fixture, errors_name_the_file_the_json_path_and_the_problem) {

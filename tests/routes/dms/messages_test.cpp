@@ -405,7 +405,7 @@ TEST_P(dms_message_deletion, an_instance_that_is_not_running_refuses) {
     const auto info = server_.state().kafka.create_instance(project_id, spec);
     state::topic_spec topic;
     topic.name = "orders";
-    server_.state().kafka.create_topic(project_id, info.spec.instance_id, topic);
+    server_.state().kafka.cluster(project_id, info.spec.instance_id)->create_topic(topic);
     expect_dms_error(
         remove(R"({"partitions":[{"partition":0,"offset":-1}]})", "orders", info.spec.instance_id), 400,
         "DMS.00400026", "This operation is not allowed due to the instance status.");
@@ -635,7 +635,7 @@ TEST_F(dms_send_message, an_instance_that_is_not_running_refuses) {
     const auto info = server_.state().kafka.create_instance(project_id, spec);
     state::topic_spec topic;
     topic.name = "orders";
-    server_.state().kafka.create_topic(project_id, info.spec.instance_id, topic);
+    server_.state().kafka.cluster(project_id, info.spec.instance_id)->create_topic(topic);
     expect_dms_error(
         server_.request("POST", send_path(info.spec.instance_id), send_body("orders", "v", 0, std::nullopt)),
         400, "DMS.00400026", "This operation is not allowed due to the instance status.");

@@ -57,6 +57,9 @@ TEST(error_mapping, every_state_error_has_its_service_answer) {
          "obtain the partition iterator again."},
         {errc::dis_storage_full, {"1024"}, service::dis, 400, "DIS.4308",
          "Insufficient quota. [stored data limit of 1024 bytes reached]"},
+        {errc::not_supported, {"6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}, service::gateway, 501, "EMU.0501",
+         "The Kafka cluster of instance 6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 is not held by the emulator: fixtures "
+         "and state snapshots need an in-memory one."},
     };
     for (const auto& row : table) {
         const auto answer = to_api_error(state::error(row.code, row.details));

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "state/kafka.hpp"
+#include "state/kafka/instances.hpp"
 #include "tests/state/state_test_support.hpp"
 
 namespace {
@@ -28,7 +28,7 @@ protected:
         topic_spec topic;
         topic.name = "orders";
         topic.partition_count = 2;
-        store.create_topic(project, id, topic);
+        store.cluster(project, id)->create_topic(topic);
     }
 
     produce_result produce_to(std::int32_t partition, std::string value) {
@@ -36,7 +36,7 @@ protected:
         request.topic = "orders";
         request.partition = partition;
         request.value = std::move(value);
-        return store.produce(project, id, request);
+        return store.running_cluster(project, id)->produce(request);
     }
 
     const std::string project = "proj";
@@ -57,7 +57,7 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
     partition_content content;
     content.partition = 1;
     for (std::int64_t i = 0; i < preloaded; ++i) content.messages.push_back(emu::state::testing::fixture_message("pre"));
-    store.load_partition(project, id, "orders", content);
+    store.memory(project, id).load_partition("orders", content);
 
     std::latch start_line(4);
     std::vector<std::int64_t> p0_offsets_a, p0_offsets_b, p1_offsets, low_watermarks, observed_starts;
@@ -77,10 +77,10 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
         start_line.arrive_and_wait();
         for (int i = 0; i < ops_per_thread; ++i) {
             const std::int64_t target = i % 500 == 499 ? delete_to_end : 2 * static_cast<std::int64_t>(i);
-            const auto results = store.delete_records(project, id, "orders", {{1, target}});
+            const auto results = store.running_cluster(project, id)->delete_records("orders", {{1, target}});
             delete_statuses.push_back(results.at(0).status);
             low_watermarks.push_back(results.at(0).low_watermark);
-            observed_starts.push_back(store.partition(project, id, "orders", 1).start_offset);
+            observed_starts.push_back(store.cluster(project, id)->partition("orders", 1).start_offset);
         }
     });
     a.join();
@@ -96,11 +96,11 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
     std::sort(all_p0.begin(), all_p0.end());
     ASSERT_EQ(all_p0.size(), 2u * ops_per_thread);
     for (std::size_t i = 0; i < all_p0.size(); ++i) ASSERT_EQ(all_p0[i], static_cast<std::int64_t>(i));
-    const auto p0 = store.partition(project, id, "orders", 0);
+    const auto p0 = store.cluster(project, id)->partition("orders", 0);
     EXPECT_EQ(p0.start_offset, 0);
     EXPECT_EQ(p0.end_offset, 2 * ops_per_thread);
     for (int i = 0; i < ops_per_thread; ++i) {
-        const auto m = store.message_at(project, id, "orders", 0, p0_offsets_a[static_cast<std::size_t>(i)]);
+        const auto m = store.cluster(project, id)->message_at("orders", 0, p0_offsets_a[static_cast<std::size_t>(i)]);
         ASSERT_TRUE(m.has_value());
         ASSERT_EQ(m->value, "a" + std::to_string(i));
     }
@@ -113,12 +113,12 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
     for (const auto status : delete_statuses) {
         EXPECT_TRUE(status == delete_records_status::success || status == delete_records_status::offset_out_of_range);
     }
-    const auto p1 = store.partition(project, id, "orders", 1);
+    const auto p1 = store.cluster(project, id)->partition("orders", 1);
     EXPECT_EQ(p1.end_offset, preloaded + ops_per_thread);
     EXPECT_EQ(p1.start_offset, *std::max_element(low_watermarks.begin(), low_watermarks.end()));
     EXPECT_LE(p1.start_offset, p1.end_offset);
     for (std::int64_t offset = 0; offset < p1.end_offset; ++offset) {
-        const auto m = store.message_at(project, id, "orders", 1, offset);
+        const auto m = store.cluster(project, id)->message_at("orders", 1, offset);
         if (offset < p1.start_offset) {
             ASSERT_FALSE(m.has_value()) << offset;
         } else {
@@ -143,7 +143,7 @@ TEST_F(kafka_concurrency_test, opposite_order_batches_do_not_deadlock) {
             const std::vector<delete_records_entry> entries =
                 ascending ? std::vector<delete_records_entry>{{0, target}, {1, target}}
                           : std::vector<delete_records_entry>{{1, target}, {0, target}};
-            for (const auto& r : store.delete_records(project, id, "orders", entries)) {
+            for (const auto& r : store.running_cluster(project, id)->delete_records("orders", entries)) {
                 seen[r.partition].push_back(r.low_watermark);
             }
         }
@@ -167,7 +167,7 @@ TEST_F(kafka_concurrency_test, opposite_order_batches_do_not_deadlock) {
         EXPECT_EQ(starts_seen_by_down[p].size(), static_cast<std::size_t>(ops_per_thread));
         EXPECT_TRUE(non_decreasing(starts_seen_by_up[p]));
         EXPECT_TRUE(non_decreasing(starts_seen_by_down[p]));
-        const auto state = store.partition(project, id, "orders", p);
+        const auto state = store.cluster(project, id)->partition("orders", p);
         EXPECT_EQ(state.end_offset, ops_per_thread);
         EXPECT_LE(state.start_offset, state.end_offset);
         EXPECT_EQ(state.start_offset, std::max(starts_seen_by_up[p].back(), starts_seen_by_down[p].back()));

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "state/errors.hpp"
-#include "state/kafka.hpp"
+#include "state/kafka/instances.hpp"
 #include "tests/state/state_test_support.hpp"
 
 namespace {
@@ -29,7 +29,7 @@ class kafka_groups_test : public ::testing::Test {
         instance = store.create_instance(project, spec).spec.instance_id;
         make_topic("orders", 3);
         make_topic("payments", 1);
-        store.create_group(project, instance, "billing", std::nullopt);
+        store.running_cluster(project, instance)->create_group("billing", std::nullopt);
     }
 
     void make_topic(const std::string& name, std::int32_t partitions, std::int32_t retention_hours = 72) {
@@ -37,7 +37,7 @@ class kafka_groups_test : public ::testing::Test {
         spec.name = name;
         spec.partition_count = partitions;
         spec.retention_hours = retention_hours;
-        store.create_topic(project, instance, spec);
+        store.cluster(project, instance)->create_topic(spec);
     }
 
     void produce(const std::string& topic, std::int32_t partition, int count = 1) {
@@ -46,20 +46,20 @@ class kafka_groups_test : public ::testing::Test {
             request.topic = topic;
             request.partition = partition;
             request.value = "v";
-            store.produce(project, instance, request);
+            store.running_cluster(project, instance)->produce(request);
         }
     }
 
     void reset(const std::string& topic, std::int32_t partition, std::optional<std::int64_t> offset,
                std::optional<std::int64_t> timestamp = std::nullopt, const std::string& group = "billing") {
-        store.reset_offsets(project, instance, group, topic, partition, reset_target{offset, timestamp});
+        store.running_cluster(project, instance)->reset_offsets(group, topic, partition, reset_target{offset, timestamp});
     }
 
     // (topic, partition, committed, lag) of every committed offset.
     std::vector<std::tuple<std::string, std::int32_t, std::int64_t, std::int64_t>> committed(
         const std::string& group = "billing") const {
         std::vector<std::tuple<std::string, std::int32_t, std::int64_t, std::int64_t>> out;
-        for (const auto& row : store.group_offsets(project, instance, group)) {
+        for (const auto& row : store.cluster(project, instance)->group_offsets(group)) {
             out.emplace_back(row.topic, row.partition, row.committed, row.lag);
         }
         return out;
@@ -75,37 +75,37 @@ class kafka_groups_test : public ::testing::Test {
 
 TEST_F(kafka_groups_test, a_new_group_is_empty_with_its_creation_time) {
     clock.advance(5);
-    const auto created = store.create_group(project, instance, "audit", std::string("trail"));
+    const auto created = store.running_cluster(project, instance)->create_group("audit", std::string("trail"));
     EXPECT_EQ(created.created_at, start_ms + 5);
     EXPECT_EQ(created.description, std::optional<std::string>("trail"));
     EXPECT_EQ(created.lag, 0);
     EXPECT_GE(created.coordinator_id, 0);
     EXPECT_LT(created.coordinator_id, 3);
-    EXPECT_TRUE(store.group_offsets(project, instance, "audit").empty());
-    const auto listed = store.list_groups(project, instance);
+    EXPECT_TRUE(store.cluster(project, instance)->group_offsets("audit").empty());
+    const auto listed = store.cluster(project, instance)->list_groups();
     ASSERT_EQ(listed.size(), 2U);
     EXPECT_EQ(listed[0].group_id, "audit");
     EXPECT_EQ(listed[1].group_id, "billing");
 }
 
 TEST_F(kafka_groups_test, duplicates_and_unknown_groups_are_refused) {
-    EXPECT_TRUE(throws_errc([&] { store.create_group(project, instance, "billing", std::nullopt); },
+    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->create_group("billing", std::nullopt); },
                             errc::group_exists));
-    EXPECT_TRUE(throws_errc([&] { store.get_group(project, instance, "ghost"); }, errc::group_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.delete_group(project, instance, "ghost"); }, errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->get_group("ghost"); }, errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->delete_group("ghost"); }, errc::group_not_found));
     EXPECT_TRUE(
-        throws_errc([&] { store.update_group(project, instance, "ghost", "x"); }, errc::group_not_found));
+        throws_errc([&] { store.running_cluster(project, instance)->update_group("ghost", "x"); }, errc::group_not_found));
     EXPECT_TRUE(throws_errc([&] { reset("orders", 0, 0, std::nullopt, "ghost"); }, errc::group_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.group_offsets(project, instance, "ghost"); }, errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->group_offsets("ghost"); }, errc::group_not_found));
     EXPECT_TRUE(throws_errc(
-        [&] { store.create_group(project, "00000000-0000-4000-8000-000000000000", "g", std::nullopt); },
+        [&] { store.running_cluster(project, "00000000-0000-4000-8000-000000000000")->create_group("g", std::nullopt); },
         errc::instance_not_found));
 }
 
 TEST_F(kafka_groups_test, update_keeps_the_description_when_none_is_given) {
-    store.update_group(project, instance, "billing", std::string("invoices"));
-    store.update_group(project, instance, "billing", std::nullopt);
-    EXPECT_EQ(store.get_group(project, instance, "billing").description,
+    store.running_cluster(project, instance)->update_group("billing", std::string("invoices"));
+    store.running_cluster(project, instance)->update_group("billing", std::nullopt);
+    EXPECT_EQ(store.cluster(project, instance)->get_group("billing").description,
               std::optional<std::string>("invoices"));
 }
 
@@ -118,7 +118,7 @@ TEST_F(kafka_groups_test, reset_clamps_to_the_log_and_lag_follows_the_end) {
     reset("orders", 1, -7);
     EXPECT_EQ(committed(), (rows{{"orders", 0, 5, 0}, {"orders", 1, 0, 1}, {"orders", 2, 0, 0}}));
     produce("orders", 0, 2);
-    EXPECT_EQ(store.get_group(project, instance, "billing").lag, 3);
+    EXPECT_EQ(store.cluster(project, instance)->get_group("billing").lag, 3);
 }
 
 TEST_F(kafka_groups_test, reset_by_time_finds_the_first_message_at_or_after_it) {
@@ -155,8 +155,8 @@ TEST_F(kafka_groups_test, an_empty_topic_resets_only_what_the_group_has_committe
 TEST_F(kafka_groups_test, deleting_records_past_a_committed_offset_keeps_it_and_its_lag) {
     produce("orders", 0, 5);
     reset("orders", 0, 1);
-    store.delete_records(project, instance, "orders", {{0, 4}});
-    const auto row = store.group_offsets(project, instance, "billing").at(0);
+    store.running_cluster(project, instance)->delete_records("orders", {{0, 4}});
+    const auto row = store.cluster(project, instance)->group_offsets("billing").at(0);
     EXPECT_EQ(row.committed, 1);
     EXPECT_EQ(row.log_start, 4);
     EXPECT_EQ(row.log_end, 5);
@@ -164,24 +164,24 @@ TEST_F(kafka_groups_test, deleting_records_past_a_committed_offset_keeps_it_and_
 }
 
 TEST_F(kafka_groups_test, deleting_a_topic_drops_its_offsets_from_every_group) {
-    store.create_group(project, instance, "audit", std::nullopt);
+    store.running_cluster(project, instance)->create_group("audit", std::nullopt);
     produce("orders", 0, 2);
     reset("orders", all_partitions, 0);
     reset("payments", 0, 0);
     reset("orders", 0, 0, std::nullopt, "audit");
-    EXPECT_EQ(store.subscribed_groups(project, instance, "orders"),
+    EXPECT_EQ(store.cluster(project, instance)->subscribed_groups("orders"),
               (std::vector<std::string>{"audit", "billing"}));
-    const auto results = store.delete_topics(project, instance, {"orders", "missing", "orders"});
+    const auto results = store.running_cluster(project, instance)->delete_topics({"orders", "missing", "orders"});
     ASSERT_EQ(results.size(), 3U);
     EXPECT_TRUE(results[0].deleted);
     EXPECT_FALSE(results[1].deleted);
     EXPECT_FALSE(results[2].deleted);
     EXPECT_EQ(committed(), (rows{{"payments", 0, 0, 0}}));
     EXPECT_TRUE(committed("audit").empty());
-    EXPECT_TRUE(throws_errc([&] { store.partitions(project, instance, "orders"); }, errc::topic_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->partitions("orders"); }, errc::topic_not_found));
     make_topic("orders", 1);
-    EXPECT_EQ(store.partition(project, instance, "orders", 0).end_offset, 0) << "a new log, not the old one";
-    EXPECT_TRUE(store.subscribed_groups(project, instance, "orders").empty());
+    EXPECT_EQ(store.cluster(project, instance)->partition("orders", 0).end_offset, 0) << "a new log, not the old one";
+    EXPECT_TRUE(store.cluster(project, instance)->subscribed_groups("orders").empty());
 }
 
 TEST_F(kafka_groups_test, deleting_the_instance_takes_everything_with_it) {
@@ -189,9 +189,9 @@ TEST_F(kafka_groups_test, deleting_the_instance_takes_everything_with_it) {
     reset("orders", 0, 1);
     store.delete_instance(project, instance);
     EXPECT_TRUE(throws_errc([&] { store.get_instance(project, instance); }, errc::instance_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.list_groups(project, instance); }, errc::instance_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->list_groups(); }, errc::instance_not_found));
     EXPECT_TRUE(
-        throws_errc([&] { store.partitions(project, instance, "orders"); }, errc::instance_not_found));
+        throws_errc([&] { store.cluster(project, instance)->partitions("orders"); }, errc::instance_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_instance(project, instance); }, errc::instance_not_found));
     EXPECT_TRUE(store.list_instances(project).empty());
 }
@@ -202,7 +202,7 @@ TEST_F(kafka_groups_test, a_busy_instance_cannot_be_deleted_and_a_stopped_one_re
     spec.status = "CREATING";
     const auto busy = store.create_instance(project, spec).spec.instance_id;
     EXPECT_TRUE(throws_errc([&] { store.delete_instance(project, busy); }, errc::instance_not_running));
-    EXPECT_TRUE(throws_errc([&] { store.create_group(project, busy, "g", std::nullopt); },
+    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, busy)->create_group("g", std::nullopt); },
                             errc::instance_not_running));
     EXPECT_EQ(store.get_instance(project, busy).spec.status, "CREATING");
 }
@@ -215,29 +215,29 @@ TEST_F(kafka_groups_test, messages_older_than_the_retention_leave_the_log_from_i
     clock.advance(30 * 60'000);
     produce("short", 0);            // 30 minutes later
     clock.set(start_ms + hour_ms);  // exactly one hour: still retained
-    EXPECT_EQ(store.partition(project, instance, "short", 0).start_offset, 0);
+    EXPECT_EQ(store.cluster(project, instance)->partition("short", 0).start_offset, 0);
     clock.advance(1);
-    auto p = store.partition(project, instance, "short", 0);
+    auto p = store.cluster(project, instance)->partition("short", 0);
     EXPECT_EQ(p.start_offset, 1);
     EXPECT_EQ(p.end_offset, 2);
-    EXPECT_FALSE(store.message_at(project, instance, "short", 0, 0).has_value());
-    EXPECT_TRUE(store.message_at(project, instance, "short", 0, 1).has_value());
+    EXPECT_FALSE(store.cluster(project, instance)->message_at("short", 0, 0).has_value());
+    EXPECT_TRUE(store.cluster(project, instance)->message_at("short", 0, 1).has_value());
     clock.advance(hour_ms);
-    p = store.partition(project, instance, "short", 0);
+    p = store.cluster(project, instance)->partition("short", 0);
     EXPECT_EQ(p.start_offset, 2);
     EXPECT_EQ(p.first_timestamp, 0);
-    EXPECT_TRUE(store.messages(project, instance, "short", {}).empty());
-    EXPECT_EQ(store.partitions(project, instance, "short")[0].start_offset, 2);
+    EXPECT_TRUE(store.cluster(project, instance)->messages("short", {}).empty());
+    EXPECT_EQ(store.cluster(project, instance)->partitions("short")[0].start_offset, 2);
 }
 
 TEST_F(kafka_groups_test, retention_counts_from_when_a_message_entered_the_log_not_its_timestamp) {
     partition_content content;
     content.partition = 0;
     content.messages.push_back(fixture_message("old", 1'000));
-    store.load_partition(project, instance, "payments", content);
-    EXPECT_TRUE(store.message_at(project, instance, "payments", 0, 0).has_value());
+    store.memory(project, instance).load_partition("payments", content);
+    EXPECT_TRUE(store.cluster(project, instance)->message_at("payments", 0, 0).has_value());
     clock.advance(72 * hour_ms + 1);
-    EXPECT_FALSE(store.message_at(project, instance, "payments", 0, 0).has_value());
+    EXPECT_FALSE(store.cluster(project, instance)->message_at("payments", 0, 0).has_value());
 }
 
 TEST_F(kafka_groups_test, shortening_the_retention_expires_messages_at_once) {
@@ -246,9 +246,9 @@ TEST_F(kafka_groups_test, shortening_the_retention_expires_messages_at_once) {
     topic_update update;
     update.name = "orders";
     update.retention_hours = 1;
-    store.update_topics(project, instance, {update});
-    EXPECT_EQ(store.partition(project, instance, "orders", 0).start_offset, 2);
-    EXPECT_EQ(store.get_topic(project, instance, "orders").retention_hours, 1);
+    store.running_cluster(project, instance)->update_topics({update});
+    EXPECT_EQ(store.cluster(project, instance)->partition("orders", 0).start_offset, 2);
+    EXPECT_EQ(store.cluster(project, instance)->get_topic("orders").retention_hours, 1);
 }
 
 // ---- topic updates and message queries ------------------------------------------------------------------
@@ -264,15 +264,15 @@ TEST_F(kafka_groups_test, updates_grow_partitions_and_are_all_or_nothing) {
     shrink.partition_count = 0;
     EXPECT_TRUE(throws_errc(
         [&] {
-            store.update_topics(project, instance, {grow, shrink});
+            store.running_cluster(project, instance)->update_topics({grow, shrink});
         },
         errc::partition_count_decrease));
-    EXPECT_EQ(store.get_topic(project, instance, "orders").partition_count, 3);
+    EXPECT_EQ(store.cluster(project, instance)->get_topic("orders").partition_count, 3);
     topic_update unknown;
     unknown.name = "refunds";
     EXPECT_TRUE(throws_errc(
         [&] {
-            store.update_topics(project, instance, {grow, unknown});
+            store.running_cluster(project, instance)->update_topics({grow, unknown});
         },
         errc::topic_not_found));
     topic_update huge;
@@ -280,20 +280,20 @@ TEST_F(kafka_groups_test, updates_grow_partitions_and_are_all_or_nothing) {
     huge.partition_count = 296;
     EXPECT_TRUE(throws_errc(
         [&] {
-            store.update_topics(project, instance, {grow, huge});
+            store.running_cluster(project, instance)->update_topics({grow, huge});
         },
         errc::partition_quota_exceeded));
-    EXPECT_EQ(store.get_topic(project, instance, "orders").partition_count, 3);
+    EXPECT_EQ(store.cluster(project, instance)->get_topic("orders").partition_count, 3);
 
-    store.update_topics(project, instance, {grow});
-    const auto orders = store.get_topic(project, instance, "orders");
+    store.running_cluster(project, instance)->update_topics({grow});
+    const auto orders = store.cluster(project, instance)->get_topic("orders");
     EXPECT_EQ(orders.partition_count, 5);
     EXPECT_EQ(orders.description, "d");
     ASSERT_EQ(orders.other_configs.size(), 1U);
     EXPECT_EQ(orders.other_configs[0].value, "1024");
-    EXPECT_EQ(store.partitions(project, instance, "orders").size(), 5U);
+    EXPECT_EQ(store.cluster(project, instance)->partitions("orders").size(), 5U);
     produce("orders", 4);
-    EXPECT_EQ(store.partition(project, instance, "orders", 4).end_offset, 1);
+    EXPECT_EQ(store.cluster(project, instance)->partition("orders", 4).end_offset, 1);
 }
 
 TEST_F(kafka_groups_test, message_queries_filter_by_partition_and_time) {
@@ -303,17 +303,17 @@ TEST_F(kafka_groups_test, message_queries_filter_by_partition_and_time) {
     produce("orders", 1);
     clock.set(start_ms + 30);
     produce("orders", 0);
-    EXPECT_EQ(store.messages(project, instance, "orders", {}).size(), 3U);
-    const auto only_zero = store.messages(project, instance, "orders", {0, std::nullopt, std::nullopt});
+    EXPECT_EQ(store.cluster(project, instance)->messages("orders", {}).size(), 3U);
+    const auto only_zero = store.cluster(project, instance)->messages("orders", {0, std::nullopt, std::nullopt});
     ASSERT_EQ(only_zero.size(), 2U);
     EXPECT_EQ(only_zero[1].message.offset, 1);
     const auto window =
-        store.messages(project, instance, "orders", {std::nullopt, start_ms + 15, start_ms + 25});
+        store.cluster(project, instance)->messages("orders", {std::nullopt, start_ms + 15, start_ms + 25});
     ASSERT_EQ(window.size(), 1U);
     EXPECT_EQ(window[0].partition, 1);
     EXPECT_TRUE(throws_errc(
         [&] {
-            store.messages(project, instance, "orders", {7, std::nullopt, std::nullopt});
+            store.cluster(project, instance)->messages("orders", {7, std::nullopt, std::nullopt});
         },
         errc::partition_not_found));
 }
@@ -331,12 +331,12 @@ TEST_F(kafka_groups_test, groups_stay_consistent_under_concurrent_use) {
     });
     threads.emplace_back([&] {
         for (int i = 0; i < rounds; ++i)
-            store.delete_records(project, instance, "orders", {{0, delete_to_end}});
+            store.running_cluster(project, instance)->delete_records("orders", {{0, delete_to_end}});
     });
     threads.emplace_back([&] {
         for (int i = 0; i < rounds; ++i) {
-            for (const auto& group : store.list_groups(project, instance)) EXPECT_GE(group.lag, 0);
-            for (const auto& row : store.group_offsets(project, instance, "billing")) {
+            for (const auto& group : store.cluster(project, instance)->list_groups()) EXPECT_GE(group.lag, 0);
+            for (const auto& row : store.cluster(project, instance)->group_offsets("billing")) {
                 EXPECT_LE(row.log_start, row.log_end);
                 EXPECT_GE(row.lag, 0);
             }
@@ -347,19 +347,19 @@ TEST_F(kafka_groups_test, groups_stay_consistent_under_concurrent_use) {
             topic_update grow;
             grow.name = "payments";
             grow.partition_count = 1 + i;
-            store.update_topics(project, instance, {grow});
+            store.running_cluster(project, instance)->update_topics({grow});
             reset("payments", all_partitions, 0);
         }
     });
     for (auto& thread : threads) thread.join();
-    EXPECT_EQ(store.partitions(project, instance, "payments").size(), 20U);
-    EXPECT_EQ(store.get_group(project, instance, "billing").lag,
-              store.partition(project, instance, "orders", 0).end_offset -
-                  store.group_offsets(project, instance, "billing")[0].committed +
-                  store.partition(project, instance, "orders", 1).end_offset -
-                  store.group_offsets(project, instance, "billing")[1].committed +
-                  store.partition(project, instance, "orders", 2).end_offset -
-                  store.group_offsets(project, instance, "billing")[2].committed);
+    EXPECT_EQ(store.cluster(project, instance)->partitions("payments").size(), 20U);
+    EXPECT_EQ(store.cluster(project, instance)->get_group("billing").lag,
+              store.cluster(project, instance)->partition("orders", 0).end_offset -
+                  store.cluster(project, instance)->group_offsets("billing")[0].committed +
+                  store.cluster(project, instance)->partition("orders", 1).end_offset -
+                  store.cluster(project, instance)->group_offsets("billing")[1].committed +
+                  store.cluster(project, instance)->partition("orders", 2).end_offset -
+                  store.cluster(project, instance)->group_offsets("billing")[2].committed);
 }
 
 }  // namespace

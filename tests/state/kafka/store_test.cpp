@@ -1,4 +1,4 @@
-#include "state/kafka.hpp"
+#include "state/kafka/instances.hpp"
 
 #include <gtest/gtest.h>
 
@@ -55,7 +55,7 @@ protected:
         spec.name = name;
         spec.partition_count = partitions;
         spec.replication = replication;
-        return store.create_topic(project, instance_id, spec);
+        return store.cluster(project, instance_id)->create_topic(spec);
     }
 
     produce_result produce_to(const std::string& instance_id, const std::string& topic, std::int32_t partition,
@@ -64,12 +64,12 @@ protected:
         request.topic = topic;
         request.partition = partition;
         request.value = value;
-        return store.produce(project, instance_id, request);
+        return store.running_cluster(project, instance_id)->produce(request);
     }
 
     std::vector<delete_records_result> delete_records(const std::string& instance_id, const std::string& topic,
                                                       const std::vector<delete_records_entry>& entries) {
-        return store.delete_records(project, instance_id, topic, entries);
+        return store.running_cluster(project, instance_id)->delete_records(topic, entries);
     }
 };
 
@@ -222,7 +222,7 @@ TEST_F(kafka_store_test, create_topic_returns_spec_with_creation_time) {
     EXPECT_EQ(created.partition_count, 6);
     EXPECT_EQ(created.replication, 2);
     EXPECT_EQ(created.created_at, std::optional<std::int64_t>{start_ms + 5});
-    const auto parts = store.partitions(project, id, "orders");
+    const auto parts = store.cluster(project, id)->partitions("orders");
     ASSERT_EQ(parts.size(), 6u);
     for (std::int32_t i = 0; i < 6; ++i) {
         EXPECT_EQ(parts[static_cast<std::size_t>(i)].partition, i);
@@ -238,7 +238,7 @@ TEST_F(kafka_store_test, list_topics_returns_topics_by_name) {
     const auto id = make_instance("kafka-1");
     make_topic(id, "zeta", 1);
     make_topic(id, "alpha", 2);
-    const auto topics = store.list_topics(project, id);
+    const auto topics = store.cluster(project, id)->list_topics();
     ASSERT_EQ(topics.size(), 2u);
     EXPECT_EQ(topics[0].name, "alpha");
     EXPECT_EQ(topics[0].partition_count, 2);
@@ -252,7 +252,7 @@ TEST_F(kafka_store_test, duplicate_topic_is_topic_exists) {
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::topic_exists);
     EXPECT_EQ(e->details(), std::vector<std::string>{"orders"});
-    EXPECT_EQ(store.list_topics(project, id)[0].partition_count, 3);
+    EXPECT_EQ(store.cluster(project, id)->list_topics()[0].partition_count, 3);
 }
 
 TEST_F(kafka_store_test, replication_above_broker_count_is_replication_exceeds_brokers) {
@@ -261,7 +261,7 @@ TEST_F(kafka_store_test, replication_above_broker_count_is_replication_exceeds_b
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::replication_exceeds_brokers);
     EXPECT_EQ(e->details(), std::vector<std::string>{"3"});
-    EXPECT_TRUE(store.list_topics(project, id).empty());
+    EXPECT_TRUE(store.cluster(project, id)->list_topics().empty());
 }
 
 TEST_F(kafka_store_test, replication_equal_to_broker_count_is_allowed) {
@@ -283,7 +283,7 @@ TEST_F(kafka_store_test, partitions_beyond_quota_is_partition_quota_exceeded) {
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::partition_quota_exceeded);
     EXPECT_EQ(e->details(), std::vector<std::string>{"100"});
-    EXPECT_EQ(store.list_topics(project, id).size(), 1u);
+    EXPECT_EQ(store.cluster(project, id)->list_topics().size(), 1u);
     EXPECT_EQ(store.get_instance(project, id).used_partitions, 100);
 }
 
@@ -299,12 +299,12 @@ TEST_F(kafka_store_test, create_topic_on_unknown_instance_is_instance_not_found)
 
 TEST_F(kafka_store_test, topic_calls_on_unknown_topic_are_topic_not_found) {
     const auto id = make_instance("kafka-1");
-    const auto e = thrown_error([&] { store.partitions(project, id, "missing"); });
+    const auto e = thrown_error([&] { store.cluster(project, id)->partitions("missing"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::topic_not_found);
     EXPECT_EQ(e->details(), std::vector<std::string>{"missing"});
-    EXPECT_TRUE(throws_errc([&] { store.partition(project, id, "missing", 0); }, errc::topic_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.message_at(project, id, "missing", 0, 0); }, errc::topic_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("missing", 0); }, errc::topic_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->message_at("missing", 0, 0); }, errc::topic_not_found));
     EXPECT_TRUE(throws_errc([&] { produce_to(id, "missing", 0, "v"); }, errc::topic_not_found));
     EXPECT_TRUE(throws_errc([&] { delete_records(id, "missing", {{0, 1}}); }, errc::topic_not_found));
 }
@@ -322,7 +322,7 @@ TEST_F(kafka_store_test, produce_to_explicit_partition_appends_with_clock_timest
     request.key = "k";
     request.value = "v0";
     request.headers = {{"h1", "x"}, {"h2", "y"}};
-    const auto r0 = store.produce(project, id, request);
+    const auto r0 = store.running_cluster(project, id)->produce(request);
     EXPECT_EQ(r0.partition, 2);
     EXPECT_EQ(r0.offset, 0);
     EXPECT_EQ(r0.timestamp, start_ms + 100);
@@ -333,26 +333,26 @@ TEST_F(kafka_store_test, produce_to_explicit_partition_appends_with_clock_timest
     EXPECT_EQ(r1.offset, 1);
     EXPECT_EQ(r1.timestamp, start_ms + 200);
 
-    const auto m0 = store.message_at(project, id, "orders", 2, 0);
+    const auto m0 = store.cluster(project, id)->message_at("orders", 2, 0);
     ASSERT_TRUE(m0.has_value());
     EXPECT_EQ(m0->offset, 0);
     EXPECT_EQ(m0->key, std::optional<std::string>{"k"});
     EXPECT_EQ(m0->value, "v0");
     EXPECT_EQ(m0->timestamp, start_ms + 100);
     EXPECT_EQ(m0->headers, (kafka_headers{{"h1", "x"}, {"h2", "y"}}));
-    const auto m1 = store.message_at(project, id, "orders", 2, 1);
+    const auto m1 = store.cluster(project, id)->message_at("orders", 2, 1);
     ASSERT_TRUE(m1.has_value());
     EXPECT_EQ(m1->key, std::nullopt);
     EXPECT_EQ(m1->value, "v1");
 
-    const auto p2 = store.partition(project, id, "orders", 2);
+    const auto p2 = store.cluster(project, id)->partition("orders", 2);
     EXPECT_EQ(p2.start_offset, 0);
     EXPECT_EQ(p2.end_offset, 2);
     EXPECT_EQ(p2.first_timestamp, start_ms + 100);
     EXPECT_EQ(p2.last_timestamp, start_ms + 200);
     EXPECT_EQ(p2.last_update_ms, start_ms + 200);
-    EXPECT_EQ(store.partition(project, id, "orders", 0).end_offset, 0);
-    EXPECT_EQ(store.partition(project, id, "orders", 1).end_offset, 0);
+    EXPECT_EQ(store.cluster(project, id)->partition("orders", 0).end_offset, 0);
+    EXPECT_EQ(store.cluster(project, id)->partition("orders", 1).end_offset, 0);
 }
 
 TEST_F(kafka_store_test, produce_with_key_uses_kafka_key_partition) {
@@ -364,8 +364,8 @@ TEST_F(kafka_store_test, produce_with_key_uses_kafka_key_partition) {
         request.key = key;
         request.value = "v";
         const auto expected = kafka_key_partition(key, 5);
-        EXPECT_EQ(store.produce(project, id, request).partition, expected) << key;
-        EXPECT_EQ(store.produce(project, id, request).partition, expected) << key;
+        EXPECT_EQ(store.running_cluster(project, id)->produce(request).partition, expected) << key;
+        EXPECT_EQ(store.running_cluster(project, id)->produce(request).partition, expected) << key;
     }
 }
 
@@ -375,9 +375,9 @@ TEST_F(kafka_store_test, same_key_always_lands_on_same_partition) {
     produce_request request;
     request.topic = "orders";
     request.key = "customer-9";
-    const auto first = store.produce(project, id, request);
+    const auto first = store.running_cluster(project, id)->produce(request);
     for (std::int64_t i = 1; i < 20; ++i) {
-        const auto next = store.produce(project, id, request);
+        const auto next = store.running_cluster(project, id)->produce(request);
         EXPECT_EQ(next.partition, first.partition);
         EXPECT_EQ(next.offset, i);
     }
@@ -390,7 +390,7 @@ TEST_F(kafka_store_test, explicit_partition_wins_over_key) {
     request.topic = "orders";
     request.key = "21";  // would hash to 1173551340 % 3 == 0
     request.partition = 2;
-    EXPECT_EQ(store.produce(project, id, request).partition, 2);
+    EXPECT_EQ(store.running_cluster(project, id)->produce(request).partition, 2);
 }
 
 TEST_F(kafka_store_test, produce_without_key_or_partition_round_robins) {
@@ -401,7 +401,7 @@ TEST_F(kafka_store_test, produce_without_key_or_partition_round_robins) {
     std::vector<std::int32_t> partitions;
     std::vector<std::int64_t> offsets;
     for (int i = 0; i < 7; ++i) {
-        const auto r = store.produce(project, id, request);
+        const auto r = store.running_cluster(project, id)->produce(request);
         partitions.push_back(r.partition);
         offsets.push_back(r.offset);
     }
@@ -418,7 +418,7 @@ TEST_F(kafka_store_test, produce_to_unknown_partition_is_partition_not_found_and
         EXPECT_EQ(e->code(), errc::partition_not_found);
         EXPECT_EQ(e->details(), std::vector<std::string>{std::to_string(bad)});
     }
-    for (const auto& p : store.partitions(project, id, "orders")) EXPECT_EQ(p.end_offset, 0);
+    for (const auto& p : store.cluster(project, id)->partitions("orders")) EXPECT_EQ(p.end_offset, 0);
 }
 
 TEST_F(kafka_store_test, produce_to_instance_not_running_is_instance_not_running) {
@@ -428,7 +428,7 @@ TEST_F(kafka_store_test, produce_to_instance_not_running_is_instance_not_running
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_not_running);
     EXPECT_EQ(e->details(), std::vector<std::string>{"CREATING"});
-    EXPECT_EQ(store.partition(project, id, "orders", 0).end_offset, 0);
+    EXPECT_EQ(store.cluster(project, id)->partition("orders", 0).end_offset, 0);
 }
 
 TEST_F(kafka_store_test, produce_to_unknown_instance_is_instance_not_found) {
@@ -438,9 +438,9 @@ TEST_F(kafka_store_test, produce_to_unknown_instance_is_instance_not_found) {
 TEST_F(kafka_store_test, partition_lookup_of_unknown_index_is_partition_not_found) {
     const auto id = make_instance("kafka-1");
     make_topic(id, "orders", 3);
-    EXPECT_TRUE(throws_errc([&] { store.partition(project, id, "orders", 3); }, errc::partition_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.partition(project, id, "orders", -1); }, errc::partition_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.message_at(project, id, "orders", 3, 0); }, errc::partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("orders", 3); }, errc::partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("orders", -1); }, errc::partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->message_at("orders", 3, 0); }, errc::partition_not_found));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -460,8 +460,8 @@ protected:
         clock.set(start_ms + 1000);
     }
 
-    partition_state p0() { return store.partition(project, id, "orders", 0); }
-    std::optional<kafka_message> at(std::int64_t offset) { return store.message_at(project, id, "orders", 0, offset); }
+    partition_state p0() { return store.cluster(project, id)->partition("orders", 0); }
+    std::optional<kafka_message> at(std::int64_t offset) { return store.cluster(project, id)->message_at("orders", 0, offset); }
     std::vector<delete_records_result> del(const std::vector<delete_records_entry>& entries) {
         return delete_records(id, "orders", entries);
     }
@@ -668,12 +668,12 @@ TEST_F(delete_records_test, partitions_report_each_partition_after_trims) {
     clock.set(start_ms + 2000);
     del({{0, 8}, {1, 2}});
 
-    const auto parts = store.partitions(project, id, "orders");
+    const auto parts = store.cluster(project, id)->partitions("orders");
     ASSERT_EQ(parts.size(), 3u);
     expect_same_state(parts[0], partition_state{0, 8, 10, start_ms + 9, start_ms + 8, start_ms + 9});
     expect_same_state(parts[1], partition_state{1, 2, 3, start_ms + 1600, start_ms + 1600, start_ms + 1600});
     expect_same_state(parts[2], partition_state{2, 0, 0, start_ms, 0, 0});  // untouched since topic creation
-    expect_same_state(store.partition(project, id, "orders", 1), parts[1]);
+    expect_same_state(store.cluster(project, id)->partition("orders", 1), parts[1]);
 }
 
 TEST_F(delete_records_test, empty_partition_accepts_zero_and_minus_one_but_not_beyond) {
@@ -709,23 +709,23 @@ TEST_F(kafka_store_test, load_partition_assigns_offsets_from_log_start) {
     content.messages = {fixture_message("v5", start_ms + 10, "a"), fixture_message("v6", start_ms + 20),
                         fixture_message("v7", start_ms + 30)};
     content.messages[0].offset = 999;  // ignored: offsets come from log_start_offset
-    store.load_partition(project, id, "orders", content);
+    store.memory(project, id).load_partition("orders", content);
 
-    const auto state = store.partition(project, id, "orders", 1);
+    const auto state = store.cluster(project, id)->partition("orders", 1);
     EXPECT_EQ(state.start_offset, 5);
     EXPECT_EQ(state.end_offset, 8);
     EXPECT_EQ(state.first_timestamp, start_ms + 10);
     EXPECT_EQ(state.last_timestamp, start_ms + 30);
     EXPECT_EQ(state.last_update_ms, start_ms + 30);
-    EXPECT_EQ(store.message_at(project, id, "orders", 1, 4), std::nullopt);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 1, 4), std::nullopt);
     for (std::int64_t offset = 5; offset < 8; ++offset) {
-        const auto m = store.message_at(project, id, "orders", 1, offset);
+        const auto m = store.cluster(project, id)->message_at("orders", 1, offset);
         ASSERT_TRUE(m.has_value()) << offset;
         EXPECT_EQ(m->offset, offset);
         EXPECT_EQ(m->value, "v" + std::to_string(offset));
     }
-    EXPECT_EQ(store.message_at(project, id, "orders", 1, 5)->key, std::optional<std::string>{"a"});
-    EXPECT_EQ(store.message_at(project, id, "orders", 1, 8), std::nullopt);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 1, 5)->key, std::optional<std::string>{"a"});
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 1, 8), std::nullopt);
     EXPECT_EQ(produce_to(id, "orders", 1, "v8").offset, 8);
 }
 
@@ -735,11 +735,11 @@ TEST_F(kafka_store_test, load_partition_replaces_zero_timestamps_with_clock) {
     clock.set(start_ms + 500);
     partition_content content;
     content.messages = {fixture_message("a", 0), fixture_message("b", start_ms + 7), fixture_message("c", 0)};
-    store.load_partition(project, id, "orders", content);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 0)->timestamp, start_ms + 500);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 1)->timestamp, start_ms + 7);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 2)->timestamp, start_ms + 500);
-    const auto state = store.partition(project, id, "orders", 0);
+    store.memory(project, id).load_partition("orders", content);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 0)->timestamp, start_ms + 500);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 1)->timestamp, start_ms + 7);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 2)->timestamp, start_ms + 500);
+    const auto state = store.cluster(project, id)->partition("orders", 0);
     EXPECT_EQ(state.start_offset, 0);
     EXPECT_EQ(state.end_offset, 3);
     EXPECT_EQ(state.first_timestamp, start_ms + 500);
@@ -751,15 +751,15 @@ TEST_F(kafka_store_test, load_partition_all_deleted_reports_start_equal_end) {
     make_topic(id, "orders", 1);
     partition_content content;
     content.log_start_offset = 10;
-    store.load_partition(project, id, "orders", content);
+    store.memory(project, id).load_partition("orders", content);
 
-    const auto state = store.partition(project, id, "orders", 0);
+    const auto state = store.cluster(project, id)->partition("orders", 0);
     EXPECT_EQ(state.start_offset, 10);
     EXPECT_EQ(state.end_offset, 10);
     EXPECT_EQ(state.first_timestamp, 0);
     EXPECT_EQ(state.last_timestamp, 0);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 9), std::nullopt);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 10), std::nullopt);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 9), std::nullopt);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 10), std::nullopt);
 
     const auto results = delete_records(id, "orders", {{0, delete_to_end}, {0, 9}, {0, 10}, {0, 11}});
     ASSERT_EQ(results.size(), 4u);
@@ -778,12 +778,12 @@ TEST_F(kafka_store_test, load_partition_replaces_existing_content) {
     partition_content content;
     content.log_start_offset = 3;
     content.messages = {fixture_message("new3")};
-    store.load_partition(project, id, "orders", content);
-    const auto state = store.partition(project, id, "orders", 0);
+    store.memory(project, id).load_partition("orders", content);
+    const auto state = store.cluster(project, id)->partition("orders", 0);
     EXPECT_EQ(state.start_offset, 3);
     EXPECT_EQ(state.end_offset, 4);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 1), std::nullopt);
-    EXPECT_EQ(store.message_at(project, id, "orders", 0, 3)->value, "new3");
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 1), std::nullopt);
+    EXPECT_EQ(store.cluster(project, id)->message_at("orders", 0, 3)->value, "new3");
 }
 
 TEST_F(kafka_store_test, load_partition_of_unknown_partition_is_partition_not_found) {
@@ -791,7 +791,7 @@ TEST_F(kafka_store_test, load_partition_of_unknown_partition_is_partition_not_fo
     make_topic(id, "orders", 2);
     partition_content content;
     content.partition = 2;
-    EXPECT_TRUE(throws_errc([&] { store.load_partition(project, id, "orders", content); },
+    EXPECT_TRUE(throws_errc([&] { store.memory(project, id).load_partition("orders", content); },
                             errc::partition_not_found));
 }
 

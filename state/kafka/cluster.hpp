@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/kafka/types.hpp"
+
+namespace emu::state {
+
+class memory_cluster;
+
+// One DMS instance's Kafka data: topics, partition logs, consumer groups and their offsets. Both fronts
+// (the REST handlers today, a Kafka listener tomorrow) call this interface; the in-memory cluster is its
+// first implementation, a cluster reached through a Kafka client could be another. Thread-safe. Failures
+// are thrown as state::error.
+class kafka_cluster {
+public:
+    virtual ~kafka_cluster() = default;
+
+    // Topics. Quotas are the cluster's cluster_limits.
+    virtual topic_spec create_topic(topic_spec spec) = 0;
+    virtual std::vector<topic_spec> list_topics() const = 0;  // sorted by name
+    virtual topic_spec get_topic(const std::string& topic) const = 0;
+    // All or nothing: every update is checked (topic known, partitions only grow, quota) before any applies.
+    virtual void update_topics(const std::vector<topic_update>& updates) = 0;
+    // One result per name, in order. A deleted topic takes its logs and every group's offsets for it.
+    virtual std::vector<topic_deletion> delete_topics(const std::vector<std::string>& names) = 0;
+    // Partitions of every topic (what the instance's partition quota counts).
+    virtual std::int32_t used_partitions() const = 0;
+
+    // Records.
+    virtual produce_result produce(const produce_request& request) = 0;
+    // Kafka DeleteRecords: one result per entry, in entry order. The batch is applied atomically, and one
+    // bad partition never fails the others.
+    virtual std::vector<delete_records_result> delete_records(const std::string& topic,
+                                                              const std::vector<delete_records_entry>& entries) = 0;
+    virtual std::vector<partition_state> partitions(const std::string& topic) const = 0;
+    virtual partition_state partition(const std::string& topic, std::int32_t partition) const = 0;
+    // The retained message at `offset`, if any.
+    virtual std::optional<kafka_message> message_at(const std::string& topic, std::int32_t partition,
+                                                    std::int64_t offset) const = 0;
+    virtual std::vector<stored_message> messages(const std::string& topic, const message_filter& filter) const = 0;
+
+    // Consumer groups and committed offsets.
+    virtual group_info create_group(const std::string& group, std::optional<std::string> description) = 0;
+    virtual std::vector<group_info> list_groups() const = 0;
+    virtual group_info get_group(const std::string& group) const = 0;
+    virtual void update_group(const std::string& group, std::optional<std::string> description) = 0;
+    virtual void delete_group(const std::string& group) = 0;
+    // Sorted by topic, then partition.
+    virtual std::vector<group_partition_offset> group_offsets(const std::string& group) const = 0;
+    // Names of the groups with an offset committed on `topic`.
+    virtual std::vector<std::string> subscribed_groups(const std::string& topic) const = 0;
+    // Kafka OffsetCommit: the offset is stored as given (Kafka does not check it).
+    virtual void commit_offset(const std::string& group, const std::string& topic, std::int32_t partition,
+                               std::int64_t offset) = 0;
+    // An empty `topic` means every topic the group has offsets on; `partition` may be all_partitions.
+    virtual void reset_offsets(const std::string& group, const std::string& topic, std::int32_t partition,
+                               const reset_target& target) = 0;
+
+    // Topics and retained messages, for the control plane's counts.
+    virtual kafka_counts counts() const = 0;
+
+    // The in-memory cluster, for what only it can do (fixtures, snapshots, restores); nullptr for any
+    // other kind. Callers go through kafka_store::memory(), which answers errc::not_supported.
+    virtual memory_cluster* in_memory() { return nullptr; }
+};
+
+}  // namespace emu::state

@@ -1,0 +1,231 @@
+#include "state/kafka/instances.hpp"
+
+#include <algorithm>
+#include <array>
+#include <mutex>
+#include <string_view>
+
+#include "state/errors.hpp"
+#include "state/ids.hpp"
+#include "state/reclaimer.hpp"
+
+namespace emu::state {
+
+namespace {
+
+constexpr std::int32_t partitions_per_broker = 100;
+
+// Statuses in which an instance is being changed and so cannot be deleted (DMS.00400026).
+constexpr std::array busy_statuses{std::string_view{"CREATING"}, std::string_view{"STARTING"},
+                                   std::string_view{"RESTARTING"}, std::string_view{"EXTENDING"},
+                                   std::string_view{"UPGRADING"}, std::string_view{"ROLLINGBACK"},
+                                   std::string_view{"FREEZING"}, std::string_view{"DELETING"}};
+
+}  // namespace
+
+struct kafka_store::instance {
+    instance(instance_spec s, std::shared_ptr<kafka_cluster> c) : spec(std::move(s)), cluster(std::move(c)) {}
+
+    mutable std::shared_mutex mutex;  // guards spec and address
+    instance_spec spec;
+    std::optional<broker_address> address;  // none: the store's default
+    const std::shared_ptr<kafka_cluster> cluster;
+
+    std::int32_t max_partitions() const { return spec.broker_num * partitions_per_broker; }
+
+    instance_info info(const broker_address& fallback) const {
+        std::shared_lock lock(mutex);
+        return instance_info{spec, max_partitions(), cluster->used_partitions(), address.value_or(fallback)};
+    }
+};
+
+kafka_store::kafka_store(clock_fn clock, std::shared_ptr<storage_budget> budget)
+    : clock_(std::move(clock)),
+      budget_(budget ? std::move(budget) : std::make_shared<storage_budget>()),
+      reclaimer_(std::make_shared<reclaimer>()) {}
+
+kafka_store::~kafka_store() = default;
+
+std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::string& project_id,
+                                                                  const std::string& instance_id) const {
+    std::shared_lock lock(mutex_);
+    const auto project = projects_.find(project_id);
+    if (project != projects_.end()) {
+        const auto it = project->second.find(instance_id);
+        if (it != project->second.end()) return it->second;
+    }
+    throw error(errc::instance_not_found, {instance_id});
+}
+
+instance_info kafka_store::create_instance(const std::string& project_id, instance_spec spec) {
+    if (spec.instance_id.empty()) spec.instance_id = new_uuid();
+    if (!spec.created_at) spec.created_at = clock_();
+    const cluster_limits limits{spec.broker_num, spec.broker_num * partitions_per_broker};
+    auto created = std::make_shared<instance>(std::move(spec), std::make_shared<memory_cluster>(clock_, budget_, reclaimer_, limits));
+    broker_address fallback;
+    {
+        std::unique_lock lock(mutex_);
+        auto& instances = projects_[project_id];
+        for (const auto& [id, existing] : instances) {
+            if (id == created->spec.instance_id || existing->spec.name == created->spec.name) {
+                throw error(errc::instance_name_exists, {created->spec.name});
+            }
+        }
+        instances.emplace(created->spec.instance_id, created);
+        fallback = default_address_;
+    }
+    return created->info(fallback);
+}
+
+instance_info kafka_store::get_instance(const std::string& project_id, const std::string& instance_id) const {
+    const auto found = find_instance(project_id, instance_id);
+    std::shared_lock lock(mutex_);
+    const broker_address fallback = default_address_;
+    lock.unlock();
+    return found->info(fallback);
+}
+
+std::vector<instance_info> kafka_store::list_instances(const std::string& project_id) const {
+    std::vector<std::shared_ptr<instance>> found;
+    broker_address fallback;
+    {
+        std::shared_lock lock(mutex_);
+        fallback = default_address_;
+        const auto project = projects_.find(project_id);
+        if (project == projects_.end()) return {};
+        for (const auto& [id, inst] : project->second) found.push_back(inst);
+    }
+    std::vector<instance_info> out;
+    out.reserve(found.size());
+    for (const auto& inst : found) out.push_back(inst->info(fallback));
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return *a.spec.created_at > *b.spec.created_at; });
+    return out;
+}
+
+// Everything under the instance goes with it: topics, logs and groups live only in its cluster.
+void kafka_store::delete_instance(const std::string& project_id, const std::string& instance_id) {
+    std::unique_lock lock(mutex_);
+    const auto project = projects_.find(project_id);
+    if (project == projects_.end()) throw error(errc::instance_not_found, {instance_id});
+    const auto it = project->second.find(instance_id);
+    if (it == project->second.end()) throw error(errc::instance_not_found, {instance_id});
+    {
+        std::shared_lock instance_lock(it->second->mutex);
+        const auto& status = it->second->spec.status;
+        if (std::find(busy_statuses.begin(), busy_statuses.end(), status) != busy_statuses.end()) {
+            throw error(errc::instance_not_running, {status});
+        }
+    }
+    project->second.erase(it);
+}
+
+std::shared_ptr<kafka_cluster> kafka_store::cluster(const std::string& project_id, const std::string& instance_id) const {
+    return find_instance(project_id, instance_id)->cluster;
+}
+
+std::shared_ptr<kafka_cluster> kafka_store::running_cluster(const std::string& project_id,
+                                                            const std::string& instance_id) const {
+    const auto found = find_instance(project_id, instance_id);
+    std::shared_lock lock(found->mutex);
+    if (found->spec.status != "RUNNING") throw error(errc::instance_not_running, {found->spec.status});
+    return found->cluster;
+}
+
+memory_cluster& kafka_store::memory(const std::string& project_id, const std::string& instance_id) const {
+    auto* in_memory = find_instance(project_id, instance_id)->cluster->in_memory();
+    if (in_memory == nullptr) throw error(errc::not_supported, {instance_id});
+    return *in_memory;
+}
+
+void kafka_store::set_default_address(broker_address address) {
+    std::unique_lock lock(mutex_);
+    default_address_ = std::move(address);
+}
+
+void kafka_store::set_address(const std::string& project_id, const std::string& instance_id, broker_address address) {
+    const auto found = find_instance(project_id, instance_id);
+    std::unique_lock lock(found->mutex);
+    found->address = std::move(address);
+}
+
+void kafka_store::reset() {
+    std::unique_lock lock(mutex_);
+    projects_.clear();
+}
+
+// Control plane: snapshots, counts, per-project reset and restores.
+
+std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<std::string>& project_id) const {
+    std::vector<std::pair<std::string, std::vector<std::shared_ptr<instance>>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, instances] : projects_) {
+            if (instances.empty() || (project_id && id != *project_id)) continue;
+            auto& entry = found.emplace_back(id, std::vector<std::shared_ptr<instance>>{});
+            for (const auto& [instance_id, inst] : instances) entry.second.push_back(inst);
+        }
+    }
+    std::vector<kafka_project_snapshot> out;
+    out.reserve(found.size());
+    for (const auto& [id, instances] : found) {
+        auto& project = out.emplace_back(kafka_project_snapshot{id, {}});
+        for (const auto& inst : instances) {
+            instance_spec spec;
+            {
+                std::shared_lock lock(inst->mutex);
+                spec = inst->spec;
+            }
+            auto* data = inst->cluster->in_memory();
+            if (data == nullptr) throw error(errc::not_supported, {spec.instance_id});
+            project.instances.push_back(instance_snapshot{std::move(spec), data->snapshot_topics(), data->snapshot_groups()});
+        }
+    }
+    return out;
+}
+
+kafka_counts kafka_store::counts() const {
+    std::vector<std::shared_ptr<instance>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, instances] : projects_) {
+            for (const auto& [instance_id, inst] : instances) found.push_back(inst);
+        }
+    }
+    kafka_counts out;
+    out.instances = static_cast<std::int64_t>(found.size());
+    for (const auto& inst : found) {
+        const auto counted = inst->cluster->counts();
+        out.topics += counted.topics;
+        out.messages += counted.messages;
+    }
+    return out;
+}
+
+std::vector<std::string> kafka_store::project_ids() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [id, instances] : projects_) {
+        if (!instances.empty()) out.push_back(id);
+    }
+    return out;
+}
+
+void kafka_store::reset_project(const std::string& project_id) {
+    std::unique_lock lock(mutex_);
+    projects_.erase(project_id);
+}
+
+bool kafka_store::erase_instance(const std::string& project_id, const std::string& instance_id) {
+    std::unique_lock lock(mutex_);
+    const auto project = projects_.find(project_id);
+    return project != projects_.end() && project->second.erase(instance_id) > 0;
+}
+
+void kafka_store::swap_contents(kafka_store& other) {
+    if (&other == this) return;
+    std::scoped_lock lock(mutex_, other.mutex_);
+    projects_.swap(other.projects_);
+}
+
+}  // namespace emu::state

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "state/clock.hpp"
+#include "state/kafka/cluster.hpp"
+#include "state/kafka/memory_cluster.hpp"
+#include "state/kafka/types.hpp"
+#include "state/storage_budget.hpp"
+
+namespace emu::state {
+
+class reclaimer;
+
+// DMS for Kafka's instance registry: projects -> instances, each a management object (name, status,
+// quota, the address its clients connect to) that owns a Kafka cluster with the data. REST handlers take
+// an instance's cluster from here and call it; the registry itself never touches topics or logs.
+// Thread-safe. Lock order: mutex_ -> an instance's mutex -> its cluster's locks.
+class kafka_store {
+public:
+    // Messages are charged to `budget` (shared with the DIS store); none: no cap.
+    explicit kafka_store(clock_fn clock = system_now_ms, std::shared_ptr<storage_budget> budget = nullptr);
+    ~kafka_store();
+    kafka_store(const kafka_store&) = delete;
+    kafka_store& operator=(const kafka_store&) = delete;
+
+    instance_info create_instance(const std::string& project_id, instance_spec spec);
+    instance_info get_instance(const std::string& project_id, const std::string& instance_id) const;
+    std::vector<instance_info> list_instances(const std::string& project_id) const;  // newest first
+    // Refused while the instance is being changed (CREATING, RESTARTING, ...). Its cluster goes with it.
+    void delete_instance(const std::string& project_id, const std::string& instance_id);
+
+    // The instance's Kafka cluster, whatever the instance's status (reads, topic creation).
+    std::shared_ptr<kafka_cluster> cluster(const std::string& project_id, const std::string& instance_id) const;
+    // The cluster of a RUNNING instance; any other status is errc::instance_not_running (writes).
+    std::shared_ptr<kafka_cluster> running_cluster(const std::string& project_id, const std::string& instance_id) const;
+    // The in-memory cluster, for what only it can do (fixtures, snapshots, restores): errc::not_supported
+    // when the instance's cluster is of another kind.
+    memory_cluster& memory(const std::string& project_id, const std::string& instance_id) const;
+
+    // Where clients reach every instance's brokers unless a listener reports one of its own.
+    void set_default_address(broker_address address);
+    // The address a listener bound for this instance; ShowInstance reports it from then on.
+    void set_address(const std::string& project_id, const std::string& instance_id, broker_address address);
+
+    void reset();
+
+    // Control plane: snapshots, counts, per-project reset and restores.
+
+    // Every project with at least one instance (or only `project_id`), sorted by id. Each partition is copied
+    // under its own lock after retention is applied, so a snapshot taken while requests run is consistent per
+    // partition, not across the store.
+    std::vector<kafka_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt) const;
+    kafka_counts counts() const;
+    // Projects with at least one instance, sorted.
+    std::vector<std::string> project_ids() const;
+    void reset_project(const std::string& project_id);
+    // Removes an instance whatever its status; false when there is none.
+    bool erase_instance(const std::string& project_id, const std::string& instance_id);
+    // Exchanges the whole content with `other` in one step; each store keeps its clock.
+    void swap_contents(kafka_store& other);
+    std::int64_t now_ms() const { return clock_(); }
+
+    struct instance;
+
+private:
+    std::shared_ptr<instance> find_instance(const std::string& project_id, const std::string& instance_id) const;
+
+    clock_fn clock_;
+    std::shared_ptr<storage_budget> budget_;
+    // Frees the records that delete_records cut off; shared with every cluster, so it outlives them.
+    std::shared_ptr<reclaimer> reclaimer_;
+    mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it) and default_address_
+    std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
+    broker_address default_address_;
+};
+
+}  // namespace emu::state

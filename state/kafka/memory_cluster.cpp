@@ -1,0 +1,652 @@
+#include "state/kafka/memory_cluster.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <string_view>
+
+#include "state/errors.hpp"
+#include "state/hashing.hpp"
+#include "state/reclaimer.hpp"
+#include "state/record_log.hpp"
+
+namespace emu::state {
+
+namespace {
+
+constexpr std::int64_t ms_per_hour = 3'600'000;
+
+// Kafka headers travel in a record's `extra` bytes: per header, a 4-byte length and the name, then a 4-byte
+// length and the value.
+void append_sized(std::string& out, std::string_view text) {
+    const auto size = static_cast<std::uint32_t>(text.size());
+    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((size >> shift) & 0xff));
+    out.append(text);
+}
+
+std::string_view take_sized(std::string_view& in) {
+    std::uint32_t size = 0;
+    for (std::size_t i = 0; i < 4; ++i) size |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
+    const std::string_view text = in.substr(4, size);
+    in.remove_prefix(4 + std::size_t{size});
+    return text;
+}
+
+std::string encode_headers(const kafka_headers& headers) {
+    std::string out;
+    for (const auto& [name, value] : headers) {
+        append_sized(out, name);
+        append_sized(out, value);
+    }
+    return out;
+}
+
+kafka_headers decode_headers(std::string_view in) {
+    kafka_headers out;
+    while (!in.empty()) {
+        const auto name = take_sized(in);
+        const auto value = take_sized(in);
+        out.emplace_back(name, value);
+    }
+    return out;
+}
+
+kafka_message to_message(const log_entry& entry) {
+    kafka_message out;
+    out.offset = entry.number;
+    if (entry.key) out.key.emplace(*entry.key);
+    out.value.assign(entry.value);
+    out.timestamp = entry.timestamp;
+    out.headers = decode_headers(entry.extra);
+    out.appended_ms = entry.appended_ms;
+    return out;
+}
+
+struct partition_log {
+    explicit partition_log(std::int64_t created_ms) : last_update_ms(created_ms) {}
+
+    mutable std::mutex mutex;  // guards everything below
+    record_log records;        // offsets [start_offset(), end_offset())
+    std::int64_t last_update_ms = 0;
+    storage_charge charge;  // the bytes of `records`, against the store's budget
+
+    // Caller holds `mutex`.
+    std::int64_t start_offset() const { return records.start(); }
+    std::int64_t end_offset() const { return records.end(); }
+
+    // Caller holds `mutex`.
+    partition_state snapshot(std::int32_t index) const {
+        partition_state out;
+        out.partition = index;
+        out.start_offset = records.start();
+        out.end_offset = records.end();
+        out.last_update_ms = last_update_ms;
+        if (!records.empty()) {
+            out.first_timestamp = records.front().timestamp;
+            out.last_timestamp = records.back().timestamp;
+        }
+        out.retained_bytes = records.payload_bytes();
+        return out;
+    }
+
+    // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time. The
+    // dropped records' memory goes with the result, which callers free (or hand to the reclaimer) after
+    // unlocking; their bytes go back to the storage budget now.
+    [[nodiscard]] record_log::released trim_to(std::int64_t new_start) {
+        auto dropped = records.trim(new_start);
+        charge.shrink_to(static_cast<std::uint64_t>(records.stored_bytes()));
+        return dropped;
+    }
+
+    // Caller holds `mutex`. Retention works like Kafka's: expired messages leave the log from its start,
+    // which moves the log start offset. Done lazily, whenever the log is opened.
+    [[nodiscard]] record_log::released expire(std::int64_t now, std::int64_t retention_ms) {
+        return trim_to(records.first_appended_since(now - retention_ms));
+    }
+
+    // Caller holds `mutex`. The first offset whose message is at or after `timestamp`, else the end.
+    std::int64_t offset_for_time(std::int64_t timestamp) const { return records.first_at_time(timestamp); }
+};
+
+}  // namespace
+
+struct memory_cluster::topic {
+    topic(topic_spec s, std::int64_t now) : spec(std::move(s)) {
+        for (std::int32_t i = 0; i < spec.partition_count; ++i) logs.push_back(std::make_unique<partition_log>(now));
+    }
+
+    mutable std::shared_mutex mutex;  // guards spec and the logs vector (not the logs' content)
+    topic_spec spec;
+    std::vector<std::unique_ptr<partition_log>> logs;
+    std::atomic<std::uint32_t> round_robin{0};
+
+    partition_log* log(std::int32_t index) const {
+        if (index < 0 || index >= static_cast<std::int32_t>(logs.size())) return nullptr;
+        return logs[static_cast<std::size_t>(index)].get();
+    }
+
+    // A log locked for use, with retention applied. Members are destroyed in reverse order: the lock is
+    // released first, then the expired records' memory is freed.
+    struct opened {
+        record_log::released expired;
+        std::unique_lock<std::mutex> lock;
+    };
+
+    // Caller holds `mutex` (shared at least). Locks one log, applying retention first.
+    opened open(partition_log& target, std::int64_t now) const {
+        std::unique_lock lock(target.mutex);
+        auto expired = target.expire(now, std::int64_t{spec.retention_hours} * ms_per_hour);
+        return opened{std::move(expired), std::move(lock)};
+    }
+};
+
+memory_cluster::memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget, std::shared_ptr<reclaimer> freer,
+                               cluster_limits limits)
+    : clock_(std::move(clock)), budget_(std::move(budget)), reclaimer_(std::move(freer)), limits_(limits) {}
+
+memory_cluster::~memory_cluster() = default;
+
+std::shared_ptr<memory_cluster::topic> memory_cluster::find_topic_locked(const std::string& name) const {
+    const auto it = topics_.find(name);
+    if (it == topics_.end()) throw error(errc::topic_not_found, {name});
+    return it->second;
+}
+
+std::shared_ptr<memory_cluster::topic> memory_cluster::find_topic(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    return find_topic_locked(name);
+}
+
+std::int32_t memory_cluster::used_partitions_locked() const {
+    std::int32_t used = 0;
+    for (const auto& [name, t] : topics_) {
+        std::shared_lock lock(t->mutex);
+        used += t->spec.partition_count;
+    }
+    return used;
+}
+
+std::int32_t memory_cluster::used_partitions() const {
+    std::shared_lock lock(mutex_);
+    return used_partitions_locked();
+}
+
+// A group's coordinator: Kafka picks the leader of the group's __consumer_offsets partition; a stable hash
+// over the brokers is as good here.
+std::int32_t memory_cluster::coordinator(const std::string& group_id) const {
+    return kafka_key_partition(group_id, limits_.brokers);
+}
+
+topic_spec memory_cluster::create_topic(topic_spec spec) {
+    if (!spec.created_at) spec.created_at = clock_();
+    std::unique_lock lock(mutex_);
+    if (topics_.contains(spec.name)) throw error(errc::topic_exists, {spec.name});
+    if (spec.replication > limits_.brokers) {
+        throw error(errc::replication_exceeds_brokers, {std::to_string(limits_.brokers)});
+    }
+    if (std::int64_t{used_partitions_locked()} + spec.partition_count > limits_.max_partitions) {
+        throw error(errc::partition_quota_exceeded, {std::to_string(limits_.max_partitions)});
+    }
+    topics_.emplace(spec.name, std::make_shared<topic>(spec, *spec.created_at));
+    return spec;
+}
+
+std::vector<topic_spec> memory_cluster::list_topics() const {
+    std::shared_lock lock(mutex_);
+    std::vector<topic_spec> out;
+    out.reserve(topics_.size());
+    for (const auto& [name, t] : topics_) {
+        std::shared_lock topic_lock(t->mutex);
+        out.push_back(t->spec);
+    }
+    return out;
+}
+
+topic_spec memory_cluster::get_topic(const std::string& name) const {
+    const auto t = find_topic(name);
+    std::shared_lock lock(t->mutex);
+    return t->spec;
+}
+
+void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
+    std::unique_lock lock(mutex_);
+    // Check everything first, so that a refused batch changes nothing.
+    std::int64_t used = used_partitions_locked();
+    std::vector<std::shared_ptr<topic>> targets;
+    for (const auto& update : updates) {
+        auto t = find_topic_locked(update.name);
+        std::shared_lock topic_lock(t->mutex);
+        if (update.partition_count) {
+            if (*update.partition_count < t->spec.partition_count) {
+                throw error(errc::partition_count_decrease, {update.name});
+            }
+            used += *update.partition_count - t->spec.partition_count;
+        }
+        targets.push_back(std::move(t));
+    }
+    if (used > limits_.max_partitions) {
+        throw error(errc::partition_quota_exceeded, {std::to_string(limits_.max_partitions)});
+    }
+    const std::int64_t now = clock_();
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+        const auto& update = updates[i];
+        auto& t = *targets[i];
+        std::unique_lock topic_lock(t.mutex);
+        if (update.retention_hours) t.spec.retention_hours = *update.retention_hours;
+        if (update.sync_replication) t.spec.sync_replication = *update.sync_replication;
+        if (update.sync_message_flush) t.spec.sync_message_flush = *update.sync_message_flush;
+        if (update.description) t.spec.description = *update.description;
+        for (const auto& config : update.other_configs) {
+            auto& configs = t.spec.other_configs;
+            const auto it = std::find_if(configs.begin(), configs.end(),
+                                         [&](const topic_config& c) { return c.name == config.name; });
+            if (it == configs.end()) {
+                configs.push_back(config);
+            } else {
+                it->value = config.value;
+            }
+        }
+        if (update.partition_count) {
+            while (t.spec.partition_count < *update.partition_count) {
+                t.logs.push_back(std::make_unique<partition_log>(now));
+                ++t.spec.partition_count;
+            }
+        }
+    }
+}
+
+std::vector<topic_deletion> memory_cluster::delete_topics(const std::vector<std::string>& names) {
+    std::unique_lock lock(mutex_);
+    std::vector<topic_deletion> out;
+    out.reserve(names.size());
+    for (const auto& name : names) {
+        const bool deleted = topics_.erase(name) > 0;
+        if (deleted) {
+            for (auto& [group_name, found] : groups_) {
+                std::erase_if(found.offsets, [&](const auto& entry) { return entry.first.first == name; });
+            }
+        }
+        out.push_back({name, deleted});
+    }
+    return out;
+}
+
+produce_result memory_cluster::produce(const produce_request& request) {
+    const auto t = find_topic(request.topic);
+    std::shared_lock topic_lock(t->mutex);
+    const auto count = static_cast<std::int32_t>(t->logs.size());
+    std::int32_t index = 0;
+    if (request.partition) {
+        index = *request.partition;
+    } else if (request.key) {
+        index = kafka_key_partition(*request.key, count);
+    } else {
+        index = static_cast<std::int32_t>(t->round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
+    }
+    partition_log* log = t->log(index);
+    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+
+    const std::int64_t now = clock_();
+    const auto lock = t->open(*log, now);
+    const std::int64_t offset = log->end_offset();
+    const std::string headers = encode_headers(request.headers);
+    const std::uint64_t bytes = request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    log->records.append(now, now, request.key, request.value, headers);
+    log->charge.adopt(budget_, bytes);
+    log->last_update_ms = now;
+    return produce_result{index, offset, now};
+}
+
+std::vector<delete_records_result> memory_cluster::delete_records(const std::string& topic_name,
+                                                                  const std::vector<delete_records_entry>& entries) {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+
+    // Lock every distinct known partition in ascending order so concurrent batches cannot deadlock.
+    std::vector<std::int32_t> order;
+    for (const auto& entry : entries) {
+        if (t->log(entry.partition) != nullptr) order.push_back(entry.partition);
+    }
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    record_log::released trimmed;  // handed to the reclaimer once every lock is released
+    std::vector<delete_records_result> results;
+    results.reserve(entries.size());
+    {
+        std::vector<topic::opened> locks;
+        locks.reserve(order.size());
+        const std::int64_t now = clock_();
+        for (const auto index : order) locks.push_back(t->open(*t->log(index), now));
+
+        for (const auto& entry : entries) {
+            partition_log* log = t->log(entry.partition);
+            if (log == nullptr) {
+                results.push_back({entry.partition, delete_records_status::unknown_partition, -1});
+                continue;
+            }
+            const std::int64_t target = entry.offset == delete_to_end ? log->end_offset() : entry.offset;
+            if (target < 0 || target > log->end_offset()) {
+                results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
+                continue;
+            }
+            for (auto& chunk : log->trim_to(target)) trimmed.push_back(std::move(chunk));
+            results.push_back({entry.partition, delete_records_status::success, log->start_offset()});
+        }
+    }
+    reclaimer_->discard(std::move(trimmed));
+    return results;
+}
+
+std::vector<partition_state> memory_cluster::partitions(const std::string& topic_name) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    std::vector<partition_state> out;
+    out.reserve(t->logs.size());
+    const std::int64_t now = clock_();
+    for (std::size_t i = 0; i < t->logs.size(); ++i) {
+        const auto lock = t->open(*t->logs[i], now);
+        out.push_back(t->logs[i]->snapshot(static_cast<std::int32_t>(i)));
+    }
+    return out;
+}
+
+partition_state memory_cluster::partition(const std::string& topic_name, std::int32_t index) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    partition_log* log = t->log(index);
+    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    const auto lock = t->open(*log, clock_());
+    return log->snapshot(index);
+}
+
+std::optional<kafka_message> memory_cluster::message_at(const std::string& topic_name, std::int32_t index,
+                                                        std::int64_t offset) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    partition_log* log = t->log(index);
+    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    const auto lock = t->open(*log, clock_());
+    if (offset < log->start_offset() || offset >= log->end_offset()) return std::nullopt;
+    return to_message(log->records.at(offset));
+}
+
+std::vector<stored_message> memory_cluster::messages(const std::string& topic_name, const message_filter& filter) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    std::int32_t first = 0;
+    auto last = static_cast<std::int32_t>(t->logs.size());
+    if (filter.partition) {
+        if (t->log(*filter.partition) == nullptr) {
+            throw error(errc::partition_not_found, {std::to_string(*filter.partition)});
+        }
+        first = *filter.partition;
+        last = first + 1;
+    }
+    const std::int64_t now = clock_();
+    std::vector<stored_message> out;
+    for (auto index = first; index < last; ++index) {
+        partition_log& log = *t->log(index);
+        const auto lock = t->open(log, now);
+        log.records.scan(log.start_offset(), [&](const log_entry& entry) {
+            const bool wanted = (!filter.start_ms || entry.timestamp >= *filter.start_ms) &&
+                                (!filter.end_ms || entry.timestamp <= *filter.end_ms);
+            if (wanted) out.push_back({index, to_message(entry)});
+            return true;
+        });
+    }
+    return out;
+}
+
+void memory_cluster::load_partition(const std::string& topic_name, partition_content content) {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    partition_log* log = t->log(content.partition);
+    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(content.partition)});
+    const std::int64_t now = clock_();
+    std::vector<std::string> headers;  // encoded, as the log keeps them
+    headers.reserve(content.messages.size());
+    std::uint64_t bytes = 0;
+    for (const auto& message : content.messages) {
+        headers.push_back(encode_headers(message.headers));
+        bytes += message.value.size() + (message.key ? message.key->size() : 0) + headers.back().size();
+    }
+    record_log::released previous;  // freed after the lock below is released
+    std::lock_guard lock(log->mutex);
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    previous = log->records.clear(content.log_start_offset);
+    log->charge.release_all();
+    log->charge.adopt(budget_, bytes);
+    for (std::size_t i = 0; i < content.messages.size(); ++i) {
+        const auto& message = content.messages[i];
+        const std::int64_t timestamp = message.timestamp == 0 ? now : message.timestamp;
+        const std::int64_t appended = message.appended_ms == 0 ? now : message.appended_ms;
+        log->records.append(timestamp, appended, message.key, message.value, headers[i]);
+        log->last_update_ms = std::max(log->last_update_ms, timestamp);
+    }
+    if (content.last_update_ms) log->last_update_ms = *content.last_update_ms;
+}
+
+// Consumer groups.
+
+group_info memory_cluster::info_locked(const std::string& name, const consumer_group& found, std::int64_t lag) const {
+    return group_info{name, found.description, found.created_at, coordinator(name), lag};
+}
+
+group_info memory_cluster::create_group(const std::string& name, std::optional<std::string> description) {
+    const std::int64_t now = clock_();
+    std::unique_lock lock(mutex_);
+    if (groups_.contains(name)) throw error(errc::group_exists, {name});
+    const auto& created = groups_.emplace(name, consumer_group{std::move(description), now, {}}).first->second;
+    return info_locked(name, created, 0);
+}
+
+namespace {
+
+// Caller holds the topic's mutex (shared). The log around one committed offset.
+group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition, std::int64_t committed,
+                                  const partition_log& log) {
+    return group_partition_offset{topic_name, partition, committed, log.start_offset(), log.end_offset(),
+                                  log.end_offset() - committed};
+}
+
+}  // namespace
+
+// Caller holds mutex_ (shared at least).
+std::vector<group_partition_offset> memory_cluster::group_offsets_locked(const consumer_group& found) const {
+    const std::int64_t now = clock_();
+    std::vector<group_partition_offset> out;
+    for (const auto& [key, committed] : found.offsets) {
+        const auto& [topic_name, partition] = key;
+        const auto t = find_topic_locked(topic_name);
+        std::shared_lock topic_lock(t->mutex);
+        partition_log* log = t->log(partition);
+        if (log == nullptr) continue;  // committed for a partition the topic does not have (fixtures)
+        const auto log_lock = t->open(*log, now);
+        out.push_back(offset_row(topic_name, partition, committed, *log));
+    }
+    return out;
+}
+
+std::vector<group_partition_offset> memory_cluster::group_offsets(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    const auto it = groups_.find(name);
+    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    return group_offsets_locked(it->second);
+}
+
+std::vector<group_info> memory_cluster::list_groups() const {
+    std::shared_lock lock(mutex_);
+    std::vector<group_info> out;
+    out.reserve(groups_.size());
+    for (const auto& [name, found] : groups_) {
+        std::int64_t lag = 0;
+        for (const auto& row : group_offsets_locked(found)) lag += row.lag;
+        out.push_back(info_locked(name, found, lag));
+    }
+    return out;
+}
+
+group_info memory_cluster::get_group(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    const auto it = groups_.find(name);
+    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    std::int64_t lag = 0;
+    for (const auto& row : group_offsets_locked(it->second)) lag += row.lag;
+    return info_locked(name, it->second, lag);
+}
+
+void memory_cluster::update_group(const std::string& name, std::optional<std::string> description) {
+    std::unique_lock lock(mutex_);
+    const auto it = groups_.find(name);
+    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (description) it->second.description = std::move(description);
+}
+
+void memory_cluster::delete_group(const std::string& name) {
+    std::unique_lock lock(mutex_);
+    if (groups_.erase(name) == 0) throw error(errc::group_not_found, {name});
+}
+
+std::vector<std::string> memory_cluster::subscribed_groups(const std::string& topic_name) const {
+    std::shared_lock lock(mutex_);
+    find_topic_locked(topic_name);
+    std::vector<std::string> out;
+    for (const auto& [name, found] : groups_) {
+        const bool subscribed = std::any_of(found.offsets.begin(), found.offsets.end(),
+                                            [&](const auto& entry) { return entry.first.first == topic_name; });
+        if (subscribed) out.push_back(name);
+    }
+    return out;
+}
+
+void memory_cluster::commit_offset(const std::string& name, const std::string& topic_name, std::int32_t partition,
+                                   std::int64_t offset) {
+    std::unique_lock lock(mutex_);
+    const auto it = groups_.find(name);
+    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    const auto t = find_topic_locked(topic_name);
+    {
+        std::shared_lock topic_lock(t->mutex);
+        if (t->log(partition) == nullptr) throw error(errc::partition_not_found, {std::to_string(partition)});
+    }
+    it->second.offsets[{topic_name, partition}] = offset;
+}
+
+void memory_cluster::reset_offsets(const std::string& name, const std::string& topic_name, std::int32_t partition,
+                                   const reset_target& target) {
+    const std::int64_t now = clock_();
+    std::unique_lock lock(mutex_);
+    const auto it = groups_.find(name);
+    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    auto& found = it->second;
+
+    // The topics concerned: the one named, or every topic the group has offsets on.
+    std::vector<std::string> topics;
+    if (topic_name.empty()) {
+        for (const auto& [key, committed] : found.offsets) {
+            if (topics.empty() || topics.back() != key.first) topics.push_back(key.first);
+        }
+    } else {
+        topics.push_back(topic_name);
+    }
+    // Check before changing anything.
+    std::vector<std::pair<std::shared_ptr<topic>, std::vector<std::int32_t>>> plan;
+    for (const auto& topic_of_group : topics) {
+        auto t = find_topic_locked(topic_of_group);
+        std::shared_lock topic_lock(t->mutex);
+        std::vector<std::int32_t> chosen;
+        if (partition == all_partitions) {
+            for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+                // "All topics of the group" means the partitions it has committed; a named topic, all of them.
+                if (topic_name.empty() && !found.offsets.contains({topic_of_group, i})) continue;
+                chosen.push_back(i);
+            }
+        } else if (t->log(partition) != nullptr) {
+            chosen.push_back(partition);
+        } else if (!topic_name.empty()) {
+            throw error(errc::partition_not_found, {std::to_string(partition)});
+        }
+        plan.emplace_back(std::move(t), std::move(chosen));
+    }
+    for (const auto& [t, chosen] : plan) {
+        std::shared_lock topic_lock(t->mutex);
+        for (const auto index : chosen) {
+            partition_log& log = *t->log(index);
+            const auto log_lock = t->open(log, now);
+            std::int64_t offset = target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
+            offset = std::clamp(offset, log.start_offset(), log.end_offset());
+            found.offsets[{t->spec.name, index}] = offset;
+        }
+    }
+}
+
+void memory_cluster::restore_group(const group_snapshot& snapshot) {
+    std::unique_lock lock(mutex_);
+    if (groups_.contains(snapshot.group_id)) throw error(errc::group_exists, {snapshot.group_id});
+    consumer_group restored{snapshot.description, snapshot.created_at, {}};
+    for (const auto& committed : snapshot.offsets) {
+        const auto t = find_topic_locked(committed.topic);
+        std::shared_lock topic_lock(t->mutex);
+        if (t->log(committed.partition) == nullptr) {
+            throw error(errc::partition_not_found, {std::to_string(committed.partition)});
+        }
+        restored.offsets[{committed.topic, committed.partition}] = committed.offset;
+    }
+    groups_.emplace(snapshot.group_id, std::move(restored));
+}
+
+// Control plane: counts and snapshots.
+
+kafka_counts memory_cluster::counts() const {
+    const std::int64_t now = clock_();
+    std::shared_lock lock(mutex_);
+    kafka_counts out;
+    out.topics = static_cast<std::int64_t>(topics_.size());
+    for (const auto& [name, t] : topics_) {
+        std::shared_lock topic_lock(t->mutex);
+        for (const auto& log : t->logs) {
+            const auto log_lock = t->open(*log, now);
+            out.messages += log->records.size();
+        }
+    }
+    return out;
+}
+
+std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
+    const std::int64_t now = clock_();
+    std::shared_lock lock(mutex_);
+    std::vector<topic_snapshot> out;
+    out.reserve(topics_.size());
+    for (const auto& [name, t] : topics_) {
+        std::shared_lock topic_lock(t->mutex);
+        auto& copy = out.emplace_back(topic_snapshot{t->spec, {}});
+        for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+            partition_log& log = *t->log(i);
+            const auto log_lock = t->open(log, now);
+            const auto state = log.snapshot(i);
+            auto& partition_copy = copy.partitions.emplace_back(partition_snapshot{i, state.start_offset, state.last_update_ms, {}});
+            partition_copy.messages.reserve(static_cast<std::size_t>(log.records.size()));
+            log.records.scan(log.records.start(), [&partition_copy](const log_entry& entry) {
+                partition_copy.messages.push_back(to_message(entry));
+                return true;
+            });
+        }
+    }
+    return out;
+}
+
+std::vector<group_snapshot> memory_cluster::snapshot_groups() const {
+    std::shared_lock lock(mutex_);
+    std::vector<group_snapshot> out;
+    out.reserve(groups_.size());
+    for (const auto& [name, found] : groups_) {
+        auto& copy = out.emplace_back(group_snapshot{name, found.description, found.created_at, {}});
+        for (const auto& [key, committed] : found.offsets) {
+            copy.offsets.push_back(committed_offset{key.first, key.second, committed});
+        }
+    }
+    return out;
+}
+
+}  // namespace emu::state

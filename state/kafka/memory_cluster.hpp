@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "state/clock.hpp"
+#include "state/kafka/cluster.hpp"
+#include "state/storage_budget.hpp"
+
+namespace emu::state {
+
+class reclaimer;
+
+// The Kafka cluster of one instance, in memory: topics -> partition logs, and consumer groups. Each
+// partition log has its own lock, so producers on one partition never wait for deletes on another.
+// Lock order: mutex_ (topics and groups) -> a topic's mutex -> partition logs, in ascending order.
+class memory_cluster final : public kafka_cluster {
+public:
+    // Messages are charged to `budget`; records cut off by DeleteRecords are freed by `freer`.
+    memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget, std::shared_ptr<reclaimer> freer,
+                   cluster_limits limits);
+    ~memory_cluster() override;
+    memory_cluster(const memory_cluster&) = delete;
+    memory_cluster& operator=(const memory_cluster&) = delete;
+
+    topic_spec create_topic(topic_spec spec) override;
+    std::vector<topic_spec> list_topics() const override;
+    topic_spec get_topic(const std::string& topic) const override;
+    void update_topics(const std::vector<topic_update>& updates) override;
+    std::vector<topic_deletion> delete_topics(const std::vector<std::string>& names) override;
+    std::int32_t used_partitions() const override;
+
+    produce_result produce(const produce_request& request) override;
+    std::vector<delete_records_result> delete_records(const std::string& topic,
+                                                      const std::vector<delete_records_entry>& entries) override;
+    std::vector<partition_state> partitions(const std::string& topic) const override;
+    partition_state partition(const std::string& topic, std::int32_t partition) const override;
+    std::optional<kafka_message> message_at(const std::string& topic, std::int32_t partition,
+                                            std::int64_t offset) const override;
+    std::vector<stored_message> messages(const std::string& topic, const message_filter& filter) const override;
+
+    group_info create_group(const std::string& group, std::optional<std::string> description) override;
+    std::vector<group_info> list_groups() const override;
+    group_info get_group(const std::string& group) const override;
+    void update_group(const std::string& group, std::optional<std::string> description) override;
+    void delete_group(const std::string& group) override;
+    std::vector<group_partition_offset> group_offsets(const std::string& group) const override;
+    std::vector<std::string> subscribed_groups(const std::string& topic) const override;
+    void commit_offset(const std::string& group, const std::string& topic, std::int32_t partition,
+                       std::int64_t offset) override;
+    void reset_offsets(const std::string& group, const std::string& topic, std::int32_t partition,
+                       const reset_target& target) override;
+
+    kafka_counts counts() const override;
+
+    memory_cluster* in_memory() override { return this; }
+
+    // What only the in-memory cluster can do.
+
+    // Replaces an (empty) partition's content; used by fixtures.
+    void load_partition(const std::string& topic, partition_content content);
+    // Creates a group as a snapshot describes it (creation time, committed offsets stored as given). Each
+    // offset's topic and partition must exist.
+    void restore_group(const group_snapshot& group);
+    // Topics sorted by name, each partition copied under its own lock after retention is applied; groups
+    // sorted by name.
+    std::vector<topic_snapshot> snapshot_topics() const;
+    std::vector<group_snapshot> snapshot_groups() const;
+
+    struct topic;
+
+private:
+    struct consumer_group {
+        std::optional<std::string> description;
+        std::int64_t created_at = 0;
+        std::map<std::pair<std::string, std::int32_t>, std::int64_t> offsets;  // (topic, partition) -> committed
+    };
+
+    // Caller holds mutex_.
+    std::shared_ptr<topic> find_topic_locked(const std::string& name) const;
+    std::shared_ptr<topic> find_topic(const std::string& name) const;
+    // Caller holds mutex_.
+    std::int32_t used_partitions_locked() const;
+    std::int32_t coordinator(const std::string& group_id) const;
+    group_info info_locked(const std::string& name, const consumer_group& found, std::int64_t lag) const;
+    std::vector<group_partition_offset> group_offsets_locked(const consumer_group& found) const;
+
+    clock_fn clock_;
+    std::shared_ptr<storage_budget> budget_;
+    std::shared_ptr<reclaimer> reclaimer_;
+    cluster_limits limits_;
+    mutable std::shared_mutex mutex_;  // guards topics_ and groups_ (the maps, not the topics in them)
+    std::map<std::string, std::shared_ptr<topic>> topics_;
+    std::map<std::string, consumer_group> groups_;
+};
+
+}  // namespace emu::state
