@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""End-to-end check that the README's curl sessions work exactly as printed.
+"""End-to-end check that the console sessions of the documentation work exactly as printed.
 
-Starts the built binary with the example fixture on a free port, takes every ```console block of the
-README, runs each `$ ` command (with `\\` continuation lines) in one bash session, and compares what it
-prints with the lines the README shows under it. The README's port 9780 is replaced by the real one.
-Also checks that a broken fixture stops startup with a message naming the file, JSON path and problem.
+For each markdown page given (the README and every docs/ page with ```console blocks), starts the built
+binary with the example fixture on a free port, takes every ```console block of the page, runs each `$ `
+command (with `\\` continuation lines) in one bash session, in a scratch directory, and compares what it
+prints with the lines the page shows under it. The pages' port 9780 is replaced by the real one. Every
+page gets a fresh emulator, so a page's sessions depend on the fixture and on each other, never on another
+page. A page without console sessions is an error: it was listed for its sessions.
+
+With --bad-fixture, checks instead that a broken fixture stops startup with a message naming the file,
+JSON path and problem.
 """
 import argparse
 import os
@@ -16,11 +21,11 @@ import tempfile
 
 from emulator import start_emulator
 
-README_PORT = "9780"
+DOC_PORT = "9780"
 
 
-def console_blocks(readme_text):
-    return re.findall(r"```console\n(.*?)```", readme_text, flags=re.S)
+def console_blocks(page_text):
+    return re.findall(r"^```console\n(.*?)^```", page_text, flags=re.S | re.M)
 
 
 def parse_steps(block):
@@ -45,17 +50,22 @@ def parse_steps(block):
     return steps
 
 
-def run_session(binary, readme, fixture):
-    steps = [s for block in console_blocks(open(readme).read()) for s in parse_steps(block)]
+def run_page(binary, page, fixture):
+    """Runs one page's sessions on a fresh emulator; returns (passed, failed)."""
+    with open(page, encoding="utf-8") as f:
+        steps = [s for block in console_blocks(f.read()) for s in parse_steps(block)]
     if not steps:
-        raise SystemExit("no ```console blocks with $ commands in the README")
+        print(f"{page}: no ```console blocks with $ commands")
+        return 0, 1
     proc, port = start_emulator(binary, fixture)
     marker = "@@step-done@@"
     script = "set -u\n"
     for command, _ in steps:
-        script += command.replace(f"127.0.0.1:{README_PORT}", f"127.0.0.1:{port}") + f"\necho; echo {marker}\n"
+        script += command.replace(f"127.0.0.1:{DOC_PORT}", f"127.0.0.1:{port}") + f"\necho; echo {marker}\n"
     try:
-        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60).stdout
+        with tempfile.TemporaryDirectory() as scratch:
+            out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
+                                 cwd=scratch).stdout
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=15)
@@ -67,14 +77,27 @@ def run_session(binary, readme, fixture):
             passed += 1
         else:
             failed += 1
-            print(f"MISMATCH in step {index + 1}:\n  $ {command}\n  expected: {expected!r}\n  got:      {got!r}")
+            print(f"{page}: MISMATCH in step {index + 1}:\n  $ {command}\n  expected: {expected!r}\n"
+                  f"  got:      {got!r}")
     if code != 0:
         failed += 1
-        print(f"emulator exited with {code} on SIGTERM, expected 0")
+        print(f"{page}: emulator exited with {code} on SIGTERM, expected 0")
     else:
         passed += 1
-    print(f"{passed} passed, {failed} failed")
-    return failed == 0
+    print(f"{page}: {passed} passed, {failed} failed")
+    return passed, failed
+
+
+def run_pages(binary, pages, fixture):
+    if not pages:
+        raise SystemExit("no pages given")
+    total_passed = total_failed = 0
+    for page in pages:
+        passed, failed = run_page(binary, page, fixture)
+        total_passed += passed
+        total_failed += failed
+    print(f"{len(pages)} pages: {total_passed} passed, {total_failed} failed")
+    return total_failed == 0
 
 
 def check_bad_fixture(binary):
@@ -97,11 +120,18 @@ def check_bad_fixture(binary):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--readme")
     parser.add_argument("--fixture")
     parser.add_argument("--bad-fixture", action="store_true")
+    # --readme PAGE is the older spelling of a page argument (docker/verify uses it).
+    parser.add_argument("--readme", action="append", default=[])
+    parser.add_argument("pages", nargs="*")
     args = parser.parse_args()
-    ok = check_bad_fixture(args.binary) if args.bad_fixture else run_session(args.binary, args.readme, args.fixture)
+    if args.bad_fixture:
+        ok = check_bad_fixture(args.binary)
+    else:
+        if not args.fixture:
+            parser.error("--fixture is required to run pages")
+        ok = run_pages(args.binary, args.readme + args.pages, args.fixture)
     sys.exit(0 if ok else 1)
 
 
