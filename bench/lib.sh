@@ -47,7 +47,7 @@ READY_TIMEOUT_S=${READY_TIMEOUT_S:-60}
 SETTLE_S=${SETTLE_S:-2}
 
 for t in wrk curl taskset ss; do
-  command -v "$t" >/dev/null || { echo "missing required tool: $t (run bench/install-deps)" >&2; exit 1; }
+  command -v "$t" >/dev/null || { echo "missing required tool: $t (run scripts/install-deps --bench)" >&2; exit 1; }
 done
 RUN_DIR=$(mktemp -d /tmp/emu-bench.XXXXXX)
 mkfifo "$RUN_DIR/never"   # nothing is ever written to it: reading it with a timeout is a builtin sleep

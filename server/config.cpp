@@ -55,7 +55,7 @@ parse_outcome parse_config(int argc, char** argv) {
         ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 24))
         ->capture_default_str();
     app.add_option("--max-connections", c.max_connections,
-                   "Connections served at once; one more is answered 503 and closed")
+                   "Connections served at once; one more is answered 429 APIGW.0308 and closed")
         ->envname("STREAM_EMULATOR_MAX_CONNECTIONS")
         ->check(CLI::Range(1U, 1'000'000U))
         ->capture_default_str();
