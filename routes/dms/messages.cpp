@@ -6,15 +6,16 @@
 #include "routes/dms/query.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
+#include "kafka/protocol/error_codes.hpp"
 
 namespace emu::routes::dms {
 
 namespace {
 
+using kafka_error = kafka::protocol::error_code;
+using kafka::protocol::number;
+
 // DeleteRecords results carry Kafka protocol error codes (reference §9 Q1-Q3).
-constexpr int kafka_none = 0;
-constexpr int kafka_offset_out_of_range = 1;
-constexpr int kafka_unknown_topic_or_partition = 3;
 
 constexpr std::int64_t default_message_page = 10;
 constexpr std::int64_t max_message_page = 50;
@@ -104,9 +105,13 @@ void write_delete_result(json_writer& writer, const state::delete_records_result
     writer.String(ok ? "success" : "failed");
     writer.Key("error_code");
     switch (result.status) {
-        case state::delete_records_status::success: writer.Int(kafka_none); break;
-        case state::delete_records_status::offset_out_of_range: writer.Int(kafka_offset_out_of_range); break;
-        case state::delete_records_status::unknown_partition: writer.Int(kafka_unknown_topic_or_partition); break;
+        case state::delete_records_status::success: writer.Int(number(kafka_error::none)); break;
+        case state::delete_records_status::offset_out_of_range:
+            writer.Int(number(kafka_error::offset_out_of_range));
+            break;
+        case state::delete_records_status::unknown_partition:
+            writer.Int(number(kafka_error::unknown_topic_or_partition));
+            break;
     }
     writer.EndObject();
 }
