@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "routes/http/api_error.hpp"
+#include "routes/http/request.hpp"
 
 namespace emu::routes {
 
@@ -134,6 +135,25 @@ public:
         w_.EndArray();
         return *this;
     }
+    // A member array of one string or number per item, `value_of(item)` giving it.
+    template <typename Items, typename ValueOf>
+    json_object& values(std::string_view key, const Items& items, ValueOf&& value_of) {
+        this->key(key);
+        w_.StartArray();
+        for (const auto& item : items) value(value_of(item));
+        w_.EndArray();
+        return *this;
+    }
+    // A member array whose elements `write(json_writer&, const item&)` writes whole: for writers that take
+    // the RapidJSON writer itself (journal entries, fault rules).
+    template <typename Items, typename Write>
+    json_object& elements(std::string_view key, const Items& items, Write&& write) {
+        this->key(key);
+        w_.StartArray();
+        for (const auto& item : items) write(w_, item);
+        w_.EndArray();
+        return *this;
+    }
     json_object& empty_array(std::string_view key) {
         this->key(key);
         w_.StartArray();
@@ -179,13 +199,25 @@ private:
     json_writer& w_;
 };
 
+// The text of the one JSON value `write(json_writer&)` writes.
+template <typename Write>
+std::string json_text(Write&& write) {
+    rapidjson::StringBuffer buffer;
+    json_writer writer(buffer);
+    write(writer);
+    return to_string(buffer);
+}
+
 // The text of one JSON object whose members `members(json_object&)` writes: a response body.
 template <typename Members>
 std::string json_body(Members&& members) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    json_object(writer).object(std::forward<Members>(members));
-    return to_string(buffer);
+    return json_text([&](json_writer& writer) { json_object(writer).object(members); });
+}
+
+// A JSON answer whose body is one object that `members(json_object&)` writes.
+template <typename Members>
+response json_response(unsigned status, Members&& members) {
+    return response::json(status, json_body(std::forward<Members>(members)));
 }
 
 }  // namespace emu::routes
