@@ -20,9 +20,7 @@ void check_type(const std::string& type) {
 
 std::int32_t checked_partition(const std::string* value) {
     if (value == nullptr) throw dis_invalid_request("partition_id: is required");
-    const auto index = parse_dis_partition_id(*value);
-    if (!index) throw dis_error("DIS.4201", {*value});
-    return *index;
+    return required_partition(*value);
 }
 
 }  // namespace
@@ -69,19 +67,14 @@ response show_checkpoint(const request_context& ctx, state::state& st) {
     key.checkpoint_type = *type;
 
     const auto checkpoint = st.dis.get_checkpoint(ctx.param("project_id"), key);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("sequence_number");
-    if (checkpoint) {
-        writer.String(std::to_string(checkpoint->sequence_number));
-    } else {
-        write_string(writer, no_checkpoint);
-    }
-    writer.Key("metadata");
-    writer.String(checkpoint ? checkpoint->metadata : std::string());
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        if (checkpoint) {
+            o.field("sequence_number", std::to_string(checkpoint->sequence_number))
+                .field("metadata", checkpoint->metadata);
+        } else {
+            o.field("sequence_number", no_checkpoint).field("metadata", "");
+        }
+    });
 }
 
 // Without partition_id, removes the app's checkpoints on every partition of the stream; a missing

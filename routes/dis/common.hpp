@@ -40,28 +40,26 @@ inline std::string checked_name(const std::string* value, std::string_view name,
     return *value;
 }
 
+// A partition id from a path, query or body: its index, or DIS.4201 naming it.
+inline std::int32_t required_partition(const std::string& text) {
+    const auto index = parse_dis_partition_id(text);
+    if (!index) throw dis_error("DIS.4201", {text});
+    return *index;
+}
+
 // An exclusive start partition for paging: empty or absent means "from the first" (the Kafka adapter sends
 // ""); a malformed id is DIS.4201. 64-bit: the successor of "2147483647" overflows int32.
 inline std::int64_t first_partition_after(const std::string* start) {
     if (start == nullptr || start->empty()) return 0;
-    const auto index = parse_dis_partition_id(*start);
-    if (!index) throw dis_error("DIS.4201", {*start});
-    return std::int64_t{*index} + 1;
+    return std::int64_t{required_partition(*start)} + 1;
 }
 
-inline void write_app(json_writer& writer, const state::app_info& app) {
-    writer.StartObject();
-    writer.Key("app_name");
-    writer.String(app.app_name);
-    writer.Key("app_id");
-    writer.String(app.app_id);
-    writer.Key("create_time");
-    writer.Int64(app.create_time);
-    writer.Key("commit_checkpoint_stream_names");
-    writer.StartArray();
-    for (const auto& name : app.commit_checkpoint_stream_names) writer.String(name);
-    writer.EndArray();
-    writer.EndObject();
+// DescribeApp's answer, and one element of ListApp's.
+inline void write_app(json_object& o, const state::app_info& app) {
+    o.field("app_name", app.app_name)
+        .field("app_id", app.app_id)
+        .field("create_time", app.create_time)
+        .values("commit_checkpoint_stream_names", app.commit_checkpoint_stream_names);
 }
 
 }  // namespace emu::routes::dis
