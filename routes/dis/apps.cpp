@@ -19,7 +19,7 @@ constexpr std::string_view no_checkpoint = "-1";
 
 // No app can have a name outside the create rule, so such a path is a bad request, not a missing app.
 std::string app_name_of(const request_context& ctx) {
-    return checked_name(&ctx.param("app_name"), "app_name", dis_app_name_max);
+    return checked_name(&ctx.param("app_name"), "app_name", app_name_max);
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ response create_app(const request_context& ctx, state::state& st) {
     const json_fields fields(document, service::dis);
     state::app_spec spec;
     spec.app_name = fields.req_string("app_name");
-    if (!is_dis_name(spec.app_name, dis_app_name_max)) {
+    if (!is_name(spec.app_name, app_name_max)) {
         throw fields.invalid("app_name", "must be 1 to 200 letters, digits, _ or -");
     }
     st.dis.create_app(ctx.param("project_id"), std::move(spec));
@@ -71,7 +71,7 @@ response delete_app(const request_context& ctx, state::state& st) {
 response show_consumer_state(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto app_name = app_name_of(ctx);
-    const auto stream_name = checked_name(&ctx.param("stream_name"), "stream_name", dis_stream_name_max);
+    const auto stream_name = checked_name(&ctx.param("stream_name"), "stream_name", stream_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     if (type == nullptr) throw dis_invalid_request("checkpoint_type: is required");
     if (*type != last_read) throw dis_invalid_request("checkpoint_type: must be LAST_READ");
@@ -86,7 +86,7 @@ response show_consumer_state(const request_context& ctx, state::state& st) {
             .field("stream_name", stream_name)
             .field("app_name", app_name);
         o.array("partition_consuming_states", window.of(states), [&](json_object& entry, const auto& state) {
-            entry.field("partition_id", dis_shard_id(state.partition.index));
+            entry.field("partition_id", shard_id(state.partition.index));
             if (state.checkpoint) {
                 entry.field("sequence_number", std::to_string(state.checkpoint->sequence_number));
             } else {

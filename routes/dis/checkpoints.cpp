@@ -37,12 +37,12 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
     auto metadata = fields.opt_string("metadata").value_or("");
 
     state::checkpoint_key key;
-    key.app_name = checked_name(app_name ? &*app_name : nullptr, "app_name", dis_checkpoint_app_name_max);
+    key.app_name = checked_name(app_name ? &*app_name : nullptr, "app_name", checkpoint_app_name_max);
     if (!type) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
     key.checkpoint_type = *type;
     key.stream_name =
-        checked_name(stream_name ? &*stream_name : nullptr, "stream_name", dis_stream_name_max);
+        checked_name(stream_name ? &*stream_name : nullptr, "stream_name", stream_name_max);
     key.partition = checked_partition(partition_id ? &*partition_id : nullptr);
     if (!sequence_text) throw dis_invalid_request("sequence_number: is required");
     const auto sequence = parse_int64(*sequence_text);
@@ -58,9 +58,9 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
 response show_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     state::checkpoint_key key;
-    key.stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+    key.stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
     key.partition = checked_partition(ctx.query_param("partition_id"));
-    key.app_name = checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+    key.app_name = checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     if (type == nullptr) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
@@ -82,9 +82,9 @@ response show_checkpoint(const request_context& ctx, state::state& st) {
 response delete_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto stream_name =
-        checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+        checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
     const auto app_name =
-        checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+        checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     const std::string checkpoint_type = type != nullptr ? *type : std::string(last_read);
     check_type(checkpoint_type);

@@ -10,6 +10,7 @@
 #include "routes/http/api_error.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/request.hpp"
+#include "routes/dis/validation.hpp"
 #include "routes/http/validation.hpp"
 #include "state/dis/store.hpp"
 
@@ -33,7 +34,7 @@ inline std::int64_t query_int(const request_context& ctx, std::string_view name,
 // A name from the path or query: DIS.4200 when missing or not 1..max_length letters, digits, _ or -.
 inline std::string checked_name(const std::string* value, std::string_view name, std::size_t max_length) {
     if (value == nullptr) throw dis_invalid_request(std::string(name) + ": is required");
-    if (!is_dis_name(*value, max_length)) {
+    if (!is_name(*value, max_length)) {
         throw dis_invalid_request(std::string(name) + ": must be 1 to " + std::to_string(max_length) +
                                   " letters, digits, _ or -");
     }
@@ -42,7 +43,7 @@ inline std::string checked_name(const std::string* value, std::string_view name,
 
 // A partition id from a path, query or body: its index, or DIS.4201 naming it.
 inline std::int32_t required_partition(const std::string& text) {
-    const auto index = parse_dis_partition_id(text);
+    const auto index = parse_partition_id(text);
     if (!index) throw dis_error("DIS.4201", {text});
     return *index;
 }

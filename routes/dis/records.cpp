@@ -99,7 +99,7 @@ std::string encode_cursor(const partition_cursor& cursor) {
     return base64url_encode(json_body([&](json_object& o) {
         o.field("stream_name", cursor.stream_name)
             .field("stream_id", cursor.stream_id)
-            .field("partition_id", dis_shard_id(cursor.partition))
+            .field("partition_id", shard_id(cursor.partition))
             .field("cursor_type", at_sequence_number)
             .field("sequence_number", std::to_string(cursor.position))
             .field("generated_at", cursor.generated_at);
@@ -128,10 +128,10 @@ std::optional<partition_cursor> decode_cursor(std::string_view text) {
     const auto generated = root.FindMember("generated_at");
     if (!name || !id || !partition || !type || !sequence || generated == root.MemberEnd() ||
         !generated->value.IsInt64() || *type != at_sequence_number ||
-        !is_dis_name(*name, dis_stream_name_max)) {
+        !is_name(*name, stream_name_max)) {
         return std::nullopt;
     }
-    const auto index = parse_dis_partition_id(*partition);
+    const auto index = parse_partition_id(*partition);
     const auto position = parse_int64(*sequence);
     if (!index || !position || *position < 0) return std::nullopt;
     return partition_cursor{*name, *id, *index, *position, generated->value.GetInt64()};
@@ -173,7 +173,7 @@ response send_records(const request_context& ctx, state::state& st) {
     return json_response(200, [&](json_object& o) {
         o.field("failed_record_count", 0)
             .array("records", results, [](json_object& entry, const auto& result) {
-                entry.field("partition_id", dis_shard_id(result.partition))
+                entry.field("partition_id", shard_id(result.partition))
                     .field("sequence_number", std::to_string(result.sequence_number));
             });
     });
@@ -184,10 +184,10 @@ response send_records(const request_context& ctx, state::state& st) {
 response show_cursor(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto stream_name =
-        checked_name(ctx.query_param("stream-name"), "stream-name", dis_stream_name_max);
+        checked_name(ctx.query_param("stream-name"), "stream-name", stream_name_max);
     const std::string* partition_id = ctx.query_param("partition-id");
     if (partition_id == nullptr) throw dis_invalid_request("partition-id: is required");
-    const auto partition = parse_dis_partition_id(*partition_id);
+    const auto partition = parse_partition_id(*partition_id);
     if (!partition) throw dis_error("DIS.4201", {*partition_id});
     const std::string* type_text = ctx.query_param("cursor-type");
     const auto type =

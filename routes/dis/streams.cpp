@@ -103,7 +103,7 @@ void write_stream_summary(json_object& o, const state::stream_info& info) {
 state::stream_spec parse_stream_spec(const json_fields& fields) {
     state::stream_spec spec;
     spec.stream_name = fields.req_string("stream_name");
-    if (!is_dis_name(spec.stream_name, dis_stream_name_max)) {
+    if (!is_name(spec.stream_name, stream_name_max)) {
         throw fields.invalid("stream_name", "must be 1 to 64 letters, digits, _ or -");
     }
     spec.partition_count = static_cast<std::int32_t>(fields.req_int("partition_count", 1, INT32_MAX));
@@ -184,7 +184,7 @@ response show_stream(const request_context& ctx, state::state& st) {
                      [&](json_object& csv) { csv.field("delimiter", *spec.csv_delimiter); });
         }
         o.array("partitions", window.of(info.partitions), [](json_object& entry, const auto& p) {
-            entry.field("partition_id", dis_shard_id(p.index))
+            entry.field("partition_id", shard_id(p.index))
                 .field("status", to_string(p.status))
                 .field("hash_range", hash_range(p));
             // Clients read a null range as "this partition has expired" (reference §4.3).
