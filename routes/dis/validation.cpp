@@ -12,14 +12,16 @@ namespace {
 constexpr std::string_view shard_prefix = "shardId-";
 constexpr std::size_t shard_digits = 10;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
 bool is_name(std::string_view text, std::size_t max_length) {
     return !text.empty() && text.size() <= max_length && std::all_of(text.begin(), text.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-           });
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+    });
 }
 
 std::optional<std::int32_t> parse_partition_id(std::string_view text) {
@@ -45,9 +47,12 @@ std::string shard_id(std::int32_t index) {
 
 const char* to_string(state::dis_partition_status status) {
     switch (status) {
-        case state::dis_partition_status::active: return "ACTIVE";
-        case state::dis_partition_status::deleted: return "DELETED";
-        case state::dis_partition_status::expired: return "EXPIRED";
+        case state::dis_partition_status::active:
+            return "ACTIVE";
+        case state::dis_partition_status::deleted:
+            return "DELETED";
+        case state::dis_partition_status::expired:
+            return "EXPIRED";
     }
     return "ACTIVE";
 }

@@ -67,15 +67,16 @@ public:
         return *this;
     }
     // Without this overload a string literal would convert to bool, a better match than to string_view.
-    json_object& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
+    json_object& field(std::string_view key, const char* value) {
+        return field(key, std::string_view(value));
+    }
     json_object& field(std::string_view key, bool value) {
         this->key(key);
         w_.Bool(value);
         return *this;
     }
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    json_object& field(std::string_view key, T value) {
+    requires(!std::same_as<T, bool>) json_object& field(std::string_view key, T value) {
         this->key(key);
         if constexpr (std::is_signed_v<T>) {
             w_.Int64(value);
@@ -187,8 +188,7 @@ public:
 private:
     void value(std::string_view text) { write_string(w_, text); }
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    void value(T number) {
+    requires(!std::same_as<T, bool>) void value(T number) {
         if constexpr (std::is_signed_v<T>) {
             w_.Int64(number);
         } else {

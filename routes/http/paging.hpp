@@ -15,7 +15,8 @@ struct list_window {
     std::int64_t size() const { return last - first; }
     template <typename T>
     std::span<const T> of(const std::vector<T>& items) const {
-        return std::span<const T>(items).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(size()));
+        return std::span<const T>(items).subspan(static_cast<std::size_t>(first),
+                                                 static_cast<std::size_t>(size()));
     }
 };
 
