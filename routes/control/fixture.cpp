@@ -11,6 +11,7 @@
 #include "routes/http/api_error.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
+#include "routes/dis/validation.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
 #include "routes/dms/topics.hpp"
@@ -296,7 +297,7 @@ private:
         at(path, [&] {
             const json_fields fields(item, service::dis);
             const auto id = fields.req_string("partition_id");
-            const auto index = parse_dis_partition_id(id);
+            const auto index = dis::parse_partition_id(id);
             if (!index) throw dis_error("DIS.4201", {id});
             out.index = *index;
             const auto status = fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
@@ -356,7 +357,7 @@ private:
             total = std::max(total, part.index + 1);
         }
         for (std::int32_t index = writable; index < total; ++index) {
-            if (!seen.contains(index)) fail(path + ".partitions", "partition " + dis_shard_id(index) + " is missing");
+            if (!seen.contains(index)) fail(path + ".partitions", "partition " + dis::shard_id(index) + " is missing");
         }
         for (auto& part : stream.partitions) {
             if (part.status != state::dis_partition_status::active && part.hash_slices == 0) part.hash_slices = total;
@@ -378,7 +379,7 @@ private:
             const json_fields fields(item, service::dis);
             state::app_spec spec;
             spec.app_name = fields.req_string("app_name");
-            if (!is_dis_name(spec.app_name, dis_app_name_max)) throw fields.invalid("app_name", "invalid name");
+            if (!dis::is_name(spec.app_name, dis::app_name_max)) throw fields.invalid("app_name", "invalid name");
             spec.app_id = fields.opt_string("app_id").value_or("");
             if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) spec.create_time = *created;
             if (merging() && first_mention(project_id, "app", spec.app_name)) {
@@ -397,7 +398,7 @@ private:
             key.checkpoint_type = fields.opt_string("checkpoint_type").value_or("LAST_READ");
             if (key.checkpoint_type != "LAST_READ") throw fields.invalid("checkpoint_type", "must be LAST_READ");
             const auto partition_id = fields.req_string("partition_id");
-            const auto partition = parse_dis_partition_id(partition_id);
+            const auto partition = dis::parse_partition_id(partition_id);
             if (!partition) throw dis_error("DIS.4201", {partition_id});
             key.partition = *partition;
             const auto sequence_text = fields.req_string("sequence_number");
@@ -604,7 +605,7 @@ private:
             w_.StartObject();
             str("app_name", c.key.app_name);
             str("stream_name", c.key.stream_name);
-            str("partition_id", dis_shard_id(c.key.partition));
+            str("partition_id", dis::shard_id(c.key.partition));
             str("checkpoint_type", c.key.checkpoint_type);
             str("sequence_number", std::to_string(c.value.sequence_number));
             str("metadata", c.value.metadata);
@@ -659,8 +660,8 @@ private:
 
     void partition(const state::dis_partition_snapshot& p) {
         w_.StartObject();
-        str("partition_id", dis_shard_id(p.index));
-        str("status", to_string(p.status));
+        str("partition_id", dis::shard_id(p.index));
+        str("status", dis::to_string(p.status));
         integer("first_sequence_number", p.earliest);
         if (p.status != state::dis_partition_status::active) {
             integer("deleted_at", p.deleted_at);

@@ -77,15 +77,10 @@ void help_and_type(std::string& out, std::string_view name, std::string_view typ
 response list_requests(const request_context& ctx, state::state&, control_plane& control) {
     const auto filter = parse_filter(ctx);
     const auto entries = control.requests.query(filter);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("requests");
-    writer.StartArray();
-    for (const auto& entry : entries) write_journal_entry(writer, *entry);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.elements("requests", entries,
+                   [](json_writer& w, const auto& entry) { write_journal_entry(w, *entry); });
+    });
 }
 
 response clear_requests(const request_context& ctx, state::state&, control_plane& control) {
@@ -103,23 +98,15 @@ response add_fault(const request_context& ctx, state::state&, control_plane& con
     document.Parse<rapidjson::kParseValidateEncodingFlag>(ctx.body.data(), ctx.body.size());
     if (document.HasParseError()) throw bad_input("The request body is not valid JSON.");
     const auto rule = control.faults.add(parse_fault_rule(document, control.cloud_operations));
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    write_fault_rule(writer, rule);
-    return response::json(201, to_string(buffer));
+    return response::json(201, json_text([&](json_writer& w) { write_fault_rule(w, rule); }));
 }
 
 response list_faults(const request_context& ctx, state::state&, control_plane& control) {
     no_query(ctx);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("faults");
-    writer.StartArray();
-    for (const auto& rule : control.faults.list()) write_fault_rule(writer, rule);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.elements("faults", control.faults.list(),
+                   [](json_writer& w, const auto& rule) { write_fault_rule(w, rule); });
+    });
 }
 
 response clear_faults(const request_context& ctx, state::state&, control_plane& control) {

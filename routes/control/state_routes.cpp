@@ -41,31 +41,21 @@ std::optional<std::string> project_param(const request_context& ctx) {
     return *project_id;
 }
 
-void write_counts(json_writer& writer, const state::state_counts& counts) {
-    writer.Key("counts");
-    writer.StartObject();
-    const auto count = [&](const char* key, std::int64_t value) {
-        writer.Key(key);
-        writer.Int64(value);
-    };
-    count("projects", counts.projects);
-    count("instances", counts.kafka.instances);
-    count("topics", counts.kafka.topics);
-    count("messages", counts.kafka.messages);
-    count("streams", counts.dis.streams);
-    count("records", counts.dis.records);
-    count("apps", counts.dis.apps);
-    count("checkpoints", counts.dis.checkpoints);
-    writer.EndObject();
+void write_counts(json_object& o, const state::state_counts& counts) {
+    o.object("counts", [&](json_object& c) {
+        c.field("projects", counts.projects)
+            .field("instances", counts.kafka.instances)
+            .field("topics", counts.kafka.topics)
+            .field("messages", counts.kafka.messages)
+            .field("streams", counts.dis.streams)
+            .field("records", counts.dis.records)
+            .field("apps", counts.dis.apps)
+            .field("checkpoints", counts.dis.checkpoints);
+    });
 }
 
 response counts_answer(const state::state& st) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    write_counts(writer, st.counts());
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { write_counts(o, st.counts()); });
 }
 
 // A fresh state on the live state's clock, for loading a document where a failure changes nothing. It
@@ -99,18 +89,12 @@ response emulator_health(const request_context& ctx, state::state& st, control_p
     allow_only(ctx, {});
     const auto uptime = std::chrono::steady_clock::now() - control.started;
     const auto uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(uptime).count();
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("status");
-    writer.String("ok");
-    writer.Key("version");
-    writer.String(EMU_VERSION);
-    writer.Key("uptime_seconds");
-    writer.Double(static_cast<double>(uptime_ms) / 1000.0);
-    write_counts(writer, st.counts());
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("status", "ok")
+            .field("version", EMU_VERSION)
+            .field("uptime_seconds", static_cast<double>(uptime_ms) / 1000.0);
+        write_counts(o, st.counts());
+    });
 }
 
 response emulator_reset(const request_context& ctx, state::state& st, control_plane& control) {
@@ -131,21 +115,11 @@ response emulator_reset(const request_context& ctx, state::state& st, control_pl
             st.reset();
         }
     }
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("reset");
-    writer.String(project_id ? "project" : "all");
-    writer.Key("project_id");
-    if (project_id) {
-        writer.String(*project_id);
-    } else {
-        writer.Null();
-    }
-    writer.Key("faults_cleared");
-    writer.Bool(faults_cleared);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("reset", project_id ? "project" : "all")
+            .field("project_id", project_id)
+            .field("faults_cleared", faults_cleared);
+    });
 }
 
 response export_state(const request_context& ctx, state::state& st, control_plane& control) {

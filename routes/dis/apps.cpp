@@ -4,6 +4,7 @@
 
 #include "routes/dis/common.hpp"
 #include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 
 namespace emu::routes::dis {
@@ -18,7 +19,7 @@ constexpr std::string_view no_checkpoint = "-1";
 
 // No app can have a name outside the create rule, so such a path is a bad request, not a missing app.
 std::string app_name_of(const request_context& ctx) {
-    return checked_name(&ctx.param("app_name"), "app_name", dis_app_name_max);
+    return checked_name(&ctx.param("app_name"), "app_name", app_name_max);
 }
 
 }  // namespace
@@ -29,7 +30,7 @@ response create_app(const request_context& ctx, state::state& st) {
     const json_fields fields(document, service::dis);
     state::app_spec spec;
     spec.app_name = fields.req_string("app_name");
-    if (!is_dis_name(spec.app_name, dis_app_name_max)) {
+    if (!is_name(spec.app_name, app_name_max)) {
         throw fields.invalid("app_name", "must be 1 to 200 letters, digits, _ or -");
     }
     st.dis.create_app(ctx.param("project_id"), std::move(spec));
@@ -45,28 +46,17 @@ response list_app(const request_context& ctx, state::state& st) {
     const auto page = st.dis.list_apps(ctx.param("project_id"), start != nullptr ? *start : std::string(),
                                        static_cast<std::size_t>(limit), stream_name);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("total_number");
-    writer.Uint64(page.total);
-    writer.Key("has_more_app");
-    writer.Bool(page.has_more);
-    writer.Key("apps");
-    writer.StartArray();
-    for (const auto& app : page.apps) write_app(writer, app);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("total_number", page.total)
+            .field("has_more_app", page.has_more)
+            .array("apps", page.apps, write_app);
+    });
 }
 
 response show_app(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto app = st.dis.get_app(ctx.param("project_id"), app_name_of(ctx));
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    write_app(writer, app);
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { write_app(o, app); });
 }
 
 // DIS.4331 ("app is using") is never raised: the emulator has no live consumers (reference §10 Q14).
@@ -81,7 +71,7 @@ response delete_app(const request_context& ctx, state::state& st) {
 response show_consumer_state(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto app_name = app_name_of(ctx);
-    const auto stream_name = checked_name(&ctx.param("stream_name"), "stream_name", dis_stream_name_max);
+    const auto stream_name = checked_name(&ctx.param("stream_name"), "stream_name", stream_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     if (type == nullptr) throw dis_invalid_request("checkpoint_type: is required");
     if (*type != last_read) throw dis_invalid_request("checkpoint_type: must be LAST_READ");
@@ -90,42 +80,24 @@ response show_consumer_state(const request_context& ctx, state::state& st) {
     const auto states = st.dis.consumer_state(ctx.param("project_id"), app_name, stream_name, *type);
 
     const auto count = static_cast<std::int64_t>(states.size());
-    const std::int64_t end = std::min(count, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("has_more");
-    writer.Bool(end < count);
-    writer.Key("stream_name");
-    writer.String(stream_name);
-    writer.Key("app_name");
-    writer.String(app_name);
-    writer.Key("partition_consuming_states");
-    writer.StartArray();
-    for (std::int64_t i = first; i < end; ++i) {
-        const auto& state = states[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("partition_id");
-        writer.String(dis_shard_id(state.partition.index));
-        writer.Key("sequence_number");
-        if (state.checkpoint) {
-            writer.String(std::to_string(state.checkpoint->sequence_number));
-        } else {
-            write_string(writer, no_checkpoint);
-        }
-        writer.Key("latest_offset");
-        writer.Int64(state.partition.next);
-        writer.Key("earliest_offset");
-        writer.Int64(state.partition.earliest);
-        writer.Key("checkpoint_type");
-        writer.String(*type);
-        writer.Key("status");
-        writer.String(to_string(state.partition.status));
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(count, first, limit);
+    return json_response(200, [&](json_object& o) {
+        o.field("has_more", window.last < count)
+            .field("stream_name", stream_name)
+            .field("app_name", app_name);
+        o.array("partition_consuming_states", window.of(states), [&](json_object& entry, const auto& state) {
+            entry.field("partition_id", shard_id(state.partition.index));
+            if (state.checkpoint) {
+                entry.field("sequence_number", std::to_string(state.checkpoint->sequence_number));
+            } else {
+                entry.field("sequence_number", no_checkpoint);
+            }
+            entry.field("latest_offset", state.partition.next)
+                .field("earliest_offset", state.partition.earliest)
+                .field("checkpoint_type", *type)
+                .field("status", to_string(state.partition.status));
+        });
+    });
 }
 
 }  // namespace emu::routes::dis

@@ -20,9 +20,7 @@ void check_type(const std::string& type) {
 
 std::int32_t checked_partition(const std::string* value) {
     if (value == nullptr) throw dis_invalid_request("partition_id: is required");
-    const auto index = parse_dis_partition_id(*value);
-    if (!index) throw dis_error("DIS.4201", {*value});
-    return *index;
+    return required_partition(*value);
 }
 
 }  // namespace
@@ -39,12 +37,12 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
     auto metadata = fields.opt_string("metadata").value_or("");
 
     state::checkpoint_key key;
-    key.app_name = checked_name(app_name ? &*app_name : nullptr, "app_name", dis_checkpoint_app_name_max);
+    key.app_name = checked_name(app_name ? &*app_name : nullptr, "app_name", checkpoint_app_name_max);
     if (!type) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
     key.checkpoint_type = *type;
     key.stream_name =
-        checked_name(stream_name ? &*stream_name : nullptr, "stream_name", dis_stream_name_max);
+        checked_name(stream_name ? &*stream_name : nullptr, "stream_name", stream_name_max);
     key.partition = checked_partition(partition_id ? &*partition_id : nullptr);
     if (!sequence_text) throw dis_invalid_request("sequence_number: is required");
     const auto sequence = parse_int64(*sequence_text);
@@ -60,28 +58,23 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
 response show_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     state::checkpoint_key key;
-    key.stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+    key.stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
     key.partition = checked_partition(ctx.query_param("partition_id"));
-    key.app_name = checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+    key.app_name = checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     if (type == nullptr) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
     key.checkpoint_type = *type;
 
     const auto checkpoint = st.dis.get_checkpoint(ctx.param("project_id"), key);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("sequence_number");
-    if (checkpoint) {
-        writer.String(std::to_string(checkpoint->sequence_number));
-    } else {
-        write_string(writer, no_checkpoint);
-    }
-    writer.Key("metadata");
-    writer.String(checkpoint ? checkpoint->metadata : std::string());
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        if (checkpoint) {
+            o.field("sequence_number", std::to_string(checkpoint->sequence_number))
+                .field("metadata", checkpoint->metadata);
+        } else {
+            o.field("sequence_number", no_checkpoint).field("metadata", "");
+        }
+    });
 }
 
 // Without partition_id, removes the app's checkpoints on every partition of the stream; a missing
@@ -89,9 +82,9 @@ response show_checkpoint(const request_context& ctx, state::state& st) {
 response delete_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto stream_name =
-        checked_name(ctx.query_param("stream_name"), "stream_name", dis_stream_name_max);
+        checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
     const auto app_name =
-        checked_name(ctx.query_param("app_name"), "app_name", dis_checkpoint_app_name_max);
+        checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     const std::string checkpoint_type = type != nullptr ? *type : std::string(last_read);
     check_type(checkpoint_type);

@@ -10,6 +10,7 @@
 #include "routes/http/api_error.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/request.hpp"
+#include "routes/dis/validation.hpp"
 #include "routes/http/validation.hpp"
 #include "state/dis/store.hpp"
 
@@ -33,35 +34,33 @@ inline std::int64_t query_int(const request_context& ctx, std::string_view name,
 // A name from the path or query: DIS.4200 when missing or not 1..max_length letters, digits, _ or -.
 inline std::string checked_name(const std::string* value, std::string_view name, std::size_t max_length) {
     if (value == nullptr) throw dis_invalid_request(std::string(name) + ": is required");
-    if (!is_dis_name(*value, max_length)) {
+    if (!is_name(*value, max_length)) {
         throw dis_invalid_request(std::string(name) + ": must be 1 to " + std::to_string(max_length) +
                                   " letters, digits, _ or -");
     }
     return *value;
 }
 
+// A partition id from a path, query or body: its index, or DIS.4201 naming it.
+inline std::int32_t required_partition(const std::string& text) {
+    const auto index = parse_partition_id(text);
+    if (!index) throw dis_error("DIS.4201", {text});
+    return *index;
+}
+
 // An exclusive start partition for paging: empty or absent means "from the first" (the Kafka adapter sends
 // ""); a malformed id is DIS.4201. 64-bit: the successor of "2147483647" overflows int32.
 inline std::int64_t first_partition_after(const std::string* start) {
     if (start == nullptr || start->empty()) return 0;
-    const auto index = parse_dis_partition_id(*start);
-    if (!index) throw dis_error("DIS.4201", {*start});
-    return std::int64_t{*index} + 1;
+    return std::int64_t{required_partition(*start)} + 1;
 }
 
-inline void write_app(json_writer& writer, const state::app_info& app) {
-    writer.StartObject();
-    writer.Key("app_name");
-    writer.String(app.app_name);
-    writer.Key("app_id");
-    writer.String(app.app_id);
-    writer.Key("create_time");
-    writer.Int64(app.create_time);
-    writer.Key("commit_checkpoint_stream_names");
-    writer.StartArray();
-    for (const auto& name : app.commit_checkpoint_stream_names) writer.String(name);
-    writer.EndArray();
-    writer.EndObject();
+// DescribeApp's answer, and one element of ListApp's.
+inline void write_app(json_object& o, const state::app_info& app) {
+    o.field("app_name", app.app_name)
+        .field("app_id", app.app_id)
+        .field("create_time", app.create_time)
+        .values("commit_checkpoint_stream_names", app.commit_checkpoint_stream_names);
 }
 
 }  // namespace emu::routes::dis

@@ -90,35 +90,20 @@ std::int64_t cursor_start_value(const request_context& ctx, state::cursor_type t
 }
 
 response cursor_answer(const std::string& cursor) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("partition_cursor");
-    writer.String(cursor);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { o.field("partition_cursor", cursor); });
 }
 
 }  // namespace
 
 std::string encode_cursor(const partition_cursor& cursor) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("stream_name");
-    writer.String(cursor.stream_name);
-    writer.Key("stream_id");
-    writer.String(cursor.stream_id);
-    writer.Key("partition_id");
-    writer.String(dis_shard_id(cursor.partition));
-    writer.Key("cursor_type");
-    write_string(writer, at_sequence_number);
-    writer.Key("sequence_number");
-    writer.String(std::to_string(cursor.position));
-    writer.Key("generated_at");
-    writer.Int64(cursor.generated_at);
-    writer.EndObject();
-    return base64url_encode(to_string(buffer));
+    return base64url_encode(json_body([&](json_object& o) {
+        o.field("stream_name", cursor.stream_name)
+            .field("stream_id", cursor.stream_id)
+            .field("partition_id", shard_id(cursor.partition))
+            .field("cursor_type", at_sequence_number)
+            .field("sequence_number", std::to_string(cursor.position))
+            .field("generated_at", cursor.generated_at);
+    }));
 }
 
 std::optional<partition_cursor> decode_cursor(std::string_view text) {
@@ -143,10 +128,10 @@ std::optional<partition_cursor> decode_cursor(std::string_view text) {
     const auto generated = root.FindMember("generated_at");
     if (!name || !id || !partition || !type || !sequence || generated == root.MemberEnd() ||
         !generated->value.IsInt64() || *type != at_sequence_number ||
-        !is_dis_name(*name, dis_stream_name_max)) {
+        !is_name(*name, stream_name_max)) {
         return std::nullopt;
     }
-    const auto index = parse_dis_partition_id(*partition);
+    const auto index = parse_partition_id(*partition);
     const auto position = parse_int64(*sequence);
     if (!index || !position || *position < 0) return std::nullopt;
     return partition_cursor{*name, *id, *index, *position, generated->value.GetInt64()};
@@ -158,11 +143,7 @@ state::record_input parse_record_input(const rapidjson::Value& item, const std::
     state::record_input record;
     record.data = fields.req_string("data");
     if (!is_base64(record.data)) throw fields.invalid("data", "must be base64");
-    if (auto id = fields.opt_string("partition_id")) {
-        const auto index = parse_dis_partition_id(*id);
-        if (!index) throw dis_error("DIS.4201", {*id});
-        record.partition = *index;
-    }
+    if (auto id = fields.opt_string("partition_id")) record.partition = required_partition(*id);
     if (auto hash = fields.opt_string("explicit_hash_key")) {
         const auto value = parse_int64(*hash);
         if (!value || *value < 0)
@@ -189,24 +170,13 @@ response send_records(const request_context& ctx, state::state& st) {
     }
     const auto results = st.dis.put_records(ctx.param("project_id"), stream_name, records);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("failed_record_count");
-    writer.Int(0);
-    writer.Key("records");
-    writer.StartArray();
-    for (const auto& result : results) {
-        writer.StartObject();
-        writer.Key("partition_id");
-        writer.String(dis_shard_id(result.partition));
-        writer.Key("sequence_number");
-        writer.String(std::to_string(result.sequence_number));
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("failed_record_count", 0)
+            .array("records", results, [](json_object& entry, const auto& result) {
+                entry.field("partition_id", shard_id(result.partition))
+                    .field("sequence_number", std::to_string(result.sequence_number));
+            });
+    });
 }
 
 // Syntax first (DIS.4200, 4201, 4215, 4216), then the stream (4301), the partition (4302, 4319) and the
@@ -214,10 +184,10 @@ response send_records(const request_context& ctx, state::state& st) {
 response show_cursor(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto stream_name =
-        checked_name(ctx.query_param("stream-name"), "stream-name", dis_stream_name_max);
+        checked_name(ctx.query_param("stream-name"), "stream-name", stream_name_max);
     const std::string* partition_id = ctx.query_param("partition-id");
     if (partition_id == nullptr) throw dis_invalid_request("partition-id: is required");
-    const auto partition = parse_dis_partition_id(*partition_id);
+    const auto partition = parse_partition_id(*partition_id);
     if (!partition) throw dis_error("DIS.4201", {*partition_id});
     const std::string* type_text = ctx.query_param("cursor-type");
     const auto type =
@@ -259,32 +229,16 @@ response consume_records(const request_context& ctx, state::state& st) {
     partition_cursor next = *cursor;
     next.position = result.next_position;
     next.generated_at = now;
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("records");
-    writer.StartArray();
-    for (const auto& record : result.records) {
-        writer.StartObject();
-        if (record.partition_key) {
-            writer.Key("partition_key");
-            writer.String(*record.partition_key);
-        }
-        writer.Key("sequence_number");
-        writer.String(std::to_string(record.sequence_number));
-        writer.Key("data");
-        writer.String(record.data);
-        writer.Key("timestamp");
-        writer.Int64(record.timestamp);
-        writer.Key("timestamp_type");
-        writer.String("CreateTime");
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("next_partition_cursor");
-    writer.String(encode_cursor(next));
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.array("records", result.records, [](json_object& entry, const auto& record) {
+            entry.field_if("partition_key", record.partition_key)
+                .field("sequence_number", std::to_string(record.sequence_number))
+                .field("data", record.data)
+                .field("timestamp", record.timestamp)
+                .field("timestamp_type", "CreateTime");
+        });
+        o.field("next_partition_cursor", encode_cursor(next));
+    });
 }
 
 }  // namespace emu::routes::dis

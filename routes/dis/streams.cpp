@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "routes/dis/common.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 #include "state/hashing.hpp"
 
@@ -59,49 +61,41 @@ std::string hash_range(const state::dis_partition_state& p) {
            std::to_string(state::dis_hash_range_end(p.index, p.hash_slices)) + "]";
 }
 
-void write_tags(json_writer& writer, const char* key, const std::vector<state::dis_tag>& tags) {
-    writer.Key(key);
-    writer.StartArray();
-    for (const auto& tag : tags) {
-        writer.StartObject();
-        writer.Key("key");
-        writer.String(tag.key);
-        writer.Key("value");
-        writer.String(tag.value);
-        writer.EndObject();
-    }
-    writer.EndArray();
+// The pieces ListStreams' StreamInfo and DescribeStream share. The two answers order their fields
+// differently, so each piece is a run of fields both write in the same order.
+void write_stream_identity(json_object& o, const state::stream_info& info) {
+    o.field("stream_name", info.spec.stream_name)
+        .field("stream_id", info.spec.stream_id)
+        .field("create_time", info.spec.create_time.value_or(0));
+}
+
+void write_stream_kind(json_object& o, const state::stream_info& info) {
+    o.field("retention_period", info.spec.data_duration)
+        .field("status", info.status)
+        .field("stream_type", info.spec.stream_type)
+        .field("data_type", info.spec.data_type);
+}
+
+void write_auto_scale(json_object& o, const state::stream_spec& spec) {
+    o.field("auto_scale_enabled", spec.auto_scale_enabled)
+        .field("auto_scale_min_partition_count", spec.auto_scale_min_partition_count)
+        .field("auto_scale_max_partition_count", spec.auto_scale_max_partition_count);
+}
+
+void write_tags(json_object& o, const state::stream_spec& spec) {
+    const auto tag = [](json_object& t, const state::dis_tag& item) {
+        t.field("key", item.key).field("value", item.value);
+    };
+    o.array("tags", spec.tags, tag).array("sys_tags", spec.sys_tags, tag);
 }
 
 // ListStreams' StreamInfo. stream_id is not in the SDK model but is in the docs example.
-void write_stream_summary(json_writer& writer, const state::stream_info& info) {
-    const auto& spec = info.spec;
-    writer.StartObject();
-    writer.Key("stream_name");
-    writer.String(spec.stream_name);
-    writer.Key("stream_id");
-    writer.String(spec.stream_id);
-    writer.Key("create_time");
-    writer.Int64(spec.create_time.value_or(0));
-    writer.Key("retention_period");
-    writer.Int(spec.data_duration);
-    writer.Key("status");
-    writer.String(info.status);
-    writer.Key("stream_type");
-    writer.String(spec.stream_type);
-    writer.Key("data_type");
-    writer.String(spec.data_type);
-    writer.Key("partition_count");
-    writer.Int(spec.partition_count);
-    writer.Key("auto_scale_enabled");
-    writer.Bool(spec.auto_scale_enabled);
-    writer.Key("auto_scale_min_partition_count");
-    writer.Int(spec.auto_scale_min_partition_count);
-    writer.Key("auto_scale_max_partition_count");
-    writer.Int(spec.auto_scale_max_partition_count);
-    write_tags(writer, "tags", spec.tags);
-    write_tags(writer, "sys_tags", spec.sys_tags);
-    writer.EndObject();
+void write_stream_summary(json_object& o, const state::stream_info& info) {
+    write_stream_identity(o, info);
+    write_stream_kind(o, info);
+    o.field("partition_count", info.spec.partition_count);
+    write_auto_scale(o, info.spec);
+    write_tags(o, info.spec);
 }
 
 }  // namespace
@@ -109,7 +103,7 @@ void write_stream_summary(json_writer& writer, const state::stream_info& info) {
 state::stream_spec parse_stream_spec(const json_fields& fields) {
     state::stream_spec spec;
     spec.stream_name = fields.req_string("stream_name");
-    if (!is_dis_name(spec.stream_name, dis_stream_name_max)) {
+    if (!is_name(spec.stream_name, stream_name_max)) {
         throw fields.invalid("stream_name", "must be 1 to 64 letters, digits, _ or -");
     }
     spec.partition_count = static_cast<std::int32_t>(fields.req_int("partition_count", 1, INT32_MAX));
@@ -167,97 +161,41 @@ response show_stream(const request_context& ctx, state::state& st) {
         if (p.status != state::dis_partition_status::expired) ++readable;
     }
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("stream_name");
-    writer.String(spec.stream_name);
-    writer.Key("stream_id");
-    writer.String(spec.stream_id);
-    writer.Key("create_time");
-    writer.Int64(spec.create_time.value_or(0));
-    writer.Key("last_modified_time");
-    writer.Int64(info.last_modified_time);
-    writer.Key("retention_period");
-    writer.Int(spec.data_duration);
-    writer.Key("status");
-    writer.String(info.status);
-    writer.Key("stream_type");
-    writer.String(spec.stream_type);
-    writer.Key("data_type");
-    writer.String(spec.data_type);
-    writer.Key("writable_partition_count");
-    writer.Int(writable);
-    writer.Key("readable_partition_count");
-    writer.Int(readable);
-    writer.Key("update_partition_counts");
-    writer.StartArray();
-    for (const auto& change : info.update_partition_counts) {
-        writer.StartObject();
-        writer.Key("create_timestamp");
-        writer.Int64(change.create_timestamp);
-        writer.Key("src_partition_count");
-        writer.Int(change.src_partition_count);
-        writer.Key("target_partition_count");
-        writer.Int(change.target_partition_count);
-        writer.Key("result_code");
-        writer.Int(scaling_succeeded);
-        writer.Key("result_msg");
-        writer.Int(scaling_succeeded);
-        writer.Key("auto_scale");
-        writer.Bool(false);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    write_tags(writer, "tags", spec.tags);
-    write_tags(writer, "sys_tags", spec.sys_tags);
-    writer.Key("auto_scale_enabled");
-    writer.Bool(spec.auto_scale_enabled);
-    writer.Key("auto_scale_min_partition_count");
-    writer.Int(spec.auto_scale_min_partition_count);
-    writer.Key("auto_scale_max_partition_count");
-    writer.Int(spec.auto_scale_max_partition_count);
-    if (spec.data_schema) {
-        writer.Key("data_schema");
-        writer.String(*spec.data_schema);
-    }
-    if (spec.compression_format) {
-        writer.Key("compression_format");
-        writer.String(*spec.compression_format);
-    }
-    if (spec.csv_delimiter) {
-        writer.Key("csv_properties");
-        writer.StartObject();
-        writer.Key("delimiter");
-        writer.String(*spec.csv_delimiter);
-        writer.EndObject();
-    }
-    writer.Key("partitions");
-    writer.StartArray();
-    const std::int64_t end = std::min<std::int64_t>(count, first + limit);
-    for (std::int64_t i = first; i < end; ++i) {
-        const auto& p = info.partitions[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("partition_id");
-        writer.String(dis_shard_id(p.index));
-        writer.Key("status");
-        writer.String(to_string(p.status));
-        writer.Key("hash_range");
-        writer.String(hash_range(p));
-        // Clients read a null range as "this partition has expired" (reference §4.3).
-        writer.Key("sequence_number_range");
-        if (p.status == state::dis_partition_status::expired) {
-            writer.Null();
-        } else {
-            writer.String(sequence_range(p));
+    const auto window = page_window(count, first, limit);
+    return json_response(200, [&](json_object& o) {
+        write_stream_identity(o, info);
+        o.field("last_modified_time", info.last_modified_time);
+        write_stream_kind(o, info);
+        o.field("writable_partition_count", writable).field("readable_partition_count", readable);
+        o.array("update_partition_counts", info.update_partition_counts,
+                [](json_object& entry, const auto& change) {
+                    entry.field("create_timestamp", change.create_timestamp)
+                        .field("src_partition_count", change.src_partition_count)
+                        .field("target_partition_count", change.target_partition_count)
+                        .field("result_code", scaling_succeeded)
+                        .field("result_msg", scaling_succeeded)
+                        .field("auto_scale", false);
+                });
+        write_tags(o, spec);
+        write_auto_scale(o, spec);
+        o.field_if("data_schema", spec.data_schema).field_if("compression_format", spec.compression_format);
+        if (spec.csv_delimiter) {
+            o.object("csv_properties",
+                     [&](json_object& csv) { csv.field("delimiter", *spec.csv_delimiter); });
         }
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("has_more_partitions");
-    writer.Bool(end < count);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+        o.array("partitions", window.of(info.partitions), [](json_object& entry, const auto& p) {
+            entry.field("partition_id", shard_id(p.index))
+                .field("status", to_string(p.status))
+                .field("hash_range", hash_range(p));
+            // Clients read a null range as "this partition has expired" (reference §4.3).
+            if (p.status == state::dis_partition_status::expired) {
+                entry.null_field("sequence_number_range");
+            } else {
+                entry.field("sequence_number_range", sequence_range(p));
+            }
+        });
+        o.field("has_more_partitions", window.last < count);
+    });
 }
 
 response list_streams(const request_context& ctx, state::state& st) {
@@ -267,23 +205,13 @@ response list_streams(const request_context& ctx, state::state& st) {
     const auto page = st.dis.list_streams(ctx.param("project_id"), start != nullptr ? *start : std::string(),
                                           static_cast<std::size_t>(limit));
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("total_number");
-    writer.Uint64(page.total);
-    writer.Key("stream_names");
-    writer.StartArray();
-    for (const auto& info : page.streams) writer.String(info.spec.stream_name);
-    writer.EndArray();
-    writer.Key("has_more_streams");
-    writer.Bool(page.has_more);
-    writer.Key("stream_info_list");
-    writer.StartArray();
-    for (const auto& info : page.streams) write_stream_summary(writer, info);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("total_number", page.total);
+        o.values("stream_names", page.streams,
+                 [](const state::stream_info& info) -> const std::string& { return info.spec.stream_name; });
+        o.field("has_more_streams", page.has_more)
+            .array("stream_info_list", page.streams, write_stream_summary);
+    });
 }
 
 response delete_stream(const request_context& ctx, state::state& st) {
@@ -305,17 +233,11 @@ response update_partition_count(const request_context& ctx, state::state& st) {
     const auto target = static_cast<std::int32_t>(fields.req_int("target_partition_count", 1, INT32_MAX));
     const auto change = st.dis.update_partition_count(ctx.param("project_id"), stream_name, target);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("stream_name");
-    writer.String(stream_name);
-    writer.Key("current_partition_count");
-    writer.Int(change.src_partition_count);
-    writer.Key("target_partition_count");
-    writer.Int(change.target_partition_count);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("stream_name", stream_name)
+            .field("current_partition_count", change.src_partition_count)
+            .field("target_partition_count", change.target_partition_count);
+    });
 }
 
 }  // namespace emu::routes::dis

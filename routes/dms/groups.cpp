@@ -7,6 +7,7 @@
 
 #include "routes/dms/query.hpp"
 #include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
@@ -39,37 +40,19 @@ void require_page_start(std::int64_t offset, std::int64_t total) {
         throw dms_error(400, "DMS.00400062", "Invalid {0} parameter in the request.");
 }
 
-void write_description(json_writer& writer, const std::optional<std::string>& description) {
-    writer.Key("group_desc");
-    if (description) {
-        writer.String(*description);
-    } else {
-        writer.Null();
-    }
-}
-
 // DescribeGroupsRespGroup (ShowGroup, ListInstanceConsumerGroup).
 response group_answer(const std::string& group_id, const char* state_name, std::int32_t coordinator,
                       std::int64_t created_at, const std::optional<std::string>& description) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("group");
-    writer.StartObject();
-    writer.Key("group_id");
-    writer.String(group_id);
-    writer.Key("state");
-    writer.String(state_name);
-    writer.Key("coordinator_id");
-    writer.Int(coordinator);
-    writer.Key("createdAt");
-    writer.Int64(created_at);
-    writer.Key("assignment_strategy");
-    writer.String(no_strategy);
-    write_description(writer, description);
-    writer.EndObject();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.object("group", [&](json_object& group) {
+            group.field("group_id", group_id)
+                .field("state", state_name)
+                .field("coordinator_id", coordinator)
+                .field("createdAt", created_at)
+                .field("assignment_strategy", no_strategy)
+                .field("group_desc", description);
+        });
+    });
 }
 
 // The optional group_desc of a create or update body.
@@ -107,34 +90,18 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
     }
 
     const auto total = static_cast<std::int64_t>(groups.size());
-    const auto first = std::min(offset, total);
-    const auto last = std::min(total, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("groups");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) {
-        const auto& g = groups[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("group_id");
-        writer.String(g.group_id);
-        writer.Key("state");
-        writer.String(empty_upper);
-        writer.Key("coordinator_id");
-        writer.Int(g.coordinator_id);
-        write_description(writer, g.description);
-        writer.Key("lag");
-        writer.Int64(g.lag);
-        writer.Key("createdAt");
-        writer.Int64(g.created_at);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("groups", window.of(groups), [](json_object& group, const auto& g) {
+            group.field("group_id", g.group_id)
+                .field("state", empty_upper)
+                .field("coordinator_id", g.coordinator_id)
+                .field("group_desc", g.description)
+                .field("lag", g.lag)
+                .field("createdAt", g.created_at);
+        });
+        o.field("total", total);
+    });
 }
 
 response show_group(const request_context& ctx, state::state& st) {
@@ -165,42 +132,22 @@ response show_groups(const request_context& ctx, state::state& st) {
     const auto g = st.kafka.cluster(project, instance_id)->get_group(ctx.param("group"));
     const auto offsets = st.kafka.cluster(project, instance_id)->group_offsets(ctx.param("group"));
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("group");
-    writer.StartObject();
-    writer.Key("group_id");
-    writer.String(g.group_id);
-    writer.Key("state");
-    writer.String(empty_camel);
-    writer.Key("coordinator_id");
-    writer.Int(g.coordinator_id);
-    writer.Key("assignment_strategy");
-    writer.String(no_strategy);
-    writer.Key("members");
-    writer.StartArray();
-    writer.EndArray();
-    writer.Key("group_message_offsets");
-    writer.StartArray();
-    for (const auto& row : offsets) {
-        writer.StartObject();
-        writer.Key("topic");
-        writer.String(row.topic);
-        writer.Key("partition");
-        writer.Int(row.partition);
-        writer.Key("lag");
-        writer.Int64(row.lag);
-        writer.Key("message_current_offset");
-        writer.Int64(row.committed);
-        writer.Key("message_log_end_offset");
-        writer.Int64(row.log_end);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.object("group", [&](json_object& group) {
+            group.field("group_id", g.group_id)
+                .field("state", empty_camel)
+                .field("coordinator_id", g.coordinator_id)
+                .field("assignment_strategy", no_strategy)
+                .empty_array("members")
+                .array("group_message_offsets", offsets, [](json_object& entry, const auto& row) {
+                    entry.field("topic", row.topic)
+                        .field("partition", row.partition)
+                        .field("lag", row.lag)
+                        .field("message_current_offset", row.committed)
+                        .field("message_log_end_offset", row.log_end);
+                });
+        });
+    });
 }
 
 // Answers the plain text `success`, not JSON (reference §7.5).
@@ -262,24 +209,12 @@ response batch_delete_group(const request_context& ctx, state::state& st) {
         }
     }
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("failed_groups");
-    writer.StartArray();
-    for (const auto& [name, message] : failed) {
-        writer.StartObject();
-        writer.Key("group_id");
-        writer.String(name);
-        writer.Key("error_message");
-        writer.String(message);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("total");
-    writer.Int64(static_cast<std::int64_t>(failed.size()));
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.array("failed_groups", failed, [](json_object& entry, const auto& name_and_message) {
+            entry.field("group_id", name_and_message.first).field("error_message", name_and_message.second);
+        });
+        o.field("total", static_cast<std::int64_t>(failed.size()));
+    });
 }
 
 // Groups never have members here, so a reset is always allowed (Kafka requires an EMPTY group).
@@ -316,42 +251,22 @@ response list_instance_consumer_group_message_offset(const request_context& ctx,
     });
 
     const auto total = static_cast<std::int64_t>(rows.size());
-    const auto first = std::min(offset, total);
-    const auto last = std::min(total, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("group_message_offsets");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) {
-        const auto& row = rows[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("topic");
-        writer.String(row.topic);
-        writer.Key("partition");
-        writer.Int(row.partition);
-        writer.Key("message_current_offset");
-        writer.Int64(row.committed);
-        writer.Key("message_log_start_offset");
-        writer.Int64(row.log_start);
-        writer.Key("message_log_end_offset");
-        writer.Int64(row.log_end);
-        writer.Key("lag");
-        writer.Int64(row.lag);
-        // No member owns the partition: groups have no consumers here.
-        writer.Key("consumer_id");
-        writer.String("");
-        writer.Key("host");
-        writer.String("");
-        writer.Key("client_id");
-        writer.String("");
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("group_message_offsets", window.of(rows), [](json_object& entry, const auto& row) {
+            entry.field("topic", row.topic)
+                .field("partition", row.partition)
+                .field("message_current_offset", row.committed)
+                .field("message_log_start_offset", row.log_start)
+                .field("message_log_end_offset", row.log_end)
+                .field("lag", row.lag)
+                // No member owns the partition: groups have no consumers here.
+                .field("consumer_id", "")
+                .field("host", "")
+                .field("client_id", "");
+        });
+        o.field("total", total);
+    });
 }
 
 response list_instance_consumer_group_topics(const request_context& ctx, state::state& st) {
@@ -390,28 +305,13 @@ response list_instance_consumer_group_topics(const request_context& ctx, state::
 
     const auto total = static_cast<std::int64_t>(rows.size());
     require_page_start(offset, total);
-    const auto last = std::min(total, offset + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("topics");
-    writer.StartArray();
-    for (auto i = offset; i < last; ++i) {
-        const auto& row = rows[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("topic");
-        writer.String(row.topic);
-        writer.Key("partitions");
-        writer.Int64(row.partitions);
-        writer.Key("lag");
-        writer.Int64(row.lag);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("topics", window.of(rows), [](json_object& entry, const topic_row& row) {
+            entry.field("topic", row.topic).field("partitions", row.partitions).field("lag", row.lag);
+        });
+        o.field("total", total);
+    });
 }
 
 response list_instance_consumer_group_members(const request_context& ctx, state::state& st) {

@@ -3,6 +3,8 @@
 #include <array>
 
 #include "routes/dms/query.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 
 namespace emu::routes::dms {
@@ -28,58 +30,40 @@ std::string required_id(const json_fields& fields, const char* name, std::string
     return *std::move(value);
 }
 
-void write_instance(json_writer& writer, const state::instance_info& info) {
+// ShowInstance's answer, and one element of ListInstances'.
+void write_instance(json_object& o, const state::instance_info& info) {
     const auto& s = info.spec;
-    writer.StartObject();
-    const auto str = [&](const char* key, const std::string& value) {
-        writer.Key(key);
-        writer.String(value);
-    };
-    const auto integer = [&](const char* key, std::int64_t value) {
-        writer.Key(key);
-        writer.Int64(value);
-    };
-    const auto boolean = [&](const char* key, bool value) {
-        writer.Key(key);
-        writer.Bool(value);
-    };
-    str("instance_id", s.instance_id);
-    str("name", s.name);
-    str("engine", "kafka");
-    str("engine_version", s.engine_version);
-    str("description", s.description);
-    str("status", s.status);
-    str("type", "cluster");
-    str("specification", s.product_id + " * " + std::to_string(s.broker_num) + " broker");
-    str("product_id", s.product_id);
-    str("resource_spec_code", s.product_id);
-    integer("broker_num", s.broker_num);
-    integer("storage_space", s.storage_space);
-    integer("total_storage_space", s.storage_space);
-    integer("used_storage_space", 0);
-    str("storage_spec_code", s.storage_spec_code);
-    str("storage_type", "hec");
-    str("service_type", "advanced");
-    str("partition_num", std::to_string(info.max_partitions));
-    integer("port", info.address.port);
-    str("connect_address", info.address.host);
-    str("kafka_private_connect_address", info.address.host + ":" + std::to_string(info.address.port));
-    str("created_at", std::to_string(s.created_at.value_or(0)));
-    integer("charging_mode", 1);
-    boolean("enable_auto_topic", s.enable_auto_topic);
-    boolean("ssl_enable", s.ssl_enable);
-    str("vpc_id", s.vpc_id);
-    str("subnet_id", s.subnet_id);
-    str("security_group_id", s.security_group_id);
-    writer.Key("available_zones");
-    writer.StartArray();
-    for (const auto& zone : s.available_zones) writer.String(zone);
-    writer.EndArray();
-    str("enterprise_project_id", s.enterprise_project_id);
-    writer.Key("tags");
-    writer.StartArray();
-    writer.EndArray();
-    writer.EndObject();
+    o.field("instance_id", s.instance_id)
+        .field("name", s.name)
+        .field("engine", "kafka")
+        .field("engine_version", s.engine_version)
+        .field("description", s.description)
+        .field("status", s.status)
+        .field("type", "cluster")
+        .field("specification", s.product_id + " * " + std::to_string(s.broker_num) + " broker")
+        .field("product_id", s.product_id)
+        .field("resource_spec_code", s.product_id)
+        .field("broker_num", s.broker_num)
+        .field("storage_space", s.storage_space)
+        .field("total_storage_space", s.storage_space)
+        .field("used_storage_space", 0)
+        .field("storage_spec_code", s.storage_spec_code)
+        .field("storage_type", "hec")
+        .field("service_type", "advanced")
+        .field("partition_num", std::to_string(info.max_partitions))
+        .field("port", info.address.port)
+        .field("connect_address", info.address.host)
+        .field("kafka_private_connect_address", info.address.host + ":" + std::to_string(info.address.port))
+        .field("created_at", std::to_string(s.created_at.value_or(0)))
+        .field("charging_mode", 1)
+        .field("enable_auto_topic", s.enable_auto_topic)
+        .field("ssl_enable", s.ssl_enable)
+        .field("vpc_id", s.vpc_id)
+        .field("subnet_id", s.subnet_id)
+        .field("security_group_id", s.security_group_id)
+        .values("available_zones", s.available_zones)
+        .field("enterprise_project_id", s.enterprise_project_id)
+        .empty_array("tags");
 }
 
 // ListInstances' filters; unset ones match everything.
@@ -145,13 +129,7 @@ response create_post_paid_kafka_instance(const request_context& ctx, state::stat
     const auto document = parse_json_object(ctx.body, service::dms);
     const auto created = st.kafka.create_instance(ctx.param("project_id"), parse_instance_spec(json_fields(document, service::dms)));
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("instance_id");
-    writer.String(created.spec.instance_id);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { o.field("instance_id", created.spec.instance_id); });
 }
 
 // Newest first. Paging past the end is DMS.40050010, except offset 0 on an empty result (reference §4.3).
@@ -176,19 +154,10 @@ response list_instances(const request_context& ctx, state::state& st) {
     }
     const auto total = static_cast<std::int64_t>(found.size());
     if (offset >= total && offset != 0) throw dms_error("DMS.40050010");
-    const auto last = std::min(total, offset + limit);
-
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("instances");
-    writer.StartArray();
-    for (auto i = offset; i < last; ++i) write_instance(writer, found[static_cast<std::size_t>(i)]);
-    writer.EndArray();
-    writer.Key("instance_num");
-    writer.Int64(total);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("instances", window.of(found), write_instance).field("instance_num", total);
+    });
 }
 
 response delete_instance(const request_context& ctx, state::state& st) {
@@ -200,10 +169,7 @@ response delete_instance(const request_context& ctx, state::state& st) {
 response show_instance(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto info = st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id"));
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    write_instance(writer, info);
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { write_instance(o, info); });
 }
 
 }  // namespace emu::routes::dms

@@ -5,6 +5,7 @@
 
 #include "routes/dms/query.hpp"
 #include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 #include "kafka/protocol/error_codes.hpp"
 
@@ -52,29 +53,12 @@ void sort_by_time(std::vector<state::stored_message>& messages, bool ascending) 
 }
 
 // One MessagesEntity. `offset_key` is "message_offset", or "offset" for keyword searches (reference §6.2).
-void write_message_entity(json_writer& writer, const std::string& topic, const state::stored_message& stored,
+void write_message_entity(json_object& o, const std::string& topic, const state::stored_message& stored,
                           bool with_content, const char* offset_key = "message_offset") {
     const auto& message = stored.message;
-    writer.StartObject();
-    writer.Key("topic");
-    writer.String(topic);
-    writer.Key("partition");
-    writer.Int(stored.partition);
-    writer.Key(offset_key);
-    writer.Int64(message.offset);
-    if (with_content) {
-        writer.Key("key");
-        writer.String(message.key.value_or(""));
-        writer.Key("value");
-        writer.String(message.value);
-    }
-    writer.Key("size");
-    writer.Int64(message_size(message));
-    writer.Key("timestamp");
-    writer.Int64(message.timestamp);
-    writer.Key("huge_message");
-    writer.Bool(false);
-    writer.EndObject();
+    o.field("topic", topic).field("partition", stored.partition).field(offset_key, message.offset);
+    if (with_content) o.field("key", message.key.value_or("")).field("value", message.value);
+    o.field("size", message_size(message)).field("timestamp", message.timestamp).field("huge_message", false);
 }
 
 std::vector<state::delete_records_entry> parse_delete_entries(std::string_view body) {
@@ -96,24 +80,23 @@ std::vector<state::delete_records_entry> parse_delete_entries(std::string_view b
     return entries;
 }
 
-void write_delete_result(json_writer& writer, const state::delete_records_result& result) {
-    writer.StartObject();
-    writer.Key("partition");
-    writer.Int(result.partition);
-    const bool ok = result.status == state::delete_records_status::success;
-    writer.Key("result");
-    writer.String(ok ? "success" : "failed");
-    writer.Key("error_code");
-    switch (result.status) {
-        case state::delete_records_status::success: writer.Int(number(kafka_error::none)); break;
+int kafka_error_code(state::delete_records_status status) {
+    switch (status) {
+        case state::delete_records_status::success:
+            return number(kafka_error::none);
         case state::delete_records_status::offset_out_of_range:
-            writer.Int(number(kafka_error::offset_out_of_range));
-            break;
+            return number(kafka_error::offset_out_of_range);
         case state::delete_records_status::unknown_partition:
-            writer.Int(number(kafka_error::unknown_topic_or_partition));
-            break;
+            return number(kafka_error::unknown_topic_or_partition);
     }
-    writer.EndObject();
+    return number(kafka_error::unknown_topic_or_partition);
+}
+
+void write_delete_result(json_object& o, const state::delete_records_result& result) {
+    const bool ok = result.status == state::delete_records_status::success;
+    o.field("partition", result.partition)
+        .field("result", ok ? "success" : "failed")
+        .field("error_code", kafka_error_code(result.status));
 }
 
 std::int32_t path_partition(const request_context& ctx) {
@@ -124,19 +107,10 @@ std::int32_t path_partition(const request_context& ctx) {
 
 response position_answer(const request_context& ctx, std::int32_t partition, std::int64_t offset,
                          std::int64_t timestamp) {
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("topic");
-    writer.String(ctx.param("topic"));
-    writer.Key("partition");
-    writer.Int(partition);
-    writer.Key("offset");
-    writer.Int64(offset);
-    writer.Key("timestamp");
-    writer.Int64(timestamp);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("topic", ctx.param("topic")).field("partition", partition).field("offset", offset);
+        o.field("timestamp", timestamp);
+    });
 }
 
 }  // namespace
@@ -147,15 +121,7 @@ response delete_kafka_topic_messages(const request_context& ctx, state::state& s
     const auto results =
         st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_records(ctx.param("topic"), entries);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("partitions");
-    writer.StartArray();
-    for (const auto& result : results) write_delete_result(writer, result);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { o.array("partitions", results, write_delete_result); });
 }
 
 response send_kafka_message(const request_context& ctx, state::state& st) {
@@ -188,18 +154,9 @@ response send_kafka_message(const request_context& ctx, state::state& st) {
     }
     st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->produce(request);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("topic");
-    writer.String(request.topic);
-    writer.Key("body");
-    writer.String(request.value);
-    writer.Key("property_list");
-    writer.StartArray();
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("topic", request.topic).field("body", request.value).empty_array("property_list");
+    });
 }
 
 // Modes, in order of precedence: by time (start_time/end_time; offsets without content), by key or
@@ -255,24 +212,15 @@ response show_instance_messages(const request_context& ctx, state::state& st) {
 
     const auto total = static_cast<std::int64_t>(found.size());
     // Keyword searches ignore paging (reference §6.2).
-    const auto first = keyword != nullptr ? 0 : std::min(total, page * limit);
-    const auto last = keyword != nullptr ? total : std::min(total, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("messages");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) {
-        write_message_entity(writer, *topic, found[static_cast<std::size_t>(i)], !by_time,
-                             keyword != nullptr ? "offset" : "message_offset");
-    }
-    writer.EndArray();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.Key("size");
-    writer.Int64(last - first);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window =
+        keyword != nullptr ? page_window(total, 0, total) : page_window(total, page * limit, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("messages", window.of(found), [&](json_object& entry, const state::stored_message& stored) {
+            write_message_entity(entry, *topic, stored, !by_time,
+                                 keyword != nullptr ? "offset" : "message_offset");
+        });
+        o.field("total", total).field("size", window.size());
+    });
 }
 
 // Pages are 1-based in the answer; a requested page 0 or 1 is the first (reference §9 Q7).
@@ -289,37 +237,19 @@ response show_messages(const request_context& ctx, state::state& st) {
     sort_by_time(found, true);
 
     const auto total = static_cast<std::int64_t>(found.size());
-    const auto first = std::min(total, (page - 1) * limit);
-    const auto last = std::min(total, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("messages");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) {
-        const auto& stored = found[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("topic");
-        writer.String(ctx.param("topic"));
-        writer.Key("partition");
-        writer.Int(stored.partition);
-        writer.Key("message_offset");
-        writer.Int64(stored.message.offset);
-        writer.Key("size");
-        writer.Int64(message_size(stored.message));
-        writer.Key("timestamp");
-        writer.Int64(stored.message.timestamp);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.Key("messages_count");
-    writer.Int64(total);
-    writer.Key("offsets_count");
-    writer.Int64((total + limit - 1) / limit);
-    writer.Key("offset");
-    writer.Int64(page);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, (page - 1) * limit, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("messages", window.of(found), [&](json_object& entry, const state::stored_message& stored) {
+            entry.field("topic", ctx.param("topic"))
+                .field("partition", stored.partition)
+                .field("message_offset", stored.message.offset)
+                .field("size", message_size(stored.message))
+                .field("timestamp", stored.message.timestamp);
+        });
+        o.field("messages_count", total)
+            .field("offsets_count", (total + limit - 1) / limit)
+            .field("offset", page);
+    });
 }
 
 response show_partition_beginning_message(const request_context& ctx, state::state& st) {
@@ -348,36 +278,18 @@ response show_partition_message(const request_context& ctx, state::state& st) {
     if (!offset) throw dms_invalid_parameter("message_offset");
     const auto message = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->message_at(ctx.param("topic"), partition, *offset);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("message");
-    writer.StartArray();
-    if (message) {
-        writer.StartObject();
-        writer.Key("key");
-        if (message->key) {
-            writer.String(*message->key);
-        } else {
-            writer.Null();
-        }
-        writer.Key("value");
-        writer.String(message->value);
-        writer.Key("topic");
-        writer.String(ctx.param("topic"));
-        writer.Key("partition");
-        writer.Int(partition);
-        writer.Key("message_offset");
-        writer.Int64(message->offset);
-        writer.Key("size");
-        writer.Int64(message_size(*message));
-        writer.Key("timestamp");
-        writer.Int64(message->timestamp);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        const auto found = message ? std::span(&*message, 1) : std::span<const state::kafka_message>();
+        o.array("message", found, [&](json_object& entry, const state::kafka_message& m) {
+            entry.field("key", m.key)
+                .field("value", m.value)
+                .field("topic", ctx.param("topic"))
+                .field("partition", partition)
+                .field("message_offset", m.offset)
+                .field("size", message_size(m))
+                .field("timestamp", m.timestamp);
+        });
+    });
 }
 
 }  // namespace emu::routes::dms

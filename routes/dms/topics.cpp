@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <ranges>
 
+#include "routes/dms/query.hpp"
+#include "routes/http/json.hpp"
+#include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
 
 namespace emu::routes::dms {
@@ -47,15 +51,6 @@ std::optional<std::int64_t> ranged(const json_fields& fields, const char* name, 
     const auto value = fields.opt_int(name, INT64_MIN, INT64_MAX);
     if (value && (*value < min || *value > max)) throw dms_error(code);
     return value;
-}
-
-std::int64_t query_int(const request_context& ctx, const char* name, std::int64_t fallback, std::int64_t min,
-                       std::int64_t max) {
-    const std::string* text = ctx.query_param(name);
-    if (text == nullptr || text->empty()) return fallback;
-    const auto value = parse_int64(*text);
-    if (!value || *value < min || *value > max) throw dms_invalid_parameter(name);
-    return *value;
 }
 
 std::vector<state::topic_config> parse_other_configs(const json_fields& fields) {
@@ -125,55 +120,31 @@ state::topic_update parse_topic_update(const json_fields& fields, std::int32_t b
     return update;
 }
 
-void write_topic(json_writer& writer, const state::topic_spec& topic) {
-    writer.StartObject();
-    writer.Key("name");
-    writer.String(topic.name);
-    writer.Key("partition");
-    writer.Int(topic.partition_count);
-    writer.Key("replication");
-    writer.Int(topic.replication);
-    writer.Key("retention_time");
-    writer.Int(topic.retention_hours);
-    writer.Key("sync_replication");
-    writer.Bool(topic.sync_replication);
-    writer.Key("sync_message_flush");
-    writer.Bool(topic.sync_message_flush);
-    writer.Key("policiesOnly");
-    writer.Bool(false);
-    writer.Key("external_configs");
-    writer.StartObject();
-    writer.EndObject();
-    writer.Key("topic_type");
-    writer.Int(0);
-    writer.Key("topic_desc");
-    writer.String(topic.description);
-    writer.Key("created_at");
-    writer.Int64(topic.created_at.value_or(0));
-    writer.Key("topic_other_configs");
-    writer.StartArray();
-    for (const auto& config : known_configs) {
-        std::string_view value = config.default_value;
-        for (const auto& set : topic.other_configs) {
-            if (set.name == config.name) value = set.value;
-        }
-        writer.StartObject();
-        writer.Key("name");
-        write_string(writer, config.name);
-        writer.Key("value");
-        write_string(writer, value);
-        writer.Key("default_value");
-        write_string(writer, config.default_value);
-        writer.Key("valid_values");
-        write_string(writer, config.valid_values);
-        writer.Key("config_type");
-        writer.String("dynamic");
-        writer.Key("value_type");
-        write_string(writer, config.value_type);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
+// One element of ListInstanceTopics: every known config with its value, the default where none is set.
+void write_topic(json_object& o, const state::topic_spec& topic) {
+    o.field("name", topic.name)
+        .field("partition", topic.partition_count)
+        .field("replication", topic.replication)
+        .field("retention_time", topic.retention_hours)
+        .field("sync_replication", topic.sync_replication)
+        .field("sync_message_flush", topic.sync_message_flush)
+        .field("policiesOnly", false)
+        .empty_object("external_configs")
+        .field("topic_type", 0)
+        .field("topic_desc", topic.description)
+        .field("created_at", topic.created_at.value_or(0))
+        .array("topic_other_configs", known_configs, [&](json_object& c, const known_config& config) {
+            std::string_view value = config.default_value;
+            for (const auto& set : topic.other_configs) {
+                if (set.name == config.name) value = set.value;
+            }
+            c.field("name", config.name)
+                .field("value", value)
+                .field("default_value", config.default_value)
+                .field("valid_values", config.valid_values)
+                .field("config_type", "dynamic")
+                .field("value_type", config.value_type);
+        });
 }
 
 }  // namespace
@@ -208,13 +179,7 @@ response create_instance_topic(const request_context& ctx, state::state& st) {
     spec.created_at.reset();  // only fixtures may set the creation time
     const auto created = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_topic(std::move(spec));
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("name");
-    writer.String(created.name);
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) { o.field("name", created.name); });
 }
 
 response list_instance_topics(const request_context& ctx, state::state& st) {
@@ -226,27 +191,15 @@ response list_instance_topics(const request_context& ctx, state::state& st) {
     const auto topics = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->list_topics();
 
     const auto total = static_cast<std::int64_t>(topics.size());
-    const auto first = std::min(offset, total);
-    const auto last = std::min(total, first + limit);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.Key("size");
-    writer.Int64(last - first);
-    writer.Key("remain_partitions");
-    writer.Int(instance.max_partitions - instance.used_partitions);
-    writer.Key("max_partitions");
-    writer.Int(instance.max_partitions);
-    writer.Key("topic_max_partitions");
-    writer.Int64(topic_max_partitions);
-    writer.Key("topics");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) write_topic(writer, topics[static_cast<std::size_t>(i)]);
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.field("total", total)
+            .field("size", window.size())
+            .field("remain_partitions", instance.max_partitions - instance.used_partitions)
+            .field("max_partitions", instance.max_partitions)
+            .field("topic_max_partitions", topic_max_partitions)
+            .array("topics", window.of(topics), write_topic);
+    });
 }
 
 // Topics that do not exist (or are named twice) answer success:false; the call itself succeeds.
@@ -256,22 +209,11 @@ response batch_delete_instance_topic(const request_context& ctx, state::state& s
     const auto names = string_array(json_fields(document, service::dms), "topics");
     const auto results = st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_topics(names);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("topics");
-    writer.StartArray();
-    for (const auto& result : results) {
-        writer.StartObject();
-        writer.Key("id");
-        writer.String(result.name);
-        writer.Key("success");
-        writer.Bool(result.deleted);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.array("topics", results, [](json_object& t, const auto& result) {
+            t.field("id", result.name).field("success", result.deleted);
+        });
+    });
 }
 
 // All or nothing: one bad item refuses the whole request.
@@ -303,54 +245,25 @@ response show_instance_topic_detail(const request_context& ctx, state::state& st
     const auto partitions = st.kafka.cluster(project, instance_id)->partitions(topic_name);
     const auto groups = st.kafka.cluster(project, instance_id)->subscribed_groups(topic_name);
 
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("topic");
-    writer.String(topic.name);
-    writer.Key("group_subscribed");
-    writer.StartArray();
-    for (const auto& group : groups) writer.String(group);
-    writer.EndArray();
-    writer.Key("partitions");
-    writer.StartArray();
-    for (const auto& p : partitions) {
-        const auto replicas = replica_brokers(p.partition, topic.replication, brokers);
-        writer.StartObject();
-        writer.Key("partition");
-        writer.Int(p.partition);
-        writer.Key("leader");
-        writer.Int(replicas.front());
-        writer.Key("lso");
-        writer.Int64(p.start_offset);
-        writer.Key("leo");
-        writer.Int64(p.end_offset);
-        writer.Key("hw");
-        writer.Int64(p.end_offset);
-        writer.Key("last_update_timestamp");
-        writer.Int64(p.last_update_ms);
-        writer.Key("replicas");
-        writer.StartArray();
-        for (const auto broker : replicas) {
-            writer.StartObject();
-            writer.Key("broker");
-            writer.Int(broker);
-            writer.Key("leader");
-            writer.Bool(broker == replicas.front());
-            writer.Key("in_sync");
-            writer.Bool(true);
-            writer.Key("size");
-            writer.Int64(p.retained_bytes);
-            writer.Key("lag");
-            writer.Int(0);
-            writer.EndObject();
-        }
-        writer.EndArray();
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    return json_response(200, [&](json_object& o) {
+        o.field("topic", topic.name).values("group_subscribed", groups);
+        o.array("partitions", partitions, [&](json_object& part, const auto& p) {
+            const auto replicas = replica_brokers(p.partition, topic.replication, brokers);
+            part.field("partition", p.partition)
+                .field("leader", replicas.front())
+                .field("lso", p.start_offset)
+                .field("leo", p.end_offset)
+                .field("hw", p.end_offset)
+                .field("last_update_timestamp", p.last_update_ms)
+                .array("replicas", replicas, [&](json_object& replica, std::int32_t broker) {
+                    replica.field("broker", broker)
+                        .field("leader", broker == replicas.front())
+                        .field("in_sync", true)
+                        .field("size", p.retained_bytes)
+                        .field("lag", 0);
+                });
+        });
+    });
 }
 
 // A top-level JSON array: the SDK model's single `body` attribute takes the whole payload.
@@ -364,28 +277,14 @@ response show_kafka_topic_detail(const request_context& ctx, state::state& st) {
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
     writer.StartArray();
-    writer.StartObject();
-    writer.Key("topic");
-    writer.String(topic.name);
-    writer.Key("create_time");
-    writer.Int64(topic.created_at.value_or(0));
-    writer.Key("partitions");
-    writer.StartArray();
-    for (std::int32_t p = 0; p < topic.partition_count; ++p) {
-        const auto replicas = replica_brokers(p, topic.replication, brokers);
-        writer.StartObject();
-        writer.Key("partition");
-        writer.Int(p);
-        writer.Key("leader");
-        writer.Int(replicas.front());
-        writer.Key("replicas");
-        writer.StartArray();
-        for (const auto broker : replicas) writer.Int(broker);
-        writer.EndArray();
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
+    json_object(writer).object([&](json_object& o) {
+        o.field("topic", topic.name).field("create_time", topic.created_at.value_or(0));
+        o.array("partitions", std::views::iota(0, topic.partition_count),
+                [&](json_object& part, std::int32_t p) {
+                    const auto replicas = replica_brokers(p, topic.replication, brokers);
+                    part.field("partition", p).field("leader", replicas.front()).values("replicas", replicas);
+                });
+    });
     writer.EndArray();
     return response::json(200, to_string(buffer));
 }
@@ -397,33 +296,17 @@ response list_topic_partitions(const request_context& ctx, state::state& st) {
     const auto partitions = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partitions(ctx.param("topic"));
 
     const auto total = static_cast<std::int64_t>(partitions.size());
-    const auto first = std::min(offset, total);
-    const auto last = total - first < limit ? total : first + limit;
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    writer.StartObject();
-    writer.Key("total");
-    writer.Int64(total);
-    writer.Key("partitions");
-    writer.StartArray();
-    for (auto i = first; i < last; ++i) {
-        const auto& p = partitions[static_cast<std::size_t>(i)];
-        writer.StartObject();
-        writer.Key("partition");
-        writer.Int(p.partition);
-        writer.Key("start_offset");
-        writer.Int64(p.start_offset);
-        writer.Key("last_offset");
-        writer.Int64(p.end_offset);
-        writer.Key("message_count");
-        writer.Int64(p.end_offset - p.start_offset);
-        writer.Key("last_update_time");
-        writer.Int64(p.last_update_ms);
-        writer.EndObject();
-    }
-    writer.EndArray();
-    writer.EndObject();
-    return response::json(200, to_string(buffer));
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.field("total", total)
+            .array("partitions", window.of(partitions), [](json_object& part, const auto& p) {
+                part.field("partition", p.partition)
+                    .field("start_offset", p.start_offset)
+                    .field("last_offset", p.end_offset)
+                    .field("message_count", p.end_offset - p.start_offset)
+                    .field("last_update_time", p.last_update_ms);
+            });
+    });
 }
 
 }  // namespace emu::routes::dms

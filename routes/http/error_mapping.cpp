@@ -1,5 +1,6 @@
 #include "routes/http/error_mapping.hpp"
 
+#include "routes/dis/validation.hpp"
 #include "routes/http/validation.hpp"
 
 namespace emu::routes {
@@ -16,7 +17,7 @@ const std::string& detail(const state::error& error, std::size_t index) {
 std::string shard_detail(const state::error& error) {
     const auto index = parse_int64(detail(error, 0));
     if (!index || *index < 0 || *index > INT32_MAX) return detail(error, 0);
-    return dis_shard_id(static_cast<std::int32_t>(*index));
+    return dis::shard_id(static_cast<std::int32_t>(*index));
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 
 #include <openssl/evp.h>
 
@@ -21,9 +20,6 @@ bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0;
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 bool all_of(std::string_view text, bool (*allowed)(char)) { return std::all_of(text.begin(), text.end(), allowed); }
-
-constexpr std::string_view shard_prefix = "shardId-";
-constexpr std::size_t shard_digits = 10;
 
 }  // namespace
 
@@ -46,11 +42,6 @@ bool is_instance_name(std::string_view text) {
 bool is_topic_name(std::string_view text) {
     return text.size() >= 3 && text.size() <= 200 && is_alpha(text.front()) &&
            all_of(text, [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool is_dis_name(std::string_view text, std::size_t max_length) {
-    return !text.empty() && text.size() <= max_length &&
-           all_of(text, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
 }
 
 std::optional<std::int64_t> parse_int64(std::string_view text) {
@@ -139,36 +130,6 @@ bool is_base64(std::string_view text) {
     std::vector<unsigned char> decoded(text.size() / 4 * 3);
     return EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(text.data()),
                            static_cast<int>(text.size())) >= 0;
-}
-
-std::optional<std::int32_t> parse_dis_partition_id(std::string_view text) {
-    std::string_view digits = text;
-    if (text.starts_with(shard_prefix)) {
-        digits = text.substr(shard_prefix.size());
-        if (digits.size() != shard_digits) return std::nullopt;
-    } else if (digits.empty() || digits.size() > shard_digits) {
-        return std::nullopt;
-    }
-    if (!all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-    std::int64_t value = 0;
-    std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (value > INT32_MAX) return std::nullopt;
-    return static_cast<std::int32_t>(value);
-}
-
-std::string dis_shard_id(std::int32_t index) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "shardId-%010d", index);
-    return buffer;
-}
-
-const char* to_string(state::dis_partition_status status) {
-    switch (status) {
-        case state::dis_partition_status::active: return "ACTIVE";
-        case state::dis_partition_status::deleted: return "DELETED";
-        case state::dis_partition_status::expired: return "EXPIRED";
-    }
-    return "ACTIVE";
 }
 
 void require_dms_project(const request_context& ctx) {

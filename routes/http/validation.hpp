@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "routes/http/request.hpp"
-#include "state/dis/store.hpp"
 
 namespace emu::routes {
 
@@ -15,7 +14,6 @@ bool is_project_id(std::string_view text);  // 32 hex characters
 bool is_uuid(std::string_view text);        // 8-4-4-4-12 hex
 bool is_instance_name(std::string_view text);  // letter first; letters, digits, - and _; 4-64
 bool is_topic_name(std::string_view text);     // letter first; letters, digits, . - and _; 3-200
-bool is_dis_name(std::string_view text, std::size_t max_length);  // [A-Za-z0-9_-]{1,max}
 
 std::optional<std::int64_t> parse_int64(std::string_view text);  // optional '-', decimal digits, no overflow
 std::optional<bool> parse_bool(std::string_view text);           // true/false, any case
@@ -28,15 +26,6 @@ bool is_utf8(std::string_view text);
 std::string to_utf8(std::string_view text);
 // Standard base64 with padding (what the SDKs send as DIS record data); decoded by OpenSSL.
 bool is_base64(std::string_view text);
-
-// DIS partition ids: "7" or "shardId-0000000007" in, always "shardId-0000000007" out.
-std::optional<std::int32_t> parse_dis_partition_id(std::string_view text);
-std::string dis_shard_id(std::int32_t index);
-const char* to_string(state::dis_partition_status status);
-
-inline constexpr std::size_t dis_stream_name_max = 64;
-inline constexpr std::size_t dis_app_name_max = 200;
-inline constexpr std::size_t dis_checkpoint_app_name_max = 50;
 
 // Path checks every handler of a family starts with.
 void require_dms_project(const request_context& ctx);   // DMS.00400002
