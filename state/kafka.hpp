@@ -231,6 +231,7 @@ public:
     ~kafka_store();
     kafka_store(const kafka_store&) = delete;
     kafka_store& operator=(const kafka_store&) = delete;
+    std::int64_t now_ms() const { return clock_(); }  // the store's clock, for times the routes stamp
 
     instance_info create_instance(const std::string& project_id, instance_spec spec);
     instance_info get_instance(const std::string& project_id, const std::string& instance_id) const;

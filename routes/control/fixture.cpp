@@ -183,7 +183,7 @@ private:
             auto request = dms::parse_group_request(fields);
             group.group_id = std::move(request.name);
             group.description = std::move(request.description);
-            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.dis.now_ms());
+            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.kafka.now_ms());
         });
         each(item, "offsets", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
