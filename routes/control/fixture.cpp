@@ -25,14 +25,17 @@ namespace {
 using rapidjson::Value;
 
 // Instance fields a fixture may leave out; the API requires them, but they change no behaviour here.
-constexpr std::pair<const char*, const char*> instance_defaults[] = {
-    {"engine", "kafka"},
-    {"engine_version", "3.x"},
-    {"product_id", "c6.2u4g.cluster"},
-    {"storage_spec_code", "dms.physical.storage.ultra.v2"},
-    {"vpc_id", "vpc-emulator"},
-    {"subnet_id", "subnet-emulator"},
-    {"security_group_id", "sg-emulator"},
+const dms::instance_defaults instance_defaults{
+    .engine = "kafka",
+    .engine_version = "3.x",
+    .product_id = "c6.2u4g.cluster",
+    .storage_spec_code = "dms.physical.storage.ultra.v2",
+    .vpc_id = "vpc-emulator",
+    .subnet_id = "subnet-emulator",
+    .security_group_id = "sg-emulator",
+    .broker_num = 3,
+    .storage_space = 300,
+    .available_zones = {"az-1"},
 };
 
 class loader {
@@ -131,23 +134,10 @@ private:
     }
 
     void load_instance(const std::string& project_id, const Value& item, const std::string& path) {
-        rapidjson::Document merged;
-        merged.CopyFrom(item, merged.GetAllocator());
-        for (const auto& [name, value] : instance_defaults) {
-            if (!merged.HasMember(name)) merged.AddMember(Value(name, merged.GetAllocator()), Value(value, merged.GetAllocator()), merged.GetAllocator());
-        }
-        if (!merged.HasMember("broker_num")) merged.AddMember("broker_num", 3, merged.GetAllocator());
-        if (!merged.HasMember("storage_space")) merged.AddMember("storage_space", 300, merged.GetAllocator());
-        if (!merged.HasMember("available_zones")) {
-            Value zones(rapidjson::kArrayType);
-            zones.PushBack("az-1", merged.GetAllocator());
-            merged.AddMember("available_zones", zones, merged.GetAllocator());
-        }
-
-        const json_fields fields(merged, service::dms);
+        const json_fields fields(item, service::dms);
         std::string instance_id;
         at(path, [&] {
-            auto spec = dms::parse_instance_spec(fields);
+            auto spec = dms::parse_instance_spec(fields, instance_defaults);
             spec.instance_id = fields.opt_string("instance_id").value_or("");
             if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
             spec.status = fields.opt_string("status").value_or("RUNNING");
@@ -202,16 +192,7 @@ private:
                     const std::string& path) {
         std::string topic;
         at(path, [&] {
-            // UpdateInstanceTopic may set retention_time 0, which CreateInstanceTopic refuses: a fixture may
-            // hold what either call can make.
-            const auto retention = item.FindMember("retention_time");
-            const bool no_retention =
-                retention != item.MemberEnd() && retention->value.IsInt64() && retention->value.GetInt64() == 0;
-            rapidjson::Document copy;
-            copy.CopyFrom(item, copy.GetAllocator());
-            if (no_retention) copy["retention_time"].SetInt(1);
-            auto spec = dms::parse_topic_spec(json_fields(copy, service::dms));
-            if (no_retention) spec.retention_hours = 0;
+            auto spec = dms::parse_topic_spec(json_fields(item, service::dms), {.allow_zero_retention = true});
             topic = st_.kafka.create_topic(project_id, instance_id, std::move(spec)).name;
         });
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
