@@ -82,7 +82,8 @@ private:
         }
     }
 
-    void expect_object(const Value& value, const std::string& path, std::initializer_list<const char*> keys) const {
+    void expect_object(const Value& value, const std::string& path,
+                       std::initializer_list<const char*> keys) const {
         if (!value.IsObject()) fail(path, "must be an object");
         for (const auto& member : value.GetObject()) {
             const std::string_view name(member.name.GetString(), member.name.GetStringLength());
@@ -146,9 +147,11 @@ private:
             instance_id = st_.kafka.create_instance(project_id, std::move(spec)).spec.instance_id;
             if (merging()) first_mention(project_id, "instance", instance_id);
         });
-        each(item, "topics", path, [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
+        each(item, "topics", path,
+             [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
         // After the topics, which the groups' committed offsets name.
-        each(item, "groups", path, [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
+        each(item, "groups", path,
+             [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
     }
 
     // Merge mode: the stored instance this one replaces goes first, with everything under it. Without an
@@ -192,7 +195,8 @@ private:
                     const std::string& path) {
         std::string topic;
         at(path, [&] {
-            auto spec = dms::parse_topic_spec(json_fields(item, service::dms), {.allow_zero_retention = true});
+            auto spec =
+                dms::parse_topic_spec(json_fields(item, service::dms), {.allow_zero_retention = true});
             topic = st_.kafka.create_topic(project_id, instance_id, std::move(spec)).name;
         });
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
@@ -237,7 +241,9 @@ private:
             const json_fields fields(item, service::dis);
             stream.spec = dis::parse_stream_spec(fields);
             stream.spec.stream_id = fields.opt_string("stream_id").value_or("");
-            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) stream.spec.create_time = *created;
+            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) {
+                stream.spec.create_time = *created;
+            }
             stream.last_modified_time = fields.opt_int("last_modified_time", 0, INT64_MAX).value_or(0);
         });
         each(item, "update_partition_counts", path, [&](const Value& v, const std::string& p) {
@@ -256,14 +262,16 @@ private:
         const std::string& stream_name = stream.spec.stream_name;
         at(path, [&] {
             if (merging() && first_mention(project_id, "stream", stream_name)) {
-                forget([&] { st_.dis.delete_stream(project_id, stream_name); }, state::errc::stream_not_found);
+                forget([&] { st_.dis.delete_stream(project_id, stream_name); },
+                       state::errc::stream_not_found);
             }
             st_.dis.restore_stream(project_id, stream);
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
                 auto record = dis::parse_record_input(v, "record");
-                record.timestamp = json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
+                record.timestamp =
+                    json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
                 st_.dis.put_records(project_id, stream_name, {record});
             });
         });
@@ -280,7 +288,8 @@ private:
             const auto index = parse_dis_partition_id(id);
             if (!index) throw dis_error("DIS.4201", {id});
             out.index = *index;
-            const auto status = fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
+            const auto status =
+                fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
             if (status == "ACTIVE") {
                 out.status = state::dis_partition_status::active;
             } else if (status == "DELETED") {
@@ -297,18 +306,21 @@ private:
                                      "only a DELETED or EXPIRED partition has it");
             }
             out.deleted_at = fields.opt_int("deleted_at", 0, INT64_MAX).value_or(cut ? st_.dis.now_ms() : 0);
-            out.hash_slices = static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
+            out.hash_slices =
+                static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
                 auto input = dis::parse_record_input(v, "record");
                 if (input.partition || input.explicit_hash_key) {
-                    throw dis_invalid_request("record: partition_id and explicit_hash_key belong to the partition");
+                    throw dis_invalid_request(
+                        "record: partition_id and explicit_hash_key belong to the partition");
                 }
                 const json_fields fields(v, service::dis);
-                out.records.push_back(state::dis_record{0, std::move(input.partition_key), std::move(input.data),
-                                                        fields.opt_int("timestamp", 0, INT64_MAX).value_or(0),
-                                                        fields.opt_int("accepted_at", 0, INT64_MAX).value_or(0)});
+                out.records.push_back(
+                    state::dis_record{0, std::move(input.partition_key), std::move(input.data),
+                                      fields.opt_int("timestamp", 0, INT64_MAX).value_or(0),
+                                      fields.opt_int("accepted_at", 0, INT64_MAX).value_or(0)});
             });
         });
         if (out.status == state::dis_partition_status::expired && !out.records.empty()) {
@@ -337,10 +349,14 @@ private:
             total = std::max(total, part.index + 1);
         }
         for (std::int32_t index = writable; index < total; ++index) {
-            if (!seen.contains(index)) fail(path + ".partitions", "partition " + dis_shard_id(index) + " is missing");
+            if (!seen.contains(index)) {
+                fail(path + ".partitions", "partition " + dis_shard_id(index) + " is missing");
+            }
         }
         for (auto& part : stream.partitions) {
-            if (part.status != state::dis_partition_status::active && part.hash_slices == 0) part.hash_slices = total;
+            if (part.status != state::dis_partition_status::active && part.hash_slices == 0) {
+                part.hash_slices = total;
+            }
         }
     }
 
@@ -359,7 +375,9 @@ private:
             const json_fields fields(item, service::dis);
             state::app_spec spec;
             spec.app_name = fields.req_string("app_name");
-            if (!is_dis_name(spec.app_name, dis_app_name_max)) throw fields.invalid("app_name", "invalid name");
+            if (!is_dis_name(spec.app_name, dis_app_name_max)) {
+                throw fields.invalid("app_name", "invalid name");
+            }
             spec.app_id = fields.opt_string("app_id").value_or("");
             if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) spec.create_time = *created;
             if (merging() && first_mention(project_id, "app", spec.app_name)) {
@@ -376,7 +394,9 @@ private:
             key.app_name = fields.req_string("app_name");
             key.stream_name = fields.req_string("stream_name");
             key.checkpoint_type = fields.opt_string("checkpoint_type").value_or("LAST_READ");
-            if (key.checkpoint_type != "LAST_READ") throw fields.invalid("checkpoint_type", "must be LAST_READ");
+            if (key.checkpoint_type != "LAST_READ") {
+                throw fields.invalid("checkpoint_type", "must be LAST_READ");
+            }
             const auto partition_id = fields.req_string("partition_id");
             const auto partition = parse_dis_partition_id(partition_id);
             if (!partition) throw dis_error("DIS.4201", {partition_id});
@@ -384,7 +404,8 @@ private:
             const auto sequence_text = fields.req_string("sequence_number");
             const auto sequence = parse_int64(sequence_text);
             if (!sequence) throw dis_error("DIS.4216", {sequence_text});
-            st_.dis.restore_checkpoint(project_id, key, {*sequence, fields.opt_string("metadata").value_or("")});
+            st_.dis.restore_checkpoint(project_id, key,
+                                       {*sequence, fields.opt_string("metadata").value_or("")});
         });
     }
 
@@ -408,7 +429,8 @@ private:
 void load_fixture_text(std::string_view text, std::string_view source, state::state& st, load_mode mode,
                        fixture_faults* faults) {
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    constexpr unsigned flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+    document.Parse<flags>(text.data(), text.size());
     if (document.HasParseError()) {
         throw fixture_error(std::string(source) + ": $: not valid JSON at byte " +
                             std::to_string(document.GetErrorOffset()) + ": " +
