@@ -24,11 +24,27 @@ constexpr std::array storage_spec_codes{
     std::string_view{"dms.physical.storage.high.v2"}, std::string_view{"dms.physical.storage.ultra.v2"},
     std::string_view{"dms.physical.storage.general"}, std::string_view{"dms.physical.storage.extreme"}};
 
-std::string required_id(const json_fields& fields, const char* name, std::string_view code) {
+// A required field; with a `fallback`, a body may leave it out (a given value is checked all the same).
+std::string required_id(const json_fields& fields, const char* name, std::string_view code,
+                        const std::optional<std::string>& fallback) {
     auto value = fields.opt_string(name);
+    if (!value && fallback) return *fallback;
     if (!value || value->empty()) throw dms_error(code);
     return *std::move(value);
 }
+
+std::string required_string(const json_fields& fields, const char* name,
+                            const std::optional<std::string>& fallback) {
+    if (!fallback) return fields.req_string(name);
+    return fields.opt_string(name).value_or(*fallback);
+}
+
+std::int64_t required_int(const json_fields& fields, const char* name, std::int64_t min, std::int64_t max,
+                          std::optional<std::int32_t> fallback) {
+    if (!fallback) return fields.req_int(name, min, max);
+    return fields.opt_int(name, min, max).value_or(*fallback);
+}
+
 
 // ShowInstance's answer, and one element of ListInstances'.
 void write_instance(json_object& o, const state::instance_info& info) {
@@ -89,34 +105,45 @@ struct instance_filter {
 
 }  // namespace
 
-state::instance_spec parse_instance_spec(const json_fields& fields) {
+state::instance_spec parse_instance_spec(const json_fields& fields, const instance_defaults& defaults) {
     state::instance_spec spec;
     const auto name = fields.opt_string("name");
     if (!name || !is_instance_name(*name)) throw dms_error("DMS.00400010");
     spec.name = *name;
     spec.description = fields.opt_string("description").value_or("");
     if (spec.description.size() > max_description) throw dms_error("DMS.00400011");
-    const auto engine = fields.req_string("engine");
+    const auto engine = required_string(fields, "engine", defaults.engine);
     if (engine != "kafka") throw dms_error("DMS.00400022");
-    spec.engine_version = fields.req_string("engine_version");
-    spec.broker_num = static_cast<std::int32_t>(fields.req_int("broker_num", min_brokers, max_brokers));
-    const auto storage = fields.req_int("storage_space", min_storage_gb, INT32_MAX);
+    spec.engine_version = required_string(fields, "engine_version", defaults.engine_version);
+    spec.broker_num = static_cast<std::int32_t>(
+        required_int(fields, "broker_num", min_brokers, max_brokers, defaults.broker_num));
+    const auto storage =
+        required_int(fields, "storage_space", min_storage_gb, INT32_MAX, defaults.storage_space);
     if (storage % storage_step_gb != 0) throw fields.invalid("storage_space", "must be a multiple of 100");
     spec.storage_space = static_cast<std::int32_t>(storage);
-    spec.product_id = required_id(fields, "product_id", "DMS.00400009");
-    spec.storage_spec_code = fields.req_string("storage_spec_code");
+    spec.product_id = required_id(fields, "product_id", "DMS.00400009", defaults.product_id);
+    spec.storage_spec_code = required_string(fields, "storage_spec_code", defaults.storage_spec_code);
     if (std::find(storage_spec_codes.begin(), storage_spec_codes.end(), spec.storage_spec_code) ==
         storage_spec_codes.end()) {
         throw fields.invalid("storage_spec_code", "unknown storage class");
     }
-    spec.vpc_id = required_id(fields, "vpc_id", "DMS.00400013");
-    spec.subnet_id = required_id(fields, "subnet_id", "DMS.00400016");
-    spec.security_group_id = required_id(fields, "security_group_id", "DMS.00400014");
+    spec.vpc_id = required_id(fields, "vpc_id", "DMS.00400013", defaults.vpc_id);
+    spec.subnet_id = required_id(fields, "subnet_id", "DMS.00400016", defaults.subnet_id);
+    spec.security_group_id =
+        required_id(fields, "security_group_id", "DMS.00400014", defaults.security_group_id);
     const auto* zones = fields.opt_array("available_zones");
-    if (zones == nullptr || zones->Empty() || zones->Size() == 2) throw fields.invalid("available_zones", "1 or 3+");
-    for (const auto& zone : zones->GetArray()) {
-        if (!zone.IsString() || zone.GetStringLength() == 0) throw fields.invalid("available_zones", "strings");
-        spec.available_zones.emplace_back(zone.GetString(), zone.GetStringLength());
+    if (zones == nullptr && !defaults.available_zones.empty()) {
+        spec.available_zones = defaults.available_zones;
+    } else {
+        if (zones == nullptr || zones->Empty() || zones->Size() == 2) {
+            throw fields.invalid("available_zones", "1 or 3+");
+        }
+        for (const auto& zone : zones->GetArray()) {
+            if (!zone.IsString() || zone.GetStringLength() == 0) {
+                throw fields.invalid("available_zones", "strings");
+            }
+            spec.available_zones.emplace_back(zone.GetString(), zone.GetStringLength());
+        }
     }
     spec.ssl_enable = fields.opt_bool("ssl_enable").value_or(false);
     spec.enable_auto_topic = fields.opt_bool("enable_auto_topic").value_or(false);

@@ -1,13 +1,34 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "routes/http/json.hpp"
 #include "routes/http/request.hpp"
 #include "state/state.hpp"
 
 namespace emu::routes::dms {
 
+// What parse_instance_spec takes for a required field the body leaves out. The API refuses a body without
+// them (every default unset); a fixture may leave out what changes no behaviour here. A given value is
+// validated either way.
+struct instance_defaults {
+    std::optional<std::string> engine;
+    std::optional<std::string> engine_version;
+    std::optional<std::string> product_id;
+    std::optional<std::string> storage_spec_code;
+    std::optional<std::string> vpc_id;
+    std::optional<std::string> subnet_id;
+    std::optional<std::string> security_group_id;
+    std::optional<std::int32_t> broker_num;
+    std::optional<std::int32_t> storage_space;
+    std::vector<std::string> available_zones;  // empty: required
+};
+
 // A CreateInstanceByEngineReq body, validated (shared with the fixture loader).
-state::instance_spec parse_instance_spec(const json_fields& fields);
+state::instance_spec parse_instance_spec(const json_fields& fields, const instance_defaults& defaults = {});
 
 // POST /v2/{project_id}/kafka/instances and POST /v2/{engine}/{project_id}/instances
 response create_post_paid_kafka_instance(const request_context& ctx, state::state& st);

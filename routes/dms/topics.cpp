@@ -149,7 +149,7 @@ void write_topic(json_object& o, const state::topic_spec& topic) {
 
 }  // namespace
 
-state::topic_spec parse_topic_spec(const json_fields& fields) {
+state::topic_spec parse_topic_spec(const json_fields& fields, const topic_parse_options& options) {
     state::topic_spec spec;
     const auto name = fields.opt_string("id");
     if (!name || !is_topic_name(*name)) throw dms_error("DMS.00400101");
@@ -160,7 +160,8 @@ state::topic_spec parse_topic_spec(const json_fields& fields) {
     if (auto v = ranged(fields, "replication", 1, max_replication, "DMS.00400103")) {
         spec.replication = static_cast<std::int32_t>(*v);
     }
-    if (auto v = ranged(fields, "retention_time", 1, max_retention_hours, "DMS.00400105")) {
+    const std::int64_t min_retention = options.allow_zero_retention ? 0 : 1;
+    if (auto v = ranged(fields, "retention_time", min_retention, max_retention_hours, "DMS.00400105")) {
         spec.retention_hours = static_cast<std::int32_t>(*v);
     }
     spec.sync_replication = fields.opt_bool("sync_replication").value_or(false);

@@ -6,8 +6,15 @@
 
 namespace emu::routes::dms {
 
+// What parse_topic_spec accepts beyond a CreateInstanceTopicReq body.
+struct topic_parse_options {
+    // UpdateInstanceTopic may set retention_time 0, which CreateInstanceTopic refuses; a fixture may hold
+    // what either call can make.
+    bool allow_zero_retention = false;
+};
+
 // A CreateInstanceTopicReq body, validated (shared with the fixture loader).
-state::topic_spec parse_topic_spec(const json_fields& fields);
+state::topic_spec parse_topic_spec(const json_fields& fields, const topic_parse_options& options = {});
 
 // POST /v2/{project_id}/instances/{instance_id}/topics
 response create_instance_topic(const request_context& ctx, state::state& st);

@@ -8,13 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include "routes/http/api_error.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
 #include "routes/dis/validation.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
 #include "routes/dms/topics.hpp"
+#include "routes/http/api_error.hpp"
 #include "routes/http/error_mapping.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
@@ -26,14 +26,17 @@ namespace {
 using rapidjson::Value;
 
 // Instance fields a fixture may leave out; the API requires them, but they change no behaviour here.
-constexpr std::pair<const char*, const char*> instance_defaults[] = {
-    {"engine", "kafka"},
-    {"engine_version", "3.x"},
-    {"product_id", "c6.2u4g.cluster"},
-    {"storage_spec_code", "dms.physical.storage.ultra.v2"},
-    {"vpc_id", "vpc-emulator"},
-    {"subnet_id", "subnet-emulator"},
-    {"security_group_id", "sg-emulator"},
+const dms::instance_defaults instance_defaults{
+    .engine = "kafka",
+    .engine_version = "3.x",
+    .product_id = "c6.2u4g.cluster",
+    .storage_spec_code = "dms.physical.storage.ultra.v2",
+    .vpc_id = "vpc-emulator",
+    .subnet_id = "subnet-emulator",
+    .security_group_id = "sg-emulator",
+    .broker_num = 3,
+    .storage_space = 300,
+    .available_zones = {"az-1"},
 };
 
 class loader {
@@ -80,7 +83,8 @@ private:
         }
     }
 
-    void expect_object(const Value& value, const std::string& path, std::initializer_list<const char*> keys) const {
+    void expect_object(const Value& value, const std::string& path,
+                       std::initializer_list<const char*> keys) const {
         if (!value.IsObject()) fail(path, "must be an object");
         for (const auto& member : value.GetObject()) {
             const std::string_view name(member.name.GetString(), member.name.GetStringLength());
@@ -132,23 +136,10 @@ private:
     }
 
     void load_instance(const std::string& project_id, const Value& item, const std::string& path) {
-        rapidjson::Document merged;
-        merged.CopyFrom(item, merged.GetAllocator());
-        for (const auto& [name, value] : instance_defaults) {
-            if (!merged.HasMember(name)) merged.AddMember(Value(name, merged.GetAllocator()), Value(value, merged.GetAllocator()), merged.GetAllocator());
-        }
-        if (!merged.HasMember("broker_num")) merged.AddMember("broker_num", 3, merged.GetAllocator());
-        if (!merged.HasMember("storage_space")) merged.AddMember("storage_space", 300, merged.GetAllocator());
-        if (!merged.HasMember("available_zones")) {
-            Value zones(rapidjson::kArrayType);
-            zones.PushBack("az-1", merged.GetAllocator());
-            merged.AddMember("available_zones", zones, merged.GetAllocator());
-        }
-
-        const json_fields fields(merged, service::dms);
+        const json_fields fields(item, service::dms);
         std::string instance_id;
         at(path, [&] {
-            auto spec = dms::parse_instance_spec(fields);
+            auto spec = dms::parse_instance_spec(fields, instance_defaults);
             spec.instance_id = fields.opt_string("instance_id").value_or("");
             if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
             spec.status = fields.opt_string("status").value_or("RUNNING");
@@ -157,9 +148,11 @@ private:
             instance_id = st_.kafka.create_instance(project_id, std::move(spec)).spec.instance_id;
             if (merging()) first_mention(project_id, "instance", instance_id);
         });
-        each(item, "topics", path, [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
+        each(item, "topics", path,
+             [&](const Value& v, const std::string& p) { load_topic(project_id, instance_id, v, p); });
         // After the topics, which the groups' committed offsets name.
-        each(item, "groups", path, [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
+        each(item, "groups", path,
+             [&](const Value& v, const std::string& p) { load_group(project_id, instance_id, v, p); });
     }
 
     // Merge mode: the stored instance this one replaces goes first, with everything under it. Without an
@@ -184,7 +177,7 @@ private:
             auto request = dms::parse_group_request(fields);
             group.group_id = std::move(request.name);
             group.description = std::move(request.description);
-            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.dis.now_ms());
+            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.kafka.now_ms());
         });
         each(item, "offsets", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
@@ -203,16 +196,8 @@ private:
                     const std::string& path) {
         std::string topic;
         at(path, [&] {
-            // UpdateInstanceTopic may set retention_time 0, which CreateInstanceTopic refuses: a fixture may
-            // hold what either call can make.
-            const auto retention = item.FindMember("retention_time");
-            const bool no_retention =
-                retention != item.MemberEnd() && retention->value.IsInt64() && retention->value.GetInt64() == 0;
-            rapidjson::Document copy;
-            copy.CopyFrom(item, copy.GetAllocator());
-            if (no_retention) copy["retention_time"].SetInt(1);
-            auto spec = dms::parse_topic_spec(json_fields(copy, service::dms));
-            if (no_retention) spec.retention_hours = 0;
+            auto spec =
+                dms::parse_topic_spec(json_fields(item, service::dms), {.allow_zero_retention = true});
             topic = st_.kafka.cluster(project_id, instance_id)->create_topic(std::move(spec)).name;
         });
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
@@ -257,7 +242,9 @@ private:
             const json_fields fields(item, service::dis);
             stream.spec = dis::parse_stream_spec(fields);
             stream.spec.stream_id = fields.opt_string("stream_id").value_or("");
-            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) stream.spec.create_time = *created;
+            if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) {
+                stream.spec.create_time = *created;
+            }
             stream.last_modified_time = fields.opt_int("last_modified_time", 0, INT64_MAX).value_or(0);
         });
         each(item, "update_partition_counts", path, [&](const Value& v, const std::string& p) {
@@ -276,14 +263,16 @@ private:
         const std::string& stream_name = stream.spec.stream_name;
         at(path, [&] {
             if (merging() && first_mention(project_id, "stream", stream_name)) {
-                forget([&] { st_.dis.delete_stream(project_id, stream_name); }, state::errc::stream_not_found);
+                forget([&] { st_.dis.delete_stream(project_id, stream_name); },
+                       state::errc::stream_not_found);
             }
             st_.dis.restore_stream(project_id, stream);
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
                 auto record = dis::parse_record_input(v, "record");
-                record.timestamp = json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
+                record.timestamp =
+                    json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
                 st_.dis.put_records(project_id, stream_name, {record});
             });
         });
@@ -300,7 +289,8 @@ private:
             const auto index = dis::parse_partition_id(id);
             if (!index) throw dis_error("DIS.4201", {id});
             out.index = *index;
-            const auto status = fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
+            const auto status =
+                fields.opt_string("status").value_or(*index < writable ? "ACTIVE" : "DELETED");
             if (status == "ACTIVE") {
                 out.status = state::dis_partition_status::active;
             } else if (status == "DELETED") {
@@ -317,18 +307,21 @@ private:
                                      "only a DELETED or EXPIRED partition has it");
             }
             out.deleted_at = fields.opt_int("deleted_at", 0, INT64_MAX).value_or(cut ? st_.dis.now_ms() : 0);
-            out.hash_slices = static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
+            out.hash_slices =
+                static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
             at(p, [&] {
                 auto input = dis::parse_record_input(v, "record");
                 if (input.partition || input.explicit_hash_key) {
-                    throw dis_invalid_request("record: partition_id and explicit_hash_key belong to the partition");
+                    throw dis_invalid_request(
+                        "record: partition_id and explicit_hash_key belong to the partition");
                 }
                 const json_fields fields(v, service::dis);
-                out.records.push_back(state::dis_record{0, std::move(input.partition_key), std::move(input.data),
-                                                        fields.opt_int("timestamp", 0, INT64_MAX).value_or(0),
-                                                        fields.opt_int("accepted_at", 0, INT64_MAX).value_or(0)});
+                out.records.push_back(
+                    state::dis_record{0, std::move(input.partition_key), std::move(input.data),
+                                      fields.opt_int("timestamp", 0, INT64_MAX).value_or(0),
+                                      fields.opt_int("accepted_at", 0, INT64_MAX).value_or(0)});
             });
         });
         if (out.status == state::dis_partition_status::expired && !out.records.empty()) {
@@ -357,10 +350,14 @@ private:
             total = std::max(total, part.index + 1);
         }
         for (std::int32_t index = writable; index < total; ++index) {
-            if (!seen.contains(index)) fail(path + ".partitions", "partition " + dis::shard_id(index) + " is missing");
+            if (!seen.contains(index)) {
+                fail(path + ".partitions", "partition " + dis::shard_id(index) + " is missing");
+            }
         }
         for (auto& part : stream.partitions) {
-            if (part.status != state::dis_partition_status::active && part.hash_slices == 0) part.hash_slices = total;
+            if (part.status != state::dis_partition_status::active && part.hash_slices == 0) {
+                part.hash_slices = total;
+            }
         }
     }
 
@@ -379,7 +376,9 @@ private:
             const json_fields fields(item, service::dis);
             state::app_spec spec;
             spec.app_name = fields.req_string("app_name");
-            if (!dis::is_name(spec.app_name, dis::app_name_max)) throw fields.invalid("app_name", "invalid name");
+            if (!dis::is_name(spec.app_name, dis::app_name_max)) {
+                throw fields.invalid("app_name", "invalid name");
+            }
             spec.app_id = fields.opt_string("app_id").value_or("");
             if (const auto created = fields.opt_int("create_time", 0, INT64_MAX)) spec.create_time = *created;
             if (merging() && first_mention(project_id, "app", spec.app_name)) {
@@ -396,7 +395,9 @@ private:
             key.app_name = fields.req_string("app_name");
             key.stream_name = fields.req_string("stream_name");
             key.checkpoint_type = fields.opt_string("checkpoint_type").value_or("LAST_READ");
-            if (key.checkpoint_type != "LAST_READ") throw fields.invalid("checkpoint_type", "must be LAST_READ");
+            if (key.checkpoint_type != "LAST_READ") {
+                throw fields.invalid("checkpoint_type", "must be LAST_READ");
+            }
             const auto partition_id = fields.req_string("partition_id");
             const auto partition = dis::parse_partition_id(partition_id);
             if (!partition) throw dis_error("DIS.4201", {partition_id});
@@ -404,7 +405,8 @@ private:
             const auto sequence_text = fields.req_string("sequence_number");
             const auto sequence = parse_int64(sequence_text);
             if (!sequence) throw dis_error("DIS.4216", {sequence_text});
-            st_.dis.restore_checkpoint(project_id, key, {*sequence, fields.opt_string("metadata").value_or("")});
+            st_.dis.restore_checkpoint(project_id, key,
+                                       {*sequence, fields.opt_string("metadata").value_or("")});
         });
     }
 
@@ -428,7 +430,8 @@ private:
 void load_fixture_text(std::string_view text, std::string_view source, state::state& st, load_mode mode,
                        fixture_faults* faults) {
     rapidjson::Document document;
-    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    constexpr unsigned flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+    document.Parse<flags>(text.data(), text.size());
     if (document.HasParseError()) {
         throw fixture_error(std::string(source) + ": $: not valid JSON at byte " +
                             std::to_string(document.GetErrorOffset()) + ": " +
@@ -443,253 +446,6 @@ void load_fixture_file(const std::string& path, state::state& st, fixture_faults
     std::ostringstream text;
     text << in.rdbuf();
     load_fixture_text(text.str(), path, st, load_mode::add, faults);
-}
-
-namespace {
-
-// Writes the fixture document. Every value the loader would otherwise default (ids, times, retention
-// bookkeeping) is written out, so loading the document gives back the same state.
-class exporter {
-public:
-    explicit exporter(json_writer& writer) : w_(writer) {}
-
-    void document(const std::vector<state::kafka_project_snapshot>& kafka,
-                  const std::vector<state::dis_project_snapshot>& dis) {
-        std::set<std::string> ids;
-        for (const auto& p : kafka) ids.insert(p.project_id);
-        for (const auto& p : dis) ids.insert(p.project_id);
-        w_.StartObject();
-        w_.Key("projects");
-        w_.StartArray();
-        for (const auto& id : ids) {
-            w_.StartObject();
-            str("project_id", id);
-            for (const auto& p : kafka) {
-                if (p.project_id == id) kafka_part(p);
-            }
-            for (const auto& p : dis) {
-                if (p.project_id == id) dis_part(p);
-            }
-            w_.EndObject();
-        }
-        w_.EndArray();
-        w_.EndObject();
-    }
-
-private:
-    void str(const char* key, std::string_view value) {
-        w_.Key(key);
-        write_string(w_, value);
-    }
-    void integer(const char* key, std::int64_t value) {
-        w_.Key(key);
-        w_.Int64(value);
-    }
-    void boolean(const char* key, bool value) {
-        w_.Key(key);
-        w_.Bool(value);
-    }
-    template <typename Items, typename Each>
-    void array(const char* key, const Items& items, Each&& each) {
-        w_.Key(key);
-        w_.StartArray();
-        for (const auto& item : items) each(item);
-        w_.EndArray();
-    }
-
-    void kafka_part(const state::kafka_project_snapshot& project) {
-        w_.Key("kafka");
-        w_.StartObject();
-        array("instances", project.instances, [&](const state::instance_snapshot& i) { instance(i); });
-        w_.EndObject();
-    }
-
-    void instance(const state::instance_snapshot& inst) {
-        const auto& s = inst.spec;
-        w_.StartObject();
-        str("instance_id", s.instance_id);
-        str("name", s.name);
-        str("description", s.description);
-        str("engine", "kafka");
-        str("engine_version", s.engine_version);
-        str("product_id", s.product_id);
-        str("storage_spec_code", s.storage_spec_code);
-        integer("broker_num", s.broker_num);
-        integer("storage_space", s.storage_space);
-        str("vpc_id", s.vpc_id);
-        str("subnet_id", s.subnet_id);
-        str("security_group_id", s.security_group_id);
-        array("available_zones", s.available_zones, [&](const std::string& zone) { write_string(w_, zone); });
-        boolean("ssl_enable", s.ssl_enable);
-        boolean("enable_auto_topic", s.enable_auto_topic);
-        str("enterprise_project_id", s.enterprise_project_id);
-        str("status", s.status);
-        integer("created_at", s.created_at.value_or(0));
-        array("topics", inst.topics, [&](const state::topic_snapshot& t) { topic(t); });
-        array("groups", inst.groups, [&](const state::group_snapshot& g) { group(g); });
-        w_.EndObject();
-    }
-
-    void topic(const state::topic_snapshot& topic) {
-        const auto& s = topic.spec;
-        w_.StartObject();
-        str("id", s.name);
-        integer("partition", s.partition_count);
-        integer("replication", s.replication);
-        integer("retention_time", s.retention_hours);
-        boolean("sync_replication", s.sync_replication);
-        boolean("sync_message_flush", s.sync_message_flush);
-        str("topic_desc", s.description);
-        array("topic_other_configs", s.other_configs, [&](const state::topic_config& config) {
-            w_.StartObject();
-            str("name", config.name);
-            str("value", config.value);
-            w_.EndObject();
-        });
-        integer("created_at", s.created_at.value_or(0));
-        array("partitions", topic.partitions, [&](const state::partition_snapshot& p) {
-            w_.StartObject();
-            integer("partition", p.partition);
-            integer("log_start_offset", p.log_start_offset);
-            integer("last_update_time", p.last_update_ms);
-            array("messages", p.messages, [&](const state::kafka_message& m) { message(m); });
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void message(const state::kafka_message& m) {
-        w_.StartObject();
-        if (m.key) str("key", *m.key);
-        str("value", m.value);
-        integer("timestamp", m.timestamp);
-        if (!m.headers.empty()) {
-            array("headers", m.headers, [&](const auto& header) {
-                w_.StartObject();
-                str("name", header.first);
-                str("value", header.second);
-                w_.EndObject();
-            });
-        }
-        integer("appended_at", m.appended_ms);
-        w_.EndObject();
-    }
-
-    void group(const state::group_snapshot& g) {
-        w_.StartObject();
-        str("group_name", g.group_id);
-        if (g.description) str("group_desc", *g.description);
-        integer("created_at", g.created_at);
-        array("offsets", g.offsets, [&](const state::committed_offset& o) {
-            w_.StartObject();
-            str("topic", o.topic);
-            integer("partition", o.partition);
-            integer("offset", o.offset);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void dis_part(const state::dis_project_snapshot& project) {
-        w_.Key("dis");
-        w_.StartObject();
-        array("streams", project.streams, [&](const state::stream_snapshot& s) { stream(s); });
-        array("apps", project.apps, [&](const state::app_spec& app) {
-            w_.StartObject();
-            str("app_name", app.app_name);
-            str("app_id", app.app_id);
-            integer("create_time", app.create_time.value_or(0));
-            w_.EndObject();
-        });
-        array("checkpoints", project.checkpoints, [&](const state::checkpoint_entry& c) {
-            w_.StartObject();
-            str("app_name", c.key.app_name);
-            str("stream_name", c.key.stream_name);
-            str("partition_id", dis::shard_id(c.key.partition));
-            str("checkpoint_type", c.key.checkpoint_type);
-            str("sequence_number", std::to_string(c.value.sequence_number));
-            str("metadata", c.value.metadata);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void tags(const char* key, const std::vector<state::dis_tag>& items) {
-        array(key, items, [&](const state::dis_tag& tag) {
-            w_.StartObject();
-            str("key", tag.key);
-            str("value", tag.value);
-            w_.EndObject();
-        });
-    }
-
-    void stream(const state::stream_snapshot& stream) {
-        const auto& s = stream.spec;
-        w_.StartObject();
-        str("stream_name", s.stream_name);
-        integer("partition_count", s.partition_count);
-        str("stream_type", s.stream_type);
-        str("data_type", s.data_type);
-        integer("data_duration", s.data_duration);
-        boolean("auto_scale_enabled", s.auto_scale_enabled);
-        integer("auto_scale_min_partition_count", s.auto_scale_min_partition_count);
-        integer("auto_scale_max_partition_count", s.auto_scale_max_partition_count);
-        if (s.data_schema) str("data_schema", *s.data_schema);
-        if (s.compression_format) str("compression_format", *s.compression_format);
-        if (s.csv_delimiter) {
-            w_.Key("csv_properties");
-            w_.StartObject();
-            str("delimiter", *s.csv_delimiter);
-            w_.EndObject();
-        }
-        tags("tags", s.tags);
-        tags("sys_tags", s.sys_tags);
-        str("stream_id", s.stream_id);
-        integer("create_time", s.create_time.value_or(0));
-        integer("last_modified_time", stream.last_modified_time);
-        array("update_partition_counts", stream.changes, [&](const state::partition_count_change& c) {
-            w_.StartObject();
-            integer("create_timestamp", c.create_timestamp);
-            integer("src_partition_count", c.src_partition_count);
-            integer("target_partition_count", c.target_partition_count);
-            w_.EndObject();
-        });
-        array("partitions", stream.partitions, [&](const state::dis_partition_snapshot& p) { partition(p); });
-        w_.EndObject();
-    }
-
-    void partition(const state::dis_partition_snapshot& p) {
-        w_.StartObject();
-        str("partition_id", dis::shard_id(p.index));
-        str("status", dis::to_string(p.status));
-        integer("first_sequence_number", p.earliest);
-        if (p.status != state::dis_partition_status::active) {
-            integer("deleted_at", p.deleted_at);
-            integer("hash_partition_count", p.hash_slices);
-        }
-        array("records", p.records, [&](const state::dis_record& r) {
-            w_.StartObject();
-            str("data", r.data);
-            if (r.partition_key) str("partition_key", *r.partition_key);
-            integer("timestamp", r.timestamp);
-            integer("accepted_at", r.accepted_at);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    json_writer& w_;
-};
-
-}  // namespace
-
-std::string export_fixture(const state::state& st, const std::optional<std::string>& project_id) {
-    const auto kafka = st.kafka.snapshot(project_id);
-    const auto dis = st.dis.snapshot(project_id);
-    rapidjson::StringBuffer buffer;
-    json_writer writer(buffer);
-    exporter(writer).document(kafka, dis);
-    return to_string(buffer);
 }
 
 }  // namespace emu::routes::control
