@@ -49,7 +49,8 @@ void BM_kafka_append(benchmark::State& state) {
     request.partition = 0;
     request.key = "key-1";
     request.value = value_100;
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->produce(request));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->produce(request));
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_kafka_append);
@@ -62,7 +63,8 @@ void BM_kafka_trim(benchmark::State& state) {
         kafka_setup setup;
         setup.produce(count);
         const auto started = std::chrono::steady_clock::now();
-        benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->delete_records("t1", {{0, count}}));
+        benchmark::DoNotOptimize(
+            setup.store.running_cluster(project, instance)->delete_records("t1", {{0, count}}));
         state.SetIterationTime(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
@@ -80,7 +82,8 @@ void BM_kafka_delete_records_repeat(benchmark::State& state) {
     kafka_setup setup;
     setup.produce(10);
     for (auto _ : state)
-        benchmark::DoNotOptimize(setup.store.running_cluster(project, instance)->delete_records("t1", {{0, 5}}));
+        benchmark::DoNotOptimize(
+            setup.store.running_cluster(project, instance)->delete_records("t1", {{0, 5}}));
 }
 BENCHMARK(BM_kafka_delete_records_repeat);
 
@@ -110,7 +113,8 @@ void BM_kafka_messages_by_time(benchmark::State& state) {
     message_filter filter;
     filter.partition = 0;
     filter.start_ms = fixed_now() + 1;
-    for (auto _ : state) benchmark::DoNotOptimize(setup.store.cluster(project, instance)->messages("t1", filter));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(setup.store.cluster(project, instance)->messages("t1", filter));
 }
 BENCHMARK(BM_kafka_messages_by_time)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 

@@ -93,7 +93,8 @@ int main() {
     // The trimmed chunks are freed on the store's reclaimer thread. With nothing else running: fill the
     // partition again, trim it, and wait (at most 5 s) until nine tenths of the memory is back.
     const double refill_before = resident_mib();
-    for (std::int64_t i = 0; i < message_count; ++i) store.running_cluster(project, instance)->produce(request);
+    for (std::int64_t i = 0; i < message_count; ++i)
+        store.running_cluster(project, instance)->produce(request);
     const double refilled = resident_mib();
     const auto second_trim = steady_clock::now();
     const auto second = store.running_cluster(project, instance)->delete_records("t1", {{0, delete_to_end}});

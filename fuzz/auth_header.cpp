@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "fuzz/fuzz_support.hpp"
-#include "routes/http/api_error.hpp"
 #include "routes/auth/authenticate.hpp"
+#include "routes/http/api_error.hpp"
 
 namespace {
 

@@ -1,11 +1,12 @@
 // The fixture loader: any document either loads or is refused with a fixture_error; nothing else may
 // escape. A document that loads must leave a state the API can list.
+#include "routes/control/fixture.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz/fuzz_support.hpp"
-#include "routes/control/fixture.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     emu::state::state st([] { return std::int64_t{1'700'000'100'000}; });

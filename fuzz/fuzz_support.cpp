@@ -65,7 +65,9 @@ std::unique_ptr<state::state> seeded_state() {
     return st;
 }
 
-const routes::pipeline& default_pipeline() { return fuzz_app().pipeline(); }
+const routes::pipeline& default_pipeline() {
+    return fuzz_app().pipeline();
+}
 
 void check_answer(const routes::response& answer, std::string_view what) {
     // A 5xx is a failure unless a fault rule the input itself added asked for it.

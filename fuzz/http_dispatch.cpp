@@ -3,7 +3,6 @@
 // connection, so sequences of calls on one state are explored too.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -43,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         // The server answers a parse failure with a transport error and closes the connection.
         if (ec || !parser.is_done()) return 0;
-        auto ctx = emu::server::http::to_request_context(parser.release(), "0123456789abcdef0123456789abcdef");
+        auto ctx =
+            emu::server::http::to_request_context(parser.release(), "0123456789abcdef0123456789abcdef");
         emu::fuzz::check_answer(pipeline.handle(ctx, *st), "dispatch");
     }
     return 0;

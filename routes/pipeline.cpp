@@ -17,9 +17,12 @@ namespace {
 
 api_error internal_error(service family) {
     switch (family) {
-        case service::dms: return dms_error("DMS.00500000");
-        case service::dis: return dis_error("DIS.5000");
-        case service::gateway: break;
+        case service::dms:
+            return dms_error("DMS.00500000");
+        case service::dis:
+            return dis_error("DIS.5000");
+        case service::gateway:
+            break;
     }
     return gateway_error(500, "APIGW.0103", "The backend service is unavailable.");
 }
@@ -37,7 +40,8 @@ bool is_json_media_type(std::string_view value) {
 void check_request_shape(const request_context& ctx, service family) {
     if (family == service::gateway) return;
     const auto refuse = [family](const std::string& name, const std::string& reason) {
-        return family == service::dms ? dms_invalid_parameter(name) : dis_invalid_request(name + " " + reason);
+        return family == service::dms ? dms_invalid_parameter(name)
+                                      : dis_invalid_request(name + " " + reason);
     };
     for (const auto& [name, value] : ctx.params) {
         if (!is_utf8(value)) throw refuse(name, "is not valid UTF-8");
@@ -57,10 +61,14 @@ void check_request_shape(const request_context& ctx, service family) {
 
 api_error refusal_error(refusal why, std::uint64_t limit) {
     switch (why) {
-        case refusal::malformed: return gateway_error(400, "APIGW.0201", "API request error.");
-        case refusal::body_too_large: return gateway_error(413, "APIGW.0201", "Request entity too large.");
-        case refusal::target_too_large: return gateway_error(414, "APIGW.0201", "Request URI too large.");
-        case refusal::headers_too_large: return gateway_error(494, "APIGW.0201", "Request headers too large.");
+        case refusal::malformed:
+            return gateway_error(400, "APIGW.0201", "API request error.");
+        case refusal::body_too_large:
+            return gateway_error(413, "APIGW.0201", "Request entity too large.");
+        case refusal::target_too_large:
+            return gateway_error(414, "APIGW.0201", "Request URI too large.");
+        case refusal::headers_too_large:
+            return gateway_error(494, "APIGW.0201", "Request headers too large.");
         case refusal::too_many_connections:
             return gateway_error(429, "APIGW.0308",
                                  "The throttling threshold has been reached: too many connections, limit:" +
@@ -81,7 +89,8 @@ void pipeline::add(std::string method, std::string path_template, std::string op
 
 void pipeline::add_control(std::string method, std::string path_template, std::string operation,
                            control_handler_fn handler) {
-    router_.add(std::move(method), std::move(path_template), std::move(operation), service::gateway, route_auth::none);
+    router_.add(std::move(method), std::move(path_template), std::move(operation), service::gateway,
+                route_auth::none);
     entries_.push_back(entry{nullptr, handler, control::metrics::unknown_slot});
 }
 
@@ -96,7 +105,8 @@ response pipeline::handle(request_context& ctx, state::state& st) const {
         ctx.matched = matched.found;
         answer = run(*matched.found, ctx, st);
     }
-    const auto handled = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const auto handled =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     record(ctx, answer, static_cast<std::uint64_t>(handled.count()));
     return answer;
 }
@@ -116,7 +126,8 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
         if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
         // One relaxed load when there are no rules: the common case pays nothing more.
         if (control_->faults.active()) {
-            fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"), r.family);
+            fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"),
+                                           r.family);
         }
         if (fault && fault->error) {
             answer = error_response(*fault->error, ctx.request_id);
@@ -146,11 +157,13 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
 void pipeline::record(const request_context& ctx, const response& answer, std::uint64_t duration_us) const {
     if (ctx.matched != nullptr && entries_[ctx.matched->id].control_handler != nullptr) return;
     if (!ctx.segments.empty() && ctx.segments.front() == "_emulator") return;
-    const std::size_t slot = ctx.matched != nullptr ? entries_[ctx.matched->id].metrics_slot : control::metrics::unknown_slot;
+    const std::size_t slot =
+        ctx.matched != nullptr ? entries_[ctx.matched->id].metrics_slot : control::metrics::unknown_slot;
     control_->metrics.observe(slot, answer.drop ? 0 : answer.status, duration_us);
     if (control_->requests.enabled()) {
-        control_->requests.record(ctx, ctx.matched != nullptr ? std::string_view(ctx.matched->operation) : std::string_view{},
-                                  answer, duration_us);
+        control_->requests.record(
+            ctx, ctx.matched != nullptr ? std::string_view(ctx.matched->operation) : std::string_view{},
+            answer, duration_us);
     }
 }
 

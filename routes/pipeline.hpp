@@ -34,7 +34,7 @@ enum class refusal {
 // Built once (make_pipeline), then shared read-only by every connection; the control plane it owns
 // guards itself.
 class pipeline {
-public:
+  public:
     void add(std::string method, std::string path_template, std::string operation, service family,
              handler_fn handler, route_auth auth = route_auth::cloud_credentials);
     // A control-plane route under /_emulator/: no cloud credentials, gateway-style errors.
@@ -63,7 +63,7 @@ public:
     // table's constness: every member guards itself.
     control::control_plane& control() const { return *control_; }
 
-private:
+  private:
     struct entry {
         handler_fn handler = nullptr;                  // a cloud-API route, or
         control_handler_fn control_handler = nullptr;  // a control-plane one

@@ -1,3 +1,6 @@
+#include "routes/control/health.hpp"
+#include "routes/control/observe.hpp"
+#include "routes/control/state_routes.hpp"
 #include "routes/dis/apps.hpp"
 #include "routes/dis/checkpoints.hpp"
 #include "routes/dis/records.hpp"
@@ -6,9 +9,6 @@
 #include "routes/dms/instances.hpp"
 #include "routes/dms/messages.hpp"
 #include "routes/dms/topics.hpp"
-#include "routes/control/health.hpp"
-#include "routes/control/observe.hpp"
-#include "routes/control/state_routes.hpp"
 #include "routes/pipeline.hpp"
 
 namespace emu::routes {
@@ -19,32 +19,50 @@ pipeline make_pipeline() {
     pipeline r;
     constexpr auto dms_api = service::dms;
     constexpr auto dis_api = service::dis;
-    const std::string topic_messages = "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/messages";
-    const std::string partition = "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}";
+    const std::string topic_messages =
+        "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/messages";
+    const std::string partition =
+        "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}";
 
     // DMS for Kafka: message deletion
-    r.add("POST", topic_messages + "/delete", "DeleteKafkaTopicMessages", dms_api, dms::delete_kafka_topic_messages);
+    r.add("POST", topic_messages + "/delete", "DeleteKafkaTopicMessages", dms_api,
+          dms::delete_kafka_topic_messages);
     r.add("DELETE", topic_messages, "DeleteKafkaMessage", dms_api, dms::delete_kafka_message);
     // DMS for Kafka: instances
-    r.add("POST", "/v2/{project_id}/kafka/instances", "CreatePostPaidKafkaInstance", dms_api, dms::create_post_paid_kafka_instance);
-    r.add("POST", "/v2/kafka/{project_id}/instances", "CreateInstanceByEngine", dms_api, dms::create_instance_by_engine);
+    r.add("POST", "/v2/{project_id}/kafka/instances", "CreatePostPaidKafkaInstance", dms_api,
+          dms::create_post_paid_kafka_instance);
+    r.add("POST", "/v2/kafka/{project_id}/instances", "CreateInstanceByEngine", dms_api,
+          dms::create_instance_by_engine);
     r.add("GET", "/v2/{project_id}/instances", "ListInstances", dms_api, dms::list_instances);
     r.add("GET", "/v2/{project_id}/instances/{instance_id}", "ShowInstance", dms_api, dms::show_instance);
-    r.add("DELETE", "/v2/{project_id}/instances/{instance_id}", "DeleteInstance", dms_api, dms::delete_instance);
+    r.add("DELETE", "/v2/{project_id}/instances/{instance_id}", "DeleteInstance", dms_api,
+          dms::delete_instance);
     // DMS for Kafka: topics
-    r.add("POST", "/v2/{project_id}/instances/{instance_id}/topics", "CreateInstanceTopic", dms_api, dms::create_instance_topic);
-    r.add("GET", "/v2/{project_id}/instances/{instance_id}/topics", "ListInstanceTopics", dms_api, dms::list_instance_topics);
-    r.add("POST", "/v2/{project_id}/instances/{instance_id}/topics/delete", "BatchDeleteInstanceTopic", dms_api, dms::batch_delete_instance_topic);
-    r.add("PUT", "/v2/{project_id}/instances/{instance_id}/topics", "UpdateInstanceTopic", dms_api, dms::update_instance_topic);
-    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}", "ShowInstanceTopicDetail", dms_api, dms::show_instance_topic_detail);
-    r.add("GET", "/v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}", "ShowKafkaTopicDetail", dms_api, dms::show_kafka_topic_detail);
-    r.add("GET", "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions", "ListTopicPartitions", dms_api, dms::list_topic_partitions);
+    r.add("POST", "/v2/{project_id}/instances/{instance_id}/topics", "CreateInstanceTopic", dms_api,
+          dms::create_instance_topic);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/topics", "ListInstanceTopics", dms_api,
+          dms::list_instance_topics);
+    r.add("POST", "/v2/{project_id}/instances/{instance_id}/topics/delete", "BatchDeleteInstanceTopic",
+          dms_api, dms::batch_delete_instance_topic);
+    r.add("PUT", "/v2/{project_id}/instances/{instance_id}/topics", "UpdateInstanceTopic", dms_api,
+          dms::update_instance_topic);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
+          "ShowInstanceTopicDetail", dms_api, dms::show_instance_topic_detail);
+    r.add("GET", "/v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}",
+          "ShowKafkaTopicDetail", dms_api, dms::show_kafka_topic_detail);
+    r.add("GET", "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions",
+          "ListTopicPartitions", dms_api, dms::list_topic_partitions);
     // DMS for Kafka: messages
-    r.add("POST", "/v2/{project_id}/instances/{instance_id}/messages/action", "SendKafkaMessage", dms_api, dms::send_kafka_message);
-    r.add("GET", "/v2/{project_id}/instances/{instance_id}/messages", "ShowInstanceMessages", dms_api, dms::show_instance_messages);
-    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages", "ShowMessages", dms_api, dms::show_messages);
-    r.add("GET", partition + "/beginning-message", "ShowPartitionBeginningMessage", dms_api, dms::show_partition_beginning_message);
-    r.add("GET", partition + "/end-message", "ShowPartitionEndMessage", dms_api, dms::show_partition_end_message);
+    r.add("POST", "/v2/{project_id}/instances/{instance_id}/messages/action", "SendKafkaMessage", dms_api,
+          dms::send_kafka_message);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/messages", "ShowInstanceMessages", dms_api,
+          dms::show_instance_messages);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
+          "ShowMessages", dms_api, dms::show_messages);
+    r.add("GET", partition + "/beginning-message", "ShowPartitionBeginningMessage", dms_api,
+          dms::show_partition_beginning_message);
+    r.add("GET", partition + "/end-message", "ShowPartitionEndMessage", dms_api,
+          dms::show_partition_end_message);
     r.add("GET", partition + "/message", "ShowPartitionMessage", dms_api, dms::show_partition_message);
     // DMS for Kafka: consumer groups
     const std::string groups = "/v2/{project_id}/instances/{instance_id}/groups";
@@ -52,25 +70,33 @@ pipeline make_pipeline() {
     r.add("GET", groups, "ListInstanceConsumerGroups", dms_api, dms::list_instance_consumer_groups);
     r.add("GET", groups + "/{group}", "ShowGroup", dms_api, dms::show_group);
     r.add("GET", engine_group, "ListInstanceConsumerGroup", dms_api, dms::list_instance_consumer_group);
-    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/groups/{group}", "ShowGroups", dms_api, dms::show_groups);
-    r.add("POST", "/v2/{project_id}/kafka/instances/{instance_id}/group", "CreateKafkaConsumerGroup", dms_api, dms::create_kafka_consumer_group);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/groups/{group}", "ShowGroups", dms_api,
+          dms::show_groups);
+    r.add("POST", "/v2/{project_id}/kafka/instances/{instance_id}/group", "CreateKafkaConsumerGroup", dms_api,
+          dms::create_kafka_consumer_group);
     r.add("PUT", engine_group, "UpdateInstanceConsumerGroup", dms_api, dms::update_instance_consumer_group);
     r.add("DELETE", groups + "/{group}", "DeleteGroup", dms_api, dms::delete_group);
-    r.add("DELETE", engine_group, "DeleteInstanceConsumerGroup", dms_api, dms::delete_instance_consumer_group);
+    r.add("DELETE", engine_group, "DeleteInstanceConsumerGroup", dms_api,
+          dms::delete_instance_consumer_group);
     r.add("POST", groups + "/batch-delete", "BatchDeleteGroup", dms_api, dms::batch_delete_group);
     r.add("POST", "/v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset",
           "ResetMessageOffset", dms_api, dms::reset_message_offset);
-    r.add("PUT", engine_group + "/reset-message-offset", "ResetMessageOffsetWithEngine", dms_api, dms::reset_message_offset_with_engine);
-    r.add("GET", engine_group + "/message-offset", "ListInstanceConsumerGroupMessageOffset", dms_api, dms::list_instance_consumer_group_message_offset);
-    r.add("GET", engine_group + "/topics", "ListInstanceConsumerGroupTopics", dms_api, dms::list_instance_consumer_group_topics);
-    r.add("GET", engine_group + "/members", "ListInstanceConsumerGroupMembers", dms_api, dms::list_instance_consumer_group_members);
+    r.add("PUT", engine_group + "/reset-message-offset", "ResetMessageOffsetWithEngine", dms_api,
+          dms::reset_message_offset_with_engine);
+    r.add("GET", engine_group + "/message-offset", "ListInstanceConsumerGroupMessageOffset", dms_api,
+          dms::list_instance_consumer_group_message_offset);
+    r.add("GET", engine_group + "/topics", "ListInstanceConsumerGroupTopics", dms_api,
+          dms::list_instance_consumer_group_topics);
+    r.add("GET", engine_group + "/members", "ListInstanceConsumerGroupMembers", dms_api,
+          dms::list_instance_consumer_group_members);
 
     // DIS: streams
     r.add("POST", "/v2/{project_id}/streams", "CreateStream", dis_api, dis::create_stream);
     r.add("GET", "/v2/{project_id}/streams", "ListStreams", dis_api, dis::list_streams);
     r.add("GET", "/v2/{project_id}/streams/{stream_name}", "ShowStream", dis_api, dis::show_stream);
     r.add("DELETE", "/v2/{project_id}/streams/{stream_name}", "DeleteStream", dis_api, dis::delete_stream);
-    r.add("PUT", "/v2/{project_id}/streams/{stream_name}", "UpdatePartitionCount", dis_api, dis::update_partition_count);
+    r.add("PUT", "/v2/{project_id}/streams/{stream_name}", "UpdatePartitionCount", dis_api,
+          dis::update_partition_count);
     // DIS: records and cursors
     r.add("POST", "/v2/{project_id}/records", "SendRecords", dis_api, dis::send_records);
     r.add("GET", "/v2/{project_id}/cursors", "ShowCursor", dis_api, dis::show_cursor);
@@ -80,7 +106,8 @@ pipeline make_pipeline() {
     r.add("GET", "/v2/{project_id}/apps", "ListApp", dis_api, dis::list_app);
     r.add("GET", "/v2/{project_id}/apps/{app_name}", "ShowApp", dis_api, dis::show_app);
     r.add("DELETE", "/v2/{project_id}/apps/{app_name}", "DeleteApp", dis_api, dis::delete_app);
-    r.add("GET", "/v2/{project_id}/apps/{app_name}/streams/{stream_name}", "ShowConsumerState", dis_api, dis::show_consumer_state);
+    r.add("GET", "/v2/{project_id}/apps/{app_name}/streams/{stream_name}", "ShowConsumerState", dis_api,
+          dis::show_consumer_state);
     // DIS: checkpoints
     r.add("POST", "/v2/{project_id}/checkpoints", "CommitCheckpoint", dis_api, dis::commit_checkpoint);
     r.add("GET", "/v2/{project_id}/checkpoints", "ShowCheckpoint", dis_api, dis::show_checkpoint);
@@ -107,10 +134,11 @@ pipeline make_pipeline() {
     r.control().metrics.set_state_gauges([](state::state& st) {
         const auto counts = st.counts();
         const auto n = [](std::int64_t value) { return static_cast<std::uint64_t>(value); };
-        return std::vector<control::state_gauge>{{"projects", n(counts.projects)},       {"instances", n(counts.kafka.instances)},
-                                        {"topics", n(counts.kafka.topics)},     {"messages", n(counts.kafka.messages)},
-                                        {"streams", n(counts.dis.streams)},     {"records", n(counts.dis.records)},
-                                        {"apps", n(counts.dis.apps)},           {"checkpoints", n(counts.dis.checkpoints)}};
+        return std::vector<control::state_gauge>{
+            {"projects", n(counts.projects)},   {"instances", n(counts.kafka.instances)},
+            {"topics", n(counts.kafka.topics)}, {"messages", n(counts.kafka.messages)},
+            {"streams", n(counts.dis.streams)}, {"records", n(counts.dis.records)},
+            {"apps", n(counts.dis.apps)},       {"checkpoints", n(counts.dis.checkpoints)}};
     });
     return r;
 }

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -28,8 +27,8 @@ routes::auth::auth_settings configured_auth(const config& settings, const state:
     } else if (auth.mode == routes::auth::auth_mode::strict) {
         throw startup_error(2, "--auth-mode strict needs --credentials FILE");
     }
-    spdlog::info("authentication: {} mode, {} access keys, {} tokens", routes::auth::auth_mode_name(auth.mode),
-                 auth.credentials.size(), auth.tokens.size());
+    spdlog::info("authentication: {} mode, {} access keys, {} tokens",
+                 routes::auth::auth_mode_name(auth.mode), auth.credentials.size(), auth.tokens.size());
     return auth;
 }
 
@@ -60,7 +59,9 @@ app::app(const config& settings, app_options options)
     pipeline_.control().requests.configure(settings_.journal_size, settings_.journal_body_limit, clock_);
 }
 
-app::~app() { stop(); }
+app::~app() {
+    stop();
+}
 
 std::unique_ptr<state::state> app::new_state() const {
     return std::make_unique<state::state>(clock_, settings_.max_stored_bytes);
@@ -69,7 +70,9 @@ std::unique_ptr<state::state> app::new_state() const {
 std::uint16_t app::listen() {
     http_listener_ = std::make_unique<net::listener>(
         ioc_, settings_.host, settings_.port, settings_.max_connections,
-        [this](net::strand_socket&& socket) { return http::make_session(std::move(socket), http_listener_->registry(), services_); },
+        [this](net::strand_socket&& socket) {
+            return http::make_session(std::move(socket), http_listener_->registry(), services_);
+        },
         [this](net::strand_socket&& socket) {
             http::refuse_connection(std::move(socket), pipeline_, settings_.max_connections);
         });
@@ -110,7 +113,9 @@ void app::stop() {
 void app::run_until_signal() {
     boost::asio::io_context signals_ioc;
     boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-    signals.async_wait([](boost::system::error_code, int signal) { spdlog::info("signal {} received, shutting down", signal); });
+    signals.async_wait([](boost::system::error_code, int signal) {
+        spdlog::info("signal {} received, shutting down", signal);
+    });
     signals_ioc.run();
     stop();
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,11 +18,12 @@ namespace emu::server {
 
 // A configuration the emulator cannot start with (a bad fixture or credentials file); what() says why.
 class startup_error : public std::runtime_error {
-public:
-    startup_error(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
+  public:
+    startup_error(int exit_code, const std::string& message)
+        : std::runtime_error(message), exit_code_(exit_code) {}
     int exit_code() const noexcept { return exit_code_; }
 
-private:
+  private:
     int exit_code_;
 };
 
@@ -38,7 +38,7 @@ struct app_options {
 // (route table, authentication, journal) and the listeners, and runs them on one pool of threads. main,
 // the test server and the fuzz targets all start the emulator through it.
 class app {
-public:
+  public:
     // Throws startup_error for a fixture or credentials file that cannot be used.
     explicit app(const config& settings, app_options options = {});
     ~app();
@@ -60,7 +60,7 @@ public:
     // A state of its own with the same clock and storage cap (fuzz targets use one per input).
     std::unique_ptr<state::state> new_state() const;
 
-private:
+  private:
     config settings_;
     state::clock_fn clock_;
     routes::pipeline pipeline_;

@@ -1,7 +1,6 @@
 #include "server/config.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <thread>
 
 #if defined(__linux__)
@@ -18,7 +17,8 @@ unsigned usable_cores() {
 #if defined(__linux__)
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) == 0) return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
 #endif
     return std::max(1U, std::thread::hardware_concurrency());
 }
@@ -29,7 +29,9 @@ parse_outcome parse_config(int argc, char** argv) {
     config c;
     CLI::App app{"stream-emulator: a local emulator of Huawei Cloud DMS for Kafka and DIS"};
     app.set_version_flag("--version", "stream-emulator " EMU_VERSION);
-    app.add_option("--host", c.host, "Address to listen on")->envname("STREAM_EMULATOR_HOST")->capture_default_str();
+    app.add_option("--host", c.host, "Address to listen on")
+        ->envname("STREAM_EMULATOR_HOST")
+        ->capture_default_str();
     app.add_option("--port", c.port, "Port to listen on; 0 picks a free port")
         ->envname("STREAM_EMULATOR_PORT")
         ->capture_default_str();

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
         }
         emulator.start();
         const bool v6 = settings.host.find(':') != std::string::npos;
-        std::cout << "stream-emulator listening on http://" << (v6 ? "[" : "") << settings.host << (v6 ? "]" : "")
-                  << ":" << port << std::endl;
+        std::cout << "stream-emulator listening on http://" << (v6 ? "[" : "") << settings.host
+                  << (v6 ? "]" : "") << ":" << port << std::endl;
         emulator.run_until_signal();
     } catch (const emu::server::startup_error& error) {
         std::fprintf(stderr, "stream-emulator: %s\n", error.what());

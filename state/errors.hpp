@@ -36,7 +36,8 @@ enum class errc {
     dis_position_expired,
     dis_storage_full,  // --max-stored-bytes reached; detail: the cap
     // Either service
-    not_supported,  // only the in-memory Kafka cluster can do this (fixtures, snapshots); detail: the instance
+    not_supported,  // only the in-memory Kafka cluster can do this (fixtures, snapshots); detail: the
+                    // instance
 };
 
 const char* to_string(errc code);
@@ -44,13 +45,13 @@ const char* to_string(errc code);
 // Thrown by the stores where the fact is known. `details` are the values the client-facing message
 // mentions (a stream name, a requested sequence number and its bounds, ...), in message order.
 class error : public std::runtime_error {
-public:
+  public:
     error(errc code, std::vector<std::string> details = {});
 
     errc code() const noexcept { return code_; }
     const std::vector<std::string>& details() const noexcept { return details_; }
 
-private:
+  private:
     errc code_;
     std::vector<std::string> details_;
 };

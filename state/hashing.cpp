@@ -18,7 +18,8 @@ std::uint32_t murmur2(std::string_view data) {
     const std::size_t blocks = data.size() / 4;
     for (std::size_t i = 0; i < blocks; ++i) {
         const std::size_t o = i * 4;
-        std::uint32_t k = static_cast<std::uint32_t>(bytes[o]) | (static_cast<std::uint32_t>(bytes[o + 1]) << 8) |
+        std::uint32_t k = static_cast<std::uint32_t>(bytes[o]) |
+                          (static_cast<std::uint32_t>(bytes[o + 1]) << 8) |
                           (static_cast<std::uint32_t>(bytes[o + 2]) << 16) |
                           (static_cast<std::uint32_t>(bytes[o + 3]) << 24);
         k *= m;
@@ -29,8 +30,12 @@ std::uint32_t murmur2(std::string_view data) {
     }
     const std::size_t tail = blocks * 4;
     switch (data.size() % 4) {
-        case 3: h ^= static_cast<std::uint32_t>(bytes[tail + 2]) << 16; [[fallthrough]];
-        case 2: h ^= static_cast<std::uint32_t>(bytes[tail + 1]) << 8; [[fallthrough]];
+        case 3:
+            h ^= static_cast<std::uint32_t>(bytes[tail + 2]) << 16;
+            [[fallthrough]];
+        case 2:
+            h ^= static_cast<std::uint32_t>(bytes[tail + 1]) << 8;
+            [[fallthrough]];
         case 1:
             h ^= static_cast<std::uint32_t>(bytes[tail]);
             h *= m;
@@ -41,7 +46,9 @@ std::uint32_t murmur2(std::string_view data) {
     return h;
 }
 
-std::int64_t slice_width(std::int32_t partition_count) { return dis_max_hash / partition_count; }
+std::int64_t slice_width(std::int32_t partition_count) {
+    return dis_max_hash / partition_count;
+}
 
 }  // namespace
 

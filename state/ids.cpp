@@ -34,8 +34,8 @@ std::string new_uuid() {
             used = 0;
         }
         char c = hex[bits & 0xf];
-        if (i == 12) c = '4';                        // version 4
-        if (i == 16) c = hex[8 + (bits & 0x3)];      // RFC 4122 variant
+        if (i == 12) c = '4';                    // version 4
+        if (i == 16) c = hex[8 + (bits & 0x3)];  // RFC 4122 variant
         out.push_back(c);
         bits >>= 4;
         ++used;

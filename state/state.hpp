@@ -19,7 +19,9 @@ struct state_counts {
 struct state {
     // `max_stored_bytes`: the cap on message and record bytes over both services (0: none).
     explicit state(clock_fn clock = system_now_ms, std::uint64_t max_stored_bytes = storage_budget::unlimited)
-        : budget(std::make_shared<storage_budget>(max_stored_bytes)), kafka(clock, budget), dis(clock, {}, budget) {}
+        : budget(std::make_shared<storage_budget>(max_stored_bytes)),
+          kafka(clock, budget),
+          dis(clock, {}, budget) {}
 
     // A state charging its data to an existing budget (a scratch state loaded to replace another).
     state(clock_fn clock, std::shared_ptr<storage_budget> shared_budget)

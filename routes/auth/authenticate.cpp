@@ -291,7 +291,6 @@ void authenticate_token(const auth_settings& settings, const request_context& ct
     check_project(match->project_id, ctx, family);
 }
 
-
 }  // namespace
 
 std::optional<auth_mode> parse_auth_mode(std::string_view name) {
@@ -352,7 +351,6 @@ std::optional<std::int64_t> parse_sdk_date(std::string_view text) {
     const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
     return static_cast<std::int64_t>(days) * 86400 + hour * 3600 + minute * 60 + second;
 }
-
 
 void authenticate(const auth_settings& settings, const request_context& ctx, service family) {
     if (settings.mode == auth_mode::off) return;

@@ -9,12 +9,15 @@ namespace emu::routes::control {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> rule_fields{"operation", "method",   "path",     "project_id",
-                                                       "status",    "error_code", "error_msg", "delay_ms",
-                                                       "drop",      "probability", "seed",     "count"};
-constexpr std::array<std::string_view, 7> http_methods{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"};
+constexpr std::array<std::string_view, 12> rule_fields{"operation", "method",      "path",      "project_id",
+                                                       "status",    "error_code",  "error_msg", "delay_ms",
+                                                       "drop",      "probability", "seed",      "count"};
+constexpr std::array<std::string_view, 7> http_methods{"GET",   "POST", "PUT",    "DELETE",
+                                                       "PATCH", "HEAD", "OPTIONS"};
 
-api_error bad_rule(const std::string& message) { return gateway_error(400, "EMU.0400", "Invalid fault rule: " + message); }
+api_error bad_rule(const std::string& message) {
+    return gateway_error(400, "EMU.0400", "Invalid fault rule: " + message);
+}
 
 std::optional<std::string> text_field(const rapidjson::Value& object, const char* name) {
     const auto it = object.FindMember(name);
@@ -23,7 +26,8 @@ std::optional<std::string> text_field(const rapidjson::Value& object, const char
     std::string text(it->value.GetString(), it->value.GetStringLength());
     if (text.empty()) throw bad_rule(std::string(name) + " must not be empty");
     if (text.size() > max_fault_text) {
-        throw bad_rule(std::string(name) + " must be at most " + std::to_string(max_fault_text) + " characters");
+        throw bad_rule(std::string(name) + " must be at most " + std::to_string(max_fault_text) +
+                       " characters");
     }
     return text;
 }
@@ -95,7 +99,9 @@ std::uint64_t next_random(std::uint64_t& state) {
 }
 
 // A draw in [0, 1) from the top 53 bits.
-double next_unit(std::uint64_t& state) { return static_cast<double>(next_random(state) >> 11) * 0x1.0p-53; }
+double next_unit(std::uint64_t& state) {
+    return static_cast<double>(next_random(state) >> 11) * 0x1.0p-53;
+}
 
 }  // namespace
 
@@ -106,7 +112,9 @@ std::size_t fault_rule::bytes() const {
     }
     for (const auto& segment : path_segments) total += sizeof(std::string) + segment.size();
     for (const auto* answer : {&dms_answer, &dis_answer}) {
-        if (*answer) total += (*answer)->code().size() + (*answer)->message().size() + std::string_view((*answer)->what()).size();
+        if (*answer)
+            total += (*answer)->code().size() + (*answer)->message().size() +
+                     std::string_view((*answer)->what()).size();
     }
     return total;
 }
@@ -125,7 +133,8 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
     fault_rule rule;
     rule.operation = text_field(value, "operation");
     if (rule.operation && !known_operations.empty() &&
-        std::find(known_operations.begin(), known_operations.end(), *rule.operation) == known_operations.end()) {
+        std::find(known_operations.begin(), known_operations.end(), *rule.operation) ==
+            known_operations.end()) {
         throw bad_rule("operation \"" + *rule.operation + "\" is not a cloud API operation of the emulator");
     }
     rule.method = text_field(value, "method");
@@ -145,7 +154,8 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
     }
     rule.project_id = text_field(value, "project_id");
 
-    if (const auto status = uint_field(value, "status", 400, 599)) rule.status = static_cast<unsigned>(*status);
+    if (const auto status = uint_field(value, "status", 400, 599))
+        rule.status = static_cast<unsigned>(*status);
     rule.error_code = text_field(value, "error_code");
     rule.error_msg = text_field(value, "error_msg");
     rule.delay_ms = uint_field(value, "delay_ms", 0, max_fault_delay_ms);
@@ -154,7 +164,9 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
         rule.drop = it->value.GetBool();
     }
     if (rule.drop && rule.has_error()) {
-        throw bad_rule("drop cannot be combined with status, error_code or error_msg (a dropped connection has no answer)");
+        throw bad_rule(
+            "drop cannot be combined with status, error_code or error_msg (a dropped connection has no "
+            "answer)");
     }
     if (!rule.drop && !rule.has_error() && !rule.delay_ms) {
         throw bad_rule("a rule needs an action: status/error_code/error_msg, delay_ms, or drop");
@@ -193,8 +205,8 @@ fault_rule fault_rules::add(fault_rule rule) {
 }
 
 std::optional<fault_action> fault_rules::match(std::string_view operation, std::string_view method,
-                                               const std::vector<std::string>& segments, std::string_view project_id,
-                                               service family) {
+                                               const std::vector<std::string>& segments,
+                                               std::string_view project_id, service family) {
     std::lock_guard lock(mutex_);
     for (auto it = rules_.begin(); it != rules_.end(); ++it) {
         auto& rule = *it;
@@ -229,7 +241,8 @@ std::vector<fault_rule> fault_rules::list() const {
 bool fault_rules::remove(std::uint64_t id) {
     std::list<fault_rule> removed;  // freed outside the lock
     std::lock_guard lock(mutex_);
-    const auto it = std::find_if(rules_.begin(), rules_.end(), [id](const fault_rule& r) { return r.id == id; });
+    const auto it =
+        std::find_if(rules_.begin(), rules_.end(), [id](const fault_rule& r) { return r.id == id; });
     if (it == rules_.end()) return false;
     removed.splice(removed.begin(), rules_, it);
     count_.store(rules_.size(), std::memory_order_relaxed);

@@ -24,9 +24,9 @@ namespace emu::routes::control {
 struct fault_rule {
     std::uint64_t id = 0;
     // match
-    std::optional<std::string> operation;   // SDK operation name, e.g. DeleteCheckpoint
-    std::optional<std::string> method;      // upper case
-    std::optional<std::string> path;        // route template or concrete path; {x} matches any one segment
+    std::optional<std::string> operation;  // SDK operation name, e.g. DeleteCheckpoint
+    std::optional<std::string> method;     // upper case
+    std::optional<std::string> path;       // route template or concrete path; {x} matches any one segment
     std::optional<std::string> project_id;
     // action
     std::optional<unsigned> status;
@@ -39,10 +39,10 @@ struct fault_rule {
     std::optional<std::uint64_t> seed;   // default: the rule's id, so runs repeat without one
     std::optional<std::uint64_t> count;  // fire this many times, then expire
     // runtime
-    std::uint64_t hits = 0;  // times fired
-    std::uint64_t engine = 0;  // splitmix64 state, started from the seed
+    std::uint64_t hits = 0;                  // times fired
+    std::uint64_t engine = 0;                // splitmix64 state, started from the seed
     std::vector<std::string> path_segments;  // `path` split on '/'
-    std::optional<api_error> dms_answer;  // the error answer per service, resolved when parsed
+    std::optional<api_error> dms_answer;     // the error answer per service, resolved when parsed
     std::optional<api_error> dis_answer;
 
     bool has_error() const { return status || error_code || error_msg; }
@@ -58,7 +58,8 @@ inline constexpr std::uint64_t max_fault_delay_ms = 300'000;
 // Parses one rule from JSON (the POST body, or an entry of a fixture's "faults"). Unknown member names,
 // wrong types and out-of-range values are refused with 400 EMU.0400 naming the field. `known_operations`,
 // when not empty, is the set `operation` must belong to.
-fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std::string>& known_operations = {});
+fault_rule parse_fault_rule(const rapidjson::Value& value,
+                            const std::vector<std::string>& known_operations = {});
 
 // What a fired rule asks for.
 struct fault_action {
@@ -69,9 +70,10 @@ struct fault_action {
 };
 
 // The rule set. Each rule draws from its own seeded engine, in the order requests reach it, so the same
-// rules and the same requests fire the same way every run. Matching costs one atomic load when no rule exists.
+// rules and the same requests fire the same way every run. Matching costs one atomic load when no rule
+// exists.
 class fault_rules {
-public:
+  public:
     // Stores the rule and gives it the next id; 409 EMU.0409 when max_fault_rules exist.
     fault_rule add(fault_rule rule);
     // The first rule (in creation order) that matches and fires, if any; expired rules are removed.
@@ -88,7 +90,7 @@ public:
     std::size_t bytes() const;
     std::uint64_t fired(std::string_view action) const;  // "error", "delay" or "drop"
 
-private:
+  private:
     mutable std::mutex mutex_;  // guards rules_ and next_id_
     std::list<fault_rule> rules_;
     std::uint64_t next_id_ = 1;

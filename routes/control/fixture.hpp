@@ -12,7 +12,7 @@ namespace emu::routes::control {
 
 // A fixture that cannot be loaded; what() names the file, the JSON path and the problem.
 class fixture_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -40,6 +40,7 @@ void load_fixture_file(const std::string& path, state::state& st, fixture_faults
 
 // Everything `st` holds (or one project's part) as a fixture document that load_fixture_text turns back into
 // the same state: projects sorted by id, then instances by id, topics, groups, streams and apps by name.
-std::string export_fixture(const state::state& st, const std::optional<std::string>& project_id = std::nullopt);
+std::string export_fixture(const state::state& st,
+                           const std::optional<std::string>& project_id = std::nullopt);
 
 }  // namespace emu::routes::control

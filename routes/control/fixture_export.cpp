@@ -1,7 +1,6 @@
-#include "routes/control/fixture.hpp"
-
 #include <set>
 
+#include "routes/control/fixture.hpp"
 #include "routes/dis/validation.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
@@ -13,7 +12,7 @@ namespace {
 // Writes the fixture document. Every value the loader would otherwise default (ids, times, retention
 // bookkeeping) is written out, so loading the document gives back the same state.
 class exporter {
-public:
+  public:
     explicit exporter(json_writer& writer) : w_(writer) {}
 
     void document(const std::vector<state::kafka_project_snapshot>& kafka,
@@ -39,7 +38,7 @@ public:
         w_.EndObject();
     }
 
-private:
+  private:
     void str(const char* key, std::string_view value) {
         w_.Key(key);
         write_string(w_, value);

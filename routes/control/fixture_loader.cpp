@@ -1,5 +1,3 @@
-#include "routes/control/fixture.hpp"
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -8,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "routes/control/fixture.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
 #include "routes/dis/validation.hpp"
@@ -40,7 +39,7 @@ const dms::instance_defaults instance_defaults{
 };
 
 class loader {
-public:
+  public:
     loader(std::string_view source, state::state& st, load_mode mode, fixture_faults* faults)
         : source_(source), st_(st), mode_(mode), faults_(faults) {}
 
@@ -54,7 +53,7 @@ public:
         }
     }
 
-private:
+  private:
     void load_faults(const Value& rules) {
         if (faults_ == nullptr) fail("$.faults", "fault rules cannot be loaded here");
         if (rules.Size() > max_fault_rules) {
@@ -185,7 +184,8 @@ private:
                 auto topic = fields.req_string("topic");
                 const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
                 const auto offset = fields.req_int("offset", 0, INT64_MAX);
-                st_.kafka.cluster(project_id, instance_id)->partition(topic, partition);  // refused here, at its path
+                st_.kafka.cluster(project_id, instance_id)
+                    ->partition(topic, partition);  // refused here, at its path
                 group.offsets.push_back({std::move(topic), partition, offset});
             });
         });
@@ -211,7 +211,8 @@ private:
             each(v, "messages", p, [&](const Value& m, const std::string& mp) {
                 at(mp, [&] { content.messages.push_back(parse_message(m)); });
             });
-            at(p, [&] { st_.kafka.memory(project_id, instance_id).load_partition(topic, std::move(content)); });
+            at(p,
+               [&] { st_.kafka.memory(project_id, instance_id).load_partition(topic, std::move(content)); });
         });
     }
 

@@ -2,6 +2,8 @@
 
 namespace emu::routes::control {
 
-response emulator_ready(const request_context&, state::state&, control_plane&) { return response::json(200, R"({"status":"ready"})"); }
+response emulator_ready(const request_context&, state::state&, control_plane&) {
+    return response::json(200, R"({"status":"ready"})");
+}
 
 }  // namespace emu::routes::control

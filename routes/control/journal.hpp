@@ -55,15 +55,16 @@ struct journal_filter {
 // entries are built before and freed after it, and readers copy pointers, so a large GET never holds
 // recording up.
 class journal {
-public:
+  public:
     // Upper bounds of what one entry keeps besides its bodies; a longer path, query or header set is cut.
     static constexpr std::size_t max_path_bytes = 8 * 1024;
     static constexpr std::size_t max_query_bytes = 8 * 1024;
     static constexpr std::size_t max_header_bytes = 16 * 1024;  // names and values together
-    static constexpr std::size_t max_small_bytes = 512;  // request id, operation, method, project id
+    static constexpr std::size_t max_small_bytes = 512;         // request id, operation, method, project id
 
     // Not thread-safe against recording: call before the server starts.
-    void configure(std::size_t capacity, std::size_t body_limit, state::clock_fn clock = state::system_now_ms);
+    void configure(std::size_t capacity, std::size_t body_limit,
+                   state::clock_fn clock = state::system_now_ms);
 
     bool enabled() const { return capacity_ > 0; }
     std::size_t capacity() const { return capacity_; }
@@ -83,14 +84,14 @@ public:
     std::size_t bytes() const;
     std::uint64_t recorded_total() const;
 
-private:
+  private:
     std::size_t capacity_ = 0;
     std::size_t body_limit_ = 4096;
     state::clock_fn clock_ = state::system_now_ms;
 
-    mutable std::mutex mutex_;  // guards everything below
+    mutable std::mutex mutex_;                                // guards everything below
     std::vector<std::shared_ptr<const journal_entry>> ring_;  // capacity_ slots once configured
-    std::size_t next_ = 0;  // slot the next entry goes to
+    std::size_t next_ = 0;                                    // slot the next entry goes to
     std::size_t size_ = 0;
     std::size_t bytes_ = 0;
     std::uint64_t seq_ = 0;

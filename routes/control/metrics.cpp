@@ -10,7 +10,9 @@ namespace {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
-std::string seconds(std::uint64_t micros) { return fmt::format("{}", static_cast<double>(micros) / 1e6); }
+std::string seconds(std::uint64_t micros) {
+    return fmt::format("{}", static_cast<double>(micros) / 1e6);
+}
 
 }  // namespace
 
@@ -66,8 +68,9 @@ void metrics::observe(std::size_t slot, unsigned status, std::uint64_t duration_
 }
 
 void metrics::render(std::string& out) const {
-    out += "# HELP stream_emulator_requests_total Cloud API requests answered, by SDK operation and HTTP status "
-           "(status 0: connection dropped by a fault rule; operation unknown: no route matched).\n";
+    out +=
+        "# HELP stream_emulator_requests_total Cloud API requests answered, by SDK operation and HTTP status "
+        "(status 0: connection dropped by a fault rule; operation unknown: no route matched).\n";
     out += "# TYPE stream_emulator_requests_total counter\n";
     for (std::size_t i = 0; i < names_.size(); ++i) {
         const auto& s = slots_[i];
@@ -89,8 +92,10 @@ void metrics::render(std::string& out) const {
             out += fmt::format("\",status=\"other\"}} {}\n", other);
         }
     }
-    out += "# HELP stream_emulator_request_duration_seconds Time to handle a cloud API request, from the request "
-           "read to the answer built (injected delays not included).\n";
+    out +=
+        "# HELP stream_emulator_request_duration_seconds Time to handle a cloud API request, from the "
+        "request "
+        "read to the answer built (injected delays not included).\n";
     out += "# TYPE stream_emulator_request_duration_seconds histogram\n";
     for (std::size_t i = 0; i < names_.size(); ++i) {
         const auto& s = slots_[i];
@@ -111,7 +116,8 @@ void metrics::render(std::string& out) const {
                            std::max(cumulative, count));
         out += fmt::format("stream_emulator_request_duration_seconds_sum{{{}}} {}\n", label,
                            seconds(s.sum_us.load(relaxed)));
-        out += fmt::format("stream_emulator_request_duration_seconds_count{{{}}} {}\n", label, std::max(cumulative, count));
+        out += fmt::format("stream_emulator_request_duration_seconds_count{{{}}} {}\n", label,
+                           std::max(cumulative, count));
     }
 }
 

@@ -21,13 +21,12 @@ using state_gauge_source = std::function<std::vector<state_gauge>(state::state&)
 
 // Request counters and latency histograms per SDK operation, updated with relaxed atomics only.
 class metrics {
-public:
+  public:
     static constexpr std::size_t max_operations = 256;  // slot 0 counts requests to unknown paths
     static constexpr std::size_t status_slots = 16;     // distinct statuses tracked per operation
     // Upper bounds of the latency buckets, in microseconds.
-    static constexpr std::array<std::uint64_t, 14> bucket_bounds_us{100,    250,    500,     1000,    2500,
-                                                                    5000,   10000,  25000,   50000,   100000,
-                                                                    250000, 500000, 1000000, 2500000};
+    static constexpr std::array<std::uint64_t, 14> bucket_bounds_us{
+        100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000};
 
     metrics();
 
@@ -46,7 +45,7 @@ public:
     // Appends the request families in Prometheus text format.
     void render(std::string& out) const;
 
-private:
+  private:
     struct status_count {
         std::atomic<unsigned> status{0};  // 0: free slot
         std::atomic<std::uint64_t> count{0};
@@ -55,7 +54,7 @@ private:
         std::array<status_count, status_slots> statuses;
         std::atomic<std::uint64_t> other_status{0};  // beyond status_slots distinct statuses
         std::array<std::atomic<std::uint64_t>, bucket_bounds_us.size()> buckets{};  // not cumulative
-        std::atomic<std::uint64_t> slower{0};  // above the last bound
+        std::atomic<std::uint64_t> slower{0};                                       // above the last bound
         std::atomic<std::uint64_t> sum_us{0};
         std::atomic<std::uint64_t> count{0};
     };

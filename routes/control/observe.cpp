@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::size_t max_rule_body = 64 * 1024;
 
-api_error bad_input(std::string message) { return gateway_error(400, "EMU.0400", std::move(message)); }
+api_error bad_input(std::string message) {
+    return gateway_error(400, "EMU.0400", std::move(message));
+}
 
 template <typename T>
 std::optional<T> parse_number(std::string_view text) {
@@ -25,13 +27,14 @@ std::optional<T> parse_number(std::string_view text) {
 }
 
 journal_filter parse_filter(const request_context& ctx) {
-    static constexpr std::array<std::string_view, 7> names{"operation", "method", "path_prefix", "status",
-                                                           "project_id", "since", "limit"};
+    static constexpr std::array<std::string_view, 7> names{"operation",  "method", "path_prefix", "status",
+                                                           "project_id", "since",  "limit"};
     journal_filter filter;
     for (const auto& [name, value] : ctx.query) {
         if (std::find(names.begin(), names.end(), name) == names.end()) {
-            throw bad_input("Unknown query parameter \"" + name +
-                            "\" (filters: operation, method, path_prefix, status, project_id, since, limit).");
+            throw bad_input(
+                "Unknown query parameter \"" + name +
+                "\" (filters: operation, method, path_prefix, status, project_id, since, limit).");
         }
     }
     const auto text = [&ctx](const char* name) -> std::optional<std::string> {
@@ -53,12 +56,14 @@ journal_filter parse_filter(const request_context& ctx) {
     }
     if (const auto since = text("since")) {
         const auto number = parse_number<std::int64_t>(*since);
-        if (!number || *number < 0) throw bad_input("since must be a time in milliseconds since the Unix epoch.");
+        if (!number || *number < 0)
+            throw bad_input("since must be a time in milliseconds since the Unix epoch.");
         filter.since_ms = *number;
     }
     if (const auto limit = text("limit")) {
         const auto number = parse_number<std::size_t>(*limit);
-        if (!number || *number < 1 || *number > 1'000'000) throw bad_input("limit must be an integer from 1 to 1000000.");
+        if (!number || *number < 1 || *number > 1'000'000)
+            throw bad_input("limit must be an integer from 1 to 1000000.");
         filter.limit = *number;
     }
     return filter;
@@ -92,7 +97,8 @@ response clear_requests(const request_context& ctx, state::state&, control_plane
 response add_fault(const request_context& ctx, state::state&, control_plane& control) {
     no_query(ctx);
     if (ctx.body.size() > max_rule_body) {
-        throw gateway_error(413, "EMU.0413", "A fault rule must be at most " + std::to_string(max_rule_body) + " bytes.");
+        throw gateway_error(413, "EMU.0413",
+                            "A fault rule must be at most " + std::to_string(max_rule_body) + " bytes.");
     }
     rapidjson::Document document;
     document.Parse<rapidjson::kParseValidateEncodingFlag>(ctx.body.data(), ctx.body.size());
@@ -119,7 +125,8 @@ response delete_fault(const request_context& ctx, state::state&, control_plane& 
     no_query(ctx);
     const auto& text = ctx.param("id");
     const auto id = parse_number<std::uint64_t>(text);
-    if (!id || !control.faults.remove(*id)) throw gateway_error(404, "EMU.0404", "No fault rule with id \"" + text + "\".");
+    if (!id || !control.faults.remove(*id))
+        throw gateway_error(404, "EMU.0404", "No fault rule with id \"" + text + "\".");
     return response::empty(204);
 }
 
@@ -131,12 +138,14 @@ response emulator_metrics(const request_context& ctx, state::state& st, control_
 
     help_and_type(out, "stream_emulator_journal_entries", "gauge", "Requests held in the journal.");
     out += fmt::format("stream_emulator_journal_entries {}\n", control.requests.size());
-    help_and_type(out, "stream_emulator_journal_capacity", "gauge", "Most requests the journal holds (--journal-size).");
+    help_and_type(out, "stream_emulator_journal_capacity", "gauge",
+                  "Most requests the journal holds (--journal-size).");
     out += fmt::format("stream_emulator_journal_capacity {}\n", control.requests.capacity());
     help_and_type(out, "stream_emulator_journal_bytes", "gauge",
                   "Bytes of paths, queries, headers and bodies held by the journal.");
     out += fmt::format("stream_emulator_journal_bytes {}\n", control.requests.bytes());
-    help_and_type(out, "stream_emulator_journal_recorded_total", "counter", "Requests ever recorded in the journal.");
+    help_and_type(out, "stream_emulator_journal_recorded_total", "counter",
+                  "Requests ever recorded in the journal.");
     out += fmt::format("stream_emulator_journal_recorded_total {}\n", control.requests.recorded_total());
 
     help_and_type(out, "stream_emulator_fault_rules", "gauge", "Fault rules in force.");
@@ -144,11 +153,13 @@ response emulator_metrics(const request_context& ctx, state::state& st, control_
     help_and_type(out, "stream_emulator_faults_fired_total", "counter",
                   "Fault rules fired, by action (a rule with a delay and an error counts under both).");
     for (const auto* action : {"error", "delay", "drop"}) {
-        out += fmt::format("stream_emulator_faults_fired_total{{action=\"{}\"}} {}\n", action, control.faults.fired(action));
+        out += fmt::format("stream_emulator_faults_fired_total{{action=\"{}\"}} {}\n", action,
+                           control.faults.fired(action));
     }
 
     if (const auto& source = control.metrics.state_gauges()) {
-        help_and_type(out, "stream_emulator_state_objects", "gauge", "Objects held in the emulated state, by kind.");
+        help_and_type(out, "stream_emulator_state_objects", "gauge",
+                      "Objects held in the emulated state, by kind.");
         for (const auto& [kind, value] : source(st)) {
             out += "stream_emulator_state_objects{kind=\"";
             append_label_value(out, kind);
@@ -157,7 +168,8 @@ response emulator_metrics(const request_context& ctx, state::state& st, control_
     }
 
     help_and_type(out, "stream_emulator_uptime_seconds", "gauge", "Seconds since the emulator started.");
-    const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count();
+    const auto uptime =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count();
     out += fmt::format("stream_emulator_uptime_seconds {:.3f}\n", uptime);
     return response{200, std::move(out), std::string(prometheus_content_type), {}, false, 0};
 }

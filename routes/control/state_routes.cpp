@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "routes/http/api_error.hpp"
 #include "routes/control/fixture.hpp"
+#include "routes/http/api_error.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
 
@@ -78,7 +78,8 @@ void load_or_refuse(std::string_view text, state::state& target, load_mode mode,
 void add_rules(control_plane& control, fixture_faults& faults) {
     if (control.faults.size() + faults.rules.size() > max_fault_rules) {
         throw api_error(service::gateway, 409, "EMU.0409",
-                        "The document's fault rules would pass the limit of " + std::to_string(max_fault_rules) + " rules.");
+                        "The document's fault rules would pass the limit of " +
+                            std::to_string(max_fault_rules) + " rules.");
     }
     for (auto& rule : faults.rules) control.faults.add(std::move(rule));
 }

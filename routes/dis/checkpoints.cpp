@@ -41,8 +41,7 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
     if (!type) throw dis_invalid_request("checkpoint_type: is required");
     check_type(*type);
     key.checkpoint_type = *type;
-    key.stream_name =
-        checked_name(stream_name ? &*stream_name : nullptr, "stream_name", stream_name_max);
+    key.stream_name = checked_name(stream_name ? &*stream_name : nullptr, "stream_name", stream_name_max);
     key.partition = checked_partition(partition_id ? &*partition_id : nullptr);
     if (!sequence_text) throw dis_invalid_request("sequence_number: is required");
     const auto sequence = parse_int64(*sequence_text);
@@ -81,10 +80,8 @@ response show_checkpoint(const request_context& ctx, state::state& st) {
 // checkpoint_type means LAST_READ; deleting what was never committed is still 204 (reference §7.3, §10).
 response delete_checkpoint(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    const auto stream_name =
-        checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
-    const auto app_name =
-        checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
+    const auto stream_name = checked_name(ctx.query_param("stream_name"), "stream_name", stream_name_max);
+    const auto app_name = checked_name(ctx.query_param("app_name"), "app_name", checkpoint_app_name_max);
     const std::string* type = ctx.query_param("checkpoint_type");
     const std::string checkpoint_type = type != nullptr ? *type : std::string(last_read);
     check_type(checkpoint_type);

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "routes/dis/validation.hpp"
 #include "routes/http/api_error.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/request.hpp"
-#include "routes/dis/validation.hpp"
 #include "routes/http/validation.hpp"
 #include "state/dis/store.hpp"
 
@@ -20,7 +20,7 @@ inline constexpr std::string_view last_read = "LAST_READ";
 
 // An optional integer query parameter in [min, max], `fallback` when absent; anything else is DIS.4200.
 inline std::int64_t query_int(const request_context& ctx, std::string_view name, std::int64_t min,
-                                  std::int64_t max, std::int64_t fallback) {
+                              std::int64_t max, std::int64_t fallback) {
     const std::string* text = ctx.query_param(name);
     if (text == nullptr) return fallback;
     const auto value = parse_int64(*text);

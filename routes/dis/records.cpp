@@ -111,9 +111,11 @@ std::optional<partition_cursor> decode_cursor(std::string_view text) {
     const auto json = base64url_decode(text);
     if (!json) return std::nullopt;
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json->data(), json->size());
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json->data(),
+                                                                                      json->size());
     if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-    // Through a const reference: comparing RapidJSON's mutable member iterators is ambiguous in C++20 (clang).
+    // Through a const reference: comparing RapidJSON's mutable member iterators is ambiguous in C++20
+    // (clang).
     const rapidjson::Value& root = doc;
     const auto string_of = [&](const char* name) -> std::optional<std::string> {
         const auto it = root.FindMember(name);
@@ -127,8 +129,7 @@ std::optional<partition_cursor> decode_cursor(std::string_view text) {
     const auto sequence = string_of("sequence_number");
     const auto generated = root.FindMember("generated_at");
     if (!name || !id || !partition || !type || !sequence || generated == root.MemberEnd() ||
-        !generated->value.IsInt64() || *type != at_sequence_number ||
-        !is_name(*name, stream_name_max)) {
+        !generated->value.IsInt64() || *type != at_sequence_number || !is_name(*name, stream_name_max)) {
         return std::nullopt;
     }
     const auto index = parse_partition_id(*partition);
@@ -183,8 +184,7 @@ response send_records(const request_context& ctx, state::state& st) {
 // sequence number's range (4224).
 response show_cursor(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    const auto stream_name =
-        checked_name(ctx.query_param("stream-name"), "stream-name", stream_name_max);
+    const auto stream_name = checked_name(ctx.query_param("stream-name"), "stream-name", stream_name_max);
     const std::string* partition_id = ctx.query_param("partition-id");
     if (partition_id == nullptr) throw dis_invalid_request("partition-id: is required");
     const auto partition = parse_partition_id(*partition_id);
@@ -207,8 +207,7 @@ response consume_records(const request_context& ctx, state::state& st) {
     const std::string* text = ctx.query_param("partition-cursor");
     if (text == nullptr) throw dis_invalid_request("partition-cursor: is required");
     // Older clients send `limit`; more than the maximum is served as the maximum.
-    const auto limit =
-        query_int(ctx, "limit", 1, INT64_MAX, static_cast<std::int64_t>(max_records_per_read));
+    const auto limit = query_int(ctx, "limit", 1, INT64_MAX, static_cast<std::int64_t>(max_records_per_read));
     std::optional<std::int64_t> max_bytes;
     if (ctx.query_param("max_fetch_bytes") != nullptr)
         max_bytes = query_int(ctx, "max_fetch_bytes", 1, INT64_MAX, 0);

@@ -40,9 +40,7 @@ std::optional<std::int32_t> parse_partition_id(std::string_view text) {
 }
 
 std::string shard_id(std::int32_t index) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "shardId-%010d", index);
-    return buffer;
+    return state::dis_shard_id(index);
 }
 
 const char* to_string(state::dis_partition_status status) {

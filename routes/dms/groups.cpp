@@ -106,7 +106,8 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
 
 response show_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    const auto g = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
+    const auto g =
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
     return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
 }
 
@@ -155,8 +156,8 @@ response create_kafka_consumer_group(const request_context& ctx, state::state& s
     require_dms_instance(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
     auto group = parse_group_request(json_fields(document, service::dms));
-    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_group(group.name,
-                          std::move(group.description));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+        ->create_group(group.name, std::move(group.description));
     return response::text(200, "success");
 }
 
@@ -168,20 +169,22 @@ response update_instance_consumer_group(const request_context& ctx, state::state
     const auto name = fields.opt_string("group_name");
     if (name && *name != ctx.param("group")) throw dms_invalid_parameter("group_name");
     auto description = parse_description(fields);
-    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->update_group(ctx.param("group"),
-                          std::move(description));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+        ->update_group(ctx.param("group"), std::move(description));
     return response::empty(204);
 }
 
 response delete_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(ctx.param("group"));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+        ->delete_group(ctx.param("group"));
     return response::empty(204);
 }
 
 response delete_instance_consumer_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(ctx.param("group"));
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+        ->delete_group(ctx.param("group"));
     return response::empty(200);
 }
 
@@ -230,8 +233,8 @@ response reset_message_offset(const request_context& ctx, state::state& st) {
     if (!target.offset && !target.timestamp) throw dms_invalid_parameter("message_offset");
     if (target.offset && target.timestamp) throw dms_invalid_parameter("timestamp");
     if (target.timestamp && *target.timestamp < 0) throw dms_error("DMS.00400142");
-    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->reset_offsets(ctx.param("group"), topic,
-                           static_cast<std::int32_t>(partition), target);
+    st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+        ->reset_offsets(ctx.param("group"), topic, static_cast<std::int32_t>(partition), target);
     return response::empty(204);
 }
 
@@ -280,8 +283,8 @@ response list_instance_consumer_group_topics(const request_context& ctx, state::
     const std::string* sort_dir = query_text(ctx, "sort_dir");
     if (sort_dir && *sort_dir != "asc" && *sort_dir != "desc") throw dms_invalid_parameter("sort_dir");
     const std::string* filter = query_text(ctx, "topic");
-    const auto offsets =
-        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->group_offsets(ctx.param("group"));
+    const auto offsets = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                             ->group_offsets(ctx.param("group"));
 
     std::map<std::string, topic_row> by_topic;
     for (const auto& row : offsets) {

@@ -45,7 +45,6 @@ std::int64_t required_int(const json_fields& fields, const char* name, std::int6
     return fields.opt_int(name, min, max).value_or(*fallback);
 }
 
-
 // ShowInstance's answer, and one element of ListInstances'.
 void write_instance(json_object& o, const state::instance_info& info) {
     const auto& s = info.spec;
@@ -154,7 +153,8 @@ state::instance_spec parse_instance_spec(const json_fields& fields, const instan
 response create_post_paid_kafka_instance(const request_context& ctx, state::state& st) {
     require_dms_project(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
-    const auto created = st.kafka.create_instance(ctx.param("project_id"), parse_instance_spec(json_fields(document, service::dms)));
+    const auto created = st.kafka.create_instance(ctx.param("project_id"),
+                                                  parse_instance_spec(json_fields(document, service::dms)));
 
     return json_response(200, [&](json_object& o) { o.field("instance_id", created.spec.instance_id); });
 }

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <tuple>
 
+#include "kafka/protocol/error_codes.hpp"
 #include "routes/dms/query.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
-#include "kafka/protocol/error_codes.hpp"
 
 namespace emu::routes::dms {
 
@@ -41,7 +41,9 @@ std::vector<std::string> split_keywords(const std::string* text) {
     return out;
 }
 
-bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
+bool contains(const std::string& text, const std::string& word) {
+    return text.find(word) != std::string::npos;
+}
 
 // Oldest first (ties by partition and offset), or newest first.
 void sort_by_time(std::vector<state::stored_message>& messages, bool ascending) {
@@ -118,8 +120,8 @@ response position_answer(const request_context& ctx, std::int32_t partition, std
 response delete_kafka_topic_messages(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto entries = parse_delete_entries(ctx.body);
-    const auto results =
-        st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_records(ctx.param("topic"), entries);
+    const auto results = st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                             ->delete_records(ctx.param("topic"), entries);
 
     return json_response(200, [&](json_object& o) { o.array("partitions", results, write_delete_result); });
 }
@@ -145,7 +147,8 @@ response send_kafka_message(const request_context& ctx, state::state& st) {
                 request.key = std::move(value);
             } else if (name == "PARTITION") {
                 const auto partition = parse_int64(value);
-                if (!partition || *partition < 0 || *partition > INT32_MAX) throw dms_invalid_parameter("PARTITION");
+                if (!partition || *partition < 0 || *partition > INT32_MAX)
+                    throw dms_invalid_parameter("PARTITION");
                 request.partition = static_cast<std::int32_t>(*partition);
             } else {
                 request.headers.emplace_back(name, std::move(value));
@@ -191,7 +194,8 @@ response show_instance_messages(const request_context& ctx, state::state& st) {
     } else if (keyword == nullptr && key == nullptr) {
         filter.partition = static_cast<std::int32_t>(*partition);
     }
-    auto found = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->messages(*topic, filter);
+    auto found =
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->messages(*topic, filter);
     if (!by_time && keyword == nullptr && key == nullptr) {
         std::erase_if(found, [&](const auto& m) { return m.message.offset != *message_offset; });
     }
@@ -203,7 +207,8 @@ response show_instance_messages(const request_context& ctx, state::state& st) {
     std::erase_if(found, [&](const auto& m) {
         const auto& value = m.message.value;
         if (keyword != nullptr && !contains(value, *keyword)) return true;
-        if (!include.empty() && std::none_of(include.begin(), include.end(), [&](const auto& w) { return contains(value, w); })) {
+        if (!include.empty() &&
+            std::none_of(include.begin(), include.end(), [&](const auto& w) { return contains(value, w); })) {
             return true;
         }
         return std::any_of(exclude.begin(), exclude.end(), [&](const auto& w) { return contains(value, w); });
@@ -233,7 +238,8 @@ response show_messages(const request_context& ctx, state::state& st) {
     const auto page = std::max<std::int64_t>(1, query_int(ctx, "offset", 0, 0, INT32_MAX));
     const auto partition = query_int(ctx, "partition", -1, -1, INT32_MAX);
     if (partition >= 0) filter.partition = static_cast<std::int32_t>(partition);
-    auto found = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->messages(ctx.param("topic"), filter);
+    auto found = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                     ->messages(ctx.param("topic"), filter);
     sort_by_time(found, true);
 
     const auto total = static_cast<std::int64_t>(found.size());
@@ -255,7 +261,8 @@ response show_messages(const request_context& ctx, state::state& st) {
 response show_partition_beginning_message(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto partition = path_partition(ctx);
-    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partition(ctx.param("topic"), partition);
+    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                         ->partition(ctx.param("topic"), partition);
     return position_answer(ctx, partition, log.start_offset, log.first_timestamp);
 }
 
@@ -264,7 +271,8 @@ response show_partition_beginning_message(const request_context& ctx, state::sta
 response show_partition_end_message(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto partition = path_partition(ctx);
-    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partition(ctx.param("topic"), partition);
+    const auto log = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                         ->partition(ctx.param("topic"), partition);
     if (log.start_offset == log.end_offset) return position_answer(ctx, partition, log.start_offset, 0);
     return position_answer(ctx, partition, log.end_offset - 1, log.last_timestamp);
 }
@@ -276,7 +284,8 @@ response show_partition_message(const request_context& ctx, state::state& st) {
     const std::string* offset_text = ctx.query_param("message_offset");
     const auto offset = offset_text ? parse_int64(*offset_text) : std::nullopt;
     if (!offset) throw dms_invalid_parameter("message_offset");
-    const auto message = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->message_at(ctx.param("topic"), partition, *offset);
+    const auto message = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                             ->message_at(ctx.param("topic"), partition, *offset);
 
     return json_response(200, [&](json_object& o) {
         const auto found = message ? std::span(&*message, 1) : std::span<const state::kafka_message>();

@@ -17,8 +17,8 @@ inline const std::string* query_text(const request_context& ctx, const char* nam
     return value == nullptr || value->empty() ? nullptr : value;
 }
 
-inline std::optional<std::int64_t> query_int(const request_context& ctx, const char* name,
-                                                 std::int64_t min, std::int64_t max) {
+inline std::optional<std::int64_t> query_int(const request_context& ctx, const char* name, std::int64_t min,
+                                             std::int64_t max) {
     const std::string* text = query_text(ctx, name);
     if (text == nullptr) return std::nullopt;
     const auto value = parse_int64(*text);
@@ -27,7 +27,7 @@ inline std::optional<std::int64_t> query_int(const request_context& ctx, const c
 }
 
 inline std::int64_t query_int(const request_context& ctx, const char* name, std::int64_t fallback,
-                                  std::int64_t min, std::int64_t max) {
+                              std::int64_t min, std::int64_t max) {
     return query_int(ctx, name, min, max).value_or(fallback);
 }
 

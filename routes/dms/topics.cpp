@@ -46,8 +46,8 @@ const known_config* find_config(std::string_view name) {
 }
 
 // A member that must be an integer; out-of-range values get the topic-specific code.
-std::optional<std::int64_t> ranged(const json_fields& fields, const char* name, std::int64_t min, std::int64_t max,
-                                   std::string_view code) {
+std::optional<std::int64_t> ranged(const json_fields& fields, const char* name, std::int64_t min,
+                                   std::int64_t max, std::string_view code) {
     const auto value = fields.opt_int(name, INT64_MIN, INT64_MAX);
     if (value && (*value < min || *value > max)) throw dms_error(code);
     return value;
@@ -74,9 +74,11 @@ std::vector<state::topic_config> parse_other_configs(const json_fields& fields) 
 
 // The brokers holding a partition: the leader first, then the followers, spread round the brokers as
 // Kafka's default assignment does.
-std::vector<std::int32_t> replica_brokers(std::int32_t partition, std::int32_t replication, std::int32_t brokers) {
+std::vector<std::int32_t> replica_brokers(std::int32_t partition, std::int32_t replication,
+                                          std::int32_t brokers) {
     std::vector<std::int32_t> out;
-    for (std::int32_t i = 0; i < std::min(replication, brokers); ++i) out.push_back((partition + i) % brokers);
+    for (std::int32_t i = 0; i < std::min(replication, brokers); ++i)
+        out.push_back((partition + i) % brokers);
     return out;
 }
 
@@ -108,7 +110,8 @@ state::topic_update parse_topic_update(const json_fields& fields, std::int32_t b
         for (rapidjson::SizeType i = 0; i < assigned->Size(); ++i) {
             const auto& broker = (*assigned)[i];
             if (!broker.IsInt() || broker.GetInt() < 0 || broker.GetInt() >= brokers) {
-                throw dms_invalid_parameter(fields.path_of("new_partition_brokers[" + std::to_string(i) + "]"));
+                throw dms_invalid_parameter(
+                    fields.path_of("new_partition_brokers[" + std::to_string(i) + "]"));
             }
         }
     }
@@ -178,7 +181,8 @@ response create_instance_topic(const request_context& ctx, state::state& st) {
     const auto document = parse_json_object(ctx.body, service::dms);
     auto spec = parse_topic_spec(json_fields(document, service::dms));
     spec.created_at.reset();  // only fixtures may set the creation time
-    const auto created = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_topic(std::move(spec));
+    const auto created =
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->create_topic(std::move(spec));
 
     return json_response(200, [&](json_object& o) { o.field("name", created.name); });
 }
@@ -208,7 +212,8 @@ response batch_delete_instance_topic(const request_context& ctx, state::state& s
     require_dms_instance(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
     const auto names = string_array(json_fields(document, service::dms), "topics");
-    const auto results = st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_topics(names);
+    const auto results =
+        st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_topics(names);
 
     return json_response(200, [&](json_object& o) {
         o.array("topics", results, [](json_object& t, const auto& result) {
@@ -229,7 +234,8 @@ response update_instance_topic(const request_context& ctx, state::state& st) {
     for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
         const std::string path = "topics[" + std::to_string(i) + "]";
         if (!(*items)[i].IsObject()) throw dms_invalid_parameter(path);
-        updates.push_back(parse_topic_update(json_fields((*items)[i], service::dms, path), instance.spec.broker_num));
+        updates.push_back(
+            parse_topic_update(json_fields((*items)[i], service::dms, path), instance.spec.broker_num));
     }
     st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->update_topics(updates);
     return response::empty(204);
@@ -294,7 +300,8 @@ response list_topic_partitions(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
     const auto limit = query_int(ctx, "limit", INT64_MAX, 1, INT64_MAX);
-    const auto partitions = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partitions(ctx.param("topic"));
+    const auto partitions =
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->partitions(ctx.param("topic"));
 
     const auto total = static_cast<std::int64_t>(partitions.size());
     const auto window = page_window(total, offset, limit);

@@ -22,7 +22,8 @@ struct known_error {
 constexpr std::array dms_errors{
     known_error{"DMS.00400002", 400, "The project ID format is invalid."},
     known_error{"DMS.00400004", 400, "The request body is empty."},
-    known_error{"DMS.00400005", 400, "The message body is not in JSON format or contains invalid characters."},
+    known_error{"DMS.00400005", 400,
+                "The message body is not in JSON format or contains invalid characters."},
     known_error{"DMS.00400009", 400, "Invalid product_id."},
     known_error{"DMS.00400010", 400,
                 "Invalid instance name. The name must be 4 to 64 characters long, start with a letter, and "
@@ -38,12 +39,15 @@ constexpr std::array dms_errors{
     known_error{"DMS.00400060", 400, "This instance name already exists."},
     known_error{"DMS.00400062", 400, "Invalid request parameter."},
     known_error{"DMS.00400063", 400, "Invalid configuration parameter."},
-    known_error{"DMS.00400101", 400,
-                "The name of a Kafka topic must be 3 to 200 characters long, start with a letter, and contain "
-                "only letters, digits, periods (.), hyphens (-), and underscores (_)."},
-    known_error{"DMS.00400102", 400, "The number of partitions in a topic must be within the range of 1-200."},
+    known_error{
+        "DMS.00400101", 400,
+        "The name of a Kafka topic must be 3 to 200 characters long, start with a letter, and contain "
+        "only letters, digits, periods (.), hyphens (-), and underscores (_)."},
+    known_error{"DMS.00400102", 400,
+                "The number of partitions in a topic must be within the range of 1-200."},
     known_error{"DMS.00400103", 400, "The number of replicas of a topic must be within the range of 1-3."},
-    known_error{"DMS.00400105", 400, "The message retention period of a topic must be within the range of 1-720."},
+    known_error{"DMS.00400105", 400,
+                "The message retention period of a topic must be within the range of 1-720."},
     known_error{"DMS.00400800", 400, "Invalid request parameter. Check the request parameter."},
     known_error{"DMS.00400861", 400, "Replication factor larger than available brokers."},
     known_error{"DMS.00400142", 400, "Timestamp is invalid."},
@@ -65,8 +69,9 @@ constexpr std::array dis_errors{
     known_error{"DIS.4106", 441, "Empty AcessKey header."},
     known_error{"DIS.4107", 441, "Invalid AcessKey header."},
     known_error{"DIS.4108", 441, "Empty ServiceName header."},
-    known_error{"DIS.4109", 441,
-                "The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}"},
+    known_error{
+        "DIS.4109", 441,
+        "The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}"},
     known_error{"DIS.4110", 441, "Empty Signature header."},
     known_error{"DIS.4111", 441, "Invalid Region header."},
     known_error{"DIS.4117", 400, "Invalid Project Id."},
@@ -79,9 +84,10 @@ constexpr std::array dis_errors{
     known_error{"DIS.4217", 400, "Invalid partition cursor."},
     known_error{"DIS.4224", 400, "Sequence_number out of range."},
     known_error{"DIS.4225", 400, "Expired partition cursor."},
-    known_error{"DIS.4226", 400,
-                "A partition iterator error occurred or a record to which the SN corresponds has expired. Try to "
-                "obtain the partition iterator again."},
+    known_error{
+        "DIS.4226", 400,
+        "A partition iterator error occurred or a record to which the SN corresponds has expired. Try to "
+        "obtain the partition iterator again."},
     known_error{"DIS.4300", 400, "Request error."},
     known_error{"DIS.4301", 400, "The stream does not exist."},
     known_error{"DIS.4302", 400, "Partition does not exist."},
@@ -134,7 +140,9 @@ api_error dis_error(std::string_view code, const std::vector<std::string>& detai
     return api_error(service::dis, entry.status, std::string(entry.code), std::move(message));
 }
 
-api_error dis_invalid_request(std::string detail) { return dis_error("DIS.4200", {std::move(detail)}); }
+api_error dis_invalid_request(std::string detail) {
+    return dis_error("DIS.4200", {std::move(detail)});
+}
 
 api_error gateway_error(unsigned status, std::string code, std::string message) {
     return api_error(service::gateway, status, std::move(code), std::move(message));

@@ -13,7 +13,7 @@ enum class service { dms, dis, gateway };
 // A failure with its client-facing answer. Thrown where the fact is known; serialized only by
 // error_response().
 class api_error : public std::runtime_error {
-public:
+  public:
     api_error(service format, unsigned status, std::string code, std::string message);
 
     service format() const noexcept { return format_; }
@@ -21,7 +21,7 @@ public:
     const std::string& code() const noexcept { return code_; }
     const std::string& message() const noexcept { return message_; }
 
-private:
+  private:
     service format_;
     unsigned status_;
     std::string code_;

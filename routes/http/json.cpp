@@ -4,7 +4,8 @@ namespace emu::routes {
 
 namespace {
 
-// DIS refuses request bodies over 5 MB itself (reference dis-api.md §10 Q15); larger ones than the transport's
+// DIS refuses request bodies over 5 MB itself (reference dis-api.md §10 Q15); larger ones than the
+// transport's
 // --body-limit never reach a handler.
 constexpr std::size_t dis_max_body = 5 * 1024 * 1024;
 
@@ -20,7 +21,8 @@ rapidjson::Document parse_json_object(std::string_view body, service format) {
     }
     rapidjson::Document document;
     // Iterative: a body of a million '[' must not recurse a million frames deep and overflow the stack.
-    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
+    document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                           body.size());
     if (document.HasParseError() || !document.IsObject()) {
         throw dms ? dms_error("DMS.00400005") : dis_error("DIS.4300");
     }
@@ -36,7 +38,9 @@ const rapidjson::Value* json_fields::member(const char* name) const {
     return &it->value;
 }
 
-bool json_fields::has(const char* name) const { return member(name) != nullptr; }
+bool json_fields::has(const char* name) const {
+    return member(name) != nullptr;
+}
 
 std::string json_fields::path_of(std::string_view name) const {
     return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
@@ -96,7 +100,9 @@ const rapidjson::Value* json_fields::opt_object(const char* name) const {
     return value;
 }
 
-std::string to_string(const rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
+std::string to_string(const rapidjson::StringBuffer& buffer) {
+    return {buffer.GetString(), buffer.GetSize()};
+}
 
 void write_string(json_writer& writer, std::string_view value) {
     writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));

@@ -26,7 +26,7 @@ rapidjson::Document parse_json_object(std::string_view body, service format);
 // Typed, validated access to the members of one JSON object. A member of the wrong type or outside its
 // range is refused in the service's words: DMS.00400062 naming the parameter, or DIS.4200 with a reason.
 class json_fields {
-public:
+  public:
     json_fields(const rapidjson::Value& object, service format, std::string path = {});
 
     bool has(const char* name) const;
@@ -43,7 +43,7 @@ public:
     api_error invalid(std::string_view name, std::string_view reason) const;
     service format() const { return format_; }
 
-private:
+  private:
     const rapidjson::Value* member(const char* name) const;
 
     const rapidjson::Value& object_;
@@ -58,7 +58,7 @@ void write_string(json_writer& writer, std::string_view value);
 // answers. A thin view over the writer: it owns nothing, and every call is one or two RapidJSON calls.
 // The member order is the call order, which is the order the SDK models and the tests expect.
 class json_object {
-public:
+  public:
     explicit json_object(json_writer& writer) noexcept : w_(writer) {}
 
     json_object& field(std::string_view key, std::string_view value) {
@@ -185,7 +185,7 @@ public:
     }
     json_writer& writer() noexcept { return w_; }
 
-private:
+  private:
     void value(std::string_view text) { write_string(w_, text); }
     template <std::integral T>
     requires(!std::same_as<T, bool>) void value(T number) {

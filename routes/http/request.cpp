@@ -49,13 +49,26 @@ bool is_secret_name(std::string_view name) {
     for (std::size_t i = 0; i < name.size(); ++i) {
         bool found = false;
         switch (ascii_lower(name[i])) {
-            case 'a': found = marker_at(i, "auth"); break;
-            case 'c': found = marker_at(i, "credential") || marker_at(i, "cookie"); break;
-            case 'k': found = marker_at(i, "key"); break;
-            case 'p': found = marker_at(i, "password") || marker_at(i, "passwd") || marker_at(i, "private"); break;
-            case 's': found = marker_at(i, "secret") || marker_at(i, "session") || marker_at(i, "signature"); break;
-            case 't': found = marker_at(i, "token"); break;
-            default: break;
+            case 'a':
+                found = marker_at(i, "auth");
+                break;
+            case 'c':
+                found = marker_at(i, "credential") || marker_at(i, "cookie");
+                break;
+            case 'k':
+                found = marker_at(i, "key");
+                break;
+            case 'p':
+                found = marker_at(i, "password") || marker_at(i, "passwd") || marker_at(i, "private");
+                break;
+            case 's':
+                found = marker_at(i, "secret") || marker_at(i, "session") || marker_at(i, "signature");
+                break;
+            case 't':
+                found = marker_at(i, "token");
+                break;
+            default:
+                break;
         }
         if (found) return true;
     }
@@ -73,7 +86,8 @@ std::string redact_query(std::string_view query, std::string_view replacement) {
         const auto eq = pair.find('=');
         const std::string_view name = pair.substr(0, eq);
         const bool secret = eq != std::string_view::npos &&
-                            (name.find('%') == std::string_view::npos ? is_secret_name(name) : is_secret_name(percent_decode(name)));
+                            (name.find('%') == std::string_view::npos ? is_secret_name(name)
+                                                                      : is_secret_name(percent_decode(name)));
         if (secret) {
             out.append(pair.substr(0, eq + 1)).append(replacement);
         } else {
@@ -89,14 +103,16 @@ std::string redact_query(std::string_view query, std::string_view replacement) {
 std::string redacted_target(std::string_view target) {
     const auto question = target.find('?');
     if (question == std::string_view::npos) return std::string(target);
-    return std::string(target.substr(0, question + 1)) + redact_query(target.substr(question + 1), "REDACTED");
+    return std::string(target.substr(0, question + 1)) +
+           redact_query(target.substr(question + 1), "REDACTED");
 }
 
 void parse_target(request_context& ctx, std::string_view target) {
     ctx.target = std::string(target);
     const auto question = target.find('?');
     const std::string_view path = target.substr(0, question);
-    const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     ctx.raw_path = std::string(path);
     ctx.raw_query = std::string(query);
 
@@ -121,7 +137,8 @@ void parse_target(request_context& ctx, std::string_view target) {
             if (eq == std::string_view::npos) {
                 ctx.query.emplace_back(percent_decode(pair), std::string{});
             } else {
-                ctx.query.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+                ctx.query.emplace_back(percent_decode(pair.substr(0, eq)),
+                                       percent_decode(pair.substr(eq + 1)));
             }
         }
         if (amp == std::string_view::npos) break;

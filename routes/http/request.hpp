@@ -16,15 +16,15 @@ using string_pairs = std::vector<std::pair<std::string, std::string>>;
 // One HTTP request as the handlers see it: transport-neutral, path and query already decoded.
 struct request_context {
     std::string request_id;
-    std::string method;      // upper case, as received
-    std::string target;      // raw request target
-    std::string raw_path;    // target before '?', still percent-encoded
-    std::string raw_query;   // target after '?', still percent-encoded
+    std::string method;                 // upper case, as received
+    std::string target;                 // raw request target
+    std::string raw_path;               // target before '?', still percent-encoded
+    std::string raw_query;              // target after '?', still percent-encoded
     std::vector<std::string> segments;  // raw_path split on '/', each segment percent-decoded
-    string_pairs query;      // decoded name/value pairs in arrival order
-    string_pairs headers;    // names as received
+    string_pairs query;                 // decoded name/value pairs in arrival order
+    string_pairs headers;               // names as received
     std::string body;
-    string_pairs params;     // path parameters, filled by the router
+    string_pairs params;             // path parameters, filled by the router
     const route* matched = nullptr;  // the route the router chose, or nullptr for an unknown path
 
     // First value of a query parameter, or nullptr.

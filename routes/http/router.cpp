@@ -45,7 +45,9 @@ constexpr std::string_view unknown_api_message =
 // DMS's reference names the gateway code APIG.0101, DIS's (and the auth reference) APIGW.0101: each
 // unknown path gets the one of the service it looks like.
 api_error unknown_route(const std::vector<std::string>& segments) {
-    const auto at = [&](std::size_t i) { return i < segments.size() ? std::string_view(segments[i]) : std::string_view{}; };
+    const auto at = [&](std::size_t i) {
+        return i < segments.size() ? std::string_view(segments[i]) : std::string_view{};
+    };
     const bool looks_dms = at(1) == "kafka" || at(2) == "kafka" || at(2) == "instances";
     return gateway_error(404, looks_dms ? "APIG.0101" : "APIGW.0101", std::string(unknown_api_message));
 }
@@ -54,8 +56,8 @@ const route& router::add(std::string method, std::string path_template, std::str
                          route_auth auth) {
     auto segments = split_template(path_template);
     const std::size_t id = routes_.size();
-    return routes_.emplace_back(route{std::move(method), std::move(path_template), std::move(operation), family, auth, id,
-                                      std::move(segments)});
+    return routes_.emplace_back(route{std::move(method), std::move(path_template), std::move(operation),
+                                      family, auth, id, std::move(segments)});
 }
 
 match_result router::match(std::string_view method, const std::vector<std::string>& segments) const {

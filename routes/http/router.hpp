@@ -39,7 +39,7 @@ struct match_result {
 
 // Path templates and nothing else: which row a method and a decoded path name.
 class router {
-public:
+  public:
     // Adds a row; its id is its index.
     const route& add(std::string method, std::string path_template, std::string operation, service family,
                      route_auth auth);
@@ -50,7 +50,7 @@ public:
 
     const std::vector<route>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<route> routes_;
 };
 

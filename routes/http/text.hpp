@@ -8,7 +8,9 @@
 namespace emu::routes {
 
 // ASCII case folding, without the locale lookups of std::tolower (hot paths fold every header name).
-constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 inline std::string ascii_lowered(std::string_view text) {
     std::string out(text);
@@ -18,8 +20,9 @@ inline std::string ascii_lowered(std::string_view text) {
 
 // Equal under ASCII case folding (header names, HTTP methods).
 inline bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
 }
 
 // Without leading and trailing spaces and tabs (HTTP's optional whitespace).
@@ -32,8 +35,9 @@ constexpr std::string_view trim(std::string_view text) {
 
 // Exactly `length` characters of 0-9a-f.
 constexpr bool is_lower_hex(std::string_view text, std::size_t length) {
-    return text.size() == length &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return text.size() == length && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 }  // namespace emu::routes

@@ -1,11 +1,10 @@
 #include "routes/http/validation.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-
-#include <openssl/evp.h>
-
 #include <vector>
 
 #include "routes/http/api_error.hpp"
@@ -15,15 +14,25 @@ namespace emu::routes {
 
 namespace {
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+bool is_alnum(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
-bool all_of(std::string_view text, bool (*allowed)(char)) { return std::all_of(text.begin(), text.end(), allowed); }
+bool all_of(std::string_view text, bool (*allowed)(char)) {
+    return std::all_of(text.begin(), text.end(), allowed);
+}
 
 }  // namespace
 
-bool is_project_id(std::string_view text) { return text.size() == 32 && all_of(text, is_hex); }
+bool is_project_id(std::string_view text) {
+    return text.size() == 32 && all_of(text, is_hex);
+}
 
 bool is_uuid(std::string_view text) {
     if (text.size() != 36) return false;
@@ -125,7 +134,8 @@ std::size_t utf8_length(std::string_view text) {
 bool is_base64(std::string_view text) {
     if (text.size() % 4 != 0) return false;
     if (text.empty()) return true;
-    const bool clean = std::all_of(text.begin(), text.end(), [](char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; });
+    const bool clean = std::all_of(text.begin(), text.end(),
+                                   [](char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; });
     if (!clean) return false;
     std::vector<unsigned char> decoded(text.size() / 4 * 3);
     return EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(text.data()),

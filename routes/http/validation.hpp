@@ -10,8 +10,8 @@
 namespace emu::routes {
 
 // Syntax rules shared by the handlers and the fixture loader.
-bool is_project_id(std::string_view text);  // 32 hex characters
-bool is_uuid(std::string_view text);        // 8-4-4-4-12 hex
+bool is_project_id(std::string_view text);     // 32 hex characters
+bool is_uuid(std::string_view text);           // 8-4-4-4-12 hex
 bool is_instance_name(std::string_view text);  // letter first; letters, digits, - and _; 4-64
 bool is_topic_name(std::string_view text);     // letter first; letters, digits, . - and _; 3-200
 

@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
 #include <chrono>
 #include <optional>
 
@@ -23,7 +22,7 @@ namespace beast_http = beast::http;
 namespace {
 
 class connection_refusal : public std::enable_shared_from_this<connection_refusal> {
-public:
+  public:
     connection_refusal(net::strand_socket&& socket, const routes::pipeline& pipeline, unsigned limit)
         : stream_(std::move(socket)) {
         const auto id = new_request_id();
@@ -39,10 +38,11 @@ public:
 
     void start() {
         stream_.expires_after(drain_time);
-        beast_http::async_write(stream_, response_, beast::bind_front_handler(&connection_refusal::on_write, shared_from_this()));
+        beast_http::async_write(stream_, response_,
+                                beast::bind_front_handler(&connection_refusal::on_write, shared_from_this()));
     }
 
-private:
+  private:
     static constexpr std::chrono::seconds drain_time{2};
 
     void on_write(beast::error_code ec, std::size_t) {
@@ -52,10 +52,11 @@ private:
     }
 
     void drain() {
-        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->buffer_.clear();
-            if (!ec) self->drain();
-        });
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    self->buffer_.clear();
+                                    if (!ec) self->drain();
+                                });
     }
 
     net::strand_stream stream_;
@@ -64,8 +65,9 @@ private:
 };
 
 class http_session : public net::session, public std::enable_shared_from_this<http_session> {
-public:
-    http_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner, const service_context& services)
+  public:
+    http_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
+                 const service_context& services)
         : stream_(std::move(socket)),
           fault_timer_(stream_.get_executor()),
           owner_(std::move(owner)),
@@ -76,7 +78,8 @@ public:
     ~http_session() override { owner_->forget(); }
 
     void start() override {
-        asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+        asio::dispatch(stream_.get_executor(),
+                       beast::bind_front_handler(&http_session::do_read, shared_from_this()));
     }
 
     // Runs on the strand: an idle connection closes now, a busy one after its answer is written.
@@ -92,7 +95,7 @@ public:
         });
     }
 
-private:
+  private:
     // Waits, up to the idle timeout, for the next request to start; its first bytes start the read timeout.
     void do_read() {
         if (closing_) return close();
@@ -120,7 +123,9 @@ private:
         if (const auto ec = parse_buffered(false)) return on_read(ec, 0);
         if (parser_->is_header_done()) return on_header({}, 0);
         stream_.expires_at(read_deadline_);
-        beast_http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+        beast_http::async_read_header(
+            stream_, buffer_, *parser_,
+            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
     }
 
     void on_header(beast::error_code ec, std::size_t bytes) {
@@ -135,7 +140,8 @@ private:
         if (const auto parse_ec = parse_buffered(true)) return on_read(parse_ec, 0);
         if (parser_->is_done()) return on_read({}, bytes);
         stream_.expires_at(read_deadline_);
-        beast_http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+        beast_http::async_read(stream_, buffer_, *parser_,
+                               beast::bind_front_handler(&http_session::on_read, shared_from_this()));
     }
 
     // Feeds the buffered bytes to the parser, up to the end of the header or (with the body) of the
@@ -155,8 +161,8 @@ private:
     }
 
     void on_read(beast::error_code ec, std::size_t) {
-        if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-            ec == asio::error::connection_reset || ec == asio::error::eof) {
+        if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
+            ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
             return close();
         }
         const auto started = std::chrono::steady_clock::now();
@@ -176,8 +182,8 @@ private:
         auto ctx = to_request_context(std::move(request), new_request_id());
         auto answer = pipeline_.handle(ctx, state_);
         if (answer.drop || answer.delay.count() > 0) {
-            return act_on_fault(std::move(answer), std::move(ctx.request_id), std::move(ctx.method), std::move(ctx.target),
-                                started);
+            return act_on_fault(std::move(answer), std::move(ctx.request_id), std::move(ctx.method),
+                                std::move(ctx.target), started);
         }
         send(std::move(answer), ctx.request_id, ctx.method, ctx.target, started);
     }
@@ -187,10 +193,12 @@ private:
     void act_on_fault(routes::response answer, std::string request_id, std::string method, std::string target,
                       std::chrono::steady_clock::time_point started) {
         fault_timer_.expires_after(answer.delay);
-        fault_timer_.async_wait([self = shared_from_this(), answer = std::move(answer), request_id = std::move(request_id),
-                                 method = std::move(method), target = std::move(target), started](beast::error_code) mutable {
+        fault_timer_.async_wait([self = shared_from_this(), answer = std::move(answer),
+                                 request_id = std::move(request_id), method = std::move(method),
+                                 target = std::move(target), started](beast::error_code) mutable {
             if (answer.drop) {
-                spdlog::info("{} {} {} dropped by fault rule {}", request_id, method, routes::redacted_target(target), answer.fault_id);
+                spdlog::info("{} {} {} dropped by fault rule {}", request_id, method,
+                             routes::redacted_target(target), answer.fault_id);
                 self->busy_ = false;
                 return self->close();
             }
@@ -198,20 +206,23 @@ private:
         });
     }
 
-    void send(routes::response answer, const std::string& request_id, const std::string& method, const std::string& target,
-              std::chrono::steady_clock::time_point started) {
+    void send(routes::response answer, const std::string& request_id, const std::string& method,
+              const std::string& target, std::chrono::steady_clock::time_point started) {
         busy_ = true;
         out_head_ = response_head(answer, request_id, keep_alive_);
         out_body_ = std::move(answer.body);
-        stream_.expires_after(settings_.read_timeout);  // a client that does not read its answer is cut off too
+        stream_.expires_after(
+            settings_.read_timeout);  // a client that does not read its answer is cut off too
         if (spdlog::should_log(spdlog::level::info)) {
-            const auto micros =
-                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-            spdlog::info("{} {} {} {} {}B {}us", request_id, method, routes::redacted_target(target), answer.status,
-                         out_body_.size(), micros);
+            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count();
+            spdlog::info("{} {} {} {} {}B {}us", request_id, method, routes::redacted_target(target),
+                         answer.status, out_body_.size(), micros);
         }
         const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_), asio::buffer(out_body_)};
-        asio::async_write(stream_, buffers, beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+        asio::async_write(stream_, buffers,
+                          beast::bind_front_handler(&http_session::on_write, shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t) {
@@ -233,7 +244,7 @@ private:
     beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     std::chrono::steady_clock::time_point read_deadline_;  // the current request's whole read
-    std::string out_head_;  // the answer being written
+    std::string out_head_;                                 // the answer being written
     std::string out_body_;
     std::shared_ptr<net::session_registry> owner_;
     const config& settings_;
@@ -247,7 +258,8 @@ private:
 
 }  // namespace
 
-std::shared_ptr<net::session> make_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
+std::shared_ptr<net::session> make_session(net::strand_socket&& socket,
+                                           std::shared_ptr<net::session_registry> owner,
                                            const service_context& services) {
     return std::make_shared<http_session>(std::move(socket), std::move(owner), services);
 }

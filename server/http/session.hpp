@@ -18,7 +18,8 @@ struct service_context {
 
 // An HTTP/1.1 connection with keep-alive and pipelining on its own strand: reads a request within the
 // read timeout, hands it to the pipeline, carries out a fault rule's delay or drop, writes the answer.
-std::shared_ptr<net::session> make_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
+std::shared_ptr<net::session> make_session(net::strand_socket&& socket,
+                                           std::shared_ptr<net::session_registry> owner,
                                            const service_context& services);
 
 // A connection over --max-connections: answered 429 by the pipeline's refusal, then closed.

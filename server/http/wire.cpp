@@ -1,7 +1,6 @@
 #include "server/http/wire.hpp"
 
 #include <boost/beast/http/status.hpp>
-
 #include <cstdint>
 #include <iterator>
 #include <random>
@@ -40,12 +39,18 @@ std::string_view reason_phrase(unsigned status) {
     const auto known = beast_http::int_to_status(status);
     if (known != beast_http::status::unknown) return beast_http::obsolete_reason(known);
     switch (beast_http::to_status_class(status)) {
-        case beast_http::status_class::informational: return "Informational";
-        case beast_http::status_class::successful: return "Success";
-        case beast_http::status_class::redirection: return "Redirection";
-        case beast_http::status_class::client_error: return "Client Error";
-        case beast_http::status_class::server_error: return "Server Error";
-        case beast_http::status_class::unknown: break;
+        case beast_http::status_class::informational:
+            return "Informational";
+        case beast_http::status_class::successful:
+            return "Success";
+        case beast_http::status_class::redirection:
+            return "Redirection";
+        case beast_http::status_class::client_error:
+            return "Client Error";
+        case beast_http::status_class::server_error:
+            return "Server Error";
+        case beast_http::status_class::unknown:
+            break;
     }
     return "Unknown";
 }
@@ -56,7 +61,8 @@ std::string response_head(const routes::response& answer, std::string_view reque
     head.reserve(128 + answer.content_type.size());
     head.append("HTTP/1.1 ").append(std::to_string(answer.status)).append(" ").append(reason).append("\r\n");
     head.append("X-Request-Id: ").append(request_id).append("\r\n");
-    if (!answer.content_type.empty()) head.append("Content-Type: ").append(answer.content_type).append("\r\n");
+    if (!answer.content_type.empty())
+        head.append("Content-Type: ").append(answer.content_type).append("\r\n");
     if (!keep_alive) head.append("Connection: close\r\n");
     head.append("Content-Length: ").append(std::to_string(answer.body.size())).append("\r\n");
     head.append("\r\n");

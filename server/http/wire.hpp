@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -12,8 +11,8 @@ namespace emu::server::http {
 
 // A parsed Beast request as the pipeline sees it: method, decoded target, headers as received, body.
 // Shared by the connection code and the in-process fuzz target, so both feed the pipeline the same way.
-routes::request_context to_request_context(boost::beast::http::request<boost::beast::http::string_body>&& request,
-                                           std::string request_id);
+routes::request_context to_request_context(
+    boost::beast::http::request<boost::beast::http::string_body>&& request, std::string request_id);
 
 // 32 random lower-case hex digits, as the cloud's gateways give every request.
 std::string new_request_id();

@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,7 +16,7 @@ namespace emu::server::net {
 
 // What a listener needs of a connection it serves: a way to end it when the server stops.
 class session {
-public:
+  public:
     virtual ~session() = default;
     // Begins serving the connection.
     virtual void start() = 0;
@@ -28,11 +27,11 @@ public:
 // The sessions one listener has open. Each session holds it and calls forget() from its destructor, so it
 // lives as long as the last of them, even one the io_context destroys after the listener is gone.
 class session_registry {
-public:
+  public:
     // Drops the entries of sessions that have ended.
     void forget();
 
-private:
+  private:
     friend class listener;
     std::mutex mutex_;  // guards sessions_ and stopping_
     std::set<std::weak_ptr<session>, std::owner_less<std::weak_ptr<session>>> sessions_;
@@ -43,7 +42,7 @@ private:
 // hands the others to `refuse`; on stop(), closes the port and shuts every open session down. The session
 // type is the caller's (HTTP today), so every protocol shares the limit and the drain.
 class listener {
-public:
+  public:
     // Makes a session for an accepted socket; the listener starts it and keeps a weak reference to it.
     using session_factory = std::function<std::shared_ptr<session>(strand_socket&&)>;
     // Answers a connection over the limit, then closes it.
@@ -64,7 +63,7 @@ public:
     // What each session of this listener holds, to leave it when it ends.
     const std::shared_ptr<session_registry>& registry() const { return registry_; }
 
-private:
+  private:
     void do_accept();
 
     boost::asio::io_context& ioc_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <string_view>
 
@@ -32,7 +33,7 @@ dis_record to_record(const log_entry& entry) {
 struct dis_store::partition {
     mutable std::mutex mutex;  // guards everything below
     dis_partition_status status = dis_partition_status::active;
-    record_log records;  // sequence numbers [earliest(), next()); the key is the partition key
+    record_log records;            // sequence numbers [earliest(), next()); the key is the partition key
     std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
     std::int32_t hash_slices = 1;  // the partition count it was cut off from
     storage_charge charge;         // the bytes of `records`, against the store's budget
@@ -168,8 +169,9 @@ auto with_readable(const dis_store::stream& s, std::int32_t index, std::int64_t 
 
 void check_in_range(std::int64_t sequence_number, const dis_store::partition& p) {
     if (sequence_number < p.earliest() || sequence_number > p.next()) {
-        throw error(errc::sequence_number_out_of_range,
-                    {std::to_string(sequence_number), std::to_string(p.earliest()), std::to_string(p.next())});
+        throw error(
+            errc::sequence_number_out_of_range,
+            {std::to_string(sequence_number), std::to_string(p.earliest()), std::to_string(p.next())});
     }
 }
 
@@ -323,7 +325,8 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
     for (const auto& record : records) {
         bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
     }
-    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes))
+        throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
 
     const std::int64_t now = clock_();
     std::vector<record_result> results;
@@ -336,7 +339,8 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         const std::int64_t sequence = target->next();
         const std::int64_t timestamp = records[i].timestamp != 0 ? records[i].timestamp : now;
         target->records.append(timestamp, now, records[i].partition_key, records[i].data);
-        target->charge.adopt(budget_, records[i].data.size() + (records[i].partition_key ? records[i].partition_key->size() : 0));
+        target->charge.adopt(budget_, records[i].data.size() +
+                                          (records[i].partition_key ? records[i].partition_key->size() : 0));
         results.push_back(record_result{targets[i], sequence});
     }
     return results;
@@ -587,7 +591,8 @@ std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::s
         auto& copy = out.emplace_back(dis_project_snapshot{id, {}, {}, {}});
         for (const auto& [name, s] : p->streams) copy.streams.push_back(copy_stream(*s, now));
         for (const auto& [name, app] : p->apps) copy.apps.push_back(app);
-        for (const auto& [key, value] : p->checkpoints) copy.checkpoints.push_back(checkpoint_entry{key, value});
+        for (const auto& [key, value] : p->checkpoints)
+            copy.checkpoints.push_back(checkpoint_entry{key, value});
     }
     return out;
 }
@@ -642,7 +647,8 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
     auto& spec = snapshot.spec;
     if (spec.stream_id.empty()) spec.stream_id = new_alnum_id(stream_id_length);
     if (!spec.create_time) spec.create_time = now;
-    auto created = std::make_shared<stream>(spec, snapshot.last_modified_time != 0 ? snapshot.last_modified_time : now);
+    auto created =
+        std::make_shared<stream>(spec, snapshot.last_modified_time != 0 ? snapshot.last_modified_time : now);
     created->changes = std::move(snapshot.changes);
     std::uint64_t bytes = 0;
     for (const auto& part : snapshot.partitions) {
@@ -650,7 +656,8 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
             bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
         }
     }
-    if (!budget_->try_reserve(bytes)) throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes))
+        throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
     storage_charge reserved;  // handed to the partitions below; returned if the stream is refused
     reserved.adopt(budget_, bytes);
     for (auto& part : snapshot.partitions) {
@@ -663,9 +670,11 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
         if (part.hash_slices > 0) target.hash_slices = part.hash_slices;
         const auto emptied = target.records.clear(part.earliest);  // empty still: sets the first number
         for (const auto& record : part.records) {
-            const std::uint64_t size = record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
+            const std::uint64_t size =
+                record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
             target.records.append(record.timestamp != 0 ? record.timestamp : now,
-                                  record.accepted_at != 0 ? record.accepted_at : now, record.partition_key, record.data);
+                                  record.accepted_at != 0 ? record.accepted_at : now, record.partition_key,
+                                  record.data);
             reserved.move_to(target.charge, size);
         }
     }
@@ -704,6 +713,12 @@ void dis_store::swap_contents(dis_store& other) {
     if (&other == this) return;
     std::scoped_lock lock(mutex_, other.mutex_);
     projects_.swap(other.projects_);
+}
+
+std::string dis_shard_id(std::int32_t index) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "shardId-%010d", index);
+    return buffer;
 }
 
 }  // namespace emu::state

@@ -82,6 +82,9 @@ struct dis_record {
 };
 
 // Decoded size of standard base64 text, the unit of a consume call's max_fetch_bytes.
+// A partition's id as DIS writes it: shardId- and ten digits (shardId-0000000002).
+std::string dis_shard_id(std::int32_t index);
+
 std::int64_t base64_payload_size(std::string_view data);
 
 inline constexpr std::int64_t ms_per_hour = 3'600'000;
@@ -166,15 +169,15 @@ struct dis_partition_snapshot {
     dis_partition_status status = dis_partition_status::active;
     // Sequence number of the first retained record; with no records, the one the next record gets.
     std::int64_t earliest = 0;
-    std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off (not ACTIVE only)
-    std::int32_t hash_slices = 0;  // the partition count it was cut off from (not ACTIVE only)
+    std::int64_t deleted_at = 0;      // ms; when a scale-down cut it off (not ACTIVE only)
+    std::int32_t hash_slices = 0;     // the partition count it was cut off from (not ACTIVE only)
     std::vector<dis_record> records;  // retained, sequence numbers from `earliest` up
 };
 
 struct stream_snapshot {
     stream_spec spec;  // stream_id and create_time filled in
     std::int64_t last_modified_time = 0;
-    std::vector<partition_count_change> changes;  // oldest first
+    std::vector<partition_count_change> changes;     // oldest first
     std::vector<dis_partition_snapshot> partitions;  // [0, spec.partition_count) ACTIVE, any beyond cut off
 };
 
@@ -185,8 +188,8 @@ struct checkpoint_entry {
 
 struct dis_project_snapshot {
     std::string project_id;
-    std::vector<stream_snapshot> streams;  // sorted by name
-    std::vector<app_spec> apps;            // sorted by name, create_time filled in
+    std::vector<stream_snapshot> streams;       // sorted by name
+    std::vector<app_spec> apps;                 // sorted by name, create_time filled in
     std::vector<checkpoint_entry> checkpoints;  // sorted by key
 };
 
@@ -278,18 +281,20 @@ class dis_store {
     // Every project with at least one stream or app (or only `project_id`), sorted by id. Each partition is
     // copied under its own lock after retention is applied, so a snapshot taken while requests run is
     // consistent per project catalogue and per partition, not across the store.
-    std::vector<dis_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt) const;
+    std::vector<dis_project_snapshot> snapshot(
+        const std::optional<std::string>& project_id = std::nullopt) const;
     dis_counts counts() const;
     // Projects with at least one stream or app, sorted.
     std::vector<std::string> project_ids() const;
     void reset_project(const std::string& project_id);
     // Creates a stream as a snapshot describes it, checked like create_stream (name free, partition quota).
     // Partitions the snapshot leaves out are empty and ACTIVE; records get sequence numbers from each
-    // partition's `earliest` up, keeping non-zero timestamps and accepted_at (else now). The caller makes sure
-    // partitions [0, partition_count) are ACTIVE and any beyond are not.
+    // partition's `earliest` up, keeping non-zero timestamps and accepted_at (else now). The caller makes
+    // sure partitions [0, partition_count) are ACTIVE and any beyond are not.
     stream_info restore_stream(const std::string& project_id, stream_snapshot snapshot);
     // Stores a checkpoint as it was committed: the stream, the app and the partition (in any state) must
-    // exist and 0 <= sequence_number <= next; it may lie before `earliest`, as retention moves on after a commit.
+    // exist and 0 <= sequence_number <= next; it may lie before `earliest`, as retention moves on after a
+    // commit.
     void restore_checkpoint(const std::string& project_id, const checkpoint_key& key, checkpoint_value value);
     // Exchanges the whole content with `other` in one step; each store keeps its clock and limits.
     void swap_contents(dis_store& other);

@@ -16,7 +16,7 @@ class memory_cluster;
 // first implementation, a cluster reached through a Kafka client could be another. Thread-safe. Failures
 // are thrown as state::error.
 class kafka_cluster {
-public:
+  public:
     virtual ~kafka_cluster() = default;
 
     // Topics. Quotas are the cluster's cluster_limits.
@@ -34,14 +34,15 @@ public:
     virtual produce_result produce(const produce_request& request) = 0;
     // Kafka DeleteRecords: one result per entry, in entry order. The batch is applied atomically, and one
     // bad partition never fails the others.
-    virtual std::vector<delete_records_result> delete_records(const std::string& topic,
-                                                              const std::vector<delete_records_entry>& entries) = 0;
+    virtual std::vector<delete_records_result> delete_records(
+        const std::string& topic, const std::vector<delete_records_entry>& entries) = 0;
     virtual std::vector<partition_state> partitions(const std::string& topic) const = 0;
     virtual partition_state partition(const std::string& topic, std::int32_t partition) const = 0;
     // The retained message at `offset`, if any.
     virtual std::optional<kafka_message> message_at(const std::string& topic, std::int32_t partition,
                                                     std::int64_t offset) const = 0;
-    virtual std::vector<stored_message> messages(const std::string& topic, const message_filter& filter) const = 0;
+    virtual std::vector<stored_message> messages(const std::string& topic,
+                                                 const message_filter& filter) const = 0;
 
     // Consumer groups and committed offsets.
     virtual group_info create_group(const std::string& group, std::optional<std::string> description) = 0;

@@ -16,10 +16,10 @@ namespace {
 constexpr std::int32_t partitions_per_broker = 100;
 
 // Statuses in which an instance is being changed and so cannot be deleted (DMS.00400026).
-constexpr std::array busy_statuses{std::string_view{"CREATING"}, std::string_view{"STARTING"},
+constexpr std::array busy_statuses{std::string_view{"CREATING"},   std::string_view{"STARTING"},
                                    std::string_view{"RESTARTING"}, std::string_view{"EXTENDING"},
-                                   std::string_view{"UPGRADING"}, std::string_view{"ROLLINGBACK"},
-                                   std::string_view{"FREEZING"}, std::string_view{"DELETING"}};
+                                   std::string_view{"UPGRADING"},  std::string_view{"ROLLINGBACK"},
+                                   std::string_view{"FREEZING"},   std::string_view{"DELETING"}};
 
 }  // namespace
 
@@ -61,7 +61,8 @@ instance_info kafka_store::create_instance(const std::string& project_id, instan
     if (spec.instance_id.empty()) spec.instance_id = new_uuid();
     if (!spec.created_at) spec.created_at = clock_();
     const cluster_limits limits{spec.broker_num, spec.broker_num * partitions_per_broker};
-    auto created = std::make_shared<instance>(std::move(spec), std::make_shared<memory_cluster>(clock_, budget_, reclaimer_, limits));
+    auto created = std::make_shared<instance>(
+        std::move(spec), std::make_shared<memory_cluster>(clock_, budget_, reclaimer_, limits));
     broker_address fallback;
     {
         std::unique_lock lock(mutex_);
@@ -120,7 +121,8 @@ void kafka_store::delete_instance(const std::string& project_id, const std::stri
     project->second.erase(it);
 }
 
-std::shared_ptr<kafka_cluster> kafka_store::cluster(const std::string& project_id, const std::string& instance_id) const {
+std::shared_ptr<kafka_cluster> kafka_store::cluster(const std::string& project_id,
+                                                    const std::string& instance_id) const {
     return find_instance(project_id, instance_id)->cluster;
 }
 
@@ -143,7 +145,8 @@ void kafka_store::set_default_address(broker_address address) {
     default_address_ = std::move(address);
 }
 
-void kafka_store::set_address(const std::string& project_id, const std::string& instance_id, broker_address address) {
+void kafka_store::set_address(const std::string& project_id, const std::string& instance_id,
+                              broker_address address) {
     const auto found = find_instance(project_id, instance_id);
     std::unique_lock lock(found->mutex);
     found->address = std::move(address);
@@ -156,7 +159,8 @@ void kafka_store::reset() {
 
 // Control plane: snapshots, counts, per-project reset and restores.
 
-std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<std::string>& project_id) const {
+std::vector<kafka_project_snapshot> kafka_store::snapshot(
+    const std::optional<std::string>& project_id) const {
     std::vector<std::pair<std::string, std::vector<std::shared_ptr<instance>>>> found;
     {
         std::shared_lock lock(mutex_);
@@ -178,7 +182,8 @@ std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<st
             }
             auto* data = inst->cluster->in_memory();
             if (data == nullptr) throw error(errc::not_supported, {spec.instance_id});
-            project.instances.push_back(instance_snapshot{std::move(spec), data->snapshot_topics(), data->snapshot_groups()});
+            project.instances.push_back(
+                instance_snapshot{std::move(spec), data->snapshot_topics(), data->snapshot_groups()});
         }
     }
     return out;

@@ -22,7 +22,7 @@ class reclaimer;
 // an instance's cluster from here and call it; the registry itself never touches topics or logs.
 // Thread-safe. Lock order: mutex_ -> an instance's mutex -> its cluster's locks.
 class kafka_store {
-public:
+  public:
     // Messages are charged to `budget` (shared with the DIS store); none: no cap.
     explicit kafka_store(clock_fn clock = system_now_ms, std::shared_ptr<storage_budget> budget = nullptr);
     ~kafka_store();
@@ -36,9 +36,11 @@ public:
     void delete_instance(const std::string& project_id, const std::string& instance_id);
 
     // The instance's Kafka cluster, whatever the instance's status (reads, topic creation).
-    std::shared_ptr<kafka_cluster> cluster(const std::string& project_id, const std::string& instance_id) const;
+    std::shared_ptr<kafka_cluster> cluster(const std::string& project_id,
+                                           const std::string& instance_id) const;
     // The cluster of a RUNNING instance; any other status is errc::instance_not_running (writes).
-    std::shared_ptr<kafka_cluster> running_cluster(const std::string& project_id, const std::string& instance_id) const;
+    std::shared_ptr<kafka_cluster> running_cluster(const std::string& project_id,
+                                                   const std::string& instance_id) const;
     // The in-memory cluster, for what only it can do (fixtures, snapshots, restores): errc::not_supported
     // when the instance's cluster is of another kind.
     memory_cluster& memory(const std::string& project_id, const std::string& instance_id) const;
@@ -55,7 +57,8 @@ public:
     // Every project with at least one instance (or only `project_id`), sorted by id. Each partition is copied
     // under its own lock after retention is applied, so a snapshot taken while requests run is consistent per
     // partition, not across the store.
-    std::vector<kafka_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt) const;
+    std::vector<kafka_project_snapshot> snapshot(
+        const std::optional<std::string>& project_id = std::nullopt) const;
     kafka_counts counts() const;
     // Projects with at least one instance, sorted.
     std::vector<std::string> project_ids() const;
@@ -68,14 +71,16 @@ public:
 
     struct instance;
 
-private:
-    std::shared_ptr<instance> find_instance(const std::string& project_id, const std::string& instance_id) const;
+  private:
+    std::shared_ptr<instance> find_instance(const std::string& project_id,
+                                            const std::string& instance_id) const;
 
     clock_fn clock_;
     std::shared_ptr<storage_budget> budget_;
     // Frees the records that delete_records cut off; shared with every cluster, so it outlives them.
     std::shared_ptr<reclaimer> reclaimer_;
-    mutable std::shared_mutex mutex_;  // guards projects_ (the map, not the instances in it) and default_address_
+    mutable std::shared_mutex
+        mutex_;  // guards projects_ (the map, not the instances in it) and default_address_
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
     broker_address default_address_;
 };

@@ -112,7 +112,8 @@ struct partition_log {
 
 struct memory_cluster::topic {
     topic(topic_spec s, std::int64_t now) : spec(std::move(s)) {
-        for (std::int32_t i = 0; i < spec.partition_count; ++i) logs.push_back(std::make_unique<partition_log>(now));
+        for (std::int32_t i = 0; i < spec.partition_count; ++i)
+            logs.push_back(std::make_unique<partition_log>(now));
     }
 
     mutable std::shared_mutex mutex;  // guards spec and the logs vector (not the logs' content)
@@ -140,8 +141,8 @@ struct memory_cluster::topic {
     }
 };
 
-memory_cluster::memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget, std::shared_ptr<reclaimer> freer,
-                               cluster_limits limits)
+memory_cluster::memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget,
+                               std::shared_ptr<reclaimer> freer, cluster_limits limits)
     : clock_(std::move(clock)), budget_(std::move(budget)), reclaimer_(std::move(freer)), limits_(limits) {}
 
 memory_cluster::~memory_cluster() = default;
@@ -290,7 +291,8 @@ produce_result memory_cluster::produce(const produce_request& request) {
     const auto lock = t->open(*log, now);
     const std::int64_t offset = log->end_offset();
     const std::string headers = encode_headers(request.headers);
-    const std::uint64_t bytes = request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
+    const std::uint64_t bytes =
+        request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
     if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
     log->records.append(now, now, request.key, request.value, headers);
     log->charge.adopt(budget_, bytes);
@@ -298,8 +300,8 @@ produce_result memory_cluster::produce(const produce_request& request) {
     return produce_result{index, offset, now};
 }
 
-std::vector<delete_records_result> memory_cluster::delete_records(const std::string& topic_name,
-                                                                  const std::vector<delete_records_entry>& entries) {
+std::vector<delete_records_result> memory_cluster::delete_records(
+    const std::string& topic_name, const std::vector<delete_records_entry>& entries) {
     const auto t = find_topic(topic_name);
     std::shared_lock topic_lock(t->mutex);
 
@@ -327,7 +329,8 @@ std::vector<delete_records_result> memory_cluster::delete_records(const std::str
             }
             const std::int64_t target = entry.offset == delete_to_end ? log->end_offset() : entry.offset;
             if (target < 0 || target > log->end_offset()) {
-                results.push_back({entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
+                results.push_back(
+                    {entry.partition, delete_records_status::offset_out_of_range, log->start_offset()});
                 continue;
             }
             for (auto& chunk : log->trim_to(target)) trimmed.push_back(std::move(chunk));
@@ -371,7 +374,8 @@ std::optional<kafka_message> memory_cluster::message_at(const std::string& topic
     return to_message(log->records.at(offset));
 }
 
-std::vector<stored_message> memory_cluster::messages(const std::string& topic_name, const message_filter& filter) const {
+std::vector<stored_message> memory_cluster::messages(const std::string& topic_name,
+                                                     const message_filter& filter) const {
     const auto t = find_topic(topic_name);
     std::shared_lock topic_lock(t->mutex);
     std::int32_t first = 0;
@@ -429,7 +433,8 @@ void memory_cluster::load_partition(const std::string& topic_name, partition_con
 
 // Consumer groups.
 
-group_info memory_cluster::info_locked(const std::string& name, const consumer_group& found, std::int64_t lag) const {
+group_info memory_cluster::info_locked(const std::string& name, const consumer_group& found,
+                                       std::int64_t lag) const {
     return group_info{name, found.description, found.created_at, coordinator(name), lag};
 }
 
@@ -437,17 +442,18 @@ group_info memory_cluster::create_group(const std::string& name, std::optional<s
     const std::int64_t now = clock_();
     std::unique_lock lock(mutex_);
     if (groups_.contains(name)) throw error(errc::group_exists, {name});
-    const auto& created = groups_.emplace(name, consumer_group{std::move(description), now, {}}).first->second;
+    const auto& created =
+        groups_.emplace(name, consumer_group{std::move(description), now, {}}).first->second;
     return info_locked(name, created, 0);
 }
 
 namespace {
 
 // Caller holds the topic's mutex (shared). The log around one committed offset.
-group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition, std::int64_t committed,
-                                  const partition_log& log) {
-    return group_partition_offset{topic_name, partition, committed, log.start_offset(), log.end_offset(),
-                                  log.end_offset() - committed};
+group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition,
+                                  std::int64_t committed, const partition_log& log) {
+    return group_partition_offset{topic_name,         partition,        committed,
+                                  log.start_offset(), log.end_offset(), log.end_offset() - committed};
 }
 
 }  // namespace
@@ -513,15 +519,16 @@ std::vector<std::string> memory_cluster::subscribed_groups(const std::string& to
     find_topic_locked(topic_name);
     std::vector<std::string> out;
     for (const auto& [name, found] : groups_) {
-        const bool subscribed = std::any_of(found.offsets.begin(), found.offsets.end(),
-                                            [&](const auto& entry) { return entry.first.first == topic_name; });
+        const bool subscribed =
+            std::any_of(found.offsets.begin(), found.offsets.end(),
+                        [&](const auto& entry) { return entry.first.first == topic_name; });
         if (subscribed) out.push_back(name);
     }
     return out;
 }
 
-void memory_cluster::commit_offset(const std::string& name, const std::string& topic_name, std::int32_t partition,
-                                   std::int64_t offset) {
+void memory_cluster::commit_offset(const std::string& name, const std::string& topic_name,
+                                   std::int32_t partition, std::int64_t offset) {
     std::unique_lock lock(mutex_);
     const auto it = groups_.find(name);
     if (it == groups_.end()) throw error(errc::group_not_found, {name});
@@ -533,8 +540,8 @@ void memory_cluster::commit_offset(const std::string& name, const std::string& t
     it->second.offsets[{topic_name, partition}] = offset;
 }
 
-void memory_cluster::reset_offsets(const std::string& name, const std::string& topic_name, std::int32_t partition,
-                                   const reset_target& target) {
+void memory_cluster::reset_offsets(const std::string& name, const std::string& topic_name,
+                                   std::int32_t partition, const reset_target& target) {
     const std::int64_t now = clock_();
     std::unique_lock lock(mutex_);
     const auto it = groups_.find(name);
@@ -558,7 +565,8 @@ void memory_cluster::reset_offsets(const std::string& name, const std::string& t
         std::vector<std::int32_t> chosen;
         if (partition == all_partitions) {
             for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
-                // "All topics of the group" means the partitions it has committed; a named topic, all of them.
+                // "All topics of the group" means the partitions it has committed; a named topic, all of
+                // them.
                 if (topic_name.empty() && !found.offsets.contains({topic_of_group, i})) continue;
                 chosen.push_back(i);
             }
@@ -574,7 +582,8 @@ void memory_cluster::reset_offsets(const std::string& name, const std::string& t
         for (const auto index : chosen) {
             partition_log& log = *t->log(index);
             const auto log_lock = t->open(log, now);
-            std::int64_t offset = target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
+            std::int64_t offset =
+                target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
             offset = std::clamp(offset, log.start_offset(), log.end_offset());
             found.offsets[{t->spec.name, index}] = offset;
         }
@@ -625,7 +634,8 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
             partition_log& log = *t->log(i);
             const auto log_lock = t->open(log, now);
             const auto state = log.snapshot(i);
-            auto& partition_copy = copy.partitions.emplace_back(partition_snapshot{i, state.start_offset, state.last_update_ms, {}});
+            auto& partition_copy = copy.partitions.emplace_back(
+                partition_snapshot{i, state.start_offset, state.last_update_ms, {}});
             partition_copy.messages.reserve(static_cast<std::size_t>(log.records.size()));
             log.records.scan(log.records.start(), [&partition_copy](const log_entry& entry) {
                 partition_copy.messages.push_back(to_message(entry));

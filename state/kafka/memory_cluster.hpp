@@ -21,7 +21,7 @@ class reclaimer;
 // partition log has its own lock, so producers on one partition never wait for deletes on another.
 // Lock order: mutex_ (topics and groups) -> a topic's mutex -> partition logs, in ascending order.
 class memory_cluster final : public kafka_cluster {
-public:
+  public:
     // Messages are charged to `budget`; records cut off by DeleteRecords are freed by `freer`.
     memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget, std::shared_ptr<reclaimer> freer,
                    cluster_limits limits);
@@ -37,13 +37,14 @@ public:
     std::int32_t used_partitions() const override;
 
     produce_result produce(const produce_request& request) override;
-    std::vector<delete_records_result> delete_records(const std::string& topic,
-                                                      const std::vector<delete_records_entry>& entries) override;
+    std::vector<delete_records_result> delete_records(
+        const std::string& topic, const std::vector<delete_records_entry>& entries) override;
     std::vector<partition_state> partitions(const std::string& topic) const override;
     partition_state partition(const std::string& topic, std::int32_t partition) const override;
     std::optional<kafka_message> message_at(const std::string& topic, std::int32_t partition,
                                             std::int64_t offset) const override;
-    std::vector<stored_message> messages(const std::string& topic, const message_filter& filter) const override;
+    std::vector<stored_message> messages(const std::string& topic,
+                                         const message_filter& filter) const override;
 
     group_info create_group(const std::string& group, std::optional<std::string> description) override;
     std::vector<group_info> list_groups() const override;
@@ -75,11 +76,12 @@ public:
 
     struct topic;
 
-private:
+  private:
     struct consumer_group {
         std::optional<std::string> description;
         std::int64_t created_at = 0;
-        std::map<std::pair<std::string, std::int32_t>, std::int64_t> offsets;  // (topic, partition) -> committed
+        std::map<std::pair<std::string, std::int32_t>, std::int64_t>
+            offsets;  // (topic, partition) -> committed
     };
 
     // Caller holds mutex_.

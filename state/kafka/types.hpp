@@ -74,8 +74,8 @@ struct topic_spec {
 
 struct partition_state {
     std::int32_t partition = 0;
-    std::int64_t start_offset = 0;  // log start offset (low watermark)
-    std::int64_t end_offset = 0;    // log end offset: the next offset to be written
+    std::int64_t start_offset = 0;     // log start offset (low watermark)
+    std::int64_t end_offset = 0;       // log end offset: the next offset to be written
     std::int64_t last_update_ms = 0;   // time of the last append (topic creation before any)
     std::int64_t first_timestamp = 0;  // of the message at start_offset; 0 when the log is empty
     std::int64_t last_timestamp = 0;   // of the message at end_offset - 1; 0 when the log is empty
@@ -146,7 +146,7 @@ struct stored_message {
 struct group_info {
     std::string group_id;
     std::optional<std::string> description;
-    std::int64_t created_at = 0;     // ms
+    std::int64_t created_at = 0;      // ms
     std::int32_t coordinator_id = 0;  // broker id
     std::int64_t lag = 0;             // sum over the group's committed partitions
 };
@@ -175,8 +175,10 @@ inline constexpr std::int32_t all_partitions = -1;
 struct partition_content {
     std::int32_t partition = 0;
     std::int64_t log_start_offset = 0;
-    std::vector<kafka_message> messages;  // offsets are assigned; timestamps and appended_ms kept when non-zero
-    std::optional<std::int64_t> last_update_ms;  // none: the latest of the partition's creation and the messages
+    std::vector<kafka_message>
+        messages;  // offsets are assigned; timestamps and appended_ms kept when non-zero
+    std::optional<std::int64_t>
+        last_update_ms;  // none: the latest of the partition's creation and the messages
 };
 
 // Plain values of everything a kafka_store holds, for the control plane's exports and restores.
@@ -189,7 +191,7 @@ struct committed_offset {
 struct group_snapshot {
     std::string group_id;
     std::optional<std::string> description;
-    std::int64_t created_at = 0;  // ms
+    std::int64_t created_at = 0;            // ms
     std::vector<committed_offset> offsets;  // sorted by topic, then partition
 };
 
@@ -206,7 +208,7 @@ struct topic_snapshot {
 };
 
 struct instance_snapshot {
-    instance_spec spec;  // instance_id and created_at filled in
+    instance_spec spec;                  // instance_id and created_at filled in
     std::vector<topic_snapshot> topics;  // sorted by name
     std::vector<group_snapshot> groups;  // sorted by name
 };

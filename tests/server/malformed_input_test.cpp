@@ -67,7 +67,8 @@ class malformed_input : public testing::Test {
             for (const auto& topic : st.kafka.cluster(project_id, inst.spec.instance_id)->list_topics()) {
                 out << " topic " << topic.name << " " << topic.partition_count << " " << topic.retention_hours
                     << "\n";
-                for (const auto& p : st.kafka.cluster(project_id, inst.spec.instance_id)->partitions(topic.name)) {
+                for (const auto& p :
+                     st.kafka.cluster(project_id, inst.spec.instance_id)->partitions(topic.name)) {
                     out << "  p" << p.partition << " " << p.start_offset << ".." << p.end_offset << " "
                         << p.retained_bytes << "\n";
                 }

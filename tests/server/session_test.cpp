@@ -5,7 +5,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <set>
 
 #include "tests/support/test_server.hpp"
@@ -35,7 +34,8 @@ TEST(server, keep_alive_serves_several_requests_on_one_connection_each_with_its_
         http::write(stream, req);
         http::response<http::string_body> res;
         http::read(stream, buffer, res);
-        EXPECT_EQ(res.result_int(), 400U);  // the stream does not exist: a real answer, on the same connection
+        EXPECT_EQ(res.result_int(),
+                  400U);  // the stream does not exist: a real answer, on the same connection
         EXPECT_TRUE(res.keep_alive());
         ids.insert(std::string(res["X-Request-Id"]));
     }
@@ -48,7 +48,8 @@ TEST(server, pipelined_requests_are_answered_in_order) {
     tcp::socket socket(ioc);
     socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     const std::string two = "GET /nope/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/" + project_id +
-                            "/streams/missing HTTP/1.1\r\nHost: x\r\nX-Auth-Token: " + test_token + "\r\n\r\n";
+                            "/streams/missing HTTP/1.1\r\nHost: x\r\nX-Auth-Token: " + test_token +
+                            "\r\n\r\n";
     net::write(socket, net::buffer(two));
     beast::flat_buffer buffer;
     http::response<http::string_body> first;

@@ -53,7 +53,8 @@ class control_snapshot : public ::testing::Test {
     void SetUp() override {
         instance_ = st_.kafka.create_instance(project, instance_named("emu-kafka-01")).spec.instance_id;
         st_.kafka.cluster(project, instance_)->create_topic(topic_named("orders", 2));
-        for (int i = 0; i < 3; ++i) st_.kafka.running_cluster(project, instance_)->produce({"orders", 0, "k", "v", {}});
+        for (int i = 0; i < 3; ++i)
+            st_.kafka.running_cluster(project, instance_)->produce({"orders", 0, "k", "v", {}});
         st_.kafka.running_cluster(project, instance_)->delete_records("orders", {{0, 1}});
         st_.kafka.running_cluster(project, instance_)->create_group("billing", "pays");
         st_.kafka.cluster(project, instance_)->commit_offset("billing", "orders", 1, 0);

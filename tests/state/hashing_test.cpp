@@ -26,7 +26,8 @@ TEST(dis_partition_key_hash_test, k1_hashes_to_reference_value) {
 }
 
 TEST(dis_partition_key_hash_test, hash_is_never_negative) {
-    for (const char* key : {"", "a", "user-42", "k1", "orders", "\xff\xfe\xfd", "a much longer partition key"}) {
+    for (const char* key :
+         {"", "a", "user-42", "k1", "orders", "\xff\xfe\xfd", "a much longer partition key"}) {
         EXPECT_GE(dis_partition_key_hash(key), 0) << key;
     }
 }
@@ -104,12 +105,12 @@ TEST(dis_partition_for_hash_test, half_boundary_of_two_partitions) {
 // Reference values of Kafka's own Utils.murmur2 (clients UtilsTest.testMurmur2), made positive with
 // & 0x7fffffff. With N = INT32_MAX the modulo leaves them unchanged, exposing the positive hash.
 TEST(kafka_key_partition_test, matches_kafka_murmur2_reference_values) {
-    EXPECT_EQ(kafka_key_partition("21", int32_max), 1173551340);                      // -973932308
-    EXPECT_EQ(kafka_key_partition("foobar", int32_max), 1357151166);                  // -790332482
-    EXPECT_EQ(kafka_key_partition("a-little-bit-long-string", int32_max), 1161502112);  // -985981536
+    EXPECT_EQ(kafka_key_partition("21", int32_max), 1173551340);                         // -973932308
+    EXPECT_EQ(kafka_key_partition("foobar", int32_max), 1357151166);                     // -790332482
+    EXPECT_EQ(kafka_key_partition("a-little-bit-long-string", int32_max), 1161502112);   // -985981536
     EXPECT_EQ(kafka_key_partition("a-little-bit-longer-string", int32_max), 661178819);  // -1486304829
     EXPECT_EQ(kafka_key_partition("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", int32_max),
-              2088585677);                                                           // -58897971
+              2088585677);  // -58897971
     EXPECT_EQ(kafka_key_partition("abc", int32_max), 479470107);
 }
 

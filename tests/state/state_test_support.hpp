@@ -16,13 +16,21 @@
 namespace emu::state {
 
 // gtest prints unknown enums as raw bytes; these make failure messages name the value.
-inline void PrintTo(errc code, std::ostream* os) { *os << to_string(code); }
+inline void PrintTo(errc code, std::ostream* os) {
+    *os << to_string(code);
+}
 
 inline void PrintTo(delete_records_status status, std::ostream* os) {
     switch (status) {
-        case delete_records_status::success: *os << "success"; return;
-        case delete_records_status::offset_out_of_range: *os << "offset_out_of_range"; return;
-        case delete_records_status::unknown_partition: *os << "unknown_partition"; return;
+        case delete_records_status::success:
+            *os << "success";
+            return;
+        case delete_records_status::offset_out_of_range:
+            *os << "offset_out_of_range";
+            return;
+        case delete_records_status::unknown_partition:
+            *os << "unknown_partition";
+            return;
     }
     *os << "delete_records_status(" << static_cast<int>(status) << ")";
 }
@@ -35,7 +43,7 @@ inline constexpr std::int64_t start_ms = 1'700'000'000'000;
 
 // A clock the test moves by hand. Atomic so the concurrency tests can share it between threads.
 class fake_clock {
-public:
+  public:
     clock_fn fn() {
         return [this] { return now_.load(); };
     }
@@ -43,7 +51,7 @@ public:
     void set(std::int64_t ms) { now_.store(ms); }
     void advance(std::int64_t ms) { now_.fetch_add(ms); }
 
-private:
+  private:
     std::atomic<std::int64_t> now_{start_ms};
 };
 

@@ -83,13 +83,15 @@ struct kafka_fixture {
         st.kafka.cluster(p, instance)->create_topic(topic);
     }
     produce_result produce(std::int32_t partition, std::size_t bytes) {
-        return st.kafka.running_cluster(p, instance)->produce(produce_request{"orders", partition, std::nullopt, std::string(bytes, 'v'), {}});
+        return st.kafka.running_cluster(p, instance)
+            ->produce(produce_request{"orders", partition, std::nullopt, std::string(bytes, 'v'), {}});
     }
 };
 
 TEST(storage_budget_kafka, key_value_and_headers_are_charged) {
     kafka_fixture f;
-    f.st.kafka.running_cluster(p, f.instance)->produce(produce_request{"orders", 0, std::string("kk"), "vvv", {{"h", "xy"}}});
+    f.st.kafka.running_cluster(p, f.instance)
+        ->produce(produce_request{"orders", 0, std::string("kk"), "vvv", {{"h", "xy"}}});
     // Key 2 + value 3 + the header as stored: name and value, each with a 4-byte length.
     EXPECT_EQ(f.st.budget->used(), 2U + 3U + (4U + 1U) + (4U + 2U));
 }
@@ -137,7 +139,8 @@ TEST(storage_budget_kafka, deleting_a_topic_an_instance_or_everything_frees_spac
     topic_spec topic;
     topic.name = "again";
     f.st.kafka.cluster(p, f.instance)->create_topic(topic);
-    f.st.kafka.running_cluster(p, f.instance)->produce(produce_request{"again", 0, std::nullopt, std::string(30, 'v'), {}});
+    f.st.kafka.running_cluster(p, f.instance)
+        ->produce(produce_request{"again", 0, std::nullopt, std::string(30, 'v'), {}});
     f.st.kafka.delete_instance(p, f.instance);
     EXPECT_EQ(f.st.budget->used(), 0U);
 
@@ -158,7 +161,8 @@ TEST(storage_budget_kafka, fixture_content_is_charged_and_refused_whole_when_ove
                             errc::storage_full));
     EXPECT_EQ(f.st.kafka.cluster(p, f.instance)->partition("orders", 1).end_offset, 0);
     // Replacing a partition's content gives back what it held.
-    f.st.kafka.memory(p, f.instance).load_partition("orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
+    f.st.kafka.memory(p, f.instance)
+        .load_partition("orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
     EXPECT_EQ(f.st.budget->used(), 1U);
 }
 

@@ -2,12 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 
 namespace emu::test {
@@ -56,7 +55,8 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
     reply.status = res.result_int();
     for (const auto& field : res) {
         std::string name(field.name_string());
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         reply.headers[name] = std::string(field.value());
     }
     reply.body = std::move(res.body());
@@ -65,9 +65,11 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
     return reply;
 }
 
-test_server::test_server(const std::function<void(server::config&)>& tweak) : test_server(routes::auth::auth_settings{}, tweak) {}
+test_server::test_server(const std::function<void(server::config&)>& tweak)
+    : test_server(routes::auth::auth_settings{}, tweak) {}
 
-test_server::test_server(routes::auth::auth_settings auth, const std::function<void(server::config&)>& tweak) {
+test_server::test_server(routes::auth::auth_settings auth,
+                         const std::function<void(server::config&)>& tweak) {
     server::config settings;
     settings.host = "127.0.0.1";
     settings.port = 0;
@@ -78,7 +80,9 @@ test_server::test_server(routes::auth::auth_settings auth, const std::function<v
     app_->start();
 }
 
-test_server::~test_server() { app_->stop(); }
+test_server::~test_server() {
+    app_->stop();
+}
 
 http_reply test_server::request(const std::string& method, const std::string& target, const std::string& body,
                                 const header_list& headers) const {
@@ -86,7 +90,8 @@ http_reply test_server::request(const std::string& method, const std::string& ta
     const auto has = [&all](std::string_view lower_name) {
         return std::any_of(all.begin(), all.end(), [lower_name](const auto& h) {
             std::string name = h.first;
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             return name == lower_name;
         });
     };

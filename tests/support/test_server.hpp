@@ -3,8 +3,8 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,13 +43,14 @@ http_reply http_request(std::uint16_t port, const std::string& method, const std
 
 // The real server on 127.0.0.1 and a free port, with its own state and manual clock.
 class test_server {
-public:
+  public:
     // `tweak` may change the settings (body limit, timeouts, storage cap) before the state is made and the
     // server listens.
     explicit test_server(const std::function<void(server::config&)>& tweak = {});
     // Starts with these authentication settings; their clock becomes the server's manual clock, so
     // X-Sdk-Date checks never depend on the wall clock.
-    explicit test_server(routes::auth::auth_settings auth, const std::function<void(server::config&)>& tweak = {});
+    explicit test_server(routes::auth::auth_settings auth,
+                         const std::function<void(server::config&)>& tweak = {});
     ~test_server();
 
     std::uint16_t port() const { return port_; }
@@ -63,7 +64,7 @@ public:
     http_reply request(const std::string& method, const std::string& target, const std::string& body = {},
                        const header_list& headers = {}) const;
 
-private:
+  private:
     manual_clock clock_;
     std::unique_ptr<server::app> app_;
     std::uint16_t port_ = 0;

@@ -197,7 +197,8 @@ header_list replaced(header_list headers, const std::string& name, const std::st
 // ==== off, loose, strict ============================================================================
 
 TEST(auth_modes, mode_names_round_trip) {
-    for (const auto m : {routes::auth::auth_mode::off, routes::auth::auth_mode::loose, routes::auth::auth_mode::strict}) {
+    for (const auto m :
+         {routes::auth::auth_mode::off, routes::auth::auth_mode::loose, routes::auth::auth_mode::strict}) {
         EXPECT_EQ(routes::auth::parse_auth_mode(routes::auth::auth_mode_name(m)), m);
     }
     EXPECT_EQ(routes::auth::parse_auth_mode("Strict"), std::nullopt);
@@ -630,7 +631,9 @@ std::string tenant_fixture() {
 
 class tenancy : public ::testing::Test {
   protected:
-    void SetUp() override { routes::control::load_fixture_text(tenant_fixture(), "tenancy", server_.state()); }
+    void SetUp() override {
+        routes::control::load_fixture_text(tenant_fixture(), "tenancy", server_.state());
+    }
 
     header_list token_of(const std::string& project) const {
         return {{"X-Auth-Token", project == project_id ? bound_token : other_token}};

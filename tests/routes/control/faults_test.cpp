@@ -1,18 +1,18 @@
 // Route tests for fault injection (/_emulator/faults): rule CRUD and validation, error answers in each
 // service's format, a client retry loop, delay, dropped connections, seeded determinism, and bounds.
+#include "routes/control/faults.hpp"
+
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "routes/control/faults.hpp"
 #include "routes/control/fixture.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -26,11 +26,13 @@ const std::string checkpoint_query = "app_name=billing&checkpoint_type=LAST_READ
 const std::string instance = "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 
 void load_example_fixture(test_server& server) {
-    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json", server.state());
+    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json",
+                                       server.state());
 }
 
 http_reply add_rule(const test_server& server, const std::string& rule) {
-    return http_request(server.port(), "POST", "/_emulator/faults", rule, {{"Content-Type", "application/json"}});
+    return http_request(server.port(), "POST", "/_emulator/faults", rule,
+                        {{"Content-Type", "application/json"}});
 }
 
 std::string str(const rapidjson::Value& v, const char* key) {
@@ -40,14 +42,19 @@ std::string str(const rapidjson::Value& v, const char* key) {
 
 TEST(emulator_faults, post_answers_the_rule_with_its_id_and_get_lists_it) {
     test_server server;
-    const auto added = add_rule(server, R"({"operation":"DeleteCheckpoint","status":503,"count":2,"probability":0.5,"seed":7})");
+    const auto added = add_rule(
+        server, R"({"operation":"DeleteCheckpoint","status":503,"count":2,"probability":0.5,"seed":7})");
     ASSERT_EQ(added.status, 201U) << added.body;
     EXPECT_EQ(added.header("content-type"), "application/json;charset=UTF-8");
-    EXPECT_EQ(added.body,
-              R"({"id":1,"operation":"DeleteCheckpoint","status":503,"probability":0.5,"seed":7,"count":2,"remaining":2,"hits":0})");
-    const auto second = add_rule(server, R"({"method":"get","path":"/v2/{project_id}/streams","delay_ms":5})");
+    EXPECT_EQ(
+        added.body,
+        R"({"id":1,"operation":"DeleteCheckpoint","status":503,"probability":0.5,"seed":7,"count":2,"remaining":2,"hits":0})");
+    const auto second =
+        add_rule(server, R"({"method":"get","path":"/v2/{project_id}/streams","delay_ms":5})");
     ASSERT_EQ(second.status, 201U) << second.body;
-    EXPECT_EQ(second.body, R"({"id":2,"method":"GET","path":"/v2/{project_id}/streams","delay_ms":5,"probability":1.0,"seed":2,"hits":0})");
+    EXPECT_EQ(
+        second.body,
+        R"({"id":2,"method":"GET","path":"/v2/{project_id}/streams","delay_ms":5,"probability":1.0,"seed":2,"hits":0})");
 
     const auto listed = http_request(server.port(), "GET", "/_emulator/faults");
     EXPECT_EQ(listed.status, 200U);
@@ -96,7 +103,8 @@ TEST(emulator_faults, refuses_bad_rules_naming_the_problem_and_keeps_none) {
         {R"({"delay_ms":300001})", "delay_ms must be an integer from 0 to 300000"},
         {R"({"status":500,"method":"FETCH"})", "method must be one of"},
         {R"({"status":500,"path":"v2/x"})", "path must be a route template"},
-        {R"({"status":500,"operation":"DeleteCheckpoints"})", "operation \"DeleteCheckpoints\" is not a cloud API operation"},
+        {R"({"status":500,"operation":"DeleteCheckpoints"})",
+         "operation \"DeleteCheckpoints\" is not a cloud API operation"},
         {R"({"status":500,"operation":"ListFaults"})", "is not a cloud API operation"},
         {R"({"status":500,"operation":""})", "operation must not be empty"},
         {R"({"status":500,"error_code":null})", "error_code must not be null"},
@@ -112,7 +120,8 @@ TEST(emulator_faults, refuses_bad_rules_naming_the_problem_and_keeps_none) {
         EXPECT_NE(str(doc, "error_msg").find(message), std::string::npos) << body << " -> " << reply.body;
     }
     EXPECT_EQ(server.control().faults.size(), 0U);
-    const auto too_big = add_rule(server, R"({"status":500,"error_msg":")" + std::string(70'000, 'x') + R"("})");
+    const auto too_big =
+        add_rule(server, R"({"status":500,"error_msg":")" + std::string(70'000, 'x') + R"("})");
     EXPECT_EQ(too_big.status, 413U);
     EXPECT_EQ(str(too_big.json(), "error_code"), "EMU.0413");
 }
@@ -135,11 +144,15 @@ TEST(emulator_faults, a_retrying_client_sees_exactly_two_injected_500s_then_succ
     EXPECT_EQ(bodies[0], R"({"errorCode":"DIS.5000","message":"System error."})");
     EXPECT_EQ(bodies[1], bodies[0]);
     // The injected failures changed nothing: the checkpoint was there for the third call to delete.
-    const auto after = server.request("GET", dis_base + "/checkpoints?stream_name=orders&partition_id=0&app_name=billing&checkpoint_type=LAST_READ");
+    const auto after = server.request(
+        "GET",
+        dis_base +
+            "/checkpoints?stream_name=orders&partition_id=0&app_name=billing&checkpoint_type=LAST_READ");
     EXPECT_EQ(after.body, R"({"sequence_number":"-1","metadata":""})");
     // The rule is used up and gone; the journal shows which answers it made.
     EXPECT_EQ(http_request(server.port(), "GET", "/_emulator/faults").body, R"({"faults":[]})");
-    const auto journal = http_request(server.port(), "GET", "/_emulator/requests?operation=DeleteCheckpoint").json();
+    const auto journal =
+        http_request(server.port(), "GET", "/_emulator/requests?operation=DeleteCheckpoint").json();
     ASSERT_EQ(journal["requests"].Size(), 3U);
     EXPECT_EQ(journal["requests"][0]["fault_id"].GetUint64(), 1U);
     EXPECT_EQ(journal["requests"][1]["fault_id"].GetUint64(), 1U);
@@ -155,7 +168,9 @@ TEST(emulator_faults, answers_in_each_services_format_with_defaults_and_override
     EXPECT_EQ(reply.body, R"({"error_code":"DMS.00500000","error_msg":"Internal service error."})");
     EXPECT_EQ(reply.header("x-request-id").size(), 32U);
 
-    add_rule(server, R"({"operation":"ShowInstance","count":1,"status":503,"error_code":"DMS.00503000","error_msg":"Busy."})");
+    add_rule(
+        server,
+        R"({"operation":"ShowInstance","count":1,"status":503,"error_code":"DMS.00503000","error_msg":"Busy."})");
     reply = server.request("GET", "/v2/" + project_id + "/instances/" + instance);
     EXPECT_EQ(reply.status, 503U);
     EXPECT_EQ(reply.body, R"({"error_code":"DMS.00503000","error_msg":"Busy."})");
@@ -177,18 +192,21 @@ TEST(emulator_faults, answers_in_each_services_format_with_defaults_and_override
 TEST(emulator_faults, matches_on_method_path_template_and_project) {
     test_server server;
     load_example_fixture(server);
-    add_rule(server, R"({"method":"GET","path":"/v2/{project_id}/streams/{stream_name}","project_id":")" + other_project_id +
-                         R"(","status":500})");
+    add_rule(server, R"({"method":"GET","path":"/v2/{project_id}/streams/{stream_name}","project_id":")" +
+                         other_project_id + R"(","status":500})");
     EXPECT_EQ(server.request("GET", dis_base + "/streams/orders").status, 200U);  // other project
     EXPECT_EQ(server.request("GET", "/v2/" + other_project_id + "/streams/orders").status, 500U);
-    EXPECT_EQ(server.request("DELETE", "/v2/" + other_project_id + "/streams/nope").status, 400U);  // other method
+    EXPECT_EQ(server.request("DELETE", "/v2/" + other_project_id + "/streams/nope").status,
+              400U);                                                                        // other method
     EXPECT_EQ(server.request("GET", "/v2/" + other_project_id + "/streams").status, 200U);  // other path
 
     http_request(server.port(), "DELETE", "/_emulator/faults");
-    add_rule(server, R"({"path":"/v2/)" + project_id + R"(/streams/orders","status":502})");  // a concrete path
+    add_rule(server,
+             R"({"path":"/v2/)" + project_id + R"(/streams/orders","status":502})");  // a concrete path
     EXPECT_EQ(server.request("GET", dis_base + "/streams/orders").status, 502U);
     EXPECT_EQ(server.request("PUT", dis_base + "/streams/orders", "{}").status, 502U);
-    EXPECT_EQ(server.request("GET", dis_base + "/streams/other").status, 400U);  // the real answer: no such stream
+    EXPECT_EQ(server.request("GET", dis_base + "/streams/other").status,
+              400U);  // the real answer: no such stream
 
     // Control routes and unknown paths are never faulted; authentication still comes first.
     add_rule(server, R"({"status":500})");
@@ -220,7 +238,8 @@ TEST(emulator_faults, a_delay_longer_than_the_read_timeout_still_delivers_the_an
     add_rule(server, R"({"operation":"ListStreams","delay_ms":600,"count":1})");
     const auto reply = server.request("GET", dis_base + "/streams");
     EXPECT_EQ(reply.status, 200U);
-    EXPECT_EQ(reply.body, R"({"total_number":0,"stream_names":[],"has_more_streams":false,"stream_info_list":[]})");
+    EXPECT_EQ(reply.body,
+              R"({"total_number":0,"stream_names":[],"has_more_streams":false,"stream_info_list":[]})");
 }
 
 TEST(emulator_faults, a_delayed_answer_does_not_hold_other_connections_up) {
@@ -260,7 +279,10 @@ TEST(emulator_faults, drop_closes_the_connection_without_an_answer_or_a_state_ch
                                 " HTTP/1.1\r\nHost: x\r\nX-Auth-Token: t\r\n\r\n";
     EXPECT_EQ(raw_exchange(server.port(), request), "");
     // Not handled: the checkpoint is still there.
-    const auto shown = server.request("GET", dis_base + "/checkpoints?stream_name=orders&partition_id=0&app_name=billing&checkpoint_type=LAST_READ");
+    const auto shown = server.request(
+        "GET",
+        dis_base +
+            "/checkpoints?stream_name=orders&partition_id=0&app_name=billing&checkpoint_type=LAST_READ");
     EXPECT_EQ(shown.body, R"({"sequence_number":"2","metadata":"worker-1"})");
     const auto journal = http_request(server.port(), "GET", "/_emulator/requests?status=0").json();
     ASSERT_EQ(journal["requests"].Size(), 1U);
@@ -289,7 +311,8 @@ TEST(emulator_faults, the_same_seed_fires_the_same_way_in_two_servers) {
     EXPECT_EQ(first, second);
     EXPECT_NE(first.find('X'), std::string::npos);
     EXPECT_NE(first.find('.'), std::string::npos);
-    EXPECT_NE(fire_pattern(R"({"operation":"ListStreams","status":500,"probability":0.5,"seed":43})", 48), first);
+    EXPECT_NE(fire_pattern(R"({"operation":"ListStreams","status":500,"probability":0.5,"seed":43})", 48),
+              first);
     // Without a seed the rule's id seeds it, so runs repeat too.
     const std::string unseeded = R"({"operation":"ListStreams","status":500,"probability":0.3})";
     EXPECT_EQ(fire_pattern(unseeded, 48), fire_pattern(unseeded, 48));
@@ -308,7 +331,8 @@ TEST(emulator_faults, count_counts_only_firings_and_hits_are_reported) {
             if (failures < 3) {
                 ASSERT_EQ(listed["faults"].Size(), 1U);
                 EXPECT_EQ(listed["faults"][0]["hits"].GetUint64(), static_cast<std::uint64_t>(failures));
-                EXPECT_EQ(listed["faults"][0]["remaining"].GetUint64(), static_cast<std::uint64_t>(3 - failures));
+                EXPECT_EQ(listed["faults"][0]["remaining"].GetUint64(),
+                          static_cast<std::uint64_t>(3 - failures));
             } else {
                 EXPECT_EQ(listed["faults"].Size(), 0U);
             }
@@ -335,8 +359,9 @@ TEST(emulator_faults, rules_are_bounded_in_count_and_bytes_under_load) {
     test_server server;
     // Rules that never match this traffic: every request walks all of them.
     for (std::size_t i = 0; i < routes::control::max_fault_rules; ++i) {
-        const auto reply = add_rule(server, R"({"project_id":")" + other_project_id + R"(","status":500,"error_msg":")" +
-                                                std::string(routes::control::max_fault_text, 'm') + R"("})");
+        const auto reply =
+            add_rule(server, R"({"project_id":")" + other_project_id + R"(","status":500,"error_msg":")" +
+                                 std::string(routes::control::max_fault_text, 'm') + R"("})");
         ASSERT_EQ(reply.status, 201U) << i << reply.body;
     }
     const auto refused = add_rule(server, R"({"status":500})");
@@ -345,13 +370,15 @@ TEST(emulator_faults, rules_are_bounded_in_count_and_bytes_under_load) {
     auto& faults = server.control().faults;
     const auto bytes = faults.bytes();
     // Each rule holds at most its six text fields, their resolved answers, and its fixed part.
-    const std::size_t per_rule_bound = sizeof(routes::control::fault_rule) + 12 * routes::control::max_fault_text + 4096;
+    const std::size_t per_rule_bound =
+        sizeof(routes::control::fault_rule) + 12 * routes::control::max_fault_text + 4096;
     EXPECT_LE(bytes, routes::control::max_fault_rules * per_rule_bound);
 
     std::vector<std::thread> clients;
     for (int t = 0; t < 4; ++t) {
         clients.emplace_back([&server] {
-            for (int i = 0; i < 100; ++i) EXPECT_EQ(server.request("GET", dis_base + "/streams").status, 200U);
+            for (int i = 0; i < 100; ++i)
+                EXPECT_EQ(server.request("GET", dis_base + "/streams").status, 200U);
         });
     }
     for (auto& c : clients) c.join();
@@ -365,7 +392,8 @@ TEST(emulator_faults, rules_are_bounded_in_count_and_bytes_under_load) {
 // The parser the fixture loader uses for a root "faults" array.
 TEST(fault_rule_parser, parses_a_rule_from_a_json_value_and_names_the_bad_field) {
     rapidjson::Document doc;
-    doc.Parse(R"({"operation":"DeleteCheckpoint","method":"delete","path":"/v2/{project_id}/checkpoints","project_id":"p",
+    doc.Parse(
+        R"({"operation":"DeleteCheckpoint","method":"delete","path":"/v2/{project_id}/checkpoints","project_id":"p",
                   "status":500,"error_code":"DIS.5000","error_msg":"boom","delay_ms":10,"probability":0.25,"seed":9,"count":4})");
     const auto rule = routes::control::parse_fault_rule(doc, {"DeleteCheckpoint"});
     EXPECT_EQ(*rule.operation, "DeleteCheckpoint");

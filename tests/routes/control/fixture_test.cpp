@@ -1,8 +1,9 @@
+#include "routes/control/fixture.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "routes/control/fixture.hpp"
 #include "state/errors.hpp"
 
 namespace emu::routes::control {
@@ -72,8 +73,9 @@ TEST(fixture, the_shipped_example_loads_with_pinned_ids_and_offsets) {
 
 TEST(fixture, log_start_offset_describes_deleted_messages) {
     state::state st([] { return std::int64_t{1'700'000'000'000}; });
-    load_fixture_text(R"({"projects":[{"project_id":")" + project + R"(","kafka":{"instances":[{"instance_id":")" +
-                          instance + R"(","name":"emu-kafka-01","topics":[{"id":"orders","partition":2,
+    load_fixture_text(R"({"projects":[{"project_id":")" + project +
+                          R"(","kafka":{"instances":[{"instance_id":")" + instance +
+                          R"(","name":"emu-kafka-01","topics":[{"id":"orders","partition":2,
                           "partitions":[{"partition":0,"log_start_offset":10},
                                         {"partition":1,"log_start_offset":4,"messages":[{"value":"a"},{"value":"b"}]}]}]}]}}]})",
                       "f.json", st);
@@ -88,37 +90,49 @@ TEST(fixture, log_start_offset_describes_deleted_messages) {
 }
 
 TEST(fixture, errors_name_the_file_the_json_path_and_the_problem) {
-    EXPECT_EQ(fixture_error_of("{"), "f.json: $: not valid JSON at byte 1: Missing a name for object member.");
+    EXPECT_EQ(fixture_error_of("{"),
+              "f.json: $: not valid JSON at byte 1: Missing a name for object member.");
     EXPECT_EQ(fixture_error_of(R"({"project":[]})"), "f.json: $.project: unknown key");
     EXPECT_EQ(fixture_error_of(R"({"projects":{}})"), "f.json: $.projects: must be an array");
     EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":"abc"}]})"),
               "f.json: $.projects[0].project_id: must be 32 hexadecimal characters");
-    EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
-                               R"(","kafka":{"instances":[{"name":"x"}]}}]})"),
-              "f.json: $.projects[0].kafka.instances[0]: Invalid instance name. The name must be 4 to 64 characters "
-              "long, start with a letter, and contain only letters, digits, hyphens (-), and underscores (_). "
-              "(DMS.00400010)");
+    EXPECT_EQ(
+        fixture_error_of(R"({"projects":[{"project_id":")" + project +
+                         R"(","kafka":{"instances":[{"name":"x"}]}}]})"),
+        "f.json: $.projects[0].kafka.instances[0]: Invalid instance name. The name must be 4 to 64 "
+        "characters "
+        "long, start with a letter, and contain only letters, digits, hyphens (-), and underscores (_). "
+        "(DMS.00400010)");
     EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
                                R"(","kafka":{"instances":[{"name":"emu-1","instance_id":"nope"}]}}]})"),
-              "f.json: $.projects[0].kafka.instances[0]: Invalid DMS instance id. The id must be a uuid. (DMS.00400030)");
-    EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
-                               R"(","kafka":{"instances":[{"name":"emu-1","topics":[{"id":"orders","partitions":[
+              "f.json: $.projects[0].kafka.instances[0]: Invalid DMS instance id. The id must be a uuid. "
+              "(DMS.00400030)");
+    EXPECT_EQ(
+        fixture_error_of(R"({"projects":[{"project_id":")" + project +
+                         R"(","kafka":{"instances":[{"name":"emu-1","topics":[{"id":"orders","partitions":[
                                {"partition":0,"messages":[{"key":"k"}]}]}]}]}}]})"),
-              "f.json: $.projects[0].kafka.instances[0].topics[0].partitions[0].messages[0]: Invalid value parameter "
-              "in the request. (DMS.00400062)");
-    EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
-                               R"(","kafka":{"instances":[{"name":"emu-1","topics":[{"id":"orders","partition":1,
+        "f.json: $.projects[0].kafka.instances[0].topics[0].partitions[0].messages[0]: Invalid value "
+        "parameter "
+        "in the request. (DMS.00400062)");
+    EXPECT_EQ(
+        fixture_error_of(R"({"projects":[{"project_id":")" + project +
+                         R"(","kafka":{"instances":[{"name":"emu-1","topics":[{"id":"orders","partition":1,
                                "partitions":[{"partition":3}]}]}]}}]})"),
-              "f.json: $.projects[0].kafka.instances[0].topics[0].partitions[0]: Invalid partition parameter in the "
-              "request. (DMS.00400062)");
-    EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
-                               R"(","dis":{"checkpoints":[{"app_name":"a","stream_name":"s","partition_id":"0",
+        "f.json: $.projects[0].kafka.instances[0].topics[0].partitions[0]: Invalid partition parameter in "
+        "the "
+        "request. (DMS.00400062)");
+    EXPECT_EQ(
+        fixture_error_of(R"({"projects":[{"project_id":")" + project +
+                         R"(","dis":{"checkpoints":[{"app_name":"a","stream_name":"s","partition_id":"0",
                                "sequence_number":"0"}]}}]})"),
-              "f.json: $.projects[0].dis.checkpoints[0]: The stream does not exist. [s][" + project + "] (DIS.4301)");
-    EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project +
-                               R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"records":[{"data":"!!"}]}]}}]})"),
-              "f.json: $.projects[0].dis.streams[0].records[0]: Invalid request. [record.data: must be base64] "
-              "(DIS.4200)");
+        "f.json: $.projects[0].dis.checkpoints[0]: The stream does not exist. [s][" + project +
+            "] (DIS.4301)");
+    EXPECT_EQ(
+        fixture_error_of(
+            R"({"projects":[{"project_id":")" + project +
+            R"(","dis":{"streams":[{"stream_name":"s","partition_count":1,"records":[{"data":"!!"}]}]}}]})"),
+        "f.json: $.projects[0].dis.streams[0].records[0]: Invalid request. [record.data: must be base64] "
+        "(DIS.4200)");
     EXPECT_EQ(fixture_error_of(R"({"projects":[{"project_id":")" + project + R"(","dis":{"stream":[]}}]})"),
               "f.json: $.projects[0].dis.stream: unknown key");
 }

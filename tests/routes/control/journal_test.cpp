@@ -1,5 +1,7 @@
 // Route tests for the request journal (GET/DELETE /_emulator/requests): what an entry holds, redaction,
 // truncation, every filter, the ring's bound, and its memory bound under load.
+#include "routes/control/journal.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "routes/control/fixture.hpp"
-#include "routes/control/journal.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
@@ -17,15 +18,18 @@ const std::string dis_base = "/v2/" + project_id;
 const std::string delete_query = "app_name=billing&checkpoint_type=LAST_READ&stream_name=orders";
 
 void load_example_fixture(test_server& server) {
-    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json", server.state());
+    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json",
+                                       server.state());
 }
 
 rapidjson::Document journal(const test_server& server, const std::string& query = {}) {
-    const auto reply = http_request(server.port(), "GET", "/_emulator/requests" + (query.empty() ? "" : "?" + query));
+    const auto reply =
+        http_request(server.port(), "GET", "/_emulator/requests" + (query.empty() ? "" : "?" + query));
     EXPECT_EQ(reply.status, 200U) << reply.body;
     EXPECT_EQ(reply.header("content-type"), "application/json;charset=UTF-8");
     auto document = reply.json();
-    EXPECT_TRUE(document.IsObject() && document.HasMember("requests") && document["requests"].IsArray()) << reply.body;
+    EXPECT_TRUE(document.IsObject() && document.HasMember("requests") && document["requests"].IsArray())
+        << reply.body;
     return document;
 }
 
@@ -67,9 +71,10 @@ TEST(emulator_journal, finds_a_delete_checkpoint_call_with_its_query_and_answer)
 
 TEST(emulator_journal, redacts_credentials_in_headers_and_query) {
     test_server server;
-    const std::string signature = "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=" + std::string(64, 'a');
-    const auto reply = http_request(server.port(), "GET", dis_base + "/streams?limit=5&access_token=abc%20def&X-Signature=s1",
-                                    {},
+    const std::string signature =
+        "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=" + std::string(64, 'a');
+    const auto reply = http_request(server.port(), "GET",
+                                    dis_base + "/streams?limit=5&access_token=abc%20def&X-Signature=s1", {},
                                     {{"Authorization", signature},
                                      {"X-Sdk-Date", "20231114T221320Z"},
                                      {"X-Security-Token", "temporary-secret"},
@@ -100,17 +105,18 @@ TEST(emulator_journal, every_filter_narrows_and_the_newest_come_last) {
     load_example_fixture(server);
     server.request("GET", dis_base + "/streams");  // t0
     server.clock().now_ms += 1000;
-    server.request("GET", dis_base + "/streams/orders");  // t0+1000
+    server.request("GET", dis_base + "/streams/orders");                 // t0+1000
     server.request("GET", "/v2/" + other_project_id + "/streams/nope");  // 400, other project
     server.clock().now_ms += 1000;
     server.request("DELETE", dis_base + "/checkpoints?" + delete_query);  // t0+2000, 204
-    http_request(server.port(), "GET", "/v9/unknown/path");                // no route: operation null
-    http_request(server.port(), "GET", "/_emulator/ready");                // control routes are not recorded
+    http_request(server.port(), "GET", "/v9/unknown/path");               // no route: operation null
+    http_request(server.port(), "GET", "/_emulator/ready");               // control routes are not recorded
 
     auto doc = journal(server);
     auto& all = doc["requests"];
     ASSERT_EQ(all.Size(), 5U);
-    for (rapidjson::SizeType i = 1; i < all.Size(); ++i) EXPECT_LT(all[i - 1]["seq"].GetUint64(), all[i]["seq"].GetUint64());
+    for (rapidjson::SizeType i = 1; i < all.Size(); ++i)
+        EXPECT_LT(all[i - 1]["seq"].GetUint64(), all[i]["seq"].GetUint64());
     EXPECT_EQ(str(all[0], "operation"), "ListStreams");
     EXPECT_TRUE(all[4]["operation"].IsNull());
     EXPECT_EQ(all[4]["status"].GetUint(), 404U);
@@ -137,8 +143,8 @@ TEST(emulator_journal, every_filter_narrows_and_the_newest_come_last) {
 
 TEST(emulator_journal, refuses_unknown_and_malformed_filters) {
     test_server server;
-    for (const auto* query : {"operations=X", "status=abc", "status=99", "status=600", "since=-1", "since=soon",
-                              "limit=0", "limit=x", "operation="}) {
+    for (const auto* query : {"operations=X", "status=abc", "status=99", "status=600", "since=-1",
+                              "since=soon", "limit=0", "limit=x", "operation="}) {
         const auto reply = http_request(server.port(), "GET", std::string("/_emulator/requests?") + query);
         EXPECT_EQ(reply.status, 400U) << query;
         const auto doc = reply.json();
@@ -222,7 +228,8 @@ TEST(emulator_journal, memory_stays_bounded_under_load_over_http) {
     for (int t = 0; t < 4; ++t) {
         clients.emplace_back([&server, &big, t] {
             for (int i = 0; i < 100; ++i) {
-                server.request("POST", dis_base + "/records?c=" + std::to_string(t), big, {{"X-Padding", std::string(2000, 'p')}});
+                server.request("POST", dis_base + "/records?c=" + std::to_string(t), big,
+                               {{"X-Padding", std::string(2000, 'p')}});
             }
         });
     }
@@ -250,9 +257,11 @@ TEST(journal_unit, bytes_are_accounted_exactly_and_bounded_under_concurrent_reco
             for (int i = 0; i < 25'000; ++i) {
                 ctx.request_id = std::to_string(t) + "-" + std::to_string(i);
                 routes::parse_target(ctx, "/v2/p/records?i=" + std::to_string(i));
-                ctx.headers = {{"X-Auth-Token", "secret"}, {"X-Pad", std::string(static_cast<std::size_t>(i % 5000), 'h')}};
+                ctx.headers = {{"X-Auth-Token", "secret"},
+                               {"X-Pad", std::string(static_cast<std::size_t>(i % 5000), 'h')}};
                 ctx.body.assign(static_cast<std::size_t>((i * 37) % 3000), 'b');
-                routes::response answer = routes::response::json(200, std::string(static_cast<std::size_t>(i % 700), 'r'));
+                routes::response answer =
+                    routes::response::json(200, std::string(static_cast<std::size_t>(i % 700), 'r'));
                 j.record(ctx, "SendRecords", answer, 10);
             }
         });
@@ -270,13 +279,13 @@ TEST(journal_unit, bytes_are_accounted_exactly_and_bounded_under_concurrent_reco
 }
 
 TEST(journal_unit, secret_looking_names) {
-    for (const auto* name : {"Authorization", "X-Auth-Token", "x-security-token", "X-Api-Key", "client_secret",
-                             "Password", "Set-Cookie", "X-Amz-Signature", "X-Credential", "sk", "SK", "passwd",
-                             "private_key", "X-Session-Id", "AUTHORIZATION"}) {
+    for (const auto* name : {"Authorization", "X-Auth-Token", "x-security-token", "X-Api-Key",
+                             "client_secret", "Password", "Set-Cookie", "X-Amz-Signature", "X-Credential",
+                             "sk", "SK", "passwd", "private_key", "X-Session-Id", "AUTHORIZATION"}) {
         EXPECT_TRUE(routes::is_secret_name(name)) << name;
     }
-    for (const auto* name : {"Host", "Content-Type", "X-Sdk-Date", "User-Agent", "X-Project-Id", "stream_name",
-                             "app_name", "checkpoint_type", "partition_id", "skip", "a", ""}) {
+    for (const auto* name : {"Host", "Content-Type", "X-Sdk-Date", "User-Agent", "X-Project-Id",
+                             "stream_name", "app_name", "checkpoint_type", "partition_id", "skip", "a", ""}) {
         EXPECT_FALSE(routes::is_secret_name(name)) << name;
     }
 }

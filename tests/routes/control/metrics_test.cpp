@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "routes/control/observe.hpp"
 #include "routes/control/fixture.hpp"
+#include "routes/control/observe.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
@@ -51,7 +51,8 @@ TEST(emulator_metrics, counts_requests_by_operation_and_status) {
     EXPECT_NE(text.find("# TYPE stream_emulator_requests_total counter\n"), std::string::npos);
     EXPECT_EQ(sample(text, "stream_emulator_journal_entries"), 7);
     EXPECT_EQ(sample(text, "stream_emulator_journal_capacity"), 1000);
-    EXPECT_EQ(sample(text, "stream_emulator_journal_bytes"), static_cast<double>(server.control().requests.bytes()));
+    EXPECT_EQ(sample(text, "stream_emulator_journal_bytes"),
+              static_cast<double>(server.control().requests.bytes()));
     EXPECT_EQ(sample(text, "stream_emulator_fault_rules"), 0);
     EXPECT_GE(sample(text, "stream_emulator_uptime_seconds"), 0);
 }
@@ -61,11 +62,13 @@ TEST(emulator_metrics, the_latency_histogram_is_cumulative_and_ends_at_the_count
     for (int i = 0; i < 5; ++i) server.request("GET", dis_base + "/streams");
     const auto text = metrics_text(server);
     EXPECT_NE(text.find("# TYPE stream_emulator_request_duration_seconds histogram\n"), std::string::npos);
-    const std::regex bucket(R"re(stream_emulator_request_duration_seconds_bucket\{operation="ListStreams",le="([^"]+)"\} (\d+))re");
+    const std::regex bucket(
+        R"re(stream_emulator_request_duration_seconds_bucket\{operation="ListStreams",le="([^"]+)"\} (\d+))re");
     double previous = 0;
     int buckets = 0;
     std::string last_le;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), bucket); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), bucket); it != std::sregex_iterator();
+         ++it) {
         const double value = std::stod((*it)[2].str());
         EXPECT_GE(value, previous);
         previous = value;
@@ -81,8 +84,10 @@ TEST(emulator_metrics, the_latency_histogram_is_cumulative_and_ends_at_the_count
 
 TEST(emulator_metrics, counts_faults_fired_by_action) {
     test_server server;
-    http_request(server.port(), "POST", "/_emulator/faults", R"({"operation":"ListStreams","status":500,"count":2})");
-    http_request(server.port(), "POST", "/_emulator/faults", R"({"operation":"ShowStream","delay_ms":1,"status":503,"count":1})");
+    http_request(server.port(), "POST", "/_emulator/faults",
+                 R"({"operation":"ListStreams","status":500,"count":2})");
+    http_request(server.port(), "POST", "/_emulator/faults",
+                 R"({"operation":"ShowStream","delay_ms":1,"status":503,"count":1})");
     for (int i = 0; i < 3; ++i) server.request("GET", dis_base + "/streams");
     server.request("GET", dis_base + "/streams/x");
     const auto text = metrics_text(server);
@@ -96,7 +101,8 @@ TEST(emulator_metrics, counts_faults_fired_by_action) {
 
 TEST(emulator_metrics, state_sizes_are_gauges_with_the_health_answers_counts) {
     test_server server;
-    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json", server.state());
+    routes::control::load_fixture_file(std::string(EMU_SOURCE_DIR) + "/examples/fixture.json",
+                                       server.state());
     const auto text = metrics_text(server);
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="projects"})"), 1);
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="instances"})"), 1);
@@ -104,9 +110,12 @@ TEST(emulator_metrics, state_sizes_are_gauges_with_the_health_answers_counts) {
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="streams"})"), 1);
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="apps"})"), 1);
     const auto health = http_request(server.port(), "GET", "/_emulator/health").json();
-    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="messages"})"), health["counts"]["messages"].GetDouble());
-    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="records"})"), health["counts"]["records"].GetDouble());
-    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="checkpoints"})"), health["counts"]["checkpoints"].GetDouble());
+    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="messages"})"),
+              health["counts"]["messages"].GetDouble());
+    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="records"})"),
+              health["counts"]["records"].GetDouble());
+    EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="checkpoints"})"),
+              health["counts"]["checkpoints"].GetDouble());
 }
 
 TEST(emulator_metrics, state_gauges_come_from_the_plugged_source) {
@@ -163,15 +172,16 @@ TEST(emulator_openapi, documents_exactly_the_registered_control_routes) {
     std::set<std::tuple<std::string, std::string, std::string>> registered;
     const auto router = routes::make_pipeline();
     for (const auto& r : router.routes()) {
-        if (r.path_template.starts_with("/_emulator/")) registered.emplace(r.method, r.path_template, r.operation);
+        if (r.path_template.starts_with("/_emulator/"))
+            registered.emplace(r.method, r.path_template, r.operation);
     }
     for (const auto& [method, path, operation] : documented) {
-        EXPECT_TRUE(registered.contains({method, path, operation})) << "documented, not registered: " << method << " " << path
-                                                                    << " " << operation;
+        EXPECT_TRUE(registered.contains({method, path, operation}))
+            << "documented, not registered: " << method << " " << path << " " << operation;
     }
     for (const auto& [method, path, operation] : registered) {
-        EXPECT_TRUE(documented.contains({method, path, operation})) << "registered, not documented: " << method << " " << path
-                                                                    << " " << operation;
+        EXPECT_TRUE(documented.contains({method, path, operation}))
+            << "registered, not documented: " << method << " " << path << " " << operation;
     }
 }
 

@@ -277,7 +277,9 @@ std::size_t fault_rule_count(const test_server& server) {
 
 TEST(emulator_reset, keeps_fault_rules_unless_asked_and_clears_them_with_faults_true) {
     test_server server;
-    ASSERT_EQ(control(server, "POST", "/_emulator/faults", R"({"operation":"ListStreams","status":500})").status, 201U);
+    ASSERT_EQ(
+        control(server, "POST", "/_emulator/faults", R"({"operation":"ListStreams","status":500})").status,
+        201U);
     EXPECT_EQ(control(server, "POST", "/_emulator/reset").body,
               R"({"reset":"all","project_id":null,"faults_cleared":false})");
     EXPECT_EQ(control(server, "POST", "/_emulator/reset?faults=false").body,
@@ -287,14 +289,16 @@ TEST(emulator_reset, keeps_fault_rules_unless_asked_and_clears_them_with_faults_
 
     const auto reply = control(server, "POST", "/_emulator/reset?project_id=" + project_id + "&faults=true");
     ASSERT_TRUE(is_json_answer(reply));
-    EXPECT_EQ(reply.body, R"({"reset":"project","project_id":")" + project_id + R"(","faults_cleared":true})");
+    EXPECT_EQ(reply.body,
+              R"({"reset":"project","project_id":")" + project_id + R"(","faults_cleared":true})");
     EXPECT_EQ(fault_rule_count(server), 0U);
     EXPECT_EQ(server.request("GET", "/v2/" + project_id + "/streams").status, 200U);
 }
 
 TEST(replace_state, adds_the_documents_fault_rules_or_with_a_bad_rule_changes_nothing) {
     test_server server;
-    const std::string document = R"({"faults":[{"operation":"ListStreams","status":503,"count":1}],"projects":[]})";
+    const std::string document =
+        R"({"faults":[{"operation":"ListStreams","status":503,"count":1}],"projects":[]})";
     const auto replaced = control(server, "PUT", "/_emulator/state", document);
     ASSERT_EQ(replaced.status, 200U) << replaced.body;
     EXPECT_EQ(fault_rule_count(server), 1U);
@@ -302,8 +306,9 @@ TEST(replace_state, adds_the_documents_fault_rules_or_with_a_bad_rule_changes_no
     EXPECT_EQ(server.request("GET", "/v2/" + project_id + "/streams").status, 200U);  // count 1: spent
 
     // A bad rule refuses the whole document: no state and no rule from it.
-    const std::string bad = R"({"faults":[{"operation":"NoSuchOperation","status":500}],"projects":[{"project_id":")" +
-                            project_id + R"(","dis":{"apps":[{"app_name":"audit"}]}}]})";
+    const std::string bad =
+        R"({"faults":[{"operation":"NoSuchOperation","status":500}],"projects":[{"project_id":")" +
+        project_id + R"(","dis":{"apps":[{"app_name":"audit"}]}}]})";
     const auto refused = control(server, "POST", "/_emulator/state", bad);
     EXPECT_EQ(refused.status, 400U);
     EXPECT_NE(refused.body.find("$.faults[0]"), std::string::npos) << refused.body;

@@ -58,8 +58,7 @@ class dis_records_fixture : public testing::Test {
         EXPECT_TRUE(is_json_answer(reply)) << reply.body;
         std::vector<std::string> out;
         const auto body = reply.json();
-        for (const auto& r : body["records"].GetArray())
-            out.emplace_back(r["sequence_number"].GetString());
+        for (const auto& r : body["records"].GetArray()) out.emplace_back(r["sequence_number"].GetString());
         return out;
     }
 

@@ -799,13 +799,16 @@ namespace {
 TEST(dis_request_size, a_body_over_five_megabytes_is_dis_4200_and_changes_nothing) {
     test_server server;
     const std::string base = "/v2/" + project_id;
-    ASSERT_EQ(server.request("POST", base + "/streams", R"({"stream_name":"big","partition_count":1})").status, 201U);
+    ASSERT_EQ(
+        server.request("POST", base + "/streams", R"({"stream_name":"big","partition_count":1})").status,
+        201U);
     const std::string data(5 * 1024 * 1024, 'A');  // valid base64, and the body is larger than 5 MB
-    const auto reply =
-        server.request("POST", base + "/records", R"({"stream_name":"big","records":[{"data":")" + data + R"("}]})");
+    const auto reply = server.request("POST", base + "/records",
+                                      R"({"stream_name":"big","records":[{"data":")" + data + R"("}]})");
     EXPECT_EQ(reply.status, 400U);
-    EXPECT_EQ(reply.body,
-              R"({"errorCode":"DIS.4200","message":"Invalid request. [request body: must be at most 5 MB (5242880 bytes)]"})");
+    EXPECT_EQ(
+        reply.body,
+        R"({"errorCode":"DIS.4200","message":"Invalid request. [request body: must be at most 5 MB (5242880 bytes)]"})");
     const auto stream = server.request("GET", base + "/streams/big").json();
     EXPECT_STREQ(stream["partitions"][0]["sequence_number_range"].GetString(), "[0 : 0]");
 }

@@ -451,7 +451,7 @@ TEST(dms_group_fixtures, groups_load_with_their_committed_offsets) {
     test_server server;
     routes::control::load_fixture_text(group_fixture(R"([{"group_name":"billing","group_desc":"invoices",
                            "offsets":[{"topic":"orders","partition":0,"offset":1}]},{"group_name":"audit"}])"),
-                              "f.json", server.state());
+                                       "f.json", server.state());
     expect_json(server.request(
                     "GET", engine_group_path(fixture_instance, "billing") + "/message-offset?topic=orders"),
                 200,

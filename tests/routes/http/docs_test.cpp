@@ -90,7 +90,8 @@ route_tables read_route_tables(const std::string& path) {
             if (header[c] == "Operation" || header[c] == "SDK operation") operation_column = c;
         }
         if (operation_column == 0) {
-            out.problems.push_back("line " + std::to_string(i + 1) + ": a route table without an operation column");
+            out.problems.push_back("line " + std::to_string(i + 1) +
+                                   ": a route table without an operation column");
             continue;
         }
         ++out.tables;
@@ -102,7 +103,8 @@ route_tables read_route_tables(const std::string& path) {
                 out.problems.push_back("line " + std::to_string(number) + " is not a route row: " + lines[i]);
                 continue;
             }
-            out.rows.push_back({{cells[0], cells[1].substr(1, cells[1].size() - 2), cells[operation_column]}, number});
+            out.rows.push_back(
+                {{cells[0], cells[1].substr(1, cells[1].size() - 2), cells[operation_column]}, number});
         }
     }
     return out;
@@ -116,8 +118,8 @@ TEST(docs, route_tables_match_the_route_table) {
     std::set<route_key> documented;
     for (const auto& [key, line] : tables.rows) {
         const auto& [method, path, operation] = key;
-        EXPECT_TRUE(documented.insert(key).second)
-            << "docs/routes.md:" << line << " documents " << method << " " << path << " " << operation << " twice";
+        EXPECT_TRUE(documented.insert(key).second) << "docs/routes.md:" << line << " documents " << method
+                                                   << " " << path << " " << operation << " twice";
     }
     std::set<route_key> registered;
     const auto router = routes::make_pipeline();
@@ -126,11 +128,13 @@ TEST(docs, route_tables_match_the_route_table) {
 
     for (const auto& [method, path, operation] : documented) {
         EXPECT_TRUE(registered.contains({method, path, operation}))
-            << "documented in docs/routes.md, not in the route table: " << method << " " << path << " " << operation;
+            << "documented in docs/routes.md, not in the route table: " << method << " " << path << " "
+            << operation;
     }
     for (const auto& [method, path, operation] : registered) {
         EXPECT_TRUE(documented.contains({method, path, operation}))
-            << "in the route table, not documented in docs/routes.md: " << method << " " << path << " " << operation;
+            << "in the route table, not documented in docs/routes.md: " << method << " " << path << " "
+            << operation;
     }
 }
 

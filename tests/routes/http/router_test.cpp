@@ -5,7 +5,9 @@
 namespace emu::routes {
 namespace {
 
-response ok(const request_context&, state::state&) { return response::empty(204); }
+response ok(const request_context&, state::state&) {
+    return response::empty(204);
+}
 
 std::vector<std::string> split(const std::string& target) {
     request_context ctx;
@@ -38,7 +40,9 @@ TEST(router, every_table_row_is_reachable_by_its_own_template) {
     for (const auto& row : r.routes()) {
         std::string target;
         for (const auto& seg : row.segments) {
-            target += "/" + (seg.is_param ? (seg.text == "project_id" ? "0123456789abcdef0123456789abcdef" : "v") : seg.text);
+            target +=
+                "/" + (seg.is_param ? (seg.text == "project_id" ? "0123456789abcdef0123456789abcdef" : "v")
+                                    : seg.text);
         }
         const auto m = r.match(row.method, split(target));
         ASSERT_NE(m.found, nullptr) << row.path_template;
@@ -62,8 +66,9 @@ TEST(router, dispatch_answers_unknown_paths_in_the_gateway_format) {
     parse_target(ctx, "/v2/0123456789abcdef0123456789abcdef/instances/x/unknown");
     auto answer = r.handle(ctx, st);
     EXPECT_EQ(answer.status, 404U);
-    EXPECT_EQ(answer.body,
-              R"({"error_code":"APIG.0101","error_msg":"The API does not exist or has not been published in the environment.","request_id":"00000000000000000000000000000001"})");
+    EXPECT_EQ(
+        answer.body,
+        R"({"error_code":"APIG.0101","error_msg":"The API does not exist or has not been published in the environment.","request_id":"00000000000000000000000000000001"})");
     ctx.method = "GET";
     parse_target(ctx, "/v3/0123456789abcdef0123456789abcdef/streams/s");
     answer = r.handle(ctx, st);
@@ -74,7 +79,8 @@ TEST(request_parsing, path_segments_and_query_are_percent_decoded) {
     request_context ctx;
     parse_target(ctx, "/v2/p/apps/my%20app~x/streams/s%2F1?b=2&a=x%3Dy&flag&plus=a+b&bad=%zz");
     EXPECT_EQ(ctx.segments, (std::vector<std::string>{"v2", "p", "apps", "my app~x", "streams", "s/1"}));
-    EXPECT_EQ(ctx.query, (string_pairs{{"b", "2"}, {"a", "x=y"}, {"flag", ""}, {"plus", "a+b"}, {"bad", "%zz"}}));
+    EXPECT_EQ(ctx.query,
+              (string_pairs{{"b", "2"}, {"a", "x=y"}, {"flag", ""}, {"plus", "a+b"}, {"bad", "%zz"}}));
     EXPECT_EQ(*ctx.query_param("a"), "x=y");
     EXPECT_EQ(ctx.query_param("missing"), nullptr);
     EXPECT_EQ(ctx.raw_path, "/v2/p/apps/my%20app~x/streams/s%2F1");

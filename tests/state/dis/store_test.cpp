@@ -76,16 +76,17 @@ std::vector<std::int64_t> sequences_of(const std::vector<record_result>& results
 }
 
 class dis_store_test : public ::testing::Test {
-protected:
+  protected:
     const std::string project = "0123456789abcdef0123456789abcdef";
     const std::string other_project = "fedcba9876543210fedcba9876543210";
 
     fake_clock clock;
     dis_store store{clock.fn()};
 
-    stream_info make_stream(const std::string& name, std::int32_t partitions, const std::string& type = "COMMON",
-                            const std::string& in_project = "") {
-        return store.create_stream(in_project.empty() ? project : in_project, spec_of(name, partitions, type));
+    stream_info make_stream(const std::string& name, std::int32_t partitions,
+                            const std::string& type = "COMMON", const std::string& in_project = "") {
+        return store.create_stream(in_project.empty() ? project : in_project,
+                                   spec_of(name, partitions, type));
     }
 
     app_info make_app(const std::string& name, const std::string& in_project = "") {
@@ -102,8 +103,9 @@ protected:
         put(stream, std::vector<record_input>(static_cast<std::size_t>(count), to_partition(partition)));
     }
 
-    void commit(const std::string& app, const std::string& stream, std::int32_t partition, std::int64_t sequence,
-                const std::string& metadata = "", const std::string& type = last_read) {
+    void commit(const std::string& app, const std::string& stream, std::int32_t partition,
+                std::int64_t sequence, const std::string& metadata = "",
+                const std::string& type = last_read) {
         store.commit_checkpoint(project, checkpoint_key{app, stream, partition, type}, sequence, metadata);
     }
 
@@ -220,12 +222,14 @@ TEST_F(dis_store_test, advanced_streams_have_their_own_quota_of_ten) {
     make_stream("common", 50);
     make_stream("adv-a", 6, "ADVANCED");
     EXPECT_NO_THROW(make_stream("adv-b", 4, "ADVANCED"));
-    EXPECT_TRUE(throws_errc([&] { make_stream("adv-c", 1, "ADVANCED"); }, errc::stream_partition_quota_exceeded));
+    EXPECT_TRUE(
+        throws_errc([&] { make_stream("adv-c", 1, "ADVANCED"); }, errc::stream_partition_quota_exceeded));
     EXPECT_TRUE(throws_errc([&] { make_stream("common-2", 1); }, errc::stream_partition_quota_exceeded));
 }
 
 TEST_F(dis_store_test, single_advanced_stream_above_ten_is_quota_exceeded) {
-    EXPECT_TRUE(throws_errc([&] { make_stream("adv", 11, "ADVANCED"); }, errc::stream_partition_quota_exceeded));
+    EXPECT_TRUE(
+        throws_errc([&] { make_stream("adv", 11, "ADVANCED"); }, errc::stream_partition_quota_exceeded));
 }
 
 TEST_F(dis_store_test, quota_comes_from_configured_limits) {
@@ -273,8 +277,8 @@ TEST_F(dis_store_test, same_partition_key_always_lands_on_same_partition) {
 
 TEST_F(dis_store_test, explicit_hash_key_routes_by_hash_range) {
     make_stream("two", 2);
-    const auto results = put("two", {with_hash(0), with_hash(4611686018427387903), with_hash(4611686018427387904),
-                                     with_hash(INT64_MAX)});
+    const auto results = put("two", {with_hash(0), with_hash(4611686018427387903),
+                                     with_hash(4611686018427387904), with_hash(INT64_MAX)});
     EXPECT_EQ(partitions_of(results), (std::vector<std::int32_t>{0, 0, 1, 1}));
 }
 
@@ -304,8 +308,8 @@ TEST_F(dis_store_test, records_without_routing_round_robin) {
 
 TEST_F(dis_store_test, sequence_numbers_are_consecutive_per_partition_and_results_in_input_order) {
     make_stream("orders", 2);
-    const auto first = put("orders", {to_partition(1), to_partition(0), to_partition(1), to_partition(1),
-                                      to_partition(0)});
+    const auto first =
+        put("orders", {to_partition(1), to_partition(0), to_partition(1), to_partition(1), to_partition(0)});
     EXPECT_EQ(partitions_of(first), (std::vector<std::int32_t>{1, 0, 1, 1, 0}));
     EXPECT_EQ(sequences_of(first), (std::vector<std::int64_t>{0, 0, 1, 2, 1}));
     const auto second = put("orders", {to_partition(0), to_partition(1)});
@@ -417,7 +421,7 @@ TEST_F(dis_store_test, get_missing_app_is_app_not_found) {
 
 // Stream "orders" with 3 partitions holding 3, 1 and 0 records; app "billing".
 class dis_checkpoint_test : public dis_store_test {
-protected:
+  protected:
     void SetUp() override {
         make_stream("orders", 3);
         fill("orders", 0, 3);
@@ -485,8 +489,9 @@ TEST_F(dis_checkpoint_test, missing_stream_and_missing_app_is_stream_not_found) 
     EXPECT_EQ(e->code(), errc::stream_not_found);
     EXPECT_EQ(e->details(), (std::vector<std::string>{"ghost-stream", project}));
     EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::stream_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints(project, "ghost-app", "ghost-stream", 0, last_read); },
-                            errc::stream_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.delete_checkpoints(project, "ghost-app", "ghost-stream", 0, last_read); },
+                    errc::stream_not_found));
     EXPECT_TRUE(throws_errc(
         [&] { store.delete_checkpoints(project, "ghost-app", "ghost-stream", std::nullopt, last_read); },
         errc::stream_not_found));
@@ -496,8 +501,9 @@ TEST_F(dis_checkpoint_test, missing_stream_with_existing_app_is_stream_not_found
     const checkpoint_key key{"billing", "ghost-stream", 0, last_read};
     EXPECT_TRUE(throws_errc([&] { store.commit_checkpoint(project, key, 0, ""); }, errc::stream_not_found));
     EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::stream_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints(project, "billing", "ghost-stream", 0, last_read); },
-                            errc::stream_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.delete_checkpoints(project, "billing", "ghost-stream", 0, last_read); },
+                    errc::stream_not_found));
 }
 
 TEST_F(dis_checkpoint_test, unknown_project_is_stream_not_found) {
@@ -604,7 +610,8 @@ TEST_F(dis_checkpoint_test, commit_checkpoint_stream_names_only_lists_own_checkp
     EXPECT_EQ(checkpoint_streams("audit"), std::vector<std::string>{"payments"});
 }
 
-TEST_F(dis_checkpoint_test, stream_leaves_commit_checkpoint_stream_names_after_all_its_checkpoints_are_deleted) {
+TEST_F(dis_checkpoint_test,
+       stream_leaves_commit_checkpoint_stream_names_after_all_its_checkpoints_are_deleted) {
     make_stream("payments", 1);
     commit("billing", "orders", 0, 1);
     commit("billing", "orders", 2, 0);
@@ -631,23 +638,29 @@ TEST_F(dis_store_test, projects_are_isolated) {
     EXPECT_EQ(store.put_records(other_project, "orders", {to_partition(0)})[0].sequence_number, 0);
 
     store.commit_checkpoint(project, checkpoint_key{"billing", "orders", 0, last_read}, 2, "mine");
-    EXPECT_EQ(store.get_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}), std::nullopt);
+    EXPECT_EQ(store.get_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}),
+              std::nullopt);
     EXPECT_TRUE(store.get_app(other_project, "billing").commit_checkpoint_stream_names.empty());
-    EXPECT_TRUE(throws_errc([&] {
-        store.commit_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}, 2, "");
-    }, errc::sequence_number_out_of_range));  // other project's partition 0 only holds [0 : 1]
+    EXPECT_TRUE(throws_errc(
+        [&] {
+            store.commit_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}, 2, "");
+        },
+        errc::sequence_number_out_of_range));  // other project's partition 0 only holds [0 : 1]
 
     store.delete_checkpoints(other_project, "billing", "orders", std::nullopt, last_read);
-    expect_checkpoint(store.get_checkpoint(project, checkpoint_key{"billing", "orders", 0, last_read}), 2, "mine");
+    expect_checkpoint(store.get_checkpoint(project, checkpoint_key{"billing", "orders", 0, last_read}), 2,
+                      "mine");
 }
 
 TEST_F(dis_store_test, app_in_one_project_is_unknown_in_another) {
     make_app("billing");
     make_stream("orders", 1, "COMMON", other_project);
     EXPECT_TRUE(throws_errc([&] { store.get_app(other_project, "billing"); }, errc::app_not_found));
-    EXPECT_TRUE(throws_errc([&] {
-        store.commit_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}, 0, "");
-    }, errc::app_not_found));
+    EXPECT_TRUE(throws_errc(
+        [&] {
+            store.commit_checkpoint(other_project, checkpoint_key{"billing", "orders", 0, last_read}, 0, "");
+        },
+        errc::app_not_found));
 }
 
 TEST_F(dis_store_test, reset_empties_everything) {

@@ -20,7 +20,7 @@ constexpr int ops_per_thread = 2000;
 constexpr std::int64_t preloaded = 2000;
 
 class kafka_concurrency_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         instance_spec spec;
         spec.name = "kafka-1";
@@ -49,14 +49,17 @@ bool strictly_increasing(const std::vector<std::int64_t>& v) {
     return std::adjacent_find(v.begin(), v.end(), [](auto a, auto b) { return a >= b; }) == v.end();
 }
 
-bool non_decreasing(const std::vector<std::int64_t>& v) { return std::is_sorted(v.begin(), v.end()); }
+bool non_decreasing(const std::vector<std::int64_t>& v) {
+    return std::is_sorted(v.begin(), v.end());
+}
 
 // Two producers on partition 0; one producer and one deleter on partition 1 (preloaded with 2000
 // messages). Every thread records what the store told it; the invariants are checked after the join.
 TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_starts_monotonic) {
     partition_content content;
     content.partition = 1;
-    for (std::int64_t i = 0; i < preloaded; ++i) content.messages.push_back(emu::state::testing::fixture_message("pre"));
+    for (std::int64_t i = 0; i < preloaded; ++i)
+        content.messages.push_back(emu::state::testing::fixture_message("pre"));
     store.memory(project, id).load_partition("orders", content);
 
     std::latch start_line(4);
@@ -65,13 +68,15 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
 
     auto p0_producer = [&](const char* tag, std::vector<std::int64_t>& offsets) {
         start_line.arrive_and_wait();
-        for (int i = 0; i < ops_per_thread; ++i) offsets.push_back(produce_to(0, tag + std::to_string(i)).offset);
+        for (int i = 0; i < ops_per_thread; ++i)
+            offsets.push_back(produce_to(0, tag + std::to_string(i)).offset);
     };
     std::thread a(p0_producer, "a", std::ref(p0_offsets_a));
     std::thread b(p0_producer, "b", std::ref(p0_offsets_b));
     std::thread c([&] {
         start_line.arrive_and_wait();
-        for (int i = 0; i < ops_per_thread; ++i) p1_offsets.push_back(produce_to(1, "c" + std::to_string(i)).offset);
+        for (int i = 0; i < ops_per_thread; ++i)
+            p1_offsets.push_back(produce_to(1, "c" + std::to_string(i)).offset);
     });
     std::thread d([&] {
         start_line.arrive_and_wait();
@@ -100,18 +105,21 @@ TEST_F(kafka_concurrency_test, producers_and_deleters_keep_logs_contiguous_and_s
     EXPECT_EQ(p0.start_offset, 0);
     EXPECT_EQ(p0.end_offset, 2 * ops_per_thread);
     for (int i = 0; i < ops_per_thread; ++i) {
-        const auto m = store.cluster(project, id)->message_at("orders", 0, p0_offsets_a[static_cast<std::size_t>(i)]);
+        const auto m =
+            store.cluster(project, id)->message_at("orders", 0, p0_offsets_a[static_cast<std::size_t>(i)]);
         ASSERT_TRUE(m.has_value());
         ASSERT_EQ(m->value, "a" + std::to_string(i));
     }
 
     // Partition 1: appends continue after the preloaded messages; the start only ever moved forward.
     ASSERT_EQ(p1_offsets.size(), static_cast<std::size_t>(ops_per_thread));
-    for (std::size_t i = 0; i < p1_offsets.size(); ++i) ASSERT_EQ(p1_offsets[i], preloaded + static_cast<std::int64_t>(i));
+    for (std::size_t i = 0; i < p1_offsets.size(); ++i)
+        ASSERT_EQ(p1_offsets[i], preloaded + static_cast<std::int64_t>(i));
     EXPECT_TRUE(non_decreasing(low_watermarks));
     EXPECT_TRUE(non_decreasing(observed_starts));
     for (const auto status : delete_statuses) {
-        EXPECT_TRUE(status == delete_records_status::success || status == delete_records_status::offset_out_of_range);
+        EXPECT_TRUE(status == delete_records_status::success ||
+                    status == delete_records_status::offset_out_of_range);
     }
     const auto p1 = store.cluster(project, id)->partition("orders", 1);
     EXPECT_EQ(p1.end_offset, preloaded + ops_per_thread);

@@ -52,7 +52,8 @@ class kafka_groups_test : public ::testing::Test {
 
     void reset(const std::string& topic, std::int32_t partition, std::optional<std::int64_t> offset,
                std::optional<std::int64_t> timestamp = std::nullopt, const std::string& group = "billing") {
-        store.running_cluster(project, instance)->reset_offsets(group, topic, partition, reset_target{offset, timestamp});
+        store.running_cluster(project, instance)
+            ->reset_offsets(group, topic, partition, reset_target{offset, timestamp});
     }
 
     // (topic, partition, committed, lag) of every committed offset.
@@ -75,7 +76,8 @@ class kafka_groups_test : public ::testing::Test {
 
 TEST_F(kafka_groups_test, a_new_group_is_empty_with_its_creation_time) {
     clock.advance(5);
-    const auto created = store.running_cluster(project, instance)->create_group("audit", std::string("trail"));
+    const auto created =
+        store.running_cluster(project, instance)->create_group("audit", std::string("trail"));
     EXPECT_EQ(created.created_at, start_ms + 5);
     EXPECT_EQ(created.description, std::optional<std::string>("trail"));
     EXPECT_EQ(created.lag, 0);
@@ -89,16 +91,23 @@ TEST_F(kafka_groups_test, a_new_group_is_empty_with_its_creation_time) {
 }
 
 TEST_F(kafka_groups_test, duplicates_and_unknown_groups_are_refused) {
-    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->create_group("billing", std::nullopt); },
-                            errc::group_exists));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->get_group("ghost"); }, errc::group_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->delete_group("ghost"); }, errc::group_not_found));
     EXPECT_TRUE(
-        throws_errc([&] { store.running_cluster(project, instance)->update_group("ghost", "x"); }, errc::group_not_found));
+        throws_errc([&] { store.running_cluster(project, instance)->create_group("billing", std::nullopt); },
+                    errc::group_exists));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, instance)->get_group("ghost"); }, errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->delete_group("ghost"); },
+                            errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.running_cluster(project, instance)->update_group("ghost", "x"); },
+                            errc::group_not_found));
     EXPECT_TRUE(throws_errc([&] { reset("orders", 0, 0, std::nullopt, "ghost"); }, errc::group_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->group_offsets("ghost"); }, errc::group_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->group_offsets("ghost"); },
+                            errc::group_not_found));
     EXPECT_TRUE(throws_errc(
-        [&] { store.running_cluster(project, "00000000-0000-4000-8000-000000000000")->create_group("g", std::nullopt); },
+        [&] {
+            store.running_cluster(project, "00000000-0000-4000-8000-000000000000")
+                ->create_group("g", std::nullopt);
+        },
         errc::instance_not_found));
 }
 
@@ -171,16 +180,19 @@ TEST_F(kafka_groups_test, deleting_a_topic_drops_its_offsets_from_every_group) {
     reset("orders", 0, 0, std::nullopt, "audit");
     EXPECT_EQ(store.cluster(project, instance)->subscribed_groups("orders"),
               (std::vector<std::string>{"audit", "billing"}));
-    const auto results = store.running_cluster(project, instance)->delete_topics({"orders", "missing", "orders"});
+    const auto results =
+        store.running_cluster(project, instance)->delete_topics({"orders", "missing", "orders"});
     ASSERT_EQ(results.size(), 3U);
     EXPECT_TRUE(results[0].deleted);
     EXPECT_FALSE(results[1].deleted);
     EXPECT_FALSE(results[2].deleted);
     EXPECT_EQ(committed(), (rows{{"payments", 0, 0, 0}}));
     EXPECT_TRUE(committed("audit").empty());
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->partitions("orders"); }, errc::topic_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, instance)->partitions("orders"); }, errc::topic_not_found));
     make_topic("orders", 1);
-    EXPECT_EQ(store.cluster(project, instance)->partition("orders", 0).end_offset, 0) << "a new log, not the old one";
+    EXPECT_EQ(store.cluster(project, instance)->partition("orders", 0).end_offset, 0)
+        << "a new log, not the old one";
     EXPECT_TRUE(store.cluster(project, instance)->subscribed_groups("orders").empty());
 }
 
@@ -189,9 +201,10 @@ TEST_F(kafka_groups_test, deleting_the_instance_takes_everything_with_it) {
     reset("orders", 0, 1);
     store.delete_instance(project, instance);
     EXPECT_TRUE(throws_errc([&] { store.get_instance(project, instance); }, errc::instance_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->list_groups(); }, errc::instance_not_found));
     EXPECT_TRUE(
-        throws_errc([&] { store.cluster(project, instance)->partitions("orders"); }, errc::instance_not_found));
+        throws_errc([&] { store.cluster(project, instance)->list_groups(); }, errc::instance_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, instance)->partitions("orders"); },
+                            errc::instance_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_instance(project, instance); }, errc::instance_not_found));
     EXPECT_TRUE(store.list_instances(project).empty());
 }
@@ -304,7 +317,8 @@ TEST_F(kafka_groups_test, message_queries_filter_by_partition_and_time) {
     clock.set(start_ms + 30);
     produce("orders", 0);
     EXPECT_EQ(store.cluster(project, instance)->messages("orders", {}).size(), 3U);
-    const auto only_zero = store.cluster(project, instance)->messages("orders", {0, std::nullopt, std::nullopt});
+    const auto only_zero =
+        store.cluster(project, instance)->messages("orders", {0, std::nullopt, std::nullopt});
     ASSERT_EQ(only_zero.size(), 2U);
     EXPECT_EQ(only_zero[1].message.offset, 1);
     const auto window =

@@ -1,5 +1,3 @@
-#include "state/kafka/instances.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
+#include "state/kafka/instances.hpp"
 #include "tests/state/state_test_support.hpp"
 
 namespace {
@@ -27,7 +26,7 @@ constexpr auto out_of_range = delete_records_status::offset_out_of_range;
 constexpr auto unknown_partition = delete_records_status::unknown_partition;
 
 class kafka_store_test : public ::testing::Test {
-protected:
+  protected:
     const std::string project = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     const std::string other_project = "ffffffffffffffffffffffffffffffff";
 
@@ -40,8 +39,8 @@ protected:
         return store.create_instance(project, spec);
     }
 
-    std::string make_instance(const std::string& name, std::string status = "RUNNING", std::int32_t broker_num = 3,
-                              const std::string& in_project = "") {
+    std::string make_instance(const std::string& name, std::string status = "RUNNING",
+                              std::int32_t broker_num = 3, const std::string& in_project = "") {
         instance_spec spec;
         spec.name = name;
         spec.status = std::move(status);
@@ -49,8 +48,8 @@ protected:
         return store.create_instance(in_project.empty() ? project : in_project, spec).spec.instance_id;
     }
 
-    topic_spec make_topic(const std::string& instance_id, const std::string& name, std::int32_t partitions = 3,
-                          std::int32_t replication = 3) {
+    topic_spec make_topic(const std::string& instance_id, const std::string& name,
+                          std::int32_t partitions = 3, std::int32_t replication = 3) {
         topic_spec spec;
         spec.name = name;
         spec.partition_count = partitions;
@@ -58,8 +57,8 @@ protected:
         return store.cluster(project, instance_id)->create_topic(spec);
     }
 
-    produce_result produce_to(const std::string& instance_id, const std::string& topic, std::int32_t partition,
-                              const std::string& value) {
+    produce_result produce_to(const std::string& instance_id, const std::string& topic,
+                              std::int32_t partition, const std::string& value) {
         produce_request request;
         request.topic = topic;
         request.partition = partition;
@@ -67,7 +66,8 @@ protected:
         return store.running_cluster(project, instance_id)->produce(request);
     }
 
-    std::vector<delete_records_result> delete_records(const std::string& instance_id, const std::string& topic,
+    std::vector<delete_records_result> delete_records(const std::string& instance_id,
+                                                      const std::string& topic,
                                                       const std::vector<delete_records_entry>& entries) {
         return store.running_cluster(project, instance_id)->delete_records(topic, entries);
     }
@@ -303,8 +303,10 @@ TEST_F(kafka_store_test, topic_calls_on_unknown_topic_are_topic_not_found) {
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::topic_not_found);
     EXPECT_EQ(e->details(), std::vector<std::string>{"missing"});
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("missing", 0); }, errc::topic_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->message_at("missing", 0, 0); }, errc::topic_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, id)->partition("missing", 0); }, errc::topic_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, id)->message_at("missing", 0, 0); }, errc::topic_not_found));
     EXPECT_TRUE(throws_errc([&] { produce_to(id, "missing", 0, "v"); }, errc::topic_not_found));
     EXPECT_TRUE(throws_errc([&] { delete_records(id, "missing", {{0, 1}}); }, errc::topic_not_found));
 }
@@ -438,9 +440,12 @@ TEST_F(kafka_store_test, produce_to_unknown_instance_is_instance_not_found) {
 TEST_F(kafka_store_test, partition_lookup_of_unknown_index_is_partition_not_found) {
     const auto id = make_instance("kafka-1");
     make_topic(id, "orders", 3);
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("orders", 3); }, errc::partition_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->partition("orders", -1); }, errc::partition_not_found));
-    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->message_at("orders", 3, 0); }, errc::partition_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, id)->partition("orders", 3); }, errc::partition_not_found));
+    EXPECT_TRUE(
+        throws_errc([&] { store.cluster(project, id)->partition("orders", -1); }, errc::partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.cluster(project, id)->message_at("orders", 3, 0); },
+                            errc::partition_not_found));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -449,7 +454,7 @@ TEST_F(kafka_store_test, partition_lookup_of_unknown_index_is_partition_not_foun
 // Instance "kafka-1", topic "orders" with 3 partitions; partition 0 holds offsets 0..9 produced one
 // millisecond apart (timestamp of offset i = start_ms + i); partitions 1 and 2 are empty.
 class delete_records_test : public kafka_store_test {
-protected:
+  protected:
     void SetUp() override {
         id = make_instance("kafka-1");
         make_topic(id, "orders", 3);
@@ -461,7 +466,9 @@ protected:
     }
 
     partition_state p0() { return store.cluster(project, id)->partition("orders", 0); }
-    std::optional<kafka_message> at(std::int64_t offset) { return store.cluster(project, id)->message_at("orders", 0, offset); }
+    std::optional<kafka_message> at(std::int64_t offset) {
+        return store.cluster(project, id)->message_at("orders", 0, offset);
+    }
     std::vector<delete_records_result> del(const std::vector<delete_records_entry>& entries) {
         return delete_records(id, "orders", entries);
     }
@@ -694,7 +701,11 @@ TEST_F(delete_records_test, instance_not_running_is_instance_not_running) {
 }
 
 TEST_F(delete_records_test, unknown_instance_is_instance_not_found) {
-    EXPECT_TRUE(throws_errc([&] { delete_records("no-such-id", "orders", {{0, 0}}); }, errc::instance_not_found));
+    EXPECT_TRUE(throws_errc(
+        [&] {
+            delete_records("no-such-id", "orders", {{0, 0}});
+        },
+        errc::instance_not_found));
 }
 
 // ---------------------------------------------------------------------------------------------------
