@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "routes/auth/signing.hpp"
 #include "routes/http/error_mapping.hpp"
 #include "routes/http/text.hpp"
 #include "routes/http/validation.hpp"
@@ -59,6 +60,37 @@ void check_request_shape(const request_context& ctx, service family) {
     }
 }
 
+// Credentials and what they sign, given twice, would leave it to chance (or to a proxy in front) which
+// copy counts: refused on every route before authentication, in the gateway's words.
+void check_single_credentials(const request_context& ctx) {
+    static constexpr std::string_view once[] = {"Authorization",    "X-Auth-Token",         "X-Sdk-Date",
+                                                "X-Security-Token", "X-Sdk-Content-Sha256", "Host"};
+    for (const auto name : once) {
+        int seen = 0;
+        for (const auto& header : ctx.headers) {
+            if (iequals(header.first, name) && ++seen > 1) {
+                throw gateway_error(
+                    400, "APIGW.0201",
+                    "API request error: the request has more than one " + std::string(name) + " header.");
+            }
+        }
+    }
+}
+
+// --control-token: the emulator's own routes, but for the probes, need it as a bearer token.
+void check_control_token(const request_context& ctx, const std::string& token, route_auth auth) {
+    if (token.empty() || auth == route_auth::none) return;
+    const auto* header = ctx.header("Authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    const std::string_view sent = header == nullptr ? std::string_view{} : trim(*header);
+    if (sent.size() > scheme.size() && iequals(sent.substr(0, scheme.size()), scheme) &&
+        auth::signing::constant_time_equal(trim(sent.substr(scheme.size())), token)) {
+        return;
+    }
+    throw gateway_error(401, "EMU.0401",
+                        "The emulator's control plane needs Authorization: Bearer <the --control-token>.");
+}
+
 api_error refusal_error(refusal why, std::uint64_t limit) {
     switch (why) {
         case refusal::malformed:
@@ -88,9 +120,8 @@ void pipeline::add(std::string method, std::string path_template, std::string op
 }
 
 void pipeline::add_control(std::string method, std::string path_template, std::string operation,
-                           control_handler_fn handler) {
-    router_.add(std::move(method), std::move(path_template), std::move(operation), service::gateway,
-                route_auth::none);
+                           control_handler_fn handler, route_auth auth) {
+    router_.add(std::move(method), std::move(path_template), std::move(operation), service::gateway, auth);
     entries_.push_back(entry{nullptr, handler, control::metrics::unknown_slot});
 }
 
@@ -120,8 +151,15 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
     std::optional<control::fault_action> fault;
     response answer;
     try {
-        if (r.auth == route_auth::cloud_credentials) auth::authenticate(auth_, ctx, r.family);
-        if (e.control_handler != nullptr) return e.control_handler(ctx, st, *control_);
+        check_single_credentials(ctx);
+        if (e.control_handler != nullptr) {
+            check_control_token(ctx, auth_.control_token, r.auth);
+            return e.control_handler(ctx, st, *control_);
+        }
+        if (r.auth == route_auth::cloud_credentials) {
+            const auto credential = auth::authenticate(auth_, ctx, r.family, limits_.get());
+            limits_->admit(credential, auth_.now_ms());
+        }
         check_request_shape(ctx, r.family);
         if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
         // One relaxed load when there are no rules: the common case pays nothing more.

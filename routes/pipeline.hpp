@@ -37,12 +37,16 @@ class pipeline {
   public:
     void add(std::string method, std::string path_template, std::string operation, service family,
              handler_fn handler, route_auth auth = route_auth::cloud_credentials);
-    // A control-plane route under /_emulator/: no cloud credentials, gateway-style errors.
+    // A control-plane route under /_emulator/: no cloud credentials, gateway-style errors; the
+    // --control-token guards it unless `auth` is route_auth::none (the readiness and health probes).
     void add_control(std::string method, std::string path_template, std::string operation,
-                     control_handler_fn handler);
+                     control_handler_fn handler, route_auth auth = route_auth::control_token);
 
     // How cloud credentials are checked; the default is loose mode with no configured keys.
-    void set_auth(auth::auth_settings settings) { auth_ = std::move(settings); }
+    void set_auth(auth::auth_settings settings) {
+        auth_ = std::move(settings);
+        limits_ = std::make_shared<auth::limits>(auth_.limits);
+    }
     const auth::auth_settings& auth() const { return auth_; }
 
     // Matches the request, fills ctx.params and ctx.matched, runs the chain and records the exchange. A
@@ -76,6 +80,7 @@ class pipeline {
     router router_;
     std::vector<entry> entries_;  // by route id
     auth::auth_settings auth_;
+    std::shared_ptr<auth::limits> limits_ = std::make_shared<auth::limits>();  // guards itself
     std::shared_ptr<control::control_plane> control_ = std::make_shared<control::control_plane>();
 };
 

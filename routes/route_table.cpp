@@ -114,9 +114,9 @@ pipeline make_pipeline() {
     r.add("DELETE", "/v2/{project_id}/checkpoints", "DeleteCheckpoint", dis_api, dis::delete_checkpoint);
 
     // The emulator's own control plane (no cloud credentials)
-    r.add_control("GET", "/_emulator/ready", "EmulatorReady", control::emulator_ready);
+    r.add_control("GET", "/_emulator/ready", "EmulatorReady", control::emulator_ready, route_auth::none);
     // State: health, reset, snapshots in the fixture format
-    r.add_control("GET", "/_emulator/health", "EmulatorHealth", control::emulator_health);
+    r.add_control("GET", "/_emulator/health", "EmulatorHealth", control::emulator_health, route_auth::none);
     r.add_control("POST", "/_emulator/reset", "EmulatorReset", control::emulator_reset);
     r.add_control("GET", "/_emulator/state", "ExportState", control::export_state);
     r.add_control("PUT", "/_emulator/state", "ReplaceState", control::replace_state);

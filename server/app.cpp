@@ -27,8 +27,15 @@ routes::auth::auth_settings configured_auth(const config& settings, const state:
     } else if (auth.mode == routes::auth::auth_mode::strict) {
         throw startup_error(2, "--auth-mode strict needs --credentials FILE");
     }
-    spdlog::info("authentication: {} mode, {} access keys, {} tokens",
-                 routes::auth::auth_mode_name(auth.mode), auth.credentials.size(), auth.tokens.size());
+    auth.limits.lockout_failures = settings.ak_lockout;
+    auth.limits.lockout_duration = std::chrono::seconds(settings.ak_lockout_seconds);
+    auth.limits.rate_limit = settings.rate_limit;
+    auth.control_token = settings.control_token;
+    spdlog::info("authentication: {} mode, {} access keys, {} tokens{}{}{}",
+                 routes::auth::auth_mode_name(auth.mode), auth.credentials.size(), auth.tokens.size(),
+                 settings.ak_lockout == 0 ? "" : ", AK lockout on",
+                 settings.rate_limit == 0 ? "" : ", rate limit on",
+                 settings.control_token.empty() ? "" : ", control plane guarded by a token");
     return auth;
 }
 

@@ -87,6 +87,25 @@ parse_outcome parse_config(int argc, char** argv) {
                    "JSON file of access keys and tokens: {\"credentials\":[{\"ak\",\"sk\",\"project_id\"}],"
                    "\"tokens\":[{\"token\",\"project_id\"}]}")
         ->envname("STREAM_EMULATOR_CREDENTIALS");
+    app.add_option("--ak-lockout", c.ak_lockout,
+                   "Consecutive failed signatures that lock an access key (strict mode; the cloud's is 5); "
+                   "0: never")
+        ->envname("STREAM_EMULATOR_AK_LOCKOUT")
+        ->check(CLI::Range(0U, 1'000'000U))
+        ->capture_default_str();
+    app.add_option("--ak-lockout-seconds", c.ak_lockout_seconds, "How long a locked access key stays locked")
+        ->envname("STREAM_EMULATOR_AK_LOCKOUT_SECONDS")
+        ->check(CLI::Range(1U, 86400U))
+        ->capture_default_str();
+    app.add_option("--rate-limit", c.rate_limit,
+                   "Cloud API requests one access key or token may make per minute, then 429 APIGW.0308; 0: "
+                   "no limit")
+        ->envname("STREAM_EMULATOR_RATE_LIMIT")
+        ->check(CLI::Range(0U, 1'000'000'000U))
+        ->capture_default_str();
+    app.add_option("--control-token", c.control_token,
+                   "Require \"Authorization: Bearer TOKEN\" on every /_emulator/ route but ready and health")
+        ->envname("STREAM_EMULATOR_CONTROL_TOKEN");
     app.add_option("--journal-size", c.journal_size,
                    "Cloud API requests kept in the request journal (GET /_emulator/requests); 0 disables it")
         ->envname("STREAM_EMULATOR_JOURNAL_SIZE")

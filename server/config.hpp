@@ -24,8 +24,14 @@ struct config {
     std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
     std::uint64_t max_stored_bytes = std::uint64_t{1} << 30;  // message and record payload bytes; 0: no cap
-    std::string auth_mode = "loose";  // off, loose or strict (the README's Authentication section)
-    std::string credentials;          // JSON file of access keys and tokens; strict mode needs one
+    std::string auth_mode = "loose";                          // off, loose or strict (docs/authentication.md)
+    std::string credentials;  // JSON file of access keys and tokens; strict mode needs one
+    // The gateway's optional guards (docs/security.md): consecutive failed signatures that lock an access
+    // key and for how long, and cloud API requests per credential per minute; 0 turns each off.
+    unsigned ak_lockout = 0;
+    unsigned ak_lockout_seconds = 300;
+    unsigned rate_limit = 0;
+    std::string control_token;  // non-empty: /_emulator/ routes but ready and health need it as a bearer
     // Request journal (GET /_emulator/requests): entries kept (0 disables) and bytes kept per body.
     std::size_t journal_size = 1000;
     std::size_t journal_body_limit = 4096;

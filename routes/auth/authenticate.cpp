@@ -191,8 +191,51 @@ core_signature parse_core_form(const std::optional<authorization>& parsed) {
     throw signature_failure("unsupported signing algorithm " + std::string(parsed->algorithm));
 }
 
+// §2.3 read as a security rule: the canonical request ends with the hash of the bytes received, so a
+// captured signature cannot carry another body. X-Sdk-Content-Sha256 is a declaration that is checked,
+// never trusted: the body's own hash, or UNSIGNED-PAYLOAD where the SDK core sends it (§2.1: a body that
+// is not JSON or BSON), signed. Anything else is refused like a bad signature. Whether the declaration
+// makes the canonical request end with UNSIGNED-PAYLOAD is the answer.
+bool declares_unsigned_payload(const request_context& ctx, std::string_view signed_headers) {
+    const auto* declared = ctx.header("X-Sdk-Content-Sha256");
+    if (declared == nullptr) return false;
+    const auto value = trim(*declared);
+    if (value == signing::unsigned_payload) {
+        if (ctx.body.empty()) return false;  // the SDK core hashes an empty body whatever it declares
+        const auto* type = ctx.header("Content-Type");
+        const std::string media = type == nullptr ? std::string() : ascii_lowered(trim(*type));
+        if (media.starts_with("application/json") || media.starts_with("application/bson")) {
+            throw signature_failure("X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a " + media +
+                                    " body");
+        }
+        const auto names = signing::split_signed_headers(signed_headers);
+        if (std::find(names.begin(), names.end(), "x-sdk-content-sha256") == names.end()) {
+            throw signature_failure("X-Sdk-Content-Sha256 is not signed");
+        }
+        return true;
+    }
+    if (ascii_lowered(value) != signing::sha256_hex(ctx.body)) {
+        throw signature_failure("X-Sdk-Content-Sha256 is not the SHA-256 of the body received");
+    }
+    return false;
+}
+
+// Runs the checks of a found key's signature; a refusal counts against the key when a lockout is on.
+template <typename Checks>
+void verify_key(limits* guard, const auth_settings& settings, const access_key& key, Checks&& checks) {
+    if (guard == nullptr) return checks();
+    guard->check_not_locked(key.ak, settings.now_ms());
+    try {
+        checks();
+    } catch (const api_error&) {
+        guard->failed(key.ak, settings.now_ms());
+        throw;
+    }
+    guard->succeeded(key.ak);
+}
+
 void authenticate_core_signature(const auth_settings& settings, const request_context& ctx, service family,
-                                 const std::optional<authorization>& parsed) {
+                                 const std::optional<authorization>& parsed, limits* guard) {
     const auto form = parse_core_form(parsed);
     const auto* date = ctx.header("X-Sdk-Date");
     const auto signed_at = date == nullptr ? std::nullopt : parse_sdk_date(*date);
@@ -206,19 +249,23 @@ void authenticate_core_signature(const auth_settings& settings, const request_co
     if (key == nullptr) {
         throw iam_error("Get secretKey failed,ak:" + std::string(form.ak) + ",err:ak not exist");
     }
-    if (!within_skew(settings, *signed_at)) {
-        throw signature_failure("X-Sdk-Date " + *date + " is more than " +
-                                std::to_string(settings.allowed_skew.count() / 60) +
-                                " minutes from the server time");
-    }
-    const auto canonical = signing::canonical_request(to_sign(ctx), form.signed_headers);
-    const auto expected = form.info.empty()
-                              ? signing::sdk_signature(key->sk, *date, canonical)
-                              : signing::v11_signature(key->ak, key->sk, *date, form.info, canonical);
-    if (!signing::constant_time_equal(expected, form.signature)) {
-        throw signature_failure("canonical request: " + pipe_separated(canonical));
-    }
-    check_security_token(*key, ctx, form.signed_headers);
+    verify_key(guard, settings, *key, [&] {
+        if (!within_skew(settings, *signed_at)) {
+            throw signature_failure("X-Sdk-Date " + *date + " is more than " +
+                                    std::to_string(settings.allowed_skew.count() / 60) +
+                                    " minutes from the server time");
+        }
+        auto request = to_sign(ctx);
+        request.unsigned_payload = declares_unsigned_payload(ctx, form.signed_headers);
+        const auto canonical = signing::canonical_request(request, form.signed_headers);
+        const auto expected = form.info.empty()
+                                  ? signing::sdk_signature(key->sk, *date, canonical)
+                                  : signing::v11_signature(key->ak, key->sk, *date, form.info, canonical);
+        if (!signing::constant_time_equal(expected, form.signature)) {
+            throw signature_failure("canonical request: " + pipe_separated(canonical));
+        }
+        check_security_token(*key, ctx, form.signed_headers);
+    });
     check_project(key->project_id, ctx, family);
 }
 
@@ -252,7 +299,7 @@ legacy_signature parse_legacy_form(const std::optional<authorization>& parsed) {
 }
 
 void authenticate_legacy_signature(const auth_settings& settings, const request_context& ctx, service family,
-                                   const std::optional<authorization>& parsed) {
+                                   const std::optional<authorization>& parsed, limits* guard) {
     if (family != service::dis) {
         throw signature_failure(
             "the DIS SDK's Credential=.../dis/sdk_request signature is for DIS APIs only");
@@ -267,12 +314,23 @@ void authenticate_legacy_signature(const auth_settings& settings, const request_
 
     const auto* key = find_key(settings, form.ak);
     if (key == nullptr) throw dis_error("DIS.4107");
-    if (!within_skew(settings, *signed_at)) throw dis_error("DIS.4105");
-    const auto canonical =
-        signing::canonical_request(to_sign(ctx), form.signed_headers, signing::dialect::legacy_dis);
-    const auto expected = signing::legacy_signature(key->sk, *date, form.date, form.region, canonical);
-    if (!signing::constant_time_equal(expected, form.signature)) throw dis_error("DIS.4100");
+    verify_key(guard, settings, *key, [&] {
+        if (!within_skew(settings, *signed_at)) throw dis_error("DIS.4105");
+        // The DIS SDKs' scheme always hashes the body itself; X-Sdk-Content-Sha256 plays no part in it
+        // (the Go SDK sends the empty body's hash on every request and signs the real one).
+        const auto canonical =
+            signing::canonical_request(to_sign(ctx), form.signed_headers, signing::dialect::legacy_dis);
+        const auto expected = signing::legacy_signature(key->sk, *date, form.date, form.region, canonical);
+        if (!signing::constant_time_equal(expected, form.signature)) throw dis_error("DIS.4100");
+    });
     check_project(key->project_id, ctx, family);
+}
+
+// The access key a verified header names: Access=<AK>, or the first part of Credential=<AK>/....
+std::string_view access_key_of(const authorization& parsed) {
+    if (const auto access = parsed.field("Access")) return *access;
+    const auto credential = parsed.field("Credential").value_or(std::string_view{});
+    return credential.substr(0, credential.find('/'));
 }
 
 // ---- tokens (§1) ---------------------------------------------------------------------------------
@@ -352,19 +410,24 @@ std::optional<std::int64_t> parse_sdk_date(std::string_view text) {
     return static_cast<std::int64_t>(days) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
-void authenticate(const auth_settings& settings, const request_context& ctx, service family) {
-    if (settings.mode == auth_mode::off) return;
+std::string_view authenticate(const auth_settings& settings, const request_context& ctx, service family,
+                              limits* guard) {
+    if (settings.mode == auth_mode::off) return {};
     try {
         // A token wins when both are sent: it is the credential every DIS and DMS page lists (auth.md §1).
         if (const auto* token = ctx.header("X-Auth-Token"); token != nullptr && !trim(*token).empty()) {
-            return authenticate_token(settings, ctx, family, *token);
+            authenticate_token(settings, ctx, family, *token);
+            return trim(*token);
         }
         const auto* header = ctx.header("Authorization");
         if (header == nullptr || trim(*header).empty()) throw iam_error("x-auth-token not found");
         const auto parsed = parse_authorization(trim(*header));
-        if (is_legacy_form(*header, parsed))
-            return authenticate_legacy_signature(settings, ctx, family, parsed);
-        authenticate_core_signature(settings, ctx, family, parsed);
+        if (is_legacy_form(*header, parsed)) {
+            authenticate_legacy_signature(settings, ctx, family, parsed, guard);
+        } else {
+            authenticate_core_signature(settings, ctx, family, parsed, guard);
+        }
+        return access_key_of(*parsed);
     } catch (const api_error& refusal) {
         // Only the code: messages can echo signed header values such as a security token.
         spdlog::debug("request {} refused by authentication: {} {}", ctx.request_id, refusal.status(),

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "routes/auth/limits.hpp"
 #include "routes/http/api_error.hpp"
 #include "routes/http/request.hpp"
 #include "state/clock.hpp"
@@ -42,6 +43,9 @@ struct auth_settings {
     // Huawei's gateway FAQ: X-Sdk-Date must be within 15 minutes of the server time (auth.md §2.6).
     std::chrono::seconds allowed_skew{15 * 60};
     state::clock_fn now_ms = state::system_now_ms;
+    limit_settings limits;  // the AK lockout and the rate limit; both off unless set
+    // Non-empty: every /_emulator/ route but ready and health needs "Authorization: Bearer <this>".
+    std::string control_token;
 };
 
 // X-Sdk-Date (YYYYMMDDTHHMMSSZ, UTC) as seconds since the epoch; nullopt when malformed.
@@ -52,6 +56,9 @@ std::optional<std::int64_t> parse_iam_time(std::string_view text);
 // Lets the request through or throws the api_error its route's service answers with (auth.md §7):
 // the gateway's 401 APIGW.0301 for tokens and SDK-core signatures, DIS's 441 family for the legacy
 // DIS signature on DIS routes, and each service's own answer for a credential bound to another project.
-void authenticate(const auth_settings& settings, const request_context& ctx, service family);
+// With a guard, failed signatures of a configured key count towards its lockout. Answers the credential
+// the request presented (an access key or a token, a view into ctx), or nothing in off mode.
+std::string_view authenticate(const auth_settings& settings, const request_context& ctx, service family,
+                              limits* guard = nullptr);
 
 }  // namespace emu::routes::auth

@@ -35,11 +35,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 }
 
 std::string payload_hash(const signed_request& request) {
-    // The client may declare the body unsigned (§2.3); only a non-empty body can be.
-    if (!request.body.empty()) {
-        if (const auto* declared = find_header(*request.headers, "x-sdk-content-sha256")) return *declared;
-    }
-    return sha256_hex(request.body);
+    return request.unsigned_payload ? std::string(unsigned_payload) : sha256_hex(request.body);
 }
 
 }  // namespace

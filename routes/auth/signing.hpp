@@ -14,6 +14,7 @@ inline constexpr std::string_view sdk_algorithm = "SDK-HMAC-SHA256";
 inline constexpr std::string_view v11_algorithm = "V11-HMAC-SHA256";
 inline constexpr std::string_view empty_body_sha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
 
 // Which canonicalisation rules apply: the SDK core's (§2.3, also used by V11) or the legacy DIS
 // SDKs' (§5: dot segments resolved, a query name without value emitted without '=').
@@ -26,6 +27,9 @@ struct signed_request {
     const string_pairs* query;    // decoded name/value pairs
     const string_pairs* headers;  // names as received
     std::string_view body;
+    // The client declared the body UNSIGNED-PAYLOAD and the verifier allows it (authenticate.cpp decides):
+    // the canonical request then ends with that literal instead of the body's hash.
+    bool unsigned_payload = false;
 };
 
 std::string hex(std::string_view bytes);
@@ -45,6 +49,7 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 // SignedHeaders split on ';' (names as given, expected lower case and sorted by the signer).
 std::vector<std::string> split_signed_headers(std::string_view signed_headers);
 
+// Ends with the SHA-256 of `body` as received, whatever the request declares, unless unsigned_payload.
 std::string canonical_request(const signed_request& request, std::string_view signed_headers,
                               dialect rules = dialect::sdk_core);
 

@@ -13,7 +13,8 @@ namespace emu::routes {
 // What a route demands before its handler runs; routes are data, so the policy is part of the table row.
 enum class route_auth {
     cloud_credentials,  // every cloud API: a token or an AK/SK signature
-    none,               // the emulator's own control routes
+    control_token,      // the emulator's own routes: the --control-token, when one is set
+    none,               // the readiness and health probes: always open
 };
 
 // One row of the route table as matching sees it; what runs for it is its owner's business (`id`).

@@ -280,7 +280,11 @@ TEST(auth_modes, every_cloud_route_of_the_table_demands_credentials_and_only_con
     state::state st;
     for (const auto& row : r.routes()) {
         const bool control = row.path_template.starts_with("/_emulator/");
-        EXPECT_EQ(row.auth, control ? routes::route_auth::none : routes::route_auth::cloud_credentials)
+        const bool probe =
+            row.path_template == "/_emulator/ready" || row.path_template == "/_emulator/health";
+        EXPECT_EQ(row.auth, probe     ? routes::route_auth::none
+                            : control ? routes::route_auth::control_token
+                                      : routes::route_auth::cloud_credentials)
             << row.path_template;
         if (control) continue;
         std::string target;

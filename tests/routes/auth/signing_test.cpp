@@ -215,7 +215,7 @@ TEST(auth_canonical, legacy_uri_resolves_dot_segments_and_legacy_query_drops_the
     EXPECT_EQ(sg::canonical_query({}), "");
 }
 
-TEST(auth_canonical, header_values_are_trimmed_outside_only_and_an_unsigned_payload_is_declared) {
+TEST(auth_canonical, header_values_are_trimmed_outside_only_and_the_body_is_hashed_whatever_is_declared) {
     const request_context ctx = [] {
         request_context c;
         parse_target(c, "/p");
@@ -223,9 +223,12 @@ TEST(auth_canonical, header_values_are_trimmed_outside_only_and_an_unsigned_payl
         return c;
     }();
     const std::string body = "raw";
-    const auto canonical =
-        sg::canonical_request({"PUT", ctx.raw_path, &ctx.query, &ctx.headers, body}, "x-a");
-    EXPECT_EQ(canonical, "PUT\n/p/\n\nx-a:one  two\n\nx-a\nUNSIGNED-PAYLOAD");
+    sg::signed_request request{"PUT", ctx.raw_path, &ctx.query, &ctx.headers, body};
+    // The declared header alone changes nothing: the verifier decides (authenticate.cpp).
+    EXPECT_EQ(sg::canonical_request(request, "x-a"),
+              "PUT\n/p/\n\nx-a:one  two\n\nx-a\n" + sg::sha256_hex(body));
+    request.unsigned_payload = true;
+    EXPECT_EQ(sg::canonical_request(request, "x-a"), "PUT\n/p/\n\nx-a:one  two\n\nx-a\nUNSIGNED-PAYLOAD");
     const auto bodiless = sg::canonical_request({"PUT", ctx.raw_path, &ctx.query, &ctx.headers, ""}, "x-a");
     EXPECT_TRUE(bodiless.ends_with(std::string(sg::empty_body_sha256)));
 }
