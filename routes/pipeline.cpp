@@ -177,7 +177,7 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
     } catch (const api_error& error) {
         answer = error_response(error, ctx.request_id);
     } catch (const state::error& error) {
-        answer = error_response(to_api_error(error), ctx.request_id);
+        answer = error_response(to_api_error(error, r.family), ctx.request_id);
     } catch (const std::exception& error) {
         spdlog::error("request {} {} {} failed: {}", ctx.request_id, ctx.method, redacted_target(ctx.target),
                       error.what());

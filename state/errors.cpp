@@ -14,8 +14,6 @@ const char* to_string(errc code) {
             return "topic_not_found";
         case errc::topic_exists:
             return "topic_exists";
-        case errc::partition_not_found:
-            return "partition_not_found";
         case errc::partition_quota_exceeded:
             return "partition_quota_exceeded";
         case errc::replication_exceeds_brokers:
@@ -26,8 +24,6 @@ const char* to_string(errc code) {
             return "group_not_found";
         case errc::group_exists:
             return "group_exists";
-        case errc::storage_full:
-            return "storage_full";
         case errc::stream_not_found:
             return "stream_not_found";
         case errc::stream_exists:
@@ -40,8 +36,6 @@ const char* to_string(errc code) {
             return "app_not_found";
         case errc::app_exists:
             return "app_exists";
-        case errc::dis_partition_not_found:
-            return "dis_partition_not_found";
         case errc::dis_partition_expired:
             return "dis_partition_expired";
         case errc::sequence_number_out_of_range:
@@ -50,15 +44,47 @@ const char* to_string(errc code) {
             return "dis_cursor_invalid";
         case errc::dis_position_expired:
             return "dis_position_expired";
-        case errc::dis_storage_full:
-            return "dis_storage_full";
+        case errc::partition_not_found:
+            return "partition_not_found";
+        case errc::storage_full:
+            return "storage_full";
         case errc::not_supported:
             return "not_supported";
     }
     return "unknown";
 }
 
-error::error(errc code, std::vector<std::string> details)
-    : std::runtime_error(to_string(code)), code_(code), details_(std::move(details)) {}
+namespace {
+
+// "sequence_number_out_of_range (requested 4, low 0, high 3)": the code, then each fact that is set.
+std::string describe(errc code, const error_facts& facts) {
+    std::string out = to_string(code);
+    const char* separator = " (";
+    const auto add = [&](const char* field, const std::string& value) {
+        out.append(separator).append(field).append(" ").append(value);
+        separator = ", ";
+    };
+    const auto add_text = [&](const char* field, const std::string& value) {
+        if (!value.empty()) add(field, value);
+    };
+    const auto add_number = [&](const char* field, const auto& value) {
+        if (value) add(field, std::to_string(*value));
+    };
+    add_text("name", facts.name);
+    add_text("project_id", facts.project_id);
+    add_text("reason", facts.reason);
+    add_number("index", facts.index);
+    add_number("limit", facts.limit);
+    add_number("requested", facts.requested);
+    add_number("low", facts.low);
+    add_number("high", facts.high);
+    if (*separator == ',') out.push_back(')');
+    return out;
+}
+
+}  // namespace
+
+error::error(errc code, error_facts facts)
+    : std::runtime_error(describe(code, facts)), code_(code), facts_(std::move(facts)) {}
 
 }  // namespace emu::state

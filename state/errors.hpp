@@ -1,59 +1,77 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace emu::state {
 
-// Every domain failure the stores can report. routes/error_mapping.cpp maps each one to the
-// service's own error answer in a single exhaustive switch.
+// Every domain failure the stores can report, as a fact about the state, not about a service: one code
+// serves DMS and DIS alike when the fact is the same (a partition that does not exist, the storage limit
+// reached). routes/http/error_mapping.cpp maps each one, with the route's service, to that service's own
+// error answer in a single exhaustive switch. Each comment says which error_facts fields the code sets.
 enum class errc {
     // DMS for Kafka
-    instance_not_found,
-    instance_name_exists,
-    instance_not_running,
-    topic_not_found,
-    topic_exists,
-    partition_not_found,
-    partition_quota_exceeded,
-    replication_exceeds_brokers,
-    partition_count_decrease,
-    group_not_found,
-    group_exists,
-    storage_full,  // --max-stored-bytes reached; detail: the cap
+    instance_not_found,           // name: the instance id
+    instance_name_exists,         // name: the instance name
+    instance_not_running,         // reason: the instance's status
+    topic_not_found,              // name: the topic
+    topic_exists,                 // name: the topic
+    partition_quota_exceeded,     // limit: the instance's partition quota
+    replication_exceeds_brokers,  // limit: the instance's brokers
+    partition_count_decrease,     // name: the topic
+    group_not_found,              // name: the group
+    group_exists,                 // name: the group
     // DIS
-    stream_not_found,
-    stream_exists,
-    stream_not_running,
-    stream_partition_quota_exceeded,
-    app_not_found,
-    app_exists,
-    dis_partition_not_found,
-    dis_partition_expired,
-    sequence_number_out_of_range,
-    dis_cursor_invalid,
-    dis_position_expired,
-    dis_storage_full,  // --max-stored-bytes reached; detail: the cap
+    stream_not_found,                 // name: the stream; project_id: where it was looked for
+    stream_exists,                    // name: the stream
+    stream_not_running,               // nothing
+    stream_partition_quota_exceeded,  // nothing
+    app_not_found,                    // name: the app
+    app_exists,                       // name: the app
+    dis_partition_expired,            // index: the partition
+    sequence_number_out_of_range,     // requested: the sequence number; low, high: the valid range
+    dis_cursor_invalid,               // reason: why the cursor no longer reads
+    dis_position_expired,             // requested: the position; low: the earliest one kept
     // Either service
-    not_supported,  // only the in-memory Kafka cluster can do this (fixtures, snapshots); detail: the
-                    // instance
+    partition_not_found,  // index: the partition (a Kafka topic's or a DIS stream's)
+    storage_full,         // limit: --max-stored-bytes, which is reached
+    not_supported,        // name: the instance; only its in-memory Kafka cluster can do this (fixtures,
+                          // snapshots)
 };
 
 const char* to_string(errc code);
 
-// Thrown by the stores where the fact is known. `details` are the values the client-facing message
-// mentions (a stream name, a requested sequence number and its bounds, ...), in message order.
+// What a failure is about: the values the client-facing message can mention. Which fields are set
+// depends on the code (see errc); the others stay empty. Every member has an initializer, so a throw site
+// names only the facts it sets (-Wmissing-field-initializers).
+struct error_facts {
+    std::string name{};                       // the object concerned: instance, topic, group, stream, app
+    std::string project_id{};                 // where it was looked for, when the message names it
+    std::string reason{};                     // free text: an instance's status, why a cursor is invalid
+    std::optional<std::int64_t> index{};      // a partition index
+    std::optional<std::uint64_t> limit{};     // a cap: stored bytes (all of uint64), partition quota, brokers
+    std::optional<std::int64_t> requested{};  // a requested sequence number or position
+    std::optional<std::int64_t> low{};        // the valid range, low end
+    std::optional<std::int64_t> high{};       // the valid range, high end
+
+    bool operator==(const error_facts&) const = default;
+};
+
+// Thrown by the stores where the fact is known, e.g.
+// `throw error(errc::partition_not_found, {.index = index});`. what() is the code's name followed by the
+// facts that are set, for logs.
 class error : public std::runtime_error {
   public:
-    error(errc code, std::vector<std::string> details = {});
+    error(errc code, error_facts facts = {});
 
     errc code() const noexcept { return code_; }
-    const std::vector<std::string>& details() const noexcept { return details_; }
+    const error_facts& facts() const noexcept { return facts_; }
 
   private:
     errc code_;
-    std::vector<std::string> details_;
+    error_facts facts_;
 };
 
 }  // namespace emu::state

@@ -60,7 +60,7 @@ class loader {
             fail("$.faults", "at most " + std::to_string(max_fault_rules) + " fault rules");
         }
         for (rapidjson::SizeType i = 0; i < rules.Size(); ++i) {
-            at("$.faults[" + std::to_string(i) + "]",
+            at("$.faults[" + std::to_string(i) + "]", service::gateway,
                [&] { faults_->rules.push_back(parse_fault_rule(rules[i], faults_->known_operations)); });
         }
     }
@@ -69,15 +69,16 @@ class loader {
         throw fixture_error(std::string(source_) + ": " + path + ": " + problem);
     }
 
-    // Runs one step that may be refused the way the API would refuse it, and says where.
+    // Runs one step that may be refused the way the API of `step_service` would refuse it (a DMS or DIS
+    // entry, or the gateway's for a fault rule), and says where.
     template <typename Step>
-    void at(const std::string& path, Step&& step) const {
+    void at(const std::string& path, service step_service, Step&& step) const {
         try {
             step();
         } catch (const api_error& error) {
             fail(path, error.message() + " (" + error.code() + ")");
         } catch (const state::error& error) {
-            const auto mapped = to_api_error(error);
+            const auto mapped = to_api_error(error, step_service);
             fail(path, mapped.message() + " (" + mapped.code() + ")");
         }
     }
@@ -137,7 +138,7 @@ class loader {
     void load_instance(const std::string& project_id, const Value& item, const std::string& path) {
         const json_fields fields(item, service::dms);
         std::string instance_id;
-        at(path, [&] {
+        at(path, service::dms, [&] {
             auto spec = dms::parse_instance_spec(fields, instance_defaults);
             spec.instance_id = fields.opt_string("instance_id").value_or("");
             if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
@@ -171,7 +172,7 @@ class loader {
     void load_group(const std::string& project_id, const std::string& instance_id, const Value& item,
                     const std::string& path) {
         state::group_snapshot group;
-        at(path, [&] {
+        at(path, service::dms, [&] {
             const json_fields fields(item, service::dms);
             auto request = dms::parse_group_request(fields);
             group.group_id = std::move(request.name);
@@ -179,7 +180,7 @@ class loader {
             group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.kafka.now_ms());
         });
         each(item, "offsets", path, [&](const Value& v, const std::string& p) {
-            at(p, [&] {
+            at(p, service::dms, [&] {
                 const json_fields fields(v, service::dms);
                 auto topic = fields.req_string("topic");
                 const auto partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
@@ -189,29 +190,29 @@ class loader {
                 group.offsets.push_back({std::move(topic), partition, offset});
             });
         });
-        at(path, [&] { st_.kafka.memory(project_id, instance_id).restore_group(group); });
+        at(path, service::dms, [&] { st_.kafka.memory(project_id, instance_id).restore_group(group); });
     }
 
     void load_topic(const std::string& project_id, const std::string& instance_id, const Value& item,
                     const std::string& path) {
         std::string topic;
-        at(path, [&] {
+        at(path, service::dms, [&] {
             auto spec =
                 dms::parse_topic_spec(json_fields(item, service::dms), {.allow_zero_retention = true});
             topic = st_.kafka.cluster(project_id, instance_id)->create_topic(std::move(spec)).name;
         });
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
             state::partition_content content;
-            at(p, [&] {
+            at(p, service::dms, [&] {
                 const json_fields fields(v, service::dms);
                 content.partition = static_cast<std::int32_t>(fields.req_int("partition", 0, INT32_MAX));
                 content.log_start_offset = fields.opt_int("log_start_offset", 0, INT64_MAX / 2).value_or(0);
                 content.last_update_ms = fields.opt_int("last_update_time", 0, INT64_MAX);
             });
             each(v, "messages", p, [&](const Value& m, const std::string& mp) {
-                at(mp, [&] { content.messages.push_back(parse_message(m)); });
+                at(mp, service::dms, [&] { content.messages.push_back(parse_message(m)); });
             });
-            at(p,
+            at(p, service::dms,
                [&] { st_.kafka.memory(project_id, instance_id).load_partition(topic, std::move(content)); });
         });
     }
@@ -239,7 +240,7 @@ class loader {
             fail(path, "give records either by stream (records) or by partition (partitions), not both");
         }
         state::stream_snapshot stream;
-        at(path, [&] {
+        at(path, service::dis, [&] {
             const json_fields fields(item, service::dis);
             stream.spec = dis::parse_stream_spec(fields);
             stream.spec.stream_id = fields.opt_string("stream_id").value_or("");
@@ -249,7 +250,7 @@ class loader {
             stream.last_modified_time = fields.opt_int("last_modified_time", 0, INT64_MAX).value_or(0);
         });
         each(item, "update_partition_counts", path, [&](const Value& v, const std::string& p) {
-            at(p, [&] {
+            at(p, service::dis, [&] {
                 const json_fields fields(v, service::dis);
                 stream.changes.push_back(state::partition_count_change{
                     fields.req_int("create_timestamp", 0, INT64_MAX),
@@ -262,7 +263,7 @@ class loader {
         });
         check_partition_layout(stream, path);
         const std::string& stream_name = stream.spec.stream_name;
-        at(path, [&] {
+        at(path, service::dis, [&] {
             if (merging() && first_mention(project_id, "stream", stream_name)) {
                 forget([&] { st_.dis.delete_stream(project_id, stream_name); },
                        state::errc::stream_not_found);
@@ -270,7 +271,7 @@ class loader {
             st_.dis.restore_stream(project_id, stream);
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
-            at(p, [&] {
+            at(p, service::dis, [&] {
                 auto record = dis::parse_record_input(v, "record");
                 record.timestamp =
                     json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
@@ -284,7 +285,7 @@ class loader {
     state::dis_partition_snapshot parse_stream_partition(const Value& item, const std::string& path,
                                                          std::int32_t writable) const {
         state::dis_partition_snapshot out;
-        at(path, [&] {
+        at(path, service::dis, [&] {
             const json_fields fields(item, service::dis);
             const auto id = fields.req_string("partition_id");
             const auto index = dis::parse_partition_id(id);
@@ -312,7 +313,7 @@ class loader {
                 static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
         });
         each(item, "records", path, [&](const Value& v, const std::string& p) {
-            at(p, [&] {
+            at(p, service::dis, [&] {
                 auto input = dis::parse_record_input(v, "record");
                 if (input.partition || input.explicit_hash_key) {
                     throw dis_invalid_request(
@@ -373,7 +374,7 @@ class loader {
     }
 
     void load_app(const std::string& project_id, const Value& item, const std::string& path) {
-        at(path, [&] {
+        at(path, service::dis, [&] {
             const json_fields fields(item, service::dis);
             state::app_spec spec;
             spec.app_name = fields.req_string("app_name");
@@ -390,7 +391,7 @@ class loader {
     }
 
     void load_checkpoint(const std::string& project_id, const Value& item, const std::string& path) {
-        at(path, [&] {
+        at(path, service::dis, [&] {
             const json_fields fields(item, service::dis);
             state::checkpoint_key key;
             key.app_name = fields.req_string("app_name");

@@ -1,30 +1,32 @@
 #include "routes/http/error_mapping.hpp"
 
-#include "routes/http/validation.hpp"
 #include "state/dis/store.hpp"
 
 namespace emu::routes {
 
 namespace {
 
-const std::string& detail(const state::error& error, std::size_t index) {
-    static const std::string none;
-    return index < error.details().size() ? error.details()[index] : none;
+std::string number(const std::optional<std::int64_t>& value) {
+    return value ? std::to_string(*value) : std::string();
 }
 
-// The partition index the store reported, in DIS's shardId form; anything else is passed on as it is, so
-// mapping an error can never throw.
-std::string shard_detail(const state::error& error) {
-    const auto index = parse_int64(detail(error, 0));
-    if (!index || *index < 0 || *index > INT32_MAX) return detail(error, 0);
-    return state::dis_shard_id(static_cast<std::int32_t>(*index));
+std::string number(const std::optional<std::uint64_t>& value) {
+    return value ? std::to_string(*value) : std::string();
+}
+
+// The partition index the store reported, in DIS's shardId form; an index outside the shardId range is
+// passed on as the number, and a missing one as nothing, so mapping an error can never throw.
+std::string shard_id(const state::error_facts& facts) {
+    if (!facts.index || *facts.index < 0 || *facts.index > INT32_MAX) return number(facts.index);
+    return state::dis_shard_id(static_cast<std::int32_t>(*facts.index));
 }
 
 }  // namespace
 
 // No default: a new state::errc must be mapped here before the build passes -Werror (-Wswitch).
-api_error to_api_error(const state::error& error) {
+api_error to_api_error(const state::error& error, service route_service) {
     using state::errc;
+    const auto& facts = error.facts();
     switch (error.code()) {
         case errc::instance_not_found:
             return dms_error("DMS.00404022");
@@ -35,29 +37,21 @@ api_error to_api_error(const state::error& error) {
         case errc::topic_not_found:
         case errc::topic_exists:
             return dms_error(400, "DMS.00400062", "Invalid topic in the request.");
-        case errc::partition_not_found:
-            return dms_invalid_parameter("partition");
         case errc::partition_quota_exceeded:
             return dms_error(400, "DMS.00400102",
                              "The number of partitions exceeds the partition quota of the instance (" +
-                                 detail(error, 0) + ").");
+                                 number(facts.limit) + ").");
         case errc::replication_exceeds_brokers:
             return dms_error("DMS.00400861");
         case errc::partition_count_decrease:
-            return dms_error(
-                400, "DMS.00400102",
-                "The number of partitions of topic " + detail(error, 0) + " can only be increased.");
+            return dms_error(400, "DMS.00400102",
+                             "The number of partitions of topic " + facts.name + " can only be increased.");
         case errc::group_not_found:
             return dms_error("DMS.111400864");
         case errc::group_exists:
             return dms_error("DMS.10240018");
-        case errc::storage_full:
-            return dms_error(
-                400, "DMS.00400800",
-                "The emulator's storage limit of " + detail(error, 0) +
-                    " bytes (--max-stored-bytes) is reached. Delete messages or topics to free space.");
         case errc::stream_not_found:
-            return dis_error("DIS.4301", error.details());
+            return dis_error("DIS.4301", {facts.name, facts.project_id});
         case errc::stream_exists:
             return dis_error("DIS.4307");
         case errc::stream_not_running:
@@ -68,23 +62,33 @@ api_error to_api_error(const state::error& error) {
             return dis_error("DIS.4332");
         case errc::app_exists:
             return dis_error("DIS.4330");
-        case errc::dis_partition_not_found:
-            return dis_error("DIS.4302", {shard_detail(error)});
         case errc::dis_partition_expired:
-            return dis_error("DIS.4319", {shard_detail(error)});
+            return dis_error("DIS.4319", {shard_id(facts)});
         case errc::sequence_number_out_of_range:
-            return dis_error("DIS.4224", {detail(error, 0), " should be within ", detail(error, 1), " ",
-                                          detail(error, 2)});
+            return dis_error("DIS.4224", {number(facts.requested), " should be within ", number(facts.low),
+                                          " ", number(facts.high)});
         case errc::dis_cursor_invalid:
-            return dis_error("DIS.4217", error.details());
+            if (facts.reason.empty()) return dis_error("DIS.4217");
+            return dis_error("DIS.4217", {facts.reason});
         case errc::dis_position_expired:
             return dis_error("DIS.4226");
-        case errc::dis_storage_full:
-            return dis_error("DIS.4308", {"stored data limit of " + detail(error, 0) + " bytes reached"});
+        // Facts both services report: in DIS's words on a DIS route, in DMS's on any other.
+        case errc::partition_not_found:
+            if (route_service == service::dis) return dis_error("DIS.4302", {shard_id(facts)});
+            return dms_invalid_parameter("partition");
+        case errc::storage_full:
+            if (route_service == service::dis) {
+                return dis_error("DIS.4308",
+                                 {"stored data limit of " + number(facts.limit) + " bytes reached"});
+            }
+            return dms_error(
+                400, "DMS.00400800",
+                "The emulator's storage limit of " + number(facts.limit) +
+                    " bytes (--max-stored-bytes) is reached. Delete messages or topics to free space.");
         case errc::not_supported:
             return gateway_error(
                 501, "EMU.0501",
-                "The Kafka cluster of instance " + detail(error, 0) +
+                "The Kafka cluster of instance " + facts.name +
                     " is not held by the emulator: fixtures and state snapshots need an in-memory one.");
     }
     return dms_error("DMS.00500000");

@@ -118,14 +118,15 @@ struct dis_store::project {
     const std::shared_ptr<stream>& require_stream(const std::string& project_id,
                                                   const std::string& name) const {
         const auto it = streams.find(name);
-        if (it == streams.end()) throw error(errc::stream_not_found, {name, project_id});
+        if (it == streams.end())
+            throw error(errc::stream_not_found, {.name = name, .project_id = project_id});
         return it->second;
     }
 
     // Caller holds `mutex`.
     const app_spec& require_app(const std::string& name) const {
         const auto it = apps.find(name);
-        if (it == apps.end()) throw error(errc::app_not_found, {name});
+        if (it == apps.end()) throw error(errc::app_not_found, {.name = name});
         return it->second;
     }
 
@@ -158,20 +159,19 @@ namespace {
 template <class F>
 auto with_readable(const dis_store::stream& s, std::int32_t index, std::int64_t now, F&& f) {
     dis_store::partition* p = s.at(index);
-    if (p == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
+    if (p == nullptr) throw error(errc::partition_not_found, {.index = index});
     record_log::released expired;  // freed after the lock is released
     std::lock_guard lock(p->mutex);
     expired = p->settle(now, s.retention_ms());
     if (p->status == dis_partition_status::expired)
-        throw error(errc::dis_partition_expired, {std::to_string(index)});
+        throw error(errc::dis_partition_expired, {.index = index});
     return std::forward<F>(f)(*p);
 }
 
 void check_in_range(std::int64_t sequence_number, const dis_store::partition& p) {
     if (sequence_number < p.earliest() || sequence_number > p.next()) {
-        throw error(
-            errc::sequence_number_out_of_range,
-            {std::to_string(sequence_number), std::to_string(p.earliest()), std::to_string(p.next())});
+        throw error(errc::sequence_number_out_of_range,
+                    {.requested = sequence_number, .low = p.earliest(), .high = p.next()});
     }
 }
 
@@ -215,9 +215,9 @@ stream_info dis_store::create_stream(const std::string& project_id, stream_spec 
     if (spec.stream_id.empty()) spec.stream_id = new_alnum_id(stream_id_length);
     if (!spec.create_time) spec.create_time = now;
     std::unique_lock lock(p->mutex);
-    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
+    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {.name = spec.stream_name});
     if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
-        throw error(errc::stream_partition_quota_exceeded, {});
+        throw error(errc::stream_partition_quota_exceeded);
     }
     auto created = std::make_shared<stream>(std::move(spec), now);
     auto info = created->info(now);
@@ -227,7 +227,7 @@ stream_info dis_store::create_stream(const std::string& project_id, stream_spec 
 
 stream_info dis_store::get_stream(const std::string& project_id, const std::string& stream_name) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     return p->require_stream(project_id, stream_name)->info(clock_());
 }
@@ -252,7 +252,7 @@ stream_page dis_store::list_streams(const std::string& project_id, const std::st
 
 void dis_store::delete_stream(const std::string& project_id, const std::string& stream_name) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::unique_lock lock(p->mutex);
     p->require_stream(project_id, stream_name);
     p->streams.erase(stream_name);
@@ -263,7 +263,7 @@ partition_count_change dis_store::update_partition_count(const std::string& proj
                                                          const std::string& stream_name,
                                                          std::int32_t target) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     const std::int64_t now = clock_();
     std::unique_lock lock(p->mutex);
     auto& s = *p->require_stream(project_id, stream_name);
@@ -272,7 +272,7 @@ partition_count_change dis_store::update_partition_count(const std::string& proj
     if (target == current) return change;
     if (target > current &&
         p->used_partitions(s.spec.stream_type, stream_name) + target > quota(s.spec.stream_type)) {
-        throw error(errc::stream_partition_quota_exceeded, {});
+        throw error(errc::stream_partition_quota_exceeded);
     }
     for (std::int32_t i = current; i < target; ++i) {
         if (partition* cut = s.at(i)) {
@@ -303,7 +303,7 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
                                                   const std::string& stream_name,
                                                   const std::vector<record_input>& records) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, stream_name);
 
@@ -312,10 +312,10 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
     for (const auto& record : records) {
         const std::int32_t index = s->route(record);
         partition* target = s->at(index);
-        if (target == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(index)});
+        if (target == nullptr) throw error(errc::partition_not_found, {.index = index});
         std::lock_guard partition_lock(target->mutex);
         if (target->status != dis_partition_status::active) {
-            throw error(errc::dis_partition_expired, {std::to_string(index)});
+            throw error(errc::dis_partition_expired, {.index = index});
         }
         targets.push_back(index);
     }
@@ -325,8 +325,7 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
     for (const auto& record : records) {
         bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
     }
-    if (!budget_->try_reserve(bytes))
-        throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
 
     const std::int64_t now = clock_();
     std::vector<record_result> results;
@@ -349,7 +348,7 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
 std::vector<dis_record> dis_store::records(const std::string& project_id, const std::string& stream_name,
                                            std::int32_t index) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     return with_readable(*p->require_stream(project_id, stream_name), index, clock_(),
                          [](const partition& target) {
@@ -366,7 +365,7 @@ std::vector<dis_record> dis_store::records(const std::string& project_id, const 
 cursor_start dis_store::start_cursor(const std::string& project_id, const std::string& stream_name,
                                      std::int32_t index, cursor_type type, std::int64_t value) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     const auto& s = *p->require_stream(project_id, stream_name);
     const std::int64_t position =
@@ -394,16 +393,16 @@ cursor_start dis_store::start_cursor(const std::string& project_id, const std::s
 
 read_result dis_store::read_records(const std::string& project_id, const read_request& request) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {request.stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = request.stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     const auto& s = *p->require_stream(project_id, request.stream_name);
     if (!request.stream_id.empty() && request.stream_id != s.spec.stream_id) {
-        throw error(errc::dis_cursor_invalid, {"the stream was deleted and created again"});
+        throw error(errc::dis_cursor_invalid, {.reason = "the stream was deleted and created again"});
     }
     return with_readable(s, request.partition, clock_(), [&](const partition& target) {
         if (request.position < target.earliest()) {
             throw error(errc::dis_position_expired,
-                        {std::to_string(request.position), std::to_string(target.earliest())});
+                        {.requested = request.position, .low = target.earliest()});
         }
         read_result out;
         out.next_position = request.position;
@@ -426,14 +425,14 @@ app_info dis_store::create_app(const std::string& project_id, app_spec spec) {
     if (spec.app_id.empty()) spec.app_id = new_alnum_id(app_id_length);
     if (!spec.create_time) spec.create_time = clock_();
     std::unique_lock lock(p->mutex);
-    if (p->apps.contains(spec.app_name)) throw error(errc::app_exists, {spec.app_name});
+    if (p->apps.contains(spec.app_name)) throw error(errc::app_exists, {.name = spec.app_name});
     const auto& stored = p->apps.emplace(spec.app_name, std::move(spec)).first->second;
     return p->app(stored);
 }
 
 app_info dis_store::get_app(const std::string& project_id, const std::string& app_name) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::app_not_found, {app_name});
+    if (!p) throw error(errc::app_not_found, {.name = app_name});
     std::shared_lock lock(p->mutex);
     return p->app(p->require_app(app_name));
 }
@@ -468,7 +467,7 @@ app_page dis_store::list_apps(const std::string& project_id, const std::string& 
 
 void dis_store::delete_app(const std::string& project_id, const std::string& app_name) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::app_not_found, {app_name});
+    if (!p) throw error(errc::app_not_found, {.name = app_name});
     std::unique_lock lock(p->mutex);
     p->require_app(app_name);
     p->apps.erase(app_name);
@@ -480,7 +479,7 @@ std::vector<partition_consumer_state> dis_store::consumer_state(const std::strin
                                                                 const std::string& stream_name,
                                                                 const std::string& checkpoint_type) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     const auto& s = *p->require_stream(project_id, stream_name);
     p->require_app(app_name);
@@ -498,7 +497,7 @@ std::vector<partition_consumer_state> dis_store::consumer_state(const std::strin
 void dis_store::commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
                                   std::int64_t sequence_number, std::string metadata) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = key.stream_name, .project_id = project_id});
     std::unique_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
@@ -510,7 +509,7 @@ void dis_store::commit_checkpoint(const std::string& project_id, const checkpoin
 std::optional<checkpoint_value> dis_store::get_checkpoint(const std::string& project_id,
                                                           const checkpoint_key& key) const {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = key.stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
@@ -525,7 +524,7 @@ void dis_store::delete_checkpoints(const std::string& project_id, const std::str
                                    std::optional<std::int32_t> partition_index,
                                    const std::string& checkpoint_type) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::unique_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, stream_name);
     p->require_app(app_name);
@@ -656,8 +655,7 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
             bytes += record.data.size() + (record.partition_key ? record.partition_key->size() : 0);
         }
     }
-    if (!budget_->try_reserve(bytes))
-        throw error(errc::dis_storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
     storage_charge reserved;  // handed to the partitions below; returned if the stream is refused
     reserved.adopt(budget_, bytes);
     for (auto& part : snapshot.partitions) {
@@ -679,9 +677,9 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
         }
     }
     std::unique_lock lock(p->mutex);
-    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {spec.stream_name});
+    if (p->streams.contains(spec.stream_name)) throw error(errc::stream_exists, {.name = spec.stream_name});
     if (p->used_partitions(spec.stream_type, {}) + spec.partition_count > quota(spec.stream_type)) {
-        throw error(errc::stream_partition_quota_exceeded, {});
+        throw error(errc::stream_partition_quota_exceeded);
     }
     auto info = created->info(now);
     p->streams.emplace(spec.stream_name, std::move(created));
@@ -691,19 +689,19 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
 void dis_store::restore_checkpoint(const std::string& project_id, const checkpoint_key& key,
                                    checkpoint_value value) {
     const auto p = find_project(project_id);
-    if (!p) throw error(errc::stream_not_found, {key.stream_name, project_id});
+    if (!p) throw error(errc::stream_not_found, {.name = key.stream_name, .project_id = project_id});
     std::unique_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
     partition* target = s->at(key.partition);
-    if (target == nullptr) throw error(errc::dis_partition_not_found, {std::to_string(key.partition)});
+    if (target == nullptr) throw error(errc::partition_not_found, {.index = key.partition});
     {
         record_log::released expired;  // freed after the lock is released
         std::lock_guard partition_lock(target->mutex);
         expired = target->settle(clock_(), s->retention_ms());
         if (value.sequence_number < 0 || value.sequence_number > target->next()) {
             throw error(errc::sequence_number_out_of_range,
-                        {std::to_string(value.sequence_number), "0", std::to_string(target->next())});
+                        {.requested = value.sequence_number, .low = 0, .high = target->next()});
         }
     }
     p->checkpoints[key] = std::move(value);

@@ -54,7 +54,7 @@ std::shared_ptr<kafka_store::instance> kafka_store::find_instance(const std::str
         const auto it = project->second.find(instance_id);
         if (it != project->second.end()) return it->second;
     }
-    throw error(errc::instance_not_found, {instance_id});
+    throw error(errc::instance_not_found, {.name = instance_id});
 }
 
 instance_info kafka_store::create_instance(const std::string& project_id, instance_spec spec) {
@@ -69,7 +69,7 @@ instance_info kafka_store::create_instance(const std::string& project_id, instan
         auto& instances = projects_[project_id];
         for (const auto& [id, existing] : instances) {
             if (id == created->spec.instance_id || existing->spec.name == created->spec.name) {
-                throw error(errc::instance_name_exists, {created->spec.name});
+                throw error(errc::instance_name_exists, {.name = created->spec.name});
             }
         }
         instances.emplace(created->spec.instance_id, created);
@@ -108,14 +108,14 @@ std::vector<instance_info> kafka_store::list_instances(const std::string& projec
 void kafka_store::delete_instance(const std::string& project_id, const std::string& instance_id) {
     std::unique_lock lock(mutex_);
     const auto project = projects_.find(project_id);
-    if (project == projects_.end()) throw error(errc::instance_not_found, {instance_id});
+    if (project == projects_.end()) throw error(errc::instance_not_found, {.name = instance_id});
     const auto it = project->second.find(instance_id);
-    if (it == project->second.end()) throw error(errc::instance_not_found, {instance_id});
+    if (it == project->second.end()) throw error(errc::instance_not_found, {.name = instance_id});
     {
         std::shared_lock instance_lock(it->second->mutex);
         const auto& status = it->second->spec.status;
         if (std::find(busy_statuses.begin(), busy_statuses.end(), status) != busy_statuses.end()) {
-            throw error(errc::instance_not_running, {status});
+            throw error(errc::instance_not_running, {.reason = status});
         }
     }
     project->second.erase(it);
@@ -130,13 +130,14 @@ std::shared_ptr<kafka_cluster> kafka_store::running_cluster(const std::string& p
                                                             const std::string& instance_id) const {
     const auto found = find_instance(project_id, instance_id);
     std::shared_lock lock(found->mutex);
-    if (found->spec.status != "RUNNING") throw error(errc::instance_not_running, {found->spec.status});
+    if (found->spec.status != "RUNNING")
+        throw error(errc::instance_not_running, {.reason = found->spec.status});
     return found->cluster;
 }
 
 memory_cluster& kafka_store::memory(const std::string& project_id, const std::string& instance_id) const {
     auto* in_memory = find_instance(project_id, instance_id)->cluster->in_memory();
-    if (in_memory == nullptr) throw error(errc::not_supported, {instance_id});
+    if (in_memory == nullptr) throw error(errc::not_supported, {.name = instance_id});
     return *in_memory;
 }
 
@@ -181,7 +182,7 @@ std::vector<kafka_project_snapshot> kafka_store::snapshot(
                 spec = inst->spec;
             }
             auto* data = inst->cluster->in_memory();
-            if (data == nullptr) throw error(errc::not_supported, {spec.instance_id});
+            if (data == nullptr) throw error(errc::not_supported, {.name = spec.instance_id});
             project.instances.push_back(
                 instance_snapshot{std::move(spec), data->snapshot_topics(), data->snapshot_groups()});
         }

@@ -149,7 +149,7 @@ memory_cluster::~memory_cluster() = default;
 
 std::shared_ptr<memory_cluster::topic> memory_cluster::find_topic_locked(const std::string& name) const {
     const auto it = topics_.find(name);
-    if (it == topics_.end()) throw error(errc::topic_not_found, {name});
+    if (it == topics_.end()) throw error(errc::topic_not_found, {.name = name});
     return it->second;
 }
 
@@ -181,12 +181,12 @@ std::int32_t memory_cluster::coordinator(const std::string& group_id) const {
 topic_spec memory_cluster::create_topic(topic_spec spec) {
     if (!spec.created_at) spec.created_at = clock_();
     std::unique_lock lock(mutex_);
-    if (topics_.contains(spec.name)) throw error(errc::topic_exists, {spec.name});
+    if (topics_.contains(spec.name)) throw error(errc::topic_exists, {.name = spec.name});
     if (spec.replication > limits_.brokers) {
-        throw error(errc::replication_exceeds_brokers, {std::to_string(limits_.brokers)});
+        throw error(errc::replication_exceeds_brokers, {.limit = limits_.brokers});
     }
     if (std::int64_t{used_partitions_locked()} + spec.partition_count > limits_.max_partitions) {
-        throw error(errc::partition_quota_exceeded, {std::to_string(limits_.max_partitions)});
+        throw error(errc::partition_quota_exceeded, {.limit = limits_.max_partitions});
     }
     topics_.emplace(spec.name, std::make_shared<topic>(spec, *spec.created_at));
     return spec;
@@ -219,14 +219,14 @@ void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
         std::shared_lock topic_lock(t->mutex);
         if (update.partition_count) {
             if (*update.partition_count < t->spec.partition_count) {
-                throw error(errc::partition_count_decrease, {update.name});
+                throw error(errc::partition_count_decrease, {.name = update.name});
             }
             used += *update.partition_count - t->spec.partition_count;
         }
         targets.push_back(std::move(t));
     }
     if (used > limits_.max_partitions) {
-        throw error(errc::partition_quota_exceeded, {std::to_string(limits_.max_partitions)});
+        throw error(errc::partition_quota_exceeded, {.limit = limits_.max_partitions});
     }
     const std::int64_t now = clock_();
     for (std::size_t i = 0; i < updates.size(); ++i) {
@@ -285,7 +285,7 @@ produce_result memory_cluster::produce(const produce_request& request) {
         index = static_cast<std::int32_t>(t->round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
     }
     partition_log* log = t->log(index);
-    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
 
     const std::int64_t now = clock_();
     const auto lock = t->open(*log, now);
@@ -293,7 +293,7 @@ produce_result memory_cluster::produce(const produce_request& request) {
     const std::string headers = encode_headers(request.headers);
     const std::uint64_t bytes =
         request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
-    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
     log->records.append(now, now, request.key, request.value, headers);
     log->charge.adopt(budget_, bytes);
     log->last_update_ms = now;
@@ -358,7 +358,7 @@ partition_state memory_cluster::partition(const std::string& topic_name, std::in
     const auto t = find_topic(topic_name);
     std::shared_lock topic_lock(t->mutex);
     partition_log* log = t->log(index);
-    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
     const auto lock = t->open(*log, clock_());
     return log->snapshot(index);
 }
@@ -368,7 +368,7 @@ std::optional<kafka_message> memory_cluster::message_at(const std::string& topic
     const auto t = find_topic(topic_name);
     std::shared_lock topic_lock(t->mutex);
     partition_log* log = t->log(index);
-    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(index)});
+    if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
     const auto lock = t->open(*log, clock_());
     if (offset < log->start_offset() || offset >= log->end_offset()) return std::nullopt;
     return to_message(log->records.at(offset));
@@ -382,7 +382,7 @@ std::vector<stored_message> memory_cluster::messages(const std::string& topic_na
     auto last = static_cast<std::int32_t>(t->logs.size());
     if (filter.partition) {
         if (t->log(*filter.partition) == nullptr) {
-            throw error(errc::partition_not_found, {std::to_string(*filter.partition)});
+            throw error(errc::partition_not_found, {.index = *filter.partition});
         }
         first = *filter.partition;
         last = first + 1;
@@ -406,7 +406,7 @@ void memory_cluster::load_partition(const std::string& topic_name, partition_con
     const auto t = find_topic(topic_name);
     std::shared_lock topic_lock(t->mutex);
     partition_log* log = t->log(content.partition);
-    if (log == nullptr) throw error(errc::partition_not_found, {std::to_string(content.partition)});
+    if (log == nullptr) throw error(errc::partition_not_found, {.index = content.partition});
     const std::int64_t now = clock_();
     std::vector<std::string> headers;  // encoded, as the log keeps them
     headers.reserve(content.messages.size());
@@ -417,7 +417,7 @@ void memory_cluster::load_partition(const std::string& topic_name, partition_con
     }
     record_log::released previous;  // freed after the lock below is released
     std::lock_guard lock(log->mutex);
-    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {std::to_string(budget_->capacity())});
+    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
     previous = log->records.clear(content.log_start_offset);
     log->charge.release_all();
     log->charge.adopt(budget_, bytes);
@@ -441,7 +441,7 @@ group_info memory_cluster::info_locked(const std::string& name, const consumer_g
 group_info memory_cluster::create_group(const std::string& name, std::optional<std::string> description) {
     const std::int64_t now = clock_();
     std::unique_lock lock(mutex_);
-    if (groups_.contains(name)) throw error(errc::group_exists, {name});
+    if (groups_.contains(name)) throw error(errc::group_exists, {.name = name});
     const auto& created =
         groups_.emplace(name, consumer_group{std::move(description), now, {}}).first->second;
     return info_locked(name, created, 0);
@@ -477,7 +477,7 @@ std::vector<group_partition_offset> memory_cluster::group_offsets_locked(const c
 std::vector<group_partition_offset> memory_cluster::group_offsets(const std::string& name) const {
     std::shared_lock lock(mutex_);
     const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
     return group_offsets_locked(it->second);
 }
 
@@ -496,7 +496,7 @@ std::vector<group_info> memory_cluster::list_groups() const {
 group_info memory_cluster::get_group(const std::string& name) const {
     std::shared_lock lock(mutex_);
     const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
     std::int64_t lag = 0;
     for (const auto& row : group_offsets_locked(it->second)) lag += row.lag;
     return info_locked(name, it->second, lag);
@@ -505,13 +505,13 @@ group_info memory_cluster::get_group(const std::string& name) const {
 void memory_cluster::update_group(const std::string& name, std::optional<std::string> description) {
     std::unique_lock lock(mutex_);
     const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
     if (description) it->second.description = std::move(description);
 }
 
 void memory_cluster::delete_group(const std::string& name) {
     std::unique_lock lock(mutex_);
-    if (groups_.erase(name) == 0) throw error(errc::group_not_found, {name});
+    if (groups_.erase(name) == 0) throw error(errc::group_not_found, {.name = name});
 }
 
 std::vector<std::string> memory_cluster::subscribed_groups(const std::string& topic_name) const {
@@ -531,11 +531,11 @@ void memory_cluster::commit_offset(const std::string& name, const std::string& t
                                    std::int32_t partition, std::int64_t offset) {
     std::unique_lock lock(mutex_);
     const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
     const auto t = find_topic_locked(topic_name);
     {
         std::shared_lock topic_lock(t->mutex);
-        if (t->log(partition) == nullptr) throw error(errc::partition_not_found, {std::to_string(partition)});
+        if (t->log(partition) == nullptr) throw error(errc::partition_not_found, {.index = partition});
     }
     it->second.offsets[{topic_name, partition}] = offset;
 }
@@ -545,7 +545,7 @@ void memory_cluster::reset_offsets(const std::string& name, const std::string& t
     const std::int64_t now = clock_();
     std::unique_lock lock(mutex_);
     const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {name});
+    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
     auto& found = it->second;
 
     // The topics concerned: the one named, or every topic the group has offsets on.
@@ -573,7 +573,7 @@ void memory_cluster::reset_offsets(const std::string& name, const std::string& t
         } else if (t->log(partition) != nullptr) {
             chosen.push_back(partition);
         } else if (!topic_name.empty()) {
-            throw error(errc::partition_not_found, {std::to_string(partition)});
+            throw error(errc::partition_not_found, {.index = partition});
         }
         plan.emplace_back(std::move(t), std::move(chosen));
     }
@@ -592,13 +592,13 @@ void memory_cluster::reset_offsets(const std::string& name, const std::string& t
 
 void memory_cluster::restore_group(const group_snapshot& snapshot) {
     std::unique_lock lock(mutex_);
-    if (groups_.contains(snapshot.group_id)) throw error(errc::group_exists, {snapshot.group_id});
+    if (groups_.contains(snapshot.group_id)) throw error(errc::group_exists, {.name = snapshot.group_id});
     consumer_group restored{snapshot.description, snapshot.created_at, {}};
     for (const auto& committed : snapshot.offsets) {
         const auto t = find_topic_locked(committed.topic);
         std::shared_lock topic_lock(t->mutex);
         if (t->log(committed.partition) == nullptr) {
-            throw error(errc::partition_not_found, {std::to_string(committed.partition)});
+            throw error(errc::partition_not_found, {.index = committed.partition});
         }
         restored.offsets[{committed.topic, committed.partition}] = committed.offset;
     }

@@ -164,7 +164,7 @@ TEST_F(control_snapshot, restored_checkpoint_may_lie_before_earliest_but_not_pas
         [&] {
             copy.dis.restore_checkpoint(project, {"billing", "clicks", 9, "LAST_READ"}, {0, ""});
         },
-        errc::dis_partition_not_found));
+        errc::partition_not_found));
     EXPECT_TRUE(throws_errc(
         [&] {
             copy.dis.restore_checkpoint(project, {"nobody", "clicks", 1, "LAST_READ"}, {0, ""});

@@ -20,6 +20,20 @@ inline void PrintTo(errc code, std::ostream* os) {
     *os << to_string(code);
 }
 
+inline void PrintTo(const error_facts& facts, std::ostream* os) {
+    const auto number = [os](const char* field, const auto& value) {
+        if (value) *os << ", ." << field << " = " << *value;
+    };
+    *os << "{.name = \"" << facts.name << "\", .project_id = \"" << facts.project_id << "\", .reason = \""
+        << facts.reason << "\"";
+    number("index", facts.index);
+    number("limit", facts.limit);
+    number("requested", facts.requested);
+    number("low", facts.low);
+    number("high", facts.high);
+    *os << "}";
+}
+
 inline void PrintTo(delete_records_status status, std::ostream* os) {
     switch (status) {
         case delete_records_status::success:

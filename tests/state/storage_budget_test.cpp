@@ -194,7 +194,7 @@ struct dis_fixture {
 TEST(storage_budget_dis, a_batch_over_the_cap_is_refused_whole) {
     dis_fixture f;
     f.put(0, 30);
-    EXPECT_TRUE(throws_errc([&] { f.put(1, 30, 3); }, errc::dis_storage_full));
+    EXPECT_TRUE(throws_errc([&] { f.put(1, 30, 3); }, errc::storage_full));
     EXPECT_TRUE(f.st.dis.records(p, "s", 1).empty());
     EXPECT_EQ(f.st.budget->used(), 30U);
     f.put(1, 35, 2);
@@ -240,7 +240,7 @@ TEST(storage_budget, both_services_share_one_cap) {
     k.produce(0, 70);
     record_input r;
     r.data = std::string(31, 'A');
-    EXPECT_TRUE(throws_errc([&] { k.st.dis.put_records(p, "s", {r}); }, errc::dis_storage_full));
+    EXPECT_TRUE(throws_errc([&] { k.st.dis.put_records(p, "s", {r}); }, errc::storage_full));
     r.data = std::string(30, 'A');
     k.st.dis.put_records(p, "s", {r});
     EXPECT_EQ(k.st.budget->used(), 100U);

@@ -244,12 +244,11 @@ TEST_F(dis_consumer_test, sequence_numbers_outside_the_range_are_out_of_range_wi
         const auto high = thrown_error([&] { cursor("orders", 0, type, 4); });
         ASSERT_TRUE(high);
         EXPECT_EQ(high->code(), errc::sequence_number_out_of_range);
-        EXPECT_EQ(high->details(), (std::vector<std::string>{"4", "0", "3"}));
+        EXPECT_EQ(high->facts(), (error_facts{.requested = 4, .low = 0, .high = 3}));
         EXPECT_TRUE(throws_errc([&] { cursor("orders", 0, type, -1); }, errc::sequence_number_out_of_range));
     }
     EXPECT_EQ(cursor("orders", 0, cursor_type::latest), 3);
-    EXPECT_TRUE(
-        throws_errc([&] { cursor("orders", 1, cursor_type::latest); }, errc::dis_partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { cursor("orders", 1, cursor_type::latest); }, errc::partition_not_found));
     EXPECT_TRUE(throws_errc([&] { cursor("missing", 0, cursor_type::latest); }, errc::stream_not_found));
 }
 

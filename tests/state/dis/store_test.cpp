@@ -177,7 +177,7 @@ TEST_F(dis_store_test, duplicate_stream_name_is_stream_exists) {
     const auto e = thrown_error([&] { make_stream("orders", 1); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_exists);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"orders"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "orders"}));
     EXPECT_EQ(store.get_stream(project, "orders").partitions.size(), 2u);
 }
 
@@ -186,14 +186,14 @@ TEST_F(dis_store_test, get_missing_stream_is_stream_not_found_with_name_and_proj
     const auto e = thrown_error([&] { store.get_stream(project, "missing"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_not_found);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"missing", project}));
+    EXPECT_EQ(e->facts(), (error_facts{.name = "missing", .project_id = project}));
 }
 
 TEST_F(dis_store_test, get_stream_in_unknown_project_is_stream_not_found_with_name_and_project) {
     const auto e = thrown_error([&] { store.get_stream("nobody", "orders"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_not_found);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"orders", "nobody"}));
+    EXPECT_EQ(e->facts(), (error_facts{.name = "orders", .project_id = "nobody"}));
 }
 
 TEST_F(dis_store_test, common_streams_may_use_up_to_fifty_partitions) {
@@ -343,8 +343,8 @@ TEST_F(dis_store_test, batch_with_missing_partition_fails_whole_and_appends_noth
     make_stream("orders", 2);
     const auto e = thrown_error([&] { put("orders", {to_partition(0), to_partition(5), to_partition(1)}); });
     ASSERT_TRUE(e.has_value());
-    EXPECT_EQ(e->code(), errc::dis_partition_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"5"});
+    EXPECT_EQ(e->code(), errc::partition_not_found);
+    EXPECT_EQ(e->facts(), (error_facts{.index = 5}));
     const auto info = store.get_stream(project, "orders");
     EXPECT_EQ(info.partitions[0].next, 0);
     EXPECT_EQ(info.partitions[1].next, 0);
@@ -352,9 +352,9 @@ TEST_F(dis_store_test, batch_with_missing_partition_fails_whole_and_appends_noth
     EXPECT_TRUE(store.records(project, "orders", 1).empty());
 }
 
-TEST_F(dis_store_test, negative_partition_is_dis_partition_not_found) {
+TEST_F(dis_store_test, negative_partition_is_partition_not_found) {
     make_stream("orders", 2);
-    EXPECT_TRUE(throws_errc([&] { put("orders", {to_partition(-1)}); }, errc::dis_partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { put("orders", {to_partition(-1)}); }, errc::partition_not_found));
 }
 
 TEST_F(dis_store_test, put_records_to_missing_stream_is_stream_not_found) {
@@ -362,14 +362,14 @@ TEST_F(dis_store_test, put_records_to_missing_stream_is_stream_not_found) {
     const auto e = thrown_error([&] { put("missing", {to_partition(0)}); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_not_found);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"missing", project}));
+    EXPECT_EQ(e->facts(), (error_facts{.name = "missing", .project_id = project}));
     EXPECT_TRUE(throws_errc([&] { store.put_records("nobody", "orders", {to_partition(0)}); },
                             errc::stream_not_found));
 }
 
-TEST_F(dis_store_test, reading_missing_partition_is_dis_partition_not_found) {
+TEST_F(dis_store_test, reading_missing_partition_is_partition_not_found) {
     make_stream("orders", 2);
-    EXPECT_TRUE(throws_errc([&] { store.records(project, "orders", 2); }, errc::dis_partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { store.records(project, "orders", 2); }, errc::partition_not_found));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -403,7 +403,7 @@ TEST_F(dis_store_test, duplicate_app_is_app_exists) {
     const auto e = thrown_error([&] { make_app("billing"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::app_exists);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"billing"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "billing"}));
     EXPECT_EQ(store.get_app(project, "billing").app_id, first.app_id);
 }
 
@@ -412,7 +412,7 @@ TEST_F(dis_store_test, get_missing_app_is_app_not_found) {
     const auto e = thrown_error([&] { store.get_app(project, "missing"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::app_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"missing"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "missing"}));
     EXPECT_TRUE(throws_errc([&] { store.get_app("nobody", "billing"); }, errc::app_not_found));
 }
 
@@ -463,7 +463,7 @@ TEST_F(dis_checkpoint_test, commit_above_next_is_out_of_range_with_bounds) {
     const auto e = thrown_error([&] { commit("billing", "orders", 0, 4, "new"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::sequence_number_out_of_range);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"4", "0", "3"}));
+    EXPECT_EQ(e->facts(), (error_facts{.requested = 4, .low = 0, .high = 3}));
     expect_checkpoint(checkpoint("billing", "orders", 0), 2, "kept");
 }
 
@@ -471,7 +471,7 @@ TEST_F(dis_checkpoint_test, commit_below_earliest_is_out_of_range_with_bounds) {
     const auto e = thrown_error([&] { commit("billing", "orders", 1, -1); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::sequence_number_out_of_range);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"-1", "0", "1"}));
+    EXPECT_EQ(e->facts(), (error_facts{.requested = -1, .low = 0, .high = 1}));
     EXPECT_EQ(checkpoint("billing", "orders", 1), std::nullopt);
 }
 
@@ -479,7 +479,7 @@ TEST_F(dis_checkpoint_test, commit_on_empty_partition_above_zero_is_out_of_range
     const auto e = thrown_error([&] { commit("billing", "orders", 2, 1); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::sequence_number_out_of_range);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"1", "0", "0"}));
+    EXPECT_EQ(e->facts(), (error_facts{.requested = 1, .low = 0, .high = 0}));
 }
 
 TEST_F(dis_checkpoint_test, missing_stream_and_missing_app_is_stream_not_found) {
@@ -487,7 +487,7 @@ TEST_F(dis_checkpoint_test, missing_stream_and_missing_app_is_stream_not_found) 
     const auto e = thrown_error([&] { store.commit_checkpoint(project, key, 0, ""); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_not_found);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"ghost-stream", project}));
+    EXPECT_EQ(e->facts(), (error_facts{.name = "ghost-stream", .project_id = project}));
     EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::stream_not_found));
     EXPECT_TRUE(
         throws_errc([&] { store.delete_checkpoints(project, "ghost-app", "ghost-stream", 0, last_read); },
@@ -511,7 +511,7 @@ TEST_F(dis_checkpoint_test, unknown_project_is_stream_not_found) {
     const auto e = thrown_error([&] { store.commit_checkpoint("nobody", key, 0, ""); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::stream_not_found);
-    EXPECT_EQ(e->details(), (std::vector<std::string>{"orders", "nobody"}));
+    EXPECT_EQ(e->facts(), (error_facts{.name = "orders", .project_id = "nobody"}));
     EXPECT_TRUE(throws_errc([&] { store.get_checkpoint("nobody", key); }, errc::stream_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints("nobody", "billing", "orders", 0, last_read); },
                             errc::stream_not_found));
@@ -522,7 +522,7 @@ TEST_F(dis_checkpoint_test, existing_stream_missing_app_and_bad_partition_is_app
     const auto e = thrown_error([&] { store.commit_checkpoint(project, key, 0, ""); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::app_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"ghost-app"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "ghost-app"}));
     EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::app_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints(project, "ghost-app", "orders", 99, last_read); },
                             errc::app_not_found));
@@ -531,21 +531,21 @@ TEST_F(dis_checkpoint_test, existing_stream_missing_app_and_bad_partition_is_app
         errc::app_not_found));
 }
 
-TEST_F(dis_checkpoint_test, existing_stream_and_app_with_bad_partition_is_dis_partition_not_found) {
+TEST_F(dis_checkpoint_test, existing_stream_and_app_with_bad_partition_is_partition_not_found) {
     const checkpoint_key key{"billing", "orders", 3, last_read};
     const auto e = thrown_error([&] { store.commit_checkpoint(project, key, 0, ""); });
     ASSERT_TRUE(e.has_value());
-    EXPECT_EQ(e->code(), errc::dis_partition_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"3"});
-    EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::dis_partition_not_found));
+    EXPECT_EQ(e->code(), errc::partition_not_found);
+    EXPECT_EQ(e->facts(), (error_facts{.index = 3}));
+    EXPECT_TRUE(throws_errc([&] { store.get_checkpoint(project, key); }, errc::partition_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints(project, "billing", "orders", 3, last_read); },
-                            errc::dis_partition_not_found));
+                            errc::partition_not_found));
     EXPECT_TRUE(throws_errc([&] { store.delete_checkpoints(project, "billing", "orders", -1, last_read); },
-                            errc::dis_partition_not_found));
+                            errc::partition_not_found));
 }
 
 TEST_F(dis_checkpoint_test, bad_partition_is_checked_before_sequence_range) {
-    EXPECT_TRUE(throws_errc([&] { commit("billing", "orders", 7, 1000); }, errc::dis_partition_not_found));
+    EXPECT_TRUE(throws_errc([&] { commit("billing", "orders", 7, 1000); }, errc::partition_not_found));
 }
 
 TEST_F(dis_checkpoint_test, delete_with_partition_removes_only_that_checkpoint) {

@@ -143,7 +143,7 @@ TEST_F(kafka_store_test, get_unknown_instance_is_instance_not_found_with_its_id)
     const auto e = thrown_error([&] { store.get_instance(project, "no-such-id"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"no-such-id"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "no-such-id"}));
 }
 
 TEST_F(kafka_store_test, instance_is_not_visible_from_another_project) {
@@ -159,7 +159,7 @@ TEST_F(kafka_store_test, duplicate_instance_name_is_instance_name_exists) {
     const auto e = thrown_error([&] { make_instance("kafka-1"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_name_exists);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"kafka-1"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "kafka-1"}));
     EXPECT_EQ(store.list_instances(project).size(), 1u);
 }
 
@@ -202,7 +202,7 @@ TEST_F(kafka_store_test, delete_unknown_instance_is_instance_not_found) {
     const auto e = thrown_error([&] { store.delete_instance(project, id); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{id});
+    EXPECT_EQ(e->facts(), (error_facts{.name = id}));
 }
 
 TEST_F(kafka_store_test, deleted_instance_name_can_be_reused) {
@@ -251,7 +251,7 @@ TEST_F(kafka_store_test, duplicate_topic_is_topic_exists) {
     const auto e = thrown_error([&] { make_topic(id, "orders", 5); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::topic_exists);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"orders"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "orders"}));
     EXPECT_EQ(store.cluster(project, id)->list_topics()[0].partition_count, 3);
 }
 
@@ -260,7 +260,7 @@ TEST_F(kafka_store_test, replication_above_broker_count_is_replication_exceeds_b
     const auto e = thrown_error([&] { make_topic(id, "orders", 3, 4); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::replication_exceeds_brokers);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"3"});
+    EXPECT_EQ(e->facts(), (error_facts{.limit = 3}));
     EXPECT_TRUE(store.cluster(project, id)->list_topics().empty());
 }
 
@@ -282,7 +282,7 @@ TEST_F(kafka_store_test, partitions_beyond_quota_is_partition_quota_exceeded) {
     const auto e = thrown_error([&] { make_topic(id, "b", 1, 1); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::partition_quota_exceeded);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"100"});
+    EXPECT_EQ(e->facts(), (error_facts{.limit = 100}));
     EXPECT_EQ(store.cluster(project, id)->list_topics().size(), 1u);
     EXPECT_EQ(store.get_instance(project, id).used_partitions, 100);
 }
@@ -302,7 +302,7 @@ TEST_F(kafka_store_test, topic_calls_on_unknown_topic_are_topic_not_found) {
     const auto e = thrown_error([&] { store.cluster(project, id)->partitions("missing"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::topic_not_found);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"missing"});
+    EXPECT_EQ(e->facts(), (error_facts{.name = "missing"}));
     EXPECT_TRUE(
         throws_errc([&] { store.cluster(project, id)->partition("missing", 0); }, errc::topic_not_found));
     EXPECT_TRUE(
@@ -418,7 +418,7 @@ TEST_F(kafka_store_test, produce_to_unknown_partition_is_partition_not_found_and
         const auto e = thrown_error([&] { produce_to(id, "orders", bad, "v"); });
         ASSERT_TRUE(e.has_value()) << bad;
         EXPECT_EQ(e->code(), errc::partition_not_found);
-        EXPECT_EQ(e->details(), std::vector<std::string>{std::to_string(bad)});
+        EXPECT_EQ(e->facts(), (error_facts{.index = bad}));
     }
     for (const auto& p : store.cluster(project, id)->partitions("orders")) EXPECT_EQ(p.end_offset, 0);
 }
@@ -429,7 +429,7 @@ TEST_F(kafka_store_test, produce_to_instance_not_running_is_instance_not_running
     const auto e = thrown_error([&] { produce_to(id, "orders", 0, "v"); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_not_running);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"CREATING"});
+    EXPECT_EQ(e->facts(), (error_facts{.reason = "CREATING"}));
     EXPECT_EQ(store.cluster(project, id)->partition("orders", 0).end_offset, 0);
 }
 
@@ -697,7 +697,7 @@ TEST_F(delete_records_test, instance_not_running_is_instance_not_running) {
     const auto e = thrown_error([&] { delete_records(stopped, "orders", {{0, 0}}); });
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->code(), errc::instance_not_running);
-    EXPECT_EQ(e->details(), std::vector<std::string>{"RESTARTING"});
+    EXPECT_EQ(e->facts(), (error_facts{.reason = "RESTARTING"}));
 }
 
 TEST_F(delete_records_test, unknown_instance_is_instance_not_found) {
