@@ -76,6 +76,7 @@ parse_outcome parse_config(int argc, char** argv) {
     app.add_option("--max-stored-bytes", c.max_stored_bytes,
                    "Cap on stored message and record bytes over both services; 0 means no cap")
         ->envname("STREAM_EMULATOR_MAX_STORED_BYTES")
+        ->check(CLI::NonNegativeNumber)  // an unsigned option would otherwise read -5 as 2^64 - 5
         ->capture_default_str();
     app.add_option("--auth-mode", c.auth_mode,
                    "off: no checks; loose: a token or a well-formed signature, any key; strict: verified "

@@ -19,8 +19,9 @@
 
 namespace emu::routes::control {
 
-// One fault-injection rule (README "Fault injection"). Match fields that are set must all match; the
-// action is an error answer, an added delay, a dropped connection, or a delay with one of the others.
+// One fault-injection rule (docs/control-plane.md, "Fault injection"). Match fields that are set must all
+// match; the action is an error answer, an added delay, a dropped connection, or a delay with one of the
+// others.
 struct fault_rule {
     std::uint64_t id = 0;
     // match

@@ -30,7 +30,7 @@ struct fixture_faults {
     std::vector<fault_rule> rules;              // filled by the loader
 };
 
-// Seeds `st` from a fixture document (format in the README). Entries are validated by the same parsers
+// Seeds `st` from a fixture document (format in docs/fixtures.md). Entries are validated by the same parsers
 // as the API requests that would create them. `source` names the document in errors. On failure `st` may
 // hold part of the document: load into a scratch state when that matters. Without `faults`, a document
 // with fault rules is refused.

@@ -187,17 +187,16 @@ response show_cursor(const request_context& ctx, state::state& st) {
     const auto stream_name = checked_name(ctx.query_param("stream-name"), "stream-name", stream_name_max);
     const std::string* partition_id = ctx.query_param("partition-id");
     if (partition_id == nullptr) throw dis_invalid_request("partition-id: is required");
-    const auto partition = parse_partition_id(*partition_id);
-    if (!partition) throw dis_error("DIS.4201", {*partition_id});
+    const std::int32_t partition = required_partition(*partition_id);
     const std::string* type_text = ctx.query_param("cursor-type");
     const auto type =
         type_text != nullptr ? parse_cursor_type(*type_text) : state::cursor_type::at_sequence_number;
     if (!type) throw dis_error("DIS.4215", {*type_text});
     const std::int64_t value = cursor_start_value(ctx, *type);
 
-    const auto start = st.dis.start_cursor(ctx.param("project_id"), stream_name, *partition, *type, value);
+    const auto start = st.dis.start_cursor(ctx.param("project_id"), stream_name, partition, *type, value);
     return cursor_answer(
-        encode_cursor({stream_name, start.stream_id, *partition, start.position, st.dis.now_ms()}));
+        encode_cursor({stream_name, start.stream_id, partition, start.position, st.dis.now_ms()}));
 }
 
 // Syntax first (DIS.4200), then the cursor (4217, 4225), the stream (4301), the partition (4302, 4319) and

@@ -20,7 +20,7 @@ ENV_PREFIX = "STREAM_EMULATOR_"
 HELP_OPTION = re.compile(r"^  (?:-(?P<short>\w),)?(?P<long>--[a-z][a-z-]*)(?P<rest>.*)$")
 HELP_DETAILS = re.compile(
     r"^ (?P<type>[A-Z]+)"
-    r"(?::(?:\{(?P<set>[^}]*)\}|[A-Z]+ in \[(?P<lo>[^ \]]+) - (?P<hi>[^ \]]+)\]))?"
+    r"(?::(?:\{(?P<set>[^}]*)\}|[A-Z]+ in \[(?P<lo>[^ \]]+) - (?P<hi>[^ \]]+)\]|NONNEGATIVE))?"
     r"(?:=(?P<default>\S+))?"
     r"(?: \(Env:(?P<env>[A-Za-z0-9_]+)\))?")
 

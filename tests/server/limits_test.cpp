@@ -248,6 +248,31 @@ TEST(config, out_of_range_limits_are_refused) {
     EXPECT_FALSE(parse({"--max-connections", "0"}).settings);
     EXPECT_FALSE(parse({"--idle-timeout", "0"}).settings);
     EXPECT_FALSE(parse({"--header-limit", "10"}).settings);
+    EXPECT_FALSE(parse({"--max-stored-bytes", "-5"}).settings);
+    EXPECT_FALSE(parse({"--ak-lockout", "-1"}).settings);
+    EXPECT_FALSE(parse({"--rate-limit", "-1"}).settings);
+}
+
+TEST(config, the_security_flags_are_off_by_default_and_have_environment_twins) {
+    const auto defaults = parse({});
+    ASSERT_TRUE(defaults.settings);
+    EXPECT_EQ(defaults.settings->ak_lockout, 0U);
+    EXPECT_EQ(defaults.settings->ak_lockout_seconds, 300U);
+    EXPECT_EQ(defaults.settings->rate_limit, 0U);
+    EXPECT_EQ(defaults.settings->control_token, "");
+    ::setenv("STREAM_EMULATOR_CONTROL_TOKEN", "from-env", 1);
+    ::setenv("STREAM_EMULATOR_AK_LOCKOUT", "5", 1);
+    ::setenv("STREAM_EMULATOR_RATE_LIMIT", "100", 1);
+    const auto from_env = parse({"--ak-lockout-seconds", "60"});
+    for (const char* name :
+         {"STREAM_EMULATOR_CONTROL_TOKEN", "STREAM_EMULATOR_AK_LOCKOUT", "STREAM_EMULATOR_RATE_LIMIT"}) {
+        ::unsetenv(name);
+    }
+    ASSERT_TRUE(from_env.settings);
+    EXPECT_EQ(from_env.settings->control_token, "from-env");
+    EXPECT_EQ(from_env.settings->ak_lockout, 5U);
+    EXPECT_EQ(from_env.settings->ak_lockout_seconds, 60U);
+    EXPECT_EQ(from_env.settings->rate_limit, 100U);
 }
 
 }  // namespace
