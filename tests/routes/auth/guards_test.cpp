@@ -32,8 +32,8 @@ routes::auth::auth_settings strict_with(routes::auth::limit_settings limits) {
 ::testing::AssertionResult is_gateway(const http_reply& reply, unsigned status, const std::string& code,
                                       const std::string& message) {
     const auto body = reply.json();
-    if (reply.status == status && body.IsObject() && body.MemberCount() == 3 && body.HasMember("error_code") &&
-        body["error_code"] == code.c_str() && body.HasMember("error_msg") &&
+    if (reply.status == status && body.IsObject() && body.MemberCount() == 3 &&
+        body.HasMember("error_code") && body["error_code"] == code.c_str() && body.HasMember("error_msg") &&
         body["error_msg"] == message.c_str() && body.HasMember("request_id") &&
         body["request_id"] == reply.header("x-request-id").c_str()) {
         return ::testing::AssertionSuccess();
@@ -92,7 +92,8 @@ TEST(ak_lockout, repeated_bad_signatures_lock_the_key_even_for_good_ones_until_t
         EXPECT_EQ(forger.call("POST", "/apps", {}, app_body("forged")).status, 401U);
     }
     // Locked: the right secret does not help, and nothing is stored.
-    EXPECT_TRUE(is_gateway(good.call("POST", "/apps", {}, app_body("a1")), 401, "APIGW.0301", locked_message));
+    EXPECT_TRUE(
+        is_gateway(good.call("POST", "/apps", {}, app_body("a1")), 401, "APIGW.0301", locked_message));
     EXPECT_TRUE(is_gateway(good.call("GET", "/apps"), 401, "APIGW.0301", locked_message));
     // Other keys and tokens are not affected.
     EXPECT_EQ(sdk_client(server, other_ak, other_sk).call("GET", "/apps").status, 200U);
@@ -155,7 +156,8 @@ TEST(control_token, guards_every_emulator_route_but_the_probes) {
     routes::auth::auth_settings settings;
     settings.control_token = "s3cret-token";
     test_server server(settings);
-    const std::string refused = "The emulator's control plane needs Authorization: Bearer <the --control-token>.";
+    const std::string refused =
+        "The emulator's control plane needs Authorization: Bearer <the --control-token>.";
     EXPECT_TRUE(is_gateway(server.request("GET", "/_emulator/state"), 401, "EMU.0401", refused));
     EXPECT_TRUE(is_gateway(server.request("GET", "/_emulator/state", {}, {{"Authorization", "Bearer wrong"}}),
                            401, "EMU.0401", refused));
