@@ -9,239 +9,163 @@ namespace emu::routes::control {
 
 namespace {
 
-// Writes the fixture document. Every value the loader would otherwise default (ids, times, retention
-// bookkeeping) is written out, so loading the document gives back the same state.
-class exporter {
-  public:
-    explicit exporter(json_writer& writer) : w_(writer) {}
+// The fixture document. Every value the loader would otherwise default (ids, times, retention bookkeeping)
+// is written out, so loading the document gives back the same state.
 
-    void document(const std::vector<state::kafka_project_snapshot>& kafka,
-                  const std::vector<state::dis_project_snapshot>& dis) {
-        std::set<std::string> ids;
-        for (const auto& p : kafka) ids.insert(p.project_id);
-        for (const auto& p : dis) ids.insert(p.project_id);
-        w_.StartObject();
-        w_.Key("projects");
-        w_.StartArray();
-        for (const auto& id : ids) {
-            w_.StartObject();
-            str("project_id", id);
+void write_message(json_object& o, const state::kafka_message& m) {
+    o.field_if("key", m.key).field("value", m.value).field("timestamp", m.timestamp);
+    if (!m.headers.empty()) {
+        o.array("headers", m.headers, [](json_object& h, const auto& header) {
+            h.field("name", header.first).field("value", header.second);
+        });
+    }
+    o.field("appended_at", m.appended_ms);
+}
+
+void write_topic(json_object& o, const state::topic_snapshot& topic) {
+    const auto& s = topic.spec;
+    o.field("id", s.name)
+        .field("partition", s.partition_count)
+        .field("replication", s.replication)
+        .field("retention_time", s.retention_hours)
+        .field("sync_replication", s.sync_replication)
+        .field("sync_message_flush", s.sync_message_flush)
+        .field("topic_desc", s.description)
+        .array("topic_other_configs", s.other_configs,
+               [](json_object& c, const state::topic_config& config) {
+                   c.field("name", config.name).field("value", config.value);
+               })
+        .field("created_at", s.created_at.value_or(0))
+        .array("partitions", topic.partitions, [](json_object& p, const state::partition_snapshot& part) {
+            p.field("partition", part.partition)
+                .field("log_start_offset", part.log_start_offset)
+                .field("last_update_time", part.last_update_ms)
+                .array("messages", part.messages, write_message);
+        });
+}
+
+void write_group(json_object& o, const state::group_snapshot& g) {
+    o.field("group_name", g.group_id)
+        .field_if("group_desc", g.description)
+        .field("created_at", g.created_at)
+        .array("offsets", g.offsets, [](json_object& c, const state::committed_offset& offset) {
+            c.field("topic", offset.topic)
+                .field("partition", offset.partition)
+                .field("offset", offset.offset);
+        });
+}
+
+void write_instance(json_object& o, const state::instance_snapshot& inst) {
+    const auto& s = inst.spec;
+    o.field("instance_id", s.instance_id)
+        .field("name", s.name)
+        .field("description", s.description)
+        .field("engine", "kafka")
+        .field("engine_version", s.engine_version)
+        .field("product_id", s.product_id)
+        .field("storage_spec_code", s.storage_spec_code)
+        .field("broker_num", s.broker_num)
+        .field("storage_space", s.storage_space)
+        .field("vpc_id", s.vpc_id)
+        .field("subnet_id", s.subnet_id)
+        .field("security_group_id", s.security_group_id)
+        .values("available_zones", s.available_zones)
+        .field("ssl_enable", s.ssl_enable)
+        .field("enable_auto_topic", s.enable_auto_topic)
+        .field("enterprise_project_id", s.enterprise_project_id)
+        .field("status", s.status)
+        .field("created_at", s.created_at.value_or(0))
+        .array("topics", inst.topics, write_topic)
+        .array("groups", inst.groups, write_group);
+}
+
+void write_tags(json_object& o, std::string_view key, const std::vector<state::dis_tag>& items) {
+    o.array(key, items, [](json_object& t, const state::dis_tag& tag) {
+        t.field("key", tag.key).field("value", tag.value);
+    });
+}
+
+void write_partition(json_object& o, const state::dis_partition_snapshot& p) {
+    o.field("partition_id", dis::shard_id(p.index))
+        .field("status", dis::to_string(p.status))
+        .field("first_sequence_number", p.earliest);
+    if (p.status != state::dis_partition_status::active) {
+        o.field("deleted_at", p.deleted_at).field("hash_partition_count", p.hash_slices);
+    }
+    o.array("records", p.records, [](json_object& r, const state::dis_record& record) {
+        r.field("data", record.data)
+            .field_if("partition_key", record.partition_key)
+            .field("timestamp", record.timestamp)
+            .field("accepted_at", record.accepted_at);
+    });
+}
+
+void write_stream(json_object& o, const state::stream_snapshot& stream) {
+    const auto& s = stream.spec;
+    o.field("stream_name", s.stream_name)
+        .field("partition_count", s.partition_count)
+        .field("stream_type", s.stream_type)
+        .field("data_type", s.data_type)
+        .field("data_duration", s.data_duration)
+        .field("auto_scale_enabled", s.auto_scale_enabled)
+        .field("auto_scale_min_partition_count", s.auto_scale_min_partition_count)
+        .field("auto_scale_max_partition_count", s.auto_scale_max_partition_count)
+        .field_if("data_schema", s.data_schema)
+        .field_if("compression_format", s.compression_format);
+    if (s.csv_delimiter)
+        o.object("csv_properties", [&](json_object& c) { c.field("delimiter", *s.csv_delimiter); });
+    write_tags(o, "tags", s.tags);
+    write_tags(o, "sys_tags", s.sys_tags);
+    o.field("stream_id", s.stream_id)
+        .field("create_time", s.create_time.value_or(0))
+        .field("last_modified_time", stream.last_modified_time)
+        .array("update_partition_counts", stream.changes,
+               [](json_object& c, const state::partition_count_change& change) {
+                   c.field("create_timestamp", change.create_timestamp)
+                       .field("src_partition_count", change.src_partition_count)
+                       .field("target_partition_count", change.target_partition_count);
+               })
+        .array("partitions", stream.partitions, write_partition);
+}
+
+void write_dis(json_object& o, const state::dis_project_snapshot& project) {
+    o.array("streams", project.streams, write_stream)
+        .array("apps", project.apps,
+               [](json_object& a, const state::app_spec& app) {
+                   a.field("app_name", app.app_name)
+                       .field("app_id", app.app_id)
+                       .field("create_time", app.create_time.value_or(0));
+               })
+        .array("checkpoints", project.checkpoints, [](json_object& c, const state::checkpoint_entry& entry) {
+            c.field("app_name", entry.key.app_name)
+                .field("stream_name", entry.key.stream_name)
+                .field("partition_id", dis::shard_id(entry.key.partition))
+                .field("checkpoint_type", entry.key.checkpoint_type)
+                .field("sequence_number", std::to_string(entry.value.sequence_number))
+                .field("metadata", entry.value.metadata);
+        });
+}
+
+void write_document(json_writer& writer, const std::vector<state::kafka_project_snapshot>& kafka,
+                    const std::vector<state::dis_project_snapshot>& dis) {
+    std::set<std::string> ids;
+    for (const auto& p : kafka) ids.insert(p.project_id);
+    for (const auto& p : dis) ids.insert(p.project_id);
+    json_object(writer).object([&](json_object& doc) {
+        doc.array("projects", ids, [&](json_object& project, const std::string& id) {
+            project.field("project_id", id);
             for (const auto& p : kafka) {
-                if (p.project_id == id) kafka_part(p);
+                if (p.project_id == id) {
+                    project.object(
+                        "kafka", [&](json_object& k) { k.array("instances", p.instances, write_instance); });
+                }
             }
             for (const auto& p : dis) {
-                if (p.project_id == id) dis_part(p);
+                if (p.project_id == id) project.object("dis", [&](json_object& d) { write_dis(d, p); });
             }
-            w_.EndObject();
-        }
-        w_.EndArray();
-        w_.EndObject();
-    }
-
-  private:
-    void str(const char* key, std::string_view value) {
-        w_.Key(key);
-        write_string(w_, value);
-    }
-    void integer(const char* key, std::int64_t value) {
-        w_.Key(key);
-        w_.Int64(value);
-    }
-    void boolean(const char* key, bool value) {
-        w_.Key(key);
-        w_.Bool(value);
-    }
-    template <typename Items, typename Each>
-    void array(const char* key, const Items& items, Each&& each) {
-        w_.Key(key);
-        w_.StartArray();
-        for (const auto& item : items) each(item);
-        w_.EndArray();
-    }
-
-    void kafka_part(const state::kafka_project_snapshot& project) {
-        w_.Key("kafka");
-        w_.StartObject();
-        array("instances", project.instances, [&](const state::instance_snapshot& i) { instance(i); });
-        w_.EndObject();
-    }
-
-    void instance(const state::instance_snapshot& inst) {
-        const auto& s = inst.spec;
-        w_.StartObject();
-        str("instance_id", s.instance_id);
-        str("name", s.name);
-        str("description", s.description);
-        str("engine", "kafka");
-        str("engine_version", s.engine_version);
-        str("product_id", s.product_id);
-        str("storage_spec_code", s.storage_spec_code);
-        integer("broker_num", s.broker_num);
-        integer("storage_space", s.storage_space);
-        str("vpc_id", s.vpc_id);
-        str("subnet_id", s.subnet_id);
-        str("security_group_id", s.security_group_id);
-        array("available_zones", s.available_zones, [&](const std::string& zone) { write_string(w_, zone); });
-        boolean("ssl_enable", s.ssl_enable);
-        boolean("enable_auto_topic", s.enable_auto_topic);
-        str("enterprise_project_id", s.enterprise_project_id);
-        str("status", s.status);
-        integer("created_at", s.created_at.value_or(0));
-        array("topics", inst.topics, [&](const state::topic_snapshot& t) { topic(t); });
-        array("groups", inst.groups, [&](const state::group_snapshot& g) { group(g); });
-        w_.EndObject();
-    }
-
-    void topic(const state::topic_snapshot& topic) {
-        const auto& s = topic.spec;
-        w_.StartObject();
-        str("id", s.name);
-        integer("partition", s.partition_count);
-        integer("replication", s.replication);
-        integer("retention_time", s.retention_hours);
-        boolean("sync_replication", s.sync_replication);
-        boolean("sync_message_flush", s.sync_message_flush);
-        str("topic_desc", s.description);
-        array("topic_other_configs", s.other_configs, [&](const state::topic_config& config) {
-            w_.StartObject();
-            str("name", config.name);
-            str("value", config.value);
-            w_.EndObject();
         });
-        integer("created_at", s.created_at.value_or(0));
-        array("partitions", topic.partitions, [&](const state::partition_snapshot& p) {
-            w_.StartObject();
-            integer("partition", p.partition);
-            integer("log_start_offset", p.log_start_offset);
-            integer("last_update_time", p.last_update_ms);
-            array("messages", p.messages, [&](const state::kafka_message& m) { message(m); });
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void message(const state::kafka_message& m) {
-        w_.StartObject();
-        if (m.key) str("key", *m.key);
-        str("value", m.value);
-        integer("timestamp", m.timestamp);
-        if (!m.headers.empty()) {
-            array("headers", m.headers, [&](const auto& header) {
-                w_.StartObject();
-                str("name", header.first);
-                str("value", header.second);
-                w_.EndObject();
-            });
-        }
-        integer("appended_at", m.appended_ms);
-        w_.EndObject();
-    }
-
-    void group(const state::group_snapshot& g) {
-        w_.StartObject();
-        str("group_name", g.group_id);
-        if (g.description) str("group_desc", *g.description);
-        integer("created_at", g.created_at);
-        array("offsets", g.offsets, [&](const state::committed_offset& o) {
-            w_.StartObject();
-            str("topic", o.topic);
-            integer("partition", o.partition);
-            integer("offset", o.offset);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void dis_part(const state::dis_project_snapshot& project) {
-        w_.Key("dis");
-        w_.StartObject();
-        array("streams", project.streams, [&](const state::stream_snapshot& s) { stream(s); });
-        array("apps", project.apps, [&](const state::app_spec& app) {
-            w_.StartObject();
-            str("app_name", app.app_name);
-            str("app_id", app.app_id);
-            integer("create_time", app.create_time.value_or(0));
-            w_.EndObject();
-        });
-        array("checkpoints", project.checkpoints, [&](const state::checkpoint_entry& c) {
-            w_.StartObject();
-            str("app_name", c.key.app_name);
-            str("stream_name", c.key.stream_name);
-            str("partition_id", dis::shard_id(c.key.partition));
-            str("checkpoint_type", c.key.checkpoint_type);
-            str("sequence_number", std::to_string(c.value.sequence_number));
-            str("metadata", c.value.metadata);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    void tags(const char* key, const std::vector<state::dis_tag>& items) {
-        array(key, items, [&](const state::dis_tag& tag) {
-            w_.StartObject();
-            str("key", tag.key);
-            str("value", tag.value);
-            w_.EndObject();
-        });
-    }
-
-    void stream(const state::stream_snapshot& stream) {
-        const auto& s = stream.spec;
-        w_.StartObject();
-        str("stream_name", s.stream_name);
-        integer("partition_count", s.partition_count);
-        str("stream_type", s.stream_type);
-        str("data_type", s.data_type);
-        integer("data_duration", s.data_duration);
-        boolean("auto_scale_enabled", s.auto_scale_enabled);
-        integer("auto_scale_min_partition_count", s.auto_scale_min_partition_count);
-        integer("auto_scale_max_partition_count", s.auto_scale_max_partition_count);
-        if (s.data_schema) str("data_schema", *s.data_schema);
-        if (s.compression_format) str("compression_format", *s.compression_format);
-        if (s.csv_delimiter) {
-            w_.Key("csv_properties");
-            w_.StartObject();
-            str("delimiter", *s.csv_delimiter);
-            w_.EndObject();
-        }
-        tags("tags", s.tags);
-        tags("sys_tags", s.sys_tags);
-        str("stream_id", s.stream_id);
-        integer("create_time", s.create_time.value_or(0));
-        integer("last_modified_time", stream.last_modified_time);
-        array("update_partition_counts", stream.changes, [&](const state::partition_count_change& c) {
-            w_.StartObject();
-            integer("create_timestamp", c.create_timestamp);
-            integer("src_partition_count", c.src_partition_count);
-            integer("target_partition_count", c.target_partition_count);
-            w_.EndObject();
-        });
-        array("partitions", stream.partitions, [&](const state::dis_partition_snapshot& p) { partition(p); });
-        w_.EndObject();
-    }
-
-    void partition(const state::dis_partition_snapshot& p) {
-        w_.StartObject();
-        str("partition_id", dis::shard_id(p.index));
-        str("status", dis::to_string(p.status));
-        integer("first_sequence_number", p.earliest);
-        if (p.status != state::dis_partition_status::active) {
-            integer("deleted_at", p.deleted_at);
-            integer("hash_partition_count", p.hash_slices);
-        }
-        array("records", p.records, [&](const state::dis_record& r) {
-            w_.StartObject();
-            str("data", r.data);
-            if (r.partition_key) str("partition_key", *r.partition_key);
-            integer("timestamp", r.timestamp);
-            integer("accepted_at", r.accepted_at);
-            w_.EndObject();
-        });
-        w_.EndObject();
-    }
-
-    json_writer& w_;
-};
+    });
+}
 
 }  // namespace
 
@@ -250,7 +174,7 @@ std::string export_fixture(const state::state& st, const std::optional<std::stri
     const auto dis = st.dis.snapshot(project_id);
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
-    exporter(writer).document(kafka, dis);
+    write_document(writer, kafka, dis);
     return to_string(buffer);
 }
 
