@@ -11,6 +11,7 @@
 #include "routes/auth/credentials.hpp"
 #include "routes/auth/signing.hpp"
 #include "routes/control/fixture.hpp"
+#include "tests/routes/auth/signed_requests.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace emu::test {
@@ -18,168 +19,10 @@ namespace {
 
 namespace sg = routes::auth::signing;
 
-const std::string ak = "EXAMPLEAK0000000AUTH";
-const std::string sk = "exampleSecretKey0123456789abcdefEXAMPLESK";
-const std::string bound_ak = "EXAMPLEAKBOUNDPROJECT";
-const std::string bound_sk = "boundSecretKey0123456789abcdefBOUNDSK000";
-const std::string temp_ak = "EXAMPLEAKTEMPORARY01";
-const std::string temp_sk = "temporarySecretKey0123456789abcdefTEMPSK";
-const std::string security_token = "tmpSecurityTokenExample";
-const std::string open_token = "MIIopen-token-any-project";
-const std::string bound_token = "MIIbound-token-one-project";
-const std::string expiring_token = "MIItoken-expiring-2023-11-14T22:30:00Z";
-const std::string now_date = "20231114T221320Z";  // the manual clock's start, 1'700'000'000'000 ms
-
 const std::string dis_path = "/v2/" + project_id + "/checkpoints?app_name=a&stream_name=s";
 const std::string unknown_instance = "00000000-0000-4000-8000-000000000000";
 std::string dms_path(const std::string& project = project_id) {
     return "/v2/" + project + "/instances/" + unknown_instance;
-}
-
-routes::auth::auth_settings strict_settings() {
-    routes::auth::auth_settings settings;
-    settings.mode = routes::auth::auth_mode::strict;
-    settings.credentials = {
-        {ak, sk, "", ""}, {bound_ak, bound_sk, project_id, ""}, {temp_ak, temp_sk, "", security_token}};
-    settings.tokens = {{open_token, "", "", std::nullopt},
-                       {bound_token, project_id, "", std::nullopt},
-                       {test_token, "", "", std::nullopt},
-                       {expiring_token, "", "2023-11-14T22:30:00.000000Z", 1'700'001'000}};
-    return settings;
-}
-
-routes::auth::auth_settings mode(routes::auth::auth_mode m) {
-    routes::auth::auth_settings settings;
-    settings.mode = m;
-    return settings;
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-// What a client signs: every header it sets plus Host (as http_request sends it), names sorted.
-struct signer {
-    std::uint16_t port;
-    std::string access_key = ak;
-    std::string secret_key = sk;
-    std::string date = now_date;
-
-    std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-
-    std::string signed_names(header_list& headers) const {
-        headers.emplace_back("Host", host());
-        std::vector<std::string> names;
-        for (const auto& [name, value] : headers) {
-            if (name.find('_') == std::string::npos) names.push_back(lower(name));
-        }
-        std::sort(names.begin(), names.end());
-        std::string joined;
-        for (const auto& name : names) joined += (joined.empty() ? "" : ";") + name;
-        return joined;
-    }
-
-    std::string canonical(const std::string& method, const std::string& target, const std::string& body,
-                          const header_list& headers, const std::string& names, sg::dialect rules) const {
-        routes::request_context ctx;
-        routes::parse_target(ctx, target);
-        ctx.headers = headers;
-        return sg::canonical_request({method, ctx.raw_path, &ctx.query, &ctx.headers, body}, names, rules);
-    }
-
-    header_list base(header_list extra) const {
-        header_list headers{{"Content-Type", "application/json"}, {"X-Sdk-Date", date}};
-        headers.insert(headers.end(), extra.begin(), extra.end());
-        return headers;
-    }
-
-    // SDK-HMAC-SHA256 Access=... (auth.md §2)
-    header_list sdk(const std::string& method, const std::string& target, const std::string& body = {},
-                    header_list extra = {}) const {
-        auto headers = base(std::move(extra));
-        const auto names = signed_names(headers);
-        const auto signature = sg::sdk_signature(
-            secret_key, date, canonical(method, target, body, headers, names, sg::dialect::sdk_core));
-        headers.emplace_back("Authorization", "SDK-HMAC-SHA256 Access=" + access_key +
-                                                  ", SignedHeaders=" + names + ", Signature=" + signature);
-        return headers;
-    }
-
-    // V11-HMAC-SHA256 Credential=<AK>/<date>/<region>/<service> (auth.md §4.1)
-    header_list v11(const std::string& method, const std::string& target,
-                    const std::string& body = {}) const {
-        auto headers = base({});
-        const auto names = signed_names(headers);
-        const std::string info = date.substr(0, 8) + "/cn-north-4/dis";
-        const auto signature =
-            sg::v11_signature(access_key, secret_key, date, info,
-                              canonical(method, target, body, headers, names, sg::dialect::sdk_core));
-        headers.emplace_back("Authorization", "V11-HMAC-SHA256 Credential=" + access_key + "/" + info +
-                                                  ", SignedHeaders=" + names + ", Signature=" + signature);
-        return headers;
-    }
-
-    // SDK-HMAC-SHA256 Credential=<AK>/<date>/<region>/dis/sdk_request (auth.md §5)
-    header_list legacy(const std::string& method, const std::string& target,
-                       const std::string& body = {}) const {
-        auto headers = base({});
-        const auto names = signed_names(headers);
-        const auto signature =
-            sg::legacy_signature(secret_key, date, date.substr(0, 8), "cn-north-4",
-                                 canonical(method, target, body, headers, names, sg::dialect::legacy_dis));
-        headers.emplace_back("Authorization", "SDK-HMAC-SHA256 Credential=" + access_key + "/" +
-                                                  date.substr(0, 8) +
-                                                  "/cn-north-4/dis/sdk_request, SignedHeaders=" + names +
-                                                  ", Signature=" + signature);
-        return headers;
-    }
-};
-
-header_list replaced(header_list headers, const std::string& name, const std::string& value) {
-    for (auto& header : headers) {
-        if (lower(header.first) == lower(name)) header.second = value;
-    }
-    return headers;
-}
-
-// The gateway's refusal: 401, exactly error_code/error_msg/request_id, request_id equal to X-Request-Id.
-::testing::AssertionResult is_gateway_error(const http_reply& reply, unsigned status, const std::string& code,
-                                            const std::string& message_prefix) {
-    const auto body = reply.json();
-    const auto& id = reply.header("x-request-id");
-    if (reply.status != status || !body.IsObject() || body.MemberCount() != 3 ||
-        !body.HasMember("error_code") || !body.HasMember("error_msg") || !body.HasMember("request_id") ||
-        !body["error_msg"].IsString() || body["error_code"] != code.c_str() ||
-        body["request_id"] != id.c_str() || id.size() != 32 ||
-        !std::string(body["error_msg"].GetString()).starts_with(message_prefix) ||
-        reply.header("content-type") != "application/json;charset=UTF-8") {
-        return ::testing::AssertionFailure()
-               << reply.status << " " << reply.body << " (X-Request-Id " << id << ")";
-    }
-    return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult is_missing_credential(const http_reply& reply) {
-    return is_gateway_error(reply, 401, "APIGW.0301",
-                            "Incorrect IAM authentication information: x-auth-token not found");
-}
-
-::testing::AssertionResult is_signature_failure(const http_reply& reply) {
-    return is_gateway_error(reply, 401, "APIGW.0301",
-                            "Incorrect IAM authentication information: verify aksk signature fail, ");
-}
-
-// DIS's own answers: exactly errorCode/message, and the X-Request-Id header.
-::testing::AssertionResult is_dis_answer(const http_reply& reply, unsigned status, const std::string& code,
-                                         const std::string& message) {
-    const auto body = reply.json();
-    if (reply.status != status || !body.IsObject() || body.MemberCount() != 2 ||
-        !body.HasMember("errorCode") || !body.HasMember("message") || body["errorCode"] != code.c_str() ||
-        body["message"] != message.c_str() || reply.header("x-request-id").size() != 32) {
-        return ::testing::AssertionFailure() << reply.status << " " << reply.body;
-    }
-    return ::testing::AssertionSuccess();
 }
 
 // Past authentication, the handler answers: a missing stream (DIS) or instance (DMS).
