@@ -28,12 +28,6 @@ api_error internal_error(service family) {
     return gateway_error(500, "APIGW.0103", "The backend service is unavailable.");
 }
 
-// application/json, with parameters (charset) or not, and any +json type; any case.
-bool is_json_media_type(std::string_view value) {
-    const std::string type = ascii_lowered(trim(value.substr(0, value.find(';'))));
-    return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
-}
-
 // Input no handler should have to think about, refused before any runs, in the route's service's words:
 // path parameters and query text that are not UTF-8 once percent-decoded (they would be echoed back into
 // JSON), a query parameter given twice (which one would count is a guess), and a body declared as

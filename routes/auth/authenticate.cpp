@@ -193,9 +193,11 @@ core_signature parse_core_form(const std::optional<authorization>& parsed) {
 
 // §2.3 read as a security rule: the canonical request ends with the hash of the bytes received, so a
 // captured signature cannot carry another body. X-Sdk-Content-Sha256 is a declaration that is checked,
-// never trusted: the body's own hash, or UNSIGNED-PAYLOAD where the SDK core sends it (§2.1: a body that
-// is not JSON or BSON), signed. Anything else is refused like a bad signature. Whether the declaration
-// makes the canonical request end with UNSIGNED-PAYLOAD is the answer.
+// never trusted: the body's own hash, or UNSIGNED-PAYLOAD, signed, where the SDK core sends it (§2.1) and
+// only for a body the emulator never reads: one with a Content-Type other than JSON, BSON or protobuf,
+// which every route refuses before its handler. A body without Content-Type is read as JSON, so it cannot
+// go unsigned. Anything else is refused like a bad signature. The answer: whether the canonical request
+// ends with UNSIGNED-PAYLOAD.
 bool declares_unsigned_payload(const request_context& ctx, std::string_view signed_headers) {
     const auto* declared = ctx.header("X-Sdk-Content-Sha256");
     if (declared == nullptr) return false;
@@ -204,9 +206,11 @@ bool declares_unsigned_payload(const request_context& ctx, std::string_view sign
         if (ctx.body.empty()) return false;  // the SDK core hashes an empty body whatever it declares
         const auto* type = ctx.header("Content-Type");
         const std::string media = type == nullptr ? std::string() : ascii_lowered(trim(*type));
-        if (media.starts_with("application/json") || media.starts_with("application/bson")) {
-            throw signature_failure("X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a " + media +
-                                    " body");
+        if (type == nullptr || is_json_media_type(media) || media.starts_with("application/bson") ||
+            media.starts_with("application/x-protobuf")) {
+            throw signature_failure("X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a " +
+                                    (type == nullptr ? std::string("body without Content-Type (read as JSON)")
+                                                     : media + " body"));
         }
         const auto names = signing::split_signed_headers(signed_headers);
         if (std::find(names.begin(), names.end(), "x-sdk-content-sha256") == names.end()) {
@@ -218,6 +222,19 @@ bool declares_unsigned_payload(const request_context& ctx, std::string_view sign
         throw signature_failure("X-Sdk-Content-Sha256 is not the SHA-256 of the body received");
     }
     return false;
+}
+
+// A signed header given twice: the signature covers its first copy, and which one a handler or a proxy
+// reads is a guess. Refused like a bad signature, in the form's own words.
+std::optional<std::string> repeated_signed_header(const request_context& ctx,
+                                                  std::string_view signed_headers) {
+    for (const auto name : signing::split(signed_headers, ';')) {
+        int seen = 0;
+        for (const auto& header : ctx.headers) {
+            if (iequals(header.first, name) && ++seen > 1) return std::string(name);
+        }
+    }
+    return std::nullopt;
 }
 
 // Runs the checks of a found key's signature; a refusal counts against the key when a lockout is on.
@@ -254,6 +271,9 @@ void authenticate_core_signature(const auth_settings& settings, const request_co
             throw signature_failure("X-Sdk-Date " + *date + " is more than " +
                                     std::to_string(settings.allowed_skew.count() / 60) +
                                     " minutes from the server time");
+        }
+        if (const auto repeated = repeated_signed_header(ctx, form.signed_headers)) {
+            throw signature_failure("the signed header " + *repeated + " is given more than once");
         }
         auto request = to_sign(ctx);
         request.unsigned_payload = declares_unsigned_payload(ctx, form.signed_headers);
@@ -316,6 +336,7 @@ void authenticate_legacy_signature(const auth_settings& settings, const request_
     if (key == nullptr) throw dis_error("DIS.4107");
     verify_key(guard, settings, *key, [&] {
         if (!within_skew(settings, *signed_at)) throw dis_error("DIS.4105");
+        if (repeated_signed_header(ctx, form.signed_headers)) throw dis_error("DIS.4100");
         // The DIS SDKs' scheme always hashes the body itself; X-Sdk-Content-Sha256 plays no part in it
         // (the Go SDK sends the empty body's hash on every request and signs the real one).
         const auto canonical =

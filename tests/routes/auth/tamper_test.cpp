@@ -442,7 +442,8 @@ TEST_F(payload_declaration, the_bodys_own_hash_declared_is_accepted_signed_or_no
     EXPECT_EQ(observe(topic_names), "declared,orders,payments");
 }
 
-TEST_F(payload_declaration, unsigned_payload_is_refused_for_a_json_or_bson_body) {
+// Every body the emulator reads: JSON by any media type, none at all (read as JSON), BSON, protobuf.
+TEST_F(payload_declaration, unsigned_payload_is_refused_for_a_body_the_emulator_reads) {
     const auto original = snapshot();
     const struct {
         std::string target;
@@ -451,18 +452,19 @@ TEST_F(payload_declaration, unsigned_payload_is_refused_for_a_json_or_bson_body)
                  {instance_root + "/topics", R"({"id":"unsigned-topic","partition":1})"}};
     for (const auto& call : calls) {
         for (const std::string type :
-             {"application/json", "application/json;charset=UTF-8", "Application/JSON", "application/bson"}) {
+             {"application/json", "application/json;charset=UTF-8", "Application/JSON", "application/bson",
+              "application/vnd.emu+json", "application/merge-patch+json", "application/x-protobuf"}) {
             for (const auto form : {signature_form::sdk, signature_form::v11}) {
                 signer declaring = client_;
                 declaring.content_type = type;
                 declaring.unsigned_payload = true;
                 const auto headers = declaring.sign(form, "POST", call.target, call.body,
                                                     {{"X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD"}});
-                EXPECT_TRUE(
-                    is_gateway_error(send("POST", call.target, call.body, headers), 401, "APIGW.0301",
-                                     "Incorrect IAM authentication information: verify aksk signature "
-                                     "fail, X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a " +
-                                         lower(type) + " body"))
+                EXPECT_TRUE(is_gateway_error(
+                    send("POST", call.target, call.body, headers), 401, "APIGW.0301",
+                    "Incorrect IAM authentication information: verify aksk signature "
+                    "fail, X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a " +
+                        (type.empty() ? "body without Content-Type (read as JSON)" : lower(type) + " body")))
                     << call.target << " " << type << " " << form_name(form);
             }
         }
@@ -662,6 +664,67 @@ TEST_P(repeated_credentials, are_refused_before_any_handler_on_every_kind_of_rou
     }
     EXPECT_EQ(server_.state().counts().kafka.topics, 2 + made);
     EXPECT_EQ(server_.state().counts().dis.streams, 2 + made);
+}
+
+// A body without Content-Type is read as JSON, so it cannot go unsigned either (sent as raw bytes: the test
+// client would add the SDKs' Content-Type).
+TEST(unsigned_payload, is_refused_for_a_body_without_content_type) {
+    test_server server(strict_settings());
+    signer client{server.port()};
+    client.content_type = "";
+    client.unsigned_payload = true;
+    const std::string target = v2 + "/apps";
+    const std::string body = R"({"app_name":"no-type"})";
+    for (const auto form : {signature_form::sdk, signature_form::v11}) {
+        const auto headers =
+            client.sign(form, "POST", target, body, {{"X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD"}});
+        EXPECT_TRUE(
+            is_gateway_error(raw_request(server.port(), "POST", target, headers, body), 401, "APIGW.0301",
+                             "Incorrect IAM authentication information: verify aksk signature fail, "
+                             "X-Sdk-Content-Sha256 UNSIGNED-PAYLOAD is not allowed for a body without "
+                             "Content-Type (read as JSON)"))
+            << form_name(form);
+    }
+    EXPECT_EQ(server.state().counts().dis.apps, 0);
+}
+
+// Any other header the signature names, given twice: the signature covers one copy, a handler or a proxy
+// might read the other. Strict mode refuses it like a bad signature, in each form's words.
+TEST(repeated_signed_headers, are_refused_in_strict_mode_and_store_nothing) {
+    test_server server(strict_settings());
+    routes::control::load_fixture_text(fixture_text(), "tamper", server.state());
+    const signer client{server.port()};
+    const std::string target = v2 + "/apps";
+    const std::string body = R"({"app_name":"twice"})";
+    const auto before = routes::control::export_fixture(server.state());
+    for (const auto form : {signature_form::sdk, signature_form::v11, signature_form::legacy}) {
+        const auto once = client.sign(form, "POST", target, body, {{"X-Project-Id", project_id}});
+        for (const std::string name : {"Content-Type", "X-Project-Id"}) {
+            SCOPED_TRACE(name + " " + form_name(form));
+            const auto it =
+                std::find_if(once.begin(), once.end(), [&](const auto& h) { return h.first == name; });
+            ASSERT_NE(it, once.end());
+            header_list twice{{name, it->second}};
+            twice.insert(twice.end(), once.begin(), once.end());
+            const auto reply = raw_request(server.port(), "POST", target, twice, body);
+            if (form == signature_form::legacy) {
+                EXPECT_TRUE(is_dis_answer(reply, 441, "DIS.4100", "Authorization error.")) << reply.body;
+            } else {
+                EXPECT_TRUE(
+                    is_gateway_error(reply, 401, "APIGW.0301",
+                                     "Incorrect IAM authentication information: verify aksk signature "
+                                     "fail, the signed header " +
+                                         lower(name) + " is given more than once"));
+            }
+            EXPECT_TRUE(routes::control::export_fixture(server.state()) == before) << "the state changed";
+        }
+    }
+    EXPECT_EQ(
+        raw_request(server.port(), "POST", target,
+                    client.sign(signature_form::sdk, "POST", target, body, {{"X-Project-Id", project_id}}),
+                    body)
+            .status,
+        201U);
 }
 
 INSTANTIATE_TEST_SUITE_P(every_mode, repeated_credentials,
