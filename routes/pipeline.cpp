@@ -57,16 +57,19 @@ void check_request_shape(const request_context& ctx, service family) {
 // Credentials and what they sign, given twice, would leave it to chance (or to a proxy in front) which
 // copy counts: refused on every route before authentication, in the gateway's words.
 void check_single_credentials(const request_context& ctx) {
+    // The six names have six different lengths: one length test per header finds the only candidate.
     static constexpr std::string_view once[] = {"Authorization",    "X-Auth-Token",         "X-Sdk-Date",
                                                 "X-Security-Token", "X-Sdk-Content-Sha256", "Host"};
-    for (const auto name : once) {
-        int seen = 0;
-        for (const auto& header : ctx.headers) {
-            if (iequals(header.first, name) && ++seen > 1) {
+    int seen[std::size(once)] = {};
+    for (const auto& header : ctx.headers) {
+        for (std::size_t i = 0; i < std::size(once); ++i) {
+            if (header.first.size() != once[i].size()) continue;
+            if (iequals(header.first, once[i]) && ++seen[i] > 1) {
                 throw gateway_error(
                     400, "APIGW.0201",
-                    "API request error: the request has more than one " + std::string(name) + " header.");
+                    "API request error: the request has more than one " + std::string(once[i]) + " header.");
             }
+            break;
         }
     }
 }
