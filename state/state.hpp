@@ -19,15 +19,21 @@ struct state_counts {
 struct state {
     // `max_stored_bytes`: the cap on message and record bytes over both services (0: none).
     explicit state(clock_fn clock = system_now_ms, std::uint64_t max_stored_bytes = storage_budget::unlimited)
-        : budget(std::make_shared<storage_budget>(max_stored_bytes)),
-          kafka(clock, budget),
-          dis(clock, {}, budget) {}
+        : now_ms(std::move(clock)),
+          budget(std::make_shared<storage_budget>(max_stored_bytes)),
+          kafka(now_ms, budget),
+          dis(now_ms, {}, budget) {}
 
     // A state charging its data to an existing budget (a scratch state loaded to replace another).
     state(clock_fn clock, std::shared_ptr<storage_budget> shared_budget)
-        : budget(std::move(shared_budget)), kafka(clock, budget), dis(clock, {}, budget) {}
+        : now_ms(std::move(clock)),
+          budget(std::move(shared_budget)),
+          kafka(now_ms, budget),
+          dis(now_ms, {}, budget) {}
 
-    std::shared_ptr<storage_budget> budget;  // declared first: the stores hold it
+    // The one clock of both stores (ms since the epoch); declared first: the stores copy it.
+    clock_fn now_ms;
+    std::shared_ptr<storage_budget> budget;  // declared before the stores: they hold it
     kafka_store kafka;
     dis_store dis;
 

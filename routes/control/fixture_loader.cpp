@@ -177,7 +177,7 @@ class loader {
             auto request = dms::parse_group_request(fields);
             group.group_id = std::move(request.name);
             group.description = std::move(request.description);
-            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.kafka.now_ms());
+            group.created_at = fields.opt_int("created_at", 0, INT64_MAX).value_or(st_.now_ms());
         });
         each(item, "offsets", path, [&](const Value& v, const std::string& p) {
             at(p, service::dms, [&] {
@@ -308,7 +308,7 @@ class loader {
                 throw fields.invalid(fields.has("deleted_at") ? "deleted_at" : "hash_partition_count",
                                      "only a DELETED or EXPIRED partition has it");
             }
-            out.deleted_at = fields.opt_int("deleted_at", 0, INT64_MAX).value_or(cut ? st_.dis.now_ms() : 0);
+            out.deleted_at = fields.opt_int("deleted_at", 0, INT64_MAX).value_or(cut ? st_.now_ms() : 0);
             out.hash_slices =
                 static_cast<std::int32_t>(fields.opt_int("hash_partition_count", 1, INT32_MAX).value_or(0));
         });

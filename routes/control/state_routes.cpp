@@ -61,7 +61,7 @@ response counts_answer(const state::state& st) {
 // A fresh state on the live state's clock, for loading a document where a failure changes nothing. It
 // charges the live state's storage budget, so a document cannot bring in more than --max-stored-bytes.
 state::state scratch_for(const state::state& st) {
-    return state::state([&st] { return st.dis.now_ms(); }, st.budget);
+    return state::state(st.now_ms, st.budget);
 }
 
 // Loads `text` into `target`, turning a refused document into the control plane's 400. The document's fault
