@@ -153,6 +153,9 @@ struct core_signature {
     std::string info;  // V11 only: <YYYYMMDD>/<region>/<service>
 };
 
+// No region or service name is this long; the bound keeps HKDF's info within what OpenSSL takes.
+constexpr std::size_t max_scope_part = 128;
+
 core_signature parse_core_form(const std::optional<authorization>& parsed) {
     constexpr std::string_view expected =
         "the Authorization header is not \"SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<names>, Signature=<64 "
@@ -178,7 +181,8 @@ core_signature parse_core_form(const std::optional<authorization>& parsed) {
         const auto credential = *parsed->field("Credential");
         const auto parts = signing::split(credential, '/');
         const bool scope_ok = parts.size() == 4 && !parts[0].empty() && is_digits(parts[1], 8) &&
-                              !parts[2].empty() && !parts[3].empty();
+                              !parts[2].empty() && !parts[3].empty() && parts[2].size() <= max_scope_part &&
+                              parts[3].size() <= max_scope_part;
         core_signature out{parts[0], *parsed->field("SignedHeaders"), *parsed->field("Signature"), {}};
         if (!scope_ok || !well_formed_signed_headers(out.signed_headers) ||
             !is_lower_hex(out.signature, 64)) {

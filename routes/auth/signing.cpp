@@ -3,9 +3,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 
 #include "routes/http/text.hpp"
@@ -159,10 +161,30 @@ std::string sdk_signature(std::string_view secret_key, std::string_view sdk_date
     return hex(hmac_sha256(secret_key, to_sign));
 }
 
+std::string hkdf_sha256(std::string_view salt, std::string_view key, std::string_view info,
+                        std::size_t length) {
+    const std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr), &EVP_PKEY_CTX_free);
+    const auto bytes = [](std::string_view text) {
+        return reinterpret_cast<const unsigned char*>(text.data());
+    };
+    std::string out(length, '\0');
+    std::size_t written = length;
+    if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) <= 0 ||
+        EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
+        EVP_PKEY_CTX_set1_hkdf_salt(ctx.get(), bytes(salt), static_cast<int>(salt.size())) <= 0 ||
+        EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), bytes(key), static_cast<int>(key.size())) <= 0 ||
+        EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), bytes(info), static_cast<int>(info.size())) <= 0 ||
+        EVP_PKEY_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &written) <= 0 ||
+        written != length) {
+        throw std::runtime_error("HKDF-SHA256 failed");
+    }
+    return out;
+}
+
 std::string v11_derived_key(std::string_view access_key, std::string_view secret_key, std::string_view info) {
-    // HKDF-SHA256 with the AK as salt and a single output block.
-    const std::string prk = hmac_sha256(access_key, secret_key);
-    return hex(hmac_sha256(prk, std::string(info) + '\x01'));
+    // HKDF-SHA256 with the AK as salt, the SK as key material and one 32-byte block, written in hex.
+    return hex(hkdf_sha256(access_key, secret_key, info, 32));
 }
 
 std::string v11_signature(std::string_view access_key, std::string_view secret_key, std::string_view sdk_date,

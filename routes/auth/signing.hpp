@@ -61,6 +61,10 @@ std::string v11_derived_key(std::string_view access_key, std::string_view secret
 std::string v11_signature(std::string_view access_key, std::string_view secret_key, std::string_view sdk_date,
                           std::string_view info, std::string_view canonical);
 
+// HKDF-SHA256 (RFC 5869) by OpenSSL: `length` raw bytes.
+std::string hkdf_sha256(std::string_view salt, std::string_view key, std::string_view info,
+                        std::size_t length);
+
 // §5: scope = <YYYYMMDD>/<region>/dis/sdk_request.
 std::string legacy_signature(std::string_view secret_key, std::string_view sdk_date, std::string_view date,
                              std::string_view region, std::string_view canonical);

@@ -169,6 +169,14 @@ TEST(auth_vectors, v5_derived_key_variant) {
                   ", Signature=724bfcadd472ff17850fd06753cbc46a317089b4e24ece0bc59ef063959d0759");
 }
 
+TEST(auth_vectors, v5_hkdf_is_openssls_and_matches_rfc_5869_test_case_1) {
+    const std::string ikm(22, '\x0b');
+    const std::string salt("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c", 13);
+    const std::string info = "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9";
+    EXPECT_EQ(sg::hex(sg::hkdf_sha256(salt, ikm, info, 42)),
+              "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+}
+
 TEST(auth_vectors, v6_legacy_dis_scheme) {
     const wire_request req{"DELETE",
                            "/v2/" + pid + "/checkpoints?stream_name=mystream&app_name=myapp",
