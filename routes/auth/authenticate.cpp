@@ -91,9 +91,15 @@ bool well_formed_signed_headers(std::string_view list) {
     });
 }
 
-bool is_legacy_form(std::string_view header, const std::optional<authorization>& parsed) {
-    const bool v11 = parsed && parsed->algorithm == signing::v11_algorithm;
-    return !v11 && header.find("Credential=") != std::string_view::npos;
+// The DIS SDKs' forms (§5, dis-native-sdks.md §2): SDK-HMAC-SHA256 Credential=..., and the Python SDK's
+// V11-HMAC-SHA256 Credential=<AK>/<date>/<region>/dis/sdk_request, whose five parts tell it from the SDK
+// core's four-part V11 (§4.1).
+bool is_dis_sdk_form(std::string_view header, const std::optional<authorization>& parsed) {
+    if (parsed && parsed->algorithm == signing::v11_algorithm) {
+        const auto credential = parsed->field("Credential");
+        return credential && signing::split(*credential, '/').size() == 5;
+    }
+    return header.find("Credential=") != std::string_view::npos;
 }
 
 // ---- shared checks -----------------------------------------------------------------------------
@@ -153,6 +159,9 @@ struct core_signature {
     std::string info;  // V11 only: <YYYYMMDD>/<region>/<service>
 };
 
+// No region or service name is this long; the bound keeps HKDF's info within what OpenSSL takes.
+constexpr std::size_t max_scope_part = 128;
+
 core_signature parse_core_form(const std::optional<authorization>& parsed) {
     constexpr std::string_view expected =
         "the Authorization header is not \"SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<names>, Signature=<64 "
@@ -178,7 +187,8 @@ core_signature parse_core_form(const std::optional<authorization>& parsed) {
         const auto credential = *parsed->field("Credential");
         const auto parts = signing::split(credential, '/');
         const bool scope_ok = parts.size() == 4 && !parts[0].empty() && is_digits(parts[1], 8) &&
-                              !parts[2].empty() && !parts[3].empty();
+                              !parts[2].empty() && !parts[3].empty() && parts[2].size() <= max_scope_part &&
+                              parts[3].size() <= max_scope_part;
         core_signature out{parts[0], *parsed->field("SignedHeaders"), *parsed->field("Signature"), {}};
         if (!scope_ok || !well_formed_signed_headers(out.signed_headers) ||
             !is_lower_hex(out.signature, 64)) {
@@ -289,7 +299,7 @@ void authenticate_core_signature(const auth_settings& settings, const request_co
     check_project(key->project_id, ctx, family);
 }
 
-// ---- the legacy DIS form: SDK-HMAC-SHA256 Credential=<AK>/<date>/<region>/dis/sdk_request (§5) ------
+// ---- the DIS SDKs' forms: <SDK-HMAC-SHA256|V11-HMAC-SHA256> Credential=<AK>/<date>/<region>/dis/sdk_request
 
 struct legacy_signature {
     std::string_view ak;
@@ -297,11 +307,15 @@ struct legacy_signature {
     std::string_view region;
     std::string_view signed_headers;
     std::string_view signature;
+    bool derived = false;  // V11-HMAC-SHA256: the Python SDK's derived key (dis-native-sdks.md §2.3)
 };
 
-// DIS's own 441 answers name the piece of the legacy header at fault (dis-api.md §8.2).
+// DIS's own 441 answers name the piece of the header at fault (dis-api.md §8.2), whichever algorithm.
 legacy_signature parse_legacy_form(const std::optional<authorization>& parsed) {
-    if (!parsed || parsed->algorithm != signing::sdk_algorithm) throw dis_error("DIS.4102");
+    if (!parsed ||
+        (parsed->algorithm != signing::sdk_algorithm && parsed->algorithm != signing::v11_algorithm)) {
+        throw dis_error("DIS.4102");
+    }
     const auto credential = parsed->field("Credential");
     const auto signed_headers = parsed->field("SignedHeaders");
     const auto signature = parsed->field("Signature");
@@ -310,12 +324,13 @@ legacy_signature parse_legacy_form(const std::optional<authorization>& parsed) {
     if (parts[0].empty()) throw dis_error("DIS.4106");
     if (parts.size() != 5) throw dis_error("DIS.4102");
     if (parts[3] != "dis") throw dis_error("DIS.4108");
-    if (parts[2].empty()) throw dis_error("DIS.4111");
+    if (parts[2].empty() || parts[2].size() > max_scope_part) throw dis_error("DIS.4111");
     if (!is_digits(parts[1], 8) || parts[4] != "sdk_request") throw dis_error("DIS.4102");
     if (signed_headers->empty()) throw dis_error("DIS.4110");
     if (!well_formed_signed_headers(*signed_headers) || !is_lower_hex(*signature, 64))
         throw dis_error("DIS.4102");
-    return legacy_signature{parts[0], parts[1], parts[2], *signed_headers, *signature};
+    return legacy_signature{parts[0],        parts[1],   parts[2],
+                            *signed_headers, *signature, parsed->algorithm == signing::v11_algorithm};
 }
 
 void authenticate_legacy_signature(const auth_settings& settings, const request_context& ctx, service family,
@@ -338,11 +353,27 @@ void authenticate_legacy_signature(const auth_settings& settings, const request_
         if (!within_skew(settings, *signed_at)) throw dis_error("DIS.4105");
         if (repeated_signed_header(ctx, form.signed_headers)) throw dis_error("DIS.4100");
         // The DIS SDKs' scheme always hashes the body itself; X-Sdk-Content-Sha256 plays no part in it
-        // (the Go SDK sends the empty body's hash on every request and signs the real one).
-        const auto canonical =
-            signing::canonical_request(to_sign(ctx), form.signed_headers, signing::dialect::legacy_dis);
-        const auto expected = signing::legacy_signature(key->sk, *date, form.date, form.region, canonical);
-        if (!signing::constant_time_equal(expected, form.signature)) throw dis_error("DIS.4100");
+        // (the Go SDK sends the empty body's hash on every request and signs the real one). Each SDK's
+        // canonical form is tried (signing.hpp dis_sdk_canonical_requests); a wrong secret, body, date or
+        // signed header fails them all.
+        const auto candidates = signing::dis_sdk_canonical_requests(
+            to_sign(ctx), form.signed_headers,
+            form.derived ? signing::dis_signers::python : signing::dis_signers::any);
+        const bool verified = std::any_of(candidates.begin(), candidates.end(), [&](const std::string& c) {
+            const auto expected =
+                form.derived ? signing::dis_v11_signature(key->ak, key->sk, *date, form.date, form.region, c)
+                             : signing::legacy_signature(key->sk, *date, form.date, form.region, c);
+            return signing::constant_time_equal(expected, form.signature);
+        });
+        if (!verified) throw dis_error("DIS.4100");
+        // A temporary credential needs its security token. The Python SDK adds X-Security-Token after
+        // signing, so here it need not be signed; it must be the configured one.
+        if (!key->security_token.empty()) {
+            const auto* sent = ctx.header("X-Security-Token");
+            if (sent == nullptr || !signing::constant_time_equal(trim(*sent), key->security_token)) {
+                throw dis_error("DIS.4100");
+            }
+        }
     });
     check_project(key->project_id, ctx, family);
 }
@@ -443,7 +474,7 @@ std::string_view authenticate(const auth_settings& settings, const request_conte
         const auto* header = ctx.header("Authorization");
         if (header == nullptr || trim(*header).empty()) throw iam_error("x-auth-token not found");
         const auto parsed = parse_authorization(trim(*header));
-        if (is_legacy_form(*header, parsed)) {
+        if (is_dis_sdk_form(*header, parsed)) {
             authenticate_legacy_signature(settings, ctx, family, parsed, guard);
         } else {
             authenticate_core_signature(settings, ctx, family, parsed, guard);

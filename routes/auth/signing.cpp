@@ -3,9 +3,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 
 #include "routes/http/text.hpp"
@@ -36,6 +38,25 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string payload_hash(const signed_request& request) {
     return request.unsigned_payload ? std::string(unsigned_payload) : sha256_hex(request.body);
+}
+
+// The six parts of §2.3 (§5 alike), with the URI and query already canonical.
+std::string assemble(const signed_request& request, std::string_view signed_headers, const std::string& uri,
+                     const std::string& query) {
+    std::string headers;
+    for (const auto& name : split_signed_headers(signed_headers)) {
+        const std::string lower = ascii_lowered(name);
+        const auto* value = find_header(*request.headers, lower);
+        headers += lower + ":" +
+                   std::string(trim(value == nullptr ? std::string_view{} : std::string_view(*value))) + "\n";
+    }
+    std::string out(request.method);
+    out += "\n" + uri;
+    out += "\n" + query;
+    out += "\n" + headers;
+    out += "\n" + std::string(signed_headers);
+    out += "\n" + payload_hash(request);
+    return out;
 }
 
 }  // namespace
@@ -115,17 +136,19 @@ std::string canonical_uri(std::string_view raw_path, dialect rules) {
 }
 
 std::string canonical_query(const string_pairs& query, dialect rules) {
+    std::vector<std::string> parts;
+    parts.reserve(query.size());
+    if (rules == dialect::legacy_dis) {
+        // The Python SDK sorts the items it has written, not the pairs (disauth.py CanonicalQueryString).
+        for (const auto& [name, value] : query) {
+            parts.push_back(value.empty() ? uri_encode(name) : uri_encode(name) + "=" + uri_encode(value));
+        }
+        std::sort(parts.begin(), parts.end());
+        return join(parts, "&");
+    }
     string_pairs sorted = query;
     std::sort(sorted.begin(), sorted.end());
-    std::vector<std::string> parts;
-    parts.reserve(sorted.size());
-    for (const auto& [name, value] : sorted) {
-        if (rules == dialect::legacy_dis && value.empty()) {
-            parts.push_back(uri_encode(name));
-        } else {
-            parts.push_back(uri_encode(name) + "=" + uri_encode(value));
-        }
-    }
+    for (const auto& [name, value] : sorted) parts.push_back(uri_encode(name) + "=" + uri_encode(value));
     return join(parts, "&");
 }
 
@@ -136,20 +159,8 @@ std::vector<std::string> split_signed_headers(std::string_view signed_headers) {
 }
 
 std::string canonical_request(const signed_request& request, std::string_view signed_headers, dialect rules) {
-    std::string headers;
-    for (const auto& name : split_signed_headers(signed_headers)) {
-        const std::string lower = ascii_lowered(name);
-        const auto* value = find_header(*request.headers, lower);
-        headers += lower + ":" +
-                   std::string(trim(value == nullptr ? std::string_view{} : std::string_view(*value))) + "\n";
-    }
-    std::string out(request.method);
-    out += "\n" + canonical_uri(request.raw_path, rules);
-    out += "\n" + canonical_query(*request.query, rules);
-    out += "\n" + headers;
-    out += "\n" + std::string(signed_headers);
-    out += "\n" + payload_hash(request);
-    return out;
+    return assemble(request, signed_headers, canonical_uri(request.raw_path, rules),
+                    canonical_query(*request.query, rules));
 }
 
 std::string sdk_signature(std::string_view secret_key, std::string_view sdk_date,
@@ -159,10 +170,30 @@ std::string sdk_signature(std::string_view secret_key, std::string_view sdk_date
     return hex(hmac_sha256(secret_key, to_sign));
 }
 
+std::string hkdf_sha256(std::string_view salt, std::string_view key, std::string_view info,
+                        std::size_t length) {
+    const std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr), &EVP_PKEY_CTX_free);
+    const auto bytes = [](std::string_view text) {
+        return reinterpret_cast<const unsigned char*>(text.data());
+    };
+    std::string out(length, '\0');
+    std::size_t written = length;
+    if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) <= 0 ||
+        EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
+        EVP_PKEY_CTX_set1_hkdf_salt(ctx.get(), bytes(salt), static_cast<int>(salt.size())) <= 0 ||
+        EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), bytes(key), static_cast<int>(key.size())) <= 0 ||
+        EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), bytes(info), static_cast<int>(info.size())) <= 0 ||
+        EVP_PKEY_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &written) <= 0 ||
+        written != length) {
+        throw std::runtime_error("HKDF-SHA256 failed");
+    }
+    return out;
+}
+
 std::string v11_derived_key(std::string_view access_key, std::string_view secret_key, std::string_view info) {
-    // HKDF-SHA256 with the AK as salt and a single output block.
-    const std::string prk = hmac_sha256(access_key, secret_key);
-    return hex(hmac_sha256(prk, std::string(info) + '\x01'));
+    // HKDF-SHA256 with the AK as salt, the SK as key material and one 32-byte block, written in hex.
+    return hex(hkdf_sha256(access_key, secret_key, info, 32));
 }
 
 std::string v11_signature(std::string_view access_key, std::string_view secret_key, std::string_view sdk_date,
@@ -173,15 +204,69 @@ std::string v11_signature(std::string_view access_key, std::string_view secret_k
 }
 
 std::string legacy_signature(std::string_view secret_key, std::string_view sdk_date, std::string_view date,
-                             std::string_view region, std::string_view canonical) {
+                             std::string_view region, std::string_view canonical,
+                             std::string_view algorithm) {
     const std::string scope = std::string(date) + "/" + std::string(region) + "/dis/sdk_request";
-    const std::string to_sign = std::string(sdk_algorithm) + "\n" + std::string(sdk_date) + "\n" + scope +
-                                "\n" + sha256_hex(canonical);
+    const std::string to_sign =
+        std::string(algorithm) + "\n" + std::string(sdk_date) + "\n" + scope + "\n" + sha256_hex(canonical);
     std::string key = hmac_sha256("SDK" + std::string(secret_key), date);
     key = hmac_sha256(key, region);
     key = hmac_sha256(key, "dis");
     key = hmac_sha256(key, "sdk_request");
     return hex(hmac_sha256(key, to_sign));
+}
+
+std::string dis_v11_signature(std::string_view access_key, std::string_view secret_key,
+                              std::string_view sdk_date, std::string_view date, std::string_view region,
+                              std::string_view canonical) {
+    const std::string info = std::string(date) + "/" + std::string(region) + "/dis";
+    return legacy_signature(v11_derived_key(access_key, secret_key, info), sdk_date, date, region, canonical,
+                            v11_algorithm);
+}
+
+std::optional<std::string_view> host_without_port(std::string_view host) {
+    const auto colon = host.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == host.size()) return std::nullopt;
+    const auto port = host.substr(colon + 1);
+    if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return std::nullopt;
+    }
+    const auto name = host.substr(0, colon);
+    // An IPv6 literal keeps its colons inside the brackets; a bare one has no port to remove.
+    if (name.find(':') != std::string_view::npos && !(name.starts_with('[') && name.ends_with(']'))) {
+        return std::nullopt;
+    }
+    return name;
+}
+
+std::vector<std::string> dis_sdk_canonical_requests(const signed_request& request,
+                                                    std::string_view signed_headers, dis_signers signers) {
+    std::vector<std::string> out;
+    const auto add = [&out](std::string canonical) {
+        if (std::find(out.begin(), out.end(), canonical) == out.end()) out.push_back(std::move(canonical));
+    };
+    const std::string uri = canonical_uri(request.raw_path, dialect::legacy_dis);
+    const std::string python_query = canonical_query(*request.query, dialect::legacy_dis);
+    add(assemble(request, signed_headers, uri, python_query));
+
+    const auto names = split_signed_headers(signed_headers);
+    const bool host_signed = std::find(names.begin(), names.end(), "host") != names.end();
+    const auto* host = find_header(*request.headers, "host");
+    if (host_signed && host != nullptr) {
+        if (const auto bare = host_without_port(trim(*host))) {
+            string_pairs headers = *request.headers;
+            for (auto& [name, value] : headers) {
+                if (ascii_lowered(name) == "host") value = std::string(*bare);
+            }
+            signed_request portless = request;
+            portless.headers = &headers;
+            add(assemble(portless, signed_headers, uri, python_query));
+        }
+    }
+    if (signers == dis_signers::any) {
+        add(assemble(request, signed_headers, uri, canonical_query(*request.query, dialect::sdk_core)));
+    }
+    return out;
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {

@@ -42,6 +42,25 @@ std::string legacy_dis_canonical_request(const signable_request& request);
 std::string legacy_dis_authorization(const signable_request& request, const std::string& access_key,
                                      const std::string& secret_key, const std::string& region);
 
+// The dedicated DIS SDKs' signers, each canonicalising as its source does (dis-native-sdks.md §2; read from
+// huaweicloud-sdk-java-dis DefaultSigner/AbstractSigner/HttpUtils, huaweicloud-sdk-go-dis utils/auth_v4.go,
+// huaweicloud-sdk-python-dis models/disauth.py and utils/hkdf.py). `request.headers` are the headers the SDK
+// holds when it signs, and every one of them is signed:
+// - java: path encoded twice as it is (trailing '/' kept), query sorted by encoded name with `name=value`
+//   always, header names sorted case-blind, whitespace runs in values made one space;
+// - go: path rebuilt from its non-empty segments plus '/', query sorted by name with Go's QueryEscape (a
+//   space is '+') and `name=` for an empty value, header values as they are;
+// - python: dot segments resolved, query items `name=value` (`name` alone when empty) sorted as text, values
+//   stripped, and the Host header's port dropped (the SDK's `if port == '443' or '80'` is always true).
+enum class dis_sdk { java, go, python };
+
+std::string dis_sdk_canonical_request(dis_sdk sdk, const signable_request& request);
+// The Authorization value; `derived` (the Python SDK's default): V11-HMAC-SHA256 with the key
+// hex(HKDF-SHA256(salt = AK, key = SK, info = <date>/<region>/dis)) in place of the secret.
+std::string dis_sdk_authorization(dis_sdk sdk, const signable_request& request, const std::string& access_key,
+                                  const std::string& secret_key, const std::string& region,
+                                  bool derived = false);
+
 // X-Sdk-Date for a time in ms since the epoch: YYYYMMDDTHHMMSSZ, UTC.
 std::string sdk_date(long long epoch_ms);
 

@@ -250,6 +250,10 @@ TEST_F(strict_signature, malformed_authorization_headers_are_refused_in_loose_mo
         "V11-HMAC-SHA256 Credential=" + ak + "/20231114/cn-north-4, SignedHeaders=host, Signature=" + zeros,
         "V11-HMAC-SHA256 Credential=" + ak +
             "/20231113/cn-north-4/dis, SignedHeaders=host, Signature=" + zeros,
+        "V11-HMAC-SHA256 Credential=" + ak + "/20231114/" + std::string(129, 'r') +
+            "/dis, SignedHeaders=host, Signature=" + zeros,
+        "V11-HMAC-SHA256 Credential=" + ak + "/20231114/cn-north-4/" + std::string(40000, 's') +
+            ", SignedHeaders=host, Signature=" + zeros,
         "SDK-HMAC-SM3 Access=" + ak + ", SignedHeaders=host;x-sdk-date, Signature=" + zeros,
         "SDK-ECDSA-P256-SHA256 Access=" + ak + ", SignedHeaders=host;x-sdk-date, Signature=" + zeros,
     };

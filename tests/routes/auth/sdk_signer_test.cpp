@@ -184,6 +184,111 @@ TEST(sdk_signer, legacy_scheme_keeps_a_bare_name_for_an_empty_value_and_normalis
     EXPECT_EQ(sdk_query_string(request.query), "a=1&b=");
 }
 
+// The dedicated DIS SDKs' signers against vectors computed independently (a throwaway Python script that
+// follows each SDK's source; see signing_test.cpp), the same requests as the emulator's vectors there.
+const std::string date = "20240102T030405Z";
+const std::string scope = "EXAMPLEAK0000000DIS1/20240102/cn-north-4/dis/sdk_request";
+
+TEST(sdk_signer, python_sdk_default_v11_signs_host_without_port_and_x_sdk_date) {
+    const signable_request request{"GET",
+                                   "/v2/" + pid + "/cursors/",
+                                   {{"stream-name", "mystream"},
+                                    {"partition-id", "shardId-0000000000"},
+                                    {"cursor-type", "AT_SEQUENCE_NUMBER"},
+                                    {"starting-sequence-number", "0"}},
+                                   {{"x-sdk-date", date}, {"host", "127.0.0.1:9780"}},
+                                   ""};
+    EXPECT_EQ(hex_sha256(dis_sdk_canonical_request(dis_sdk::python, request)),
+              "c0a183ef5541384298659d1ab2ca831b069a36845d6d6098f439a46c0746bb8b");
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::python, request, ak, sk, "cn-north-4", true),
+              "V11-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=host;x-sdk-date, "
+                  "Signature=c85f28fe7970afe28bec7ce55d20d782df6a9412d4ce50193cfb83f752dee209");
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::python, request, ak, sk, "cn-north-4"),
+              "SDK-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=host;x-sdk-date, "
+                  "Signature=96b2cfabbb54ba97f28ccea77bd4d3eaa209a93565bfa8e8e0b989eb21c17c48");
+}
+
+TEST(sdk_signer, python_sdk_v11_with_a_body) {
+    const signable_request request{"POST",
+                                   "/v2/" + pid + "/checkpoints/",
+                                   {},
+                                   {{"x-sdk-date", date}, {"host", "127.0.0.1:9780"}},
+                                   R"({"stream_name": "mystream", "app_name": "myapp", "partition_id": )"
+                                   R"("shardId-0000000000", "sequence_number": "5", "metadata": "", )"
+                                   R"("checkpoint_type": "LAST_READ"})"};
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::python, request, ak, sk, "cn-north-4", true),
+              "V11-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=host;x-sdk-date, "
+                  "Signature=5e2e788d6ae1b8d66b40752ff20051baf05c30621dcb8daf881ddc94dc631cfb");
+}
+
+TEST(sdk_signer, java_sdk_signs_all_its_headers_and_keeps_the_equals_sign_of_an_empty_value) {
+    const signable_request request{
+        "GET",
+        "/v2/" + pid + "/streams/mystream/",
+        {{"stream_name", "mystream"}, {"start_partitionId", ""}, {"limit_partitions", "100"}},
+        {{"X-Project-Id", pid},
+         {"Content-Type", "application/json; charset=utf-8"},
+         {"accept", "*/*; charset=utf-8"},
+         {"X-SDK-Version", "1.3.5-SNAPSHOT/java"},
+         {"Host", "dis.cn-north-4.myhuaweicloud.com"},
+         {"X-Sdk-Date", date}},
+        ""};
+    EXPECT_NE(dis_sdk_canonical_request(dis_sdk::java, request)
+                  .find("\nlimit_partitions=100&start_partitionId=&stream_name=mystream\n"),
+              std::string::npos);
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::java, request, ak, sk, "cn-north-4"),
+              "SDK-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=accept;content-type;host;x-project-id;x-sdk-date;x-sdk-version, "
+                  "Signature=dcd1f0016b924fc571780b63492b08602f37867158ba68a0e1d428952770e927");
+    auto create_app = request;
+    create_app.method = "POST";
+    create_app.path = "/v2/" + pid + "/apps/";
+    create_app.query = {};
+    create_app.body = R"({"app_name":"myapp"})";
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::java, create_app, ak, sk, "cn-north-4"),
+              "SDK-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=accept;content-type;host;x-project-id;x-sdk-date;x-sdk-version, "
+                  "Signature=8f573d5ec90ca7a772effc6a03280c68cec96abdbbf72d43bf605242cb7f7189");
+}
+
+TEST(sdk_signer, go_sdk_signs_its_empty_body_hash_header_and_the_real_body) {
+    const std::string body =
+        R"({"stream_name":"mystream","stream_id":"","records":[{"data":"aGVsbG8=","partition_id":"",)"
+        R"("explicit_hash_key":"","partition_key":"k1"}]})";
+    const signable_request request{"POST",
+                                   "/v2/" + pid + "/records",
+                                   {},
+                                   {{"Host", "127.0.0.1:9780"},
+                                    {"X-Sdk-Date", date},
+                                    {"X-Sdk-Content-Sha256", empty_hash},
+                                    {"Content-Length", "135"},
+                                    {"Content-Type", "application/json;charset=UTF-8"}},
+                                   body};
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::go, request, ak, sk, "cn-north-4"),
+              "SDK-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=content-length;content-type;host;x-sdk-content-sha256;x-sdk-date, "
+                  "Signature=a8982f487e3ab2343d8a57ffb0b4fec13dc2d93feb56d328a1d24510931dd5da");
+    const signable_request checkpoint{"GET",
+                                      "/v2/" + pid + "/checkpoints",
+                                      {{"stream_name", "mystream"},
+                                       {"partition_id", "0"},
+                                       {"app_name", "myapp"},
+                                       {"checkpoint_type", ""},
+                                       {"timestamp", "0"}},
+                                      {{"Host", "127.0.0.1:9780"},
+                                       {"X-Sdk-Date", date},
+                                       {"X-Sdk-Content-Sha256", empty_hash},
+                                       {"Content-Type", "application/json;charset=UTF-8"}},
+                                      ""};
+    EXPECT_EQ(dis_sdk_authorization(dis_sdk::go, checkpoint, ak, sk, "cn-north-4"),
+              "SDK-HMAC-SHA256 Credential=" + scope +
+                  ", SignedHeaders=content-type;host;x-sdk-content-sha256;x-sdk-date, "
+                  "Signature=00ee0363a7d03574891191d1b0bf0026c3c1e98cb9b96516fa073f812ab28ef2");
+}
+
 TEST(sdk_signer, sdk_date_is_utc_basic_format) {
     EXPECT_EQ(sdk_date(1'700'000'000'000), "20231114T221320Z");
     EXPECT_EQ(sdk_date(1'704'164'645'999), "20240102T030405Z");
