@@ -112,7 +112,11 @@ void pipeline::add(std::string method, std::string path_template, std::string op
                    handler_fn handler, route_auth auth) {
     const auto slot = control_->metrics.register_operation(operation);
     control_->cloud_operations.push_back(operation);
-    router_.add(std::move(method), std::move(path_template), std::move(operation), family, auth);
+    // DIS's own SDKs (Java, .NET, most Python calls) end every path with '/'; the DMS SDKs never do, so
+    // DMS paths keep one spelling (docs/behaviour.md).
+    const bool trailing_slash = family == service::dis;
+    router_.add(std::move(method), std::move(path_template), std::move(operation), family, auth,
+                trailing_slash);
     entries_.push_back(entry{handler, nullptr, slot});
 }
 
@@ -131,6 +135,9 @@ response pipeline::handle(request_context& ctx, state::state& st) const {
     } else {
         ctx.params = std::move(matched.params);
         ctx.matched = matched.found;
+        // From here on the path is the route's own spelling: fault rules match it as they match the path
+        // without the slash. The journal still shows the path as sent (raw_path).
+        if (matched.trailing_slash) ctx.segments.pop_back();
         answer = run(*matched.found, ctx, st);
     }
     const auto handled =

@@ -13,7 +13,8 @@ struct route;
 
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
 
-// One HTTP request as the handlers see it: transport-neutral, path and query already decoded.
+// One HTTP request as the handlers see it: transport-neutral, path and query already decoded. Once a route
+// matched through its optional trailing '/', `segments` no longer has that last, empty segment.
 struct request_context {
     std::string request_id;
     std::string method;                 // upper case, as received

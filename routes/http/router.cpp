@@ -21,9 +21,20 @@ std::vector<route::segment> split_template(std::string_view path_template) {
     return out;
 }
 
+// The number of request segments the route's template covers: all of them, or all but an empty last one
+// when the route accepts a trailing '/'; 0 when the lengths do not fit.
+std::size_t covered(const route& r, const std::vector<std::string>& segments) {
+    if (r.segments.size() == segments.size()) return segments.size();
+    if (r.trailing_slash && segments.size() == r.segments.size() + 1 && segments.back().empty()) {
+        return r.segments.size();
+    }
+    return 0;
+}
+
 bool path_matches(const route& r, const std::vector<std::string>& segments) {
-    if (r.segments.size() != segments.size()) return false;
-    for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::size_t n = covered(r, segments);
+    if (n == 0) return false;
+    for (std::size_t i = 0; i < n; ++i) {
         if (r.segments[i].is_param ? segments[i].empty() : r.segments[i].text != segments[i]) return false;
     }
     return true;
@@ -53,11 +64,11 @@ api_error unknown_route(const std::vector<std::string>& segments) {
 }
 
 const route& router::add(std::string method, std::string path_template, std::string operation, service family,
-                         route_auth auth) {
+                         route_auth auth, bool trailing_slash) {
     auto segments = split_template(path_template);
     const std::size_t id = routes_.size();
     return routes_.emplace_back(route{std::move(method), std::move(path_template), std::move(operation),
-                                      family, auth, id, std::move(segments)});
+                                      family, auth, id, trailing_slash, std::move(segments)});
 }
 
 match_result router::match(std::string_view method, const std::vector<std::string>& segments) const {
@@ -69,7 +80,8 @@ match_result router::match(std::string_view method, const std::vector<std::strin
     match_result result;
     if (best == nullptr) return result;
     result.found = best;
-    for (std::size_t i = 0; i < segments.size(); ++i) {
+    result.trailing_slash = best->segments.size() < segments.size();
+    for (std::size_t i = 0; i < best->segments.size(); ++i) {
         if (best->segments[i].is_param) result.params.emplace_back(best->segments[i].text, segments[i]);
     }
     return result;

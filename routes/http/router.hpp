@@ -25,6 +25,9 @@ struct route {
     service family;             // whose error format the route answers in
     route_auth auth;            // what the request must prove before the handler runs
     std::size_t id;             // the row's index in the table
+    // The path also matches with one trailing '/' (an empty last segment), as DIS's own SDKs write every
+    // path; the route, its operation name and its parameters stay the same.
+    bool trailing_slash = false;
 
     struct segment {
         std::string text;
@@ -36,17 +39,20 @@ struct route {
 struct match_result {
     const route* found = nullptr;
     string_pairs params;
+    bool trailing_slash = false;  // matched through the route's optional trailing '/'
 };
 
 // Path templates and nothing else: which row a method and a decoded path name.
 class router {
   public:
-    // Adds a row; its id is its index.
+    // Adds a row; its id is its index. `trailing_slash`: the path may also end with one '/'.
     const route& add(std::string method, std::string path_template, std::string operation, service family,
-                     route_auth auth);
+                     route_auth auth, bool trailing_slash = false);
 
     // The most specific route for the decoded path: templates of the same length are compared segment by
-    // segment, a literal beating a parameter at the first place they differ.
+    // segment, a literal beating a parameter at the first place they differ. A path ending in '/' matches
+    // only the routes that accept a trailing slash, as the path without it (no template ends in '/', and
+    // no parameter matches an empty segment, so the two forms never compete).
     match_result match(std::string_view method, const std::vector<std::string>& segments) const;
 
     const std::vector<route>& routes() const { return routes_; }

@@ -53,8 +53,39 @@ TEST(router, every_table_row_is_reachable_by_its_own_template) {
 TEST(router, method_and_empty_segments_must_match) {
     const auto r = make_pipeline();
     EXPECT_EQ(r.match("PATCH", split("/v2/0123456789abcdef0123456789abcdef/checkpoints")).found, nullptr);
-    EXPECT_EQ(r.match("GET", split("/v2/0123456789abcdef0123456789abcdef/streams/")).found, nullptr);
+    EXPECT_EQ(r.match("GET", split("/v2/0123456789abcdef0123456789abcdef/streams//")).found, nullptr);
     EXPECT_EQ(r.match("GET", split("/v2//streams/s")).found, nullptr);
+}
+
+// A trailing '/' is an optional empty last segment of the routes that accept it, never an empty parameter.
+TEST(router, a_trailing_slash_matches_the_route_without_it_where_the_route_accepts_one) {
+    router table;
+    table.add("GET", "/v2/{project_id}/streams", "List", service::dis, route_auth::none, true);
+    table.add("GET", "/v2/{project_id}/streams/{stream_name}", "Show", service::dis, route_auth::none, true);
+    table.add("GET", "/v2/{project_id}/instances", "Instances", service::dms, route_auth::none);
+    auto m = table.match("GET", split("/v2/p/streams/"));
+    ASSERT_NE(m.found, nullptr);
+    EXPECT_EQ(m.found->operation, "List");
+    EXPECT_TRUE(m.trailing_slash);
+    EXPECT_EQ(m.params, (string_pairs{{"project_id", "p"}}));
+    m = table.match("GET", split("/v2/p/streams/s/"));
+    ASSERT_NE(m.found, nullptr);
+    EXPECT_EQ(m.found->operation, "Show");
+    EXPECT_TRUE(m.trailing_slash);
+    EXPECT_EQ(m.params, (string_pairs{{"project_id", "p"}, {"stream_name", "s"}}));
+    m = table.match("GET", split("/v2/p/streams/s"));
+    ASSERT_NE(m.found, nullptr);
+    EXPECT_FALSE(m.trailing_slash);
+    EXPECT_EQ(table.match("GET", split("/v2/p/instances/")).found, nullptr);
+    ASSERT_NE(table.match("GET", split("/v2/p/instances")).found, nullptr);
+    EXPECT_EQ(table.match("GET", split("/v2/p/streams/s//")).found, nullptr);
+}
+
+TEST(router, the_pipeline_gives_dis_routes_and_only_them_the_trailing_slash) {
+    const auto r = make_pipeline();
+    for (const auto& row : r.routes()) {
+        EXPECT_EQ(row.trailing_slash, row.family == service::dis) << row.method << " " << row.path_template;
+    }
 }
 
 TEST(router, dispatch_answers_unknown_paths_in_the_gateway_format) {
