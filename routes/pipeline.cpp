@@ -9,6 +9,7 @@
 
 #include "routes/auth/signing.hpp"
 #include "routes/http/error_mapping.hpp"
+#include "routes/http/media_type.hpp"
 #include "routes/http/text.hpp"
 #include "routes/http/validation.hpp"
 
@@ -31,8 +32,11 @@ api_error internal_error(service family) {
 // Input no handler should have to think about, refused before any runs, in the route's service's words:
 // path parameters and query text that are not UTF-8 once percent-decoded (they would be echoed back into
 // JSON), a query parameter given twice (which one would count is a guess), and a body declared as
-// something other than JSON. A body without Content-Type is read as JSON; a body on GET is ignored.
-void check_request_shape(const request_context& ctx, service family) {
+// something other than JSON, or than protobuf on the routes of `protobuf_operations`. A body without
+// Content-Type is read as JSON; a body on GET is ignored.
+void check_request_shape(const request_context& ctx, const route& r,
+                         const std::unordered_set<std::string>& protobuf_operations) {
+    const service family = r.family;
     if (family == service::gateway) return;
     const auto refuse = [family](const std::string& name, const std::string& reason) {
         return family == service::dms ? dms_invalid_parameter(name)
@@ -48,7 +52,8 @@ void check_request_shape(const request_context& ctx, service family) {
     }
     if (!ctx.body.empty() && ctx.method != "GET" && ctx.method != "HEAD") {
         const std::string* type = ctx.header("Content-Type");
-        if (type != nullptr && !is_json_media_type(*type)) {
+        if (type != nullptr && !is_json_media_type(*type) &&
+            !(is_protobuf_media_type(*type) && protobuf_operations.contains(r.operation))) {
             throw family == service::dms ? dms_error("DMS.00400005") : dis_error("DIS.4300");
         }
     }
@@ -164,7 +169,7 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
             const auto credential = auth::authenticate(auth_, ctx, r.family, limits_.get());
             limits_->admit(credential, auth_.now_ms());
         }
-        check_request_shape(ctx, r.family);
+        check_request_shape(ctx, r, protobuf_operations_);
         if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
         // One relaxed load when there are no rules: the common case pays nothing more.
         if (control_->faults.active()) {

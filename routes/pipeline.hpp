@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "routes/auth/authenticate.hpp"
@@ -49,6 +50,10 @@ class pipeline {
     }
     const auth::auth_settings& auth() const { return auth_; }
 
+    // Every route of `operation`, whenever it was added, also takes application/x-protobuf bodies, which
+    // its handler reads and answers (DIS's native SDKs); the other routes refuse them as not JSON.
+    void accept_protobuf(std::string operation) { protobuf_operations_.insert(std::move(operation)); }
+
     // Matches the request, fills ctx.params and ctx.matched, runs the chain and records the exchange. A
     // cloud-API request that a fault rule catches (after authentication) gets the rule's answer instead of
     // the handler's, or the handler's with the rule's delay; dropping and delaying are left to the
@@ -80,6 +85,7 @@ class pipeline {
     router router_;
     std::vector<entry> entries_;  // by route id
     auth::auth_settings auth_;
+    std::unordered_set<std::string> protobuf_operations_;
     std::shared_ptr<auth::limits> limits_ = std::make_shared<auth::limits>();  // guards itself
     std::shared_ptr<control::control_plane> control_ = std::make_shared<control::control_plane>();
 };

@@ -101,6 +101,9 @@ pipeline make_pipeline() {
     r.add("POST", "/v2/{project_id}/records", "SendRecords", dis_api, dis::send_records);
     r.add("GET", "/v2/{project_id}/cursors", "ShowCursor", dis_api, dis::show_cursor);
     r.add("GET", "/v2/{project_id}/records", "ConsumeRecords", dis_api, dis::consume_records);
+    // DIS's native SDKs send and read these two in protobuf too (Content-Type: application/x-protobuf).
+    r.accept_protobuf("SendRecords");
+    r.accept_protobuf("ConsumeRecords");
     // DIS: apps
     r.add("POST", "/v2/{project_id}/apps", "CreateApp", dis_api, dis::create_app);
     r.add("GET", "/v2/{project_id}/apps", "ListApp", dis_api, dis::list_app);

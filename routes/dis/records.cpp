@@ -6,7 +6,9 @@
 #include <cctype>
 
 #include "routes/dis/common.hpp"
+#include "routes/dis/protobuf.hpp"
 #include "routes/http/json.hpp"
+#include "routes/http/media_type.hpp"
 #include "routes/http/validation.hpp"
 
 namespace emu::routes::dis {
@@ -156,9 +158,12 @@ state::record_input parse_record_input(const rapidjson::Value& item, const std::
 }
 
 // Every record is validated before any is stored; the answer has one result per record, in input order.
+// A protobuf body (DIS's native SDKs) is read into the same document and answered in protobuf.
 response send_records(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
-    const auto document = parse_json_object(ctx.body, service::dis);
+    const bool protobuf = declares_protobuf(ctx);
+    const auto document =
+        protobuf ? put_records_document(ctx.body) : parse_json_object(ctx.body, service::dis);
     const json_fields fields(document, service::dis);
     const auto stream_name = fields.req_string("stream_name");
     const auto* items = fields.opt_array("records");
@@ -170,6 +175,7 @@ response send_records(const request_context& ctx, state::state& st) {
         records.push_back(parse_record_input((*items)[i], "records[" + std::to_string(i) + "]"));
     }
     const auto results = st.dis.put_records(ctx.param("project_id"), stream_name, records);
+    if (protobuf) return put_records_protobuf_answer(results);
 
     return json_response(200, [&](json_object& o) {
         o.field("failed_record_count", 0)
@@ -200,7 +206,8 @@ response show_cursor(const request_context& ctx, state::state& st) {
 }
 
 // Syntax first (DIS.4200), then the cursor (4217, 4225), the stream (4301), the partition (4302, 4319) and
-// the cursor's position (4226 once retention has dropped the record it points at).
+// the cursor's position (4226 once retention has dropped the record it points at). A request whose
+// Content-Type is protobuf (DIS's native SDKs) gets the records in protobuf.
 response consume_records(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const std::string* text = ctx.query_param("partition-cursor");
@@ -227,6 +234,7 @@ response consume_records(const request_context& ctx, state::state& st) {
     partition_cursor next = *cursor;
     next.position = result.next_position;
     next.generated_at = now;
+    if (declares_protobuf(ctx)) return get_records_protobuf_answer(result.records, encode_cursor(next));
     return json_response(200, [&](json_object& o) {
         o.array("records", result.records, [](json_object& entry, const auto& record) {
             entry.field_if("partition_key", record.partition_key)

@@ -2,18 +2,9 @@
 
 namespace emu::routes {
 
-namespace {
-
-// DIS refuses request bodies over 5 MB itself (reference dis-api.md §10 Q15); larger ones than the
-// transport's
-// --body-limit never reach a handler.
-constexpr std::size_t dis_max_body = 5 * 1024 * 1024;
-
-}  // namespace
-
 rapidjson::Document parse_json_object(std::string_view body, service format) {
     const bool dms = format == service::dms;
-    if (format == service::dis && body.size() > dis_max_body) {
+    if (format == service::dis && body.size() > dis_max_body_bytes) {
         throw dis_invalid_request("request body: must be at most 5 MB (5242880 bytes)");
     }
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {

@@ -19,6 +19,10 @@ namespace emu::routes {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// DIS refuses request bodies over 5 MB itself (reference dis-api.md §10 Q15), in JSON or protobuf; larger
+// ones than the transport's --body-limit never reach a handler.
+inline constexpr std::size_t dis_max_body_bytes = 5 * 1024 * 1024;
+
 // Parses a request body that must be a JSON object, answering in `format`'s own words when it is
 // empty (DMS.00400004 / DIS.4202) or not a JSON object, or not valid UTF-8 (DMS.00400005 / DIS.4300).
 rapidjson::Document parse_json_object(std::string_view body, service format);
