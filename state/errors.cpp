@@ -44,6 +44,14 @@ const char* to_string(errc code) {
             return "dis_cursor_invalid";
         case errc::dis_position_expired:
             return "dis_position_expired";
+        case errc::consumer_member_not_found:
+            return "consumer_member_not_found";
+        case errc::consumer_rebalance_in_progress:
+            return "consumer_rebalance_in_progress";
+        case errc::consumer_generation_stale:
+            return "consumer_generation_stale";
+        case errc::consumer_quota_exceeded:
+            return "consumer_quota_exceeded";
         case errc::partition_not_found:
             return "partition_not_found";
         case errc::storage_full:

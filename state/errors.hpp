@@ -34,6 +34,11 @@ enum class errc {
     sequence_number_out_of_range,     // requested: the sequence number; low, high: the valid range
     dis_cursor_invalid,               // reason: why the cursor no longer reads
     dis_position_expired,             // requested: the position; low: the earliest one kept
+    // DIS Kafka adapter groups (commits that carry client_id and generation_id; joins)
+    consumer_member_not_found,       // name: the client id
+    consumer_rebalance_in_progress,  // name: the client id
+    consumer_generation_stale,       // name: the client id; requested: its generation; high: the group's
+    consumer_quota_exceeded,         // limit: the members a group may have
     // Either service
     partition_not_found,  // index: the partition (a Kafka topic's or a DIS stream's)
     storage_full,         // limit: --max-stored-bytes, which is reached

@@ -96,8 +96,15 @@ constexpr std::array dis_errors{
     known_error{"DIS.4319", 400, "Partition is expired."},
     known_error{"DIS.4330", 400, "app already exist."},
     known_error{"DIS.4332", 400, "app not found."},
+    known_error{"DIS.4339", 400, "Consumer quota exceeded."},
     known_error{"DIS.4360", 400, "Invalid data schema."},
     known_error{"DIS.4601", 400, "The number of resource tags has reached the maximum."},
+    // The DIS Kafka adapter's group codes (the Java SDK's Constants: ERROR_CODE_CONSUMER_*); the texts are
+    // the
+    // emulator's, after the SDK's descriptions of them.
+    known_error{"DIS.4701", 400, "Consumer group rebalance in progress."},
+    known_error{"DIS.4702", 400, "Consumer member does not exist."},
+    known_error{"DIS.4703", 400, "Illegal consumer group generation."},
     known_error{"DIS.5000", 500, "System error."},
 };
 

@@ -72,6 +72,15 @@ api_error to_api_error(const state::error& error, service route_service) {
             return dis_error("DIS.4217", {facts.reason});
         case errc::dis_position_expired:
             return dis_error("DIS.4226");
+        case errc::consumer_member_not_found:
+            return dis_error("DIS.4702", {facts.name + " is not a member of the group"});
+        case errc::consumer_rebalance_in_progress:
+            return dis_error("DIS.4701", {"join and sync the group again, then commit"});
+        case errc::consumer_generation_stale:
+            return dis_error("DIS.4703", {"generation " + number(facts.requested) + ", the group's is " +
+                                          number(facts.high)});
+        case errc::consumer_quota_exceeded:
+            return dis_error("DIS.4339", {"a group has at most " + number(facts.limit) + " members"});
         // Facts both services report: in DIS's words on a DIS route, in DMS's on any other.
         case errc::partition_not_found:
             if (route_service == service::dis) return dis_error("DIS.4302", {shard_id(facts)});

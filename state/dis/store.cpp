@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <string_view>
+#include <type_traits>
 
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
@@ -108,11 +110,52 @@ struct dis_store::stream {
     }
 };
 
+namespace {
+
+struct group_slot {
+    std::mutex mutex;  // guards group
+    consumer_group group;
+};
+
+}  // namespace
+
 struct dis_store::project {
-    mutable std::shared_mutex mutex;  // guards streams, apps, checkpoints and each stream's spec
+    // guards streams, apps, checkpoints, each stream's spec and the groups map (not the groups in it)
+    mutable std::shared_mutex mutex;
     std::map<std::string, std::shared_ptr<stream>> streams;
     std::map<std::string, app_spec> apps;
+    std::map<std::string, std::unique_ptr<group_slot>> groups;  // one per app, by app name
     std::map<checkpoint_key, checkpoint_value> checkpoints;
+
+    // Caller holds `mutex`. The partitions of a stream that can still be read, for group assignments.
+    std::vector<std::int32_t> readable_partitions(const std::string& name, std::int64_t now) const {
+        std::vector<std::int32_t> out;
+        const auto it = streams.find(name);
+        if (it == streams.end()) return out;
+        const auto& s = *it->second;
+        for (std::size_t i = 0; i < s.partitions.size(); ++i) {
+            record_log::released expired;  // freed after the lock is released
+            std::lock_guard lock(s.partitions[i]->mutex);
+            expired = s.partitions[i]->settle(now, s.retention_ms());
+            if (s.partitions[i]->status != dis_partition_status::expired)
+                out.push_back(static_cast<std::int32_t>(i));
+        }
+        return out;
+    }
+
+    // Caller holds `mutex`. Runs f(group, partitions) under the app's group lock; nullopt when there is no
+    // such app.
+    template <class F>
+    auto with_group(const std::string& app_name, std::int64_t now, F&& f) const
+        -> std::optional<std::invoke_result_t<F, consumer_group&, const readable_partitions_fn&>> {
+        const auto it = groups.find(app_name);
+        if (it == groups.end()) return std::nullopt;
+        const readable_partitions_fn partitions = [this, now](const std::string& name) {
+            return readable_partitions(name, now);
+        };
+        std::lock_guard lock(it->second->mutex);
+        return std::forward<F>(f)(it->second->group, partitions);
+    }
 
     // Caller holds `mutex`.
     const std::shared_ptr<stream>& require_stream(const std::string& project_id,
@@ -426,6 +469,7 @@ app_info dis_store::create_app(const std::string& project_id, app_spec spec) {
     if (!spec.create_time) spec.create_time = clock_();
     std::unique_lock lock(p->mutex);
     if (p->apps.contains(spec.app_name)) throw error(errc::app_exists, {.name = spec.app_name});
+    p->groups.emplace(spec.app_name, std::make_unique<group_slot>());
     const auto& stored = p->apps.emplace(spec.app_name, std::move(spec)).first->second;
     return p->app(stored);
 }
@@ -471,6 +515,7 @@ void dis_store::delete_app(const std::string& project_id, const std::string& app
     std::unique_lock lock(p->mutex);
     p->require_app(app_name);
     p->apps.erase(app_name);
+    p->groups.erase(app_name);
     std::erase_if(p->checkpoints, [&](const auto& entry) { return entry.first.app_name == app_name; });
 }
 
@@ -495,12 +540,20 @@ std::vector<partition_consumer_state> dis_store::consumer_state(const std::strin
 }
 
 void dis_store::commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
-                                  std::int64_t sequence_number, std::string metadata) {
+                                  std::int64_t sequence_number, std::string metadata,
+                                  const std::optional<group_member_claim>& member) {
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {.name = key.stream_name, .project_id = project_id});
+    const std::int64_t now = clock_();
     std::unique_lock lock(p->mutex);
     const auto& s = p->require_stream(project_id, key.stream_name);
     p->require_app(key.app_name);
+    if (member) {
+        const auto refusal = p->with_group(key.app_name, now, [&](consumer_group& g, const auto& partitions) {
+            return g.commit_refusal(member->client_id, member->generation, now, partitions);
+        });
+        if (refusal && *refusal) throw **refusal;
+    }
     with_readable(*s, key.partition, clock_(),
                   [&](const partition& target) { check_in_range(sequence_number, target); });
     p->checkpoints[key] = checkpoint_value{sequence_number, std::move(metadata)};
@@ -538,6 +591,107 @@ void dis_store::delete_checkpoints(const std::string& project_id, const std::str
         return key.app_name == app_name && key.stream_name == stream_name &&
                key.checkpoint_type == checkpoint_type;
     });
+}
+
+namespace {
+
+// Caller holds the project's lock. The streams a join names, or nullopt when it is ERR_SUBSCRIPTION.
+template <class Streams>
+std::optional<std::vector<subscribed_stream>> resolve_subscription(const Streams& streams,
+                                                                   const group_join_request& request) {
+    std::vector<subscribed_stream> out;
+    std::set<std::string> by_name;  // streams named by name
+    if (request.stream_pattern) {
+        std::vector<std::string> names;
+        for (const auto& [name, s] : streams) names.push_back(name);
+        const auto matched = match_stream_pattern(*request.stream_pattern, names);
+        if (!matched) return std::nullopt;
+        by_name.insert(matched->begin(), matched->end());
+    } else if (request.stream_names.empty() && request.stream_ids.empty()) {
+        return std::nullopt;
+    }
+    for (const auto& name : request.stream_names) {
+        if (!streams.contains(name)) return std::nullopt;
+        by_name.insert(name);
+    }
+    for (const auto& name : by_name) out.push_back({name, name});
+    std::set<std::string> by_id;
+    for (const auto& id : request.stream_ids) {
+        const auto it = std::find_if(streams.begin(), streams.end(),
+                                     [&](const auto& entry) { return entry.second->spec.stream_id == id; });
+        if (it == streams.end() || by_name.contains(it->first)) return std::nullopt;
+        if (by_id.insert(id).second) out.push_back({it->first, id});
+    }
+    return out;
+}
+
+}  // namespace
+
+join_result dis_store::join_group(const std::string& project_id, const std::string& app_name,
+                                  const group_join_request& request) {
+    const auto p = find_project(project_id);
+    if (!p) return {join_state::group_not_exist, {}, 0};
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    const auto subscription = resolve_subscription(p->streams, request);
+    const auto joined = p->with_group(app_name, now, [&](consumer_group& g, const auto& partitions) {
+        if (!subscription) return join_result{join_state::err_subscription, {}, 0};
+        if (!g.has_member(request.client_id) &&
+            g.size() >= static_cast<std::size_t>(std::max(limits_.group_members, 0))) {
+            throw error(errc::consumer_quota_exceeded,
+                        {.limit = static_cast<std::uint64_t>(limits_.group_members)});
+        }
+        return g.join({request.client_id, *subscription, request.rebalance_timeout_ms}, now, partitions);
+    });
+    return joined.value_or(join_result{join_state::group_not_exist, {}, 0});
+}
+
+heartbeat_state dis_store::group_heartbeat(const std::string& project_id, const std::string& app_name,
+                                           const std::string& client_id, std::int64_t generation) {
+    const auto p = find_project(project_id);
+    if (!p) return heartbeat_state::group_not_exist;
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    return p
+        ->with_group(app_name, now,
+                     [&](consumer_group& g, const auto& partitions) {
+                         return g.heartbeat(client_id, generation, now, partitions);
+                     })
+        .value_or(heartbeat_state::group_not_exist);
+}
+
+sync_result dis_store::sync_group(const std::string& project_id, const std::string& app_name,
+                                  const std::string& client_id) {
+    const auto p = find_project(project_id);
+    if (!p) return {sync_state::group_not_exist, no_generation, {}};
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    return p
+        ->with_group(
+            app_name, now,
+            [&](consumer_group& g, const auto& partitions) { return g.sync(client_id, now, partitions); })
+        .value_or(sync_result{sync_state::group_not_exist, no_generation, {}});
+}
+
+void dis_store::leave_group(const std::string& project_id, const std::string& app_name,
+                            const std::string& client_id) {
+    const auto p = find_project(project_id);
+    if (!p) return;
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    p->with_group(app_name, now, [&](consumer_group& g, const auto& partitions) {
+        g.leave(client_id, now, partitions);
+        return true;
+    });
+}
+
+std::optional<group_view> dis_store::group(const std::string& project_id, const std::string& app_name) const {
+    const auto p = find_project(project_id);
+    if (!p) return std::nullopt;
+    const std::int64_t now = clock_();
+    std::shared_lock lock(p->mutex);
+    return p->with_group(app_name, now,
+                         [&](consumer_group& g, const auto& partitions) { return g.view(now, partitions); });
 }
 
 void dis_store::reset() {

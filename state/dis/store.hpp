@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state/clock.hpp"
+#include "state/dis/groups.hpp"
 #include "state/storage_budget.hpp"
 
 namespace emu::state {
@@ -203,10 +204,27 @@ struct dis_counts {
 struct dis_limits {
     std::int32_t common_partitions = 50;    // per project, over COMMON streams
     std::int32_t advanced_partitions = 10;  // per project, over ADVANCED streams
+    std::int32_t group_members = 1000;      // per app's consumer group
 };
 
-// DIS state: projects -> streams -> partitions -> records; apps; checkpoints. Thread-safe. Per project one
-// lock guards the catalogue (streams, apps, checkpoints); each partition's records have their own lock.
+// A Kafka adapter consumer's JoinGroup, as named: streams by name, by id, or a pattern over the names.
+struct group_join_request {
+    std::string client_id;
+    std::vector<std::string> stream_names;
+    std::vector<std::string> stream_ids;
+    std::optional<std::string> stream_pattern;
+    std::int64_t rebalance_timeout_ms = default_rebalance_timeout_ms;
+};
+
+// A commit's claim to be made by a group member (CommitCheckpoint's client_id and generation_id).
+struct group_member_claim {
+    std::string client_id;
+    std::optional<std::int64_t> generation;
+};
+
+// DIS state: projects -> streams -> partitions -> records; apps and their consumer groups; checkpoints.
+// Thread-safe. Per project one lock guards the catalogue (streams, apps, checkpoints); each app's group and
+// each partition's records have their own lock. Lock order: store -> project -> group -> partition.
 class dis_store {
   public:
     // Records are charged to `budget` (shared with the Kafka store); none: no cap.
@@ -263,9 +281,11 @@ class dis_store {
                                                          const std::string& checkpoint_type) const;
 
     // Checkpoint calls check, in order: stream exists, app exists, partition exists and is not expired.
-    // The sequence number must lie within the partition's range [earliest, next].
+    // The sequence number must lie within the partition's range [earliest, next]. With `member`, the app's
+    // group must accept a commit from it (consumer_group::commit_refusal), checked after the app.
     void commit_checkpoint(const std::string& project_id, const checkpoint_key& key,
-                           std::int64_t sequence_number, std::string metadata);
+                           std::int64_t sequence_number, std::string metadata,
+                           const std::optional<group_member_claim>& member = std::nullopt);
     std::optional<checkpoint_value> get_checkpoint(const std::string& project_id,
                                                    const checkpoint_key& key) const;
     // Without a partition, removes the app's checkpoints of that type on every partition of the stream.
@@ -273,6 +293,23 @@ class dis_store {
     void delete_checkpoints(const std::string& project_id, const std::string& app_name,
                             const std::string& stream_name, std::optional<std::int32_t> partition_index,
                             const std::string& checkpoint_type);
+
+    // The Kafka adapter's group coordination (state/dis/groups.hpp): every app is a group, empty until a
+    // consumer joins; deleting the app ends it. A missing app answers GROUP_NOT_EXIST. A join is
+    // ERR_SUBSCRIPTION when it names nothing, a stream or stream id that does not exist, one stream both by
+    // name and by id, or a pattern that is not valid; a new member beyond limits.group_members is
+    // consumer_quota_exceeded.
+    join_result join_group(const std::string& project_id, const std::string& app_name,
+                           const group_join_request& request);
+    heartbeat_state group_heartbeat(const std::string& project_id, const std::string& app_name,
+                                    const std::string& client_id, std::int64_t generation);
+    sync_result sync_group(const std::string& project_id, const std::string& app_name,
+                           const std::string& client_id);
+    // Leaving a group one is not in, or of an app that does not exist, changes nothing.
+    void leave_group(const std::string& project_id, const std::string& app_name,
+                     const std::string& client_id);
+    // The group as it stands, lazy expiry applied; nullopt when the app does not exist.
+    std::optional<group_view> group(const std::string& project_id, const std::string& app_name) const;
 
     void reset();
 
