@@ -135,19 +135,15 @@ state::stream_spec parse_stream_spec(const json_fields& fields) {
     spec.partition_count = static_cast<std::int32_t>(fields.req_int("partition_count", 1, INT32_MAX));
     spec.stream_type = one_of(fields, "stream_type", {"COMMON", "ADVANCED"}).value_or("COMMON");
     spec.data_type = one_of(fields, "data_type", {"BLOB", "JSON", "CSV"}).value_or("BLOB");
-    spec.data_duration = static_cast<std::int32_t>(
-        fields.opt_int("data_duration", min_data_duration, max_data_duration).value_or(min_data_duration));
+    spec.data_duration =
+        to_int32(opt_int_unset_zero(fields, "data_duration", min_data_duration, max_data_duration)
+                     .value_or(min_data_duration));
     spec.auto_scale_enabled = fields.opt_bool("auto_scale_enabled").value_or(false);
     spec.auto_scale_min_partition_count =
         static_cast<std::int32_t>(fields.opt_int("auto_scale_min_partition_count", 0, INT32_MAX).value_or(0));
     spec.auto_scale_max_partition_count =
         static_cast<std::int32_t>(fields.opt_int("auto_scale_max_partition_count", 0, INT32_MAX).value_or(0));
-    if (auto schema = fields.opt_string("data_schema")) {
-        rapidjson::Document parsed;
-        parsed.Parse<rapidjson::kParseIterativeFlag>(schema->c_str(), schema->size());
-        if (parsed.HasParseError() || !parsed.IsObject()) throw dis_error("DIS.4360");
-        spec.data_schema = std::move(schema);
-    }
+    spec.data_schema = opt_data_schema(fields);
     if (const auto* csv = fields.opt_object("csv_properties")) {
         spec.csv_delimiter =
             json_fields(*csv, service::dis, fields.path_of("csv_properties")).opt_string("delimiter");
@@ -165,16 +161,19 @@ response create_stream(const request_context& ctx, state::state& st) {
     return response::empty(201);
 }
 
+// The SDKs' extras are read leniently: `limit_partitions=0` (an unset Go int) is the default page,
+// `stream_name` and `stream_id` in the query (the Java SDK serialises its whole DescribeStreamRequest) are
+// ignored, the path names the stream.
 response show_stream(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const std::int64_t first = first_partition_after(ctx.query_param("start_partitionId"));
     std::int64_t limit = default_partition_page;
     if (const std::string* text = ctx.query_param("limit_partitions")) {
         const auto value = parse_int64(*text);
-        if (!value || *value < 1 || *value > max_partition_page) {
+        if (!value || *value < 0 || *value > max_partition_page) {
             throw dis_invalid_request("limit_partitions: must be from 1 to 1000");
         }
-        limit = *value;
+        if (*value != 0) limit = *value;
     }
     const auto info = st.dis.get_stream(ctx.param("project_id"), ctx.param("stream_name"));
     const auto& spec = info.spec;
