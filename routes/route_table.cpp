@@ -5,6 +5,7 @@
 #include "routes/dis/checkpoints.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
+#include "routes/dis/unmodelled.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
 #include "routes/dms/messages.hpp"
@@ -97,6 +98,8 @@ pipeline make_pipeline() {
     r.add("DELETE", "/v2/{project_id}/streams/{stream_name}", "DeleteStream", dis_api, dis::delete_stream);
     r.add("PUT", "/v2/{project_id}/streams/{stream_name}", "UpdatePartitionCount", dis_api,
           dis::update_partition_count);
+    r.add("PUT", "/v2/{project_id}/streams/{stream_name}/update", "UpdateStream", dis_api,
+          dis::update_stream_v2);
     // DIS: records and cursors
     r.add("POST", "/v2/{project_id}/records", "SendRecords", dis_api, dis::send_records);
     r.add("GET", "/v2/{project_id}/cursors", "ShowCursor", dis_api, dis::show_cursor);
@@ -115,6 +118,19 @@ pipeline make_pipeline() {
     r.add("POST", "/v2/{project_id}/checkpoints", "CommitCheckpoint", dis_api, dis::commit_checkpoint);
     r.add("GET", "/v2/{project_id}/checkpoints", "ShowCheckpoint", dis_api, dis::show_checkpoint);
     r.add("DELETE", "/v2/{project_id}/checkpoints", "DeleteCheckpoint", dis_api, dis::delete_checkpoint);
+    // DIS: what the native SDKs call and the emulator does not model (a DIS.4200 naming the operation)
+    const std::string tasks = "/v2/{project_id}/streams/{stream_name}/transfer-tasks";
+    const std::string python_tasks = "/v2/{project_id}/stream/{stream_name}/transfer-tasks";
+    r.add("POST", tasks, "CreateTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("GET", tasks, "ListTransferTasks", dis_api, dis::transfer_task_not_emulated);
+    r.add("PUT", tasks, "UpdateTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("GET", tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("DELETE", tasks + "/{task_name}", "DeleteTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("POST", tasks + "/action", "BatchTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("POST", python_tasks, "CreateTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("GET", python_tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("GET", "/v2/{project_id}/files/{deliver_data_id}/state", "ShowFileUploadState", dis_api,
+          dis::file_state_not_emulated);
 
     // The emulator's own control plane (no cloud credentials)
     r.add_control("GET", "/_emulator/ready", "EmulatorReady", control::emulator_ready, route_auth::none);

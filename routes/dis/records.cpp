@@ -140,20 +140,27 @@ std::optional<partition_cursor> decode_cursor(std::string_view text) {
     return partition_cursor{*name, *id, *index, *position, generated->value.GetInt64()};
 }
 
+// The Go SDK marshals every field of a record, unset ones as "" (models.go PutRecordsRequestEntry, no
+// omitempty): an empty partition_id, explicit_hash_key or partition_key is read as one not sent.
 state::record_input parse_record_input(const rapidjson::Value& item, const std::string& path) {
     if (!item.IsObject()) throw dis_invalid_request(path + ": must be an object");
     const json_fields fields(item, service::dis, path);
+    const auto non_empty = [&fields](const char* name) {
+        auto value = fields.opt_string(name);
+        if (value && value->empty()) value.reset();
+        return value;
+    };
     state::record_input record;
     record.data = fields.req_string("data");
     if (!is_base64(record.data)) throw fields.invalid("data", "must be base64");
-    if (auto id = fields.opt_string("partition_id")) record.partition = required_partition(*id);
-    if (auto hash = fields.opt_string("explicit_hash_key")) {
+    if (auto id = non_empty("partition_id")) record.partition = required_partition(*id);
+    if (auto hash = non_empty("explicit_hash_key")) {
         const auto value = parse_int64(*hash);
         if (!value || *value < 0)
             throw fields.invalid("explicit_hash_key", "must be a decimal from 0 to 2^63-1");
         record.explicit_hash_key = *value;
     }
-    record.partition_key = fields.opt_string("partition_key");
+    record.partition_key = non_empty("partition_key");
     return record;
 }
 

@@ -33,6 +33,32 @@ std::optional<std::string> one_of(const json_fields& fields, const char* name,
     return value;
 }
 
+// An optional integer in [min, max] where 0, the Go SDK's unset int (its models have no omitempty), means
+// "not given".
+std::optional<std::int64_t> opt_int_unset_zero(const json_fields& fields, const char* name, std::int64_t min,
+                                               std::int64_t max) {
+    const auto value = fields.opt_int(name, INT64_MIN, INT64_MAX);
+    if (!value || *value == 0) return std::nullopt;
+    if (*value < min || *value > max) {
+        throw fields.invalid(name, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return value;
+}
+
+// data_schema: the text of a JSON object (DIS.4360 otherwise); "", the Go SDK's unset string, is not given.
+std::optional<std::string> opt_data_schema(const json_fields& fields) {
+    auto schema = fields.opt_string("data_schema");
+    if (!schema || schema->empty()) return std::nullopt;
+    rapidjson::Document parsed;
+    parsed.Parse<rapidjson::kParseIterativeFlag>(schema->c_str(), schema->size());
+    if (parsed.HasParseError() || !parsed.IsObject()) throw dis_error("DIS.4360");
+    return schema;
+}
+
+std::int32_t to_int32(std::int64_t value) {
+    return static_cast<std::int32_t>(value);
+}
+
 std::vector<state::dis_tag> parse_tags(const json_fields& fields, const char* name) {
     std::vector<state::dis_tag> tags;
     const auto* array = fields.opt_array(name);
@@ -109,19 +135,15 @@ state::stream_spec parse_stream_spec(const json_fields& fields) {
     spec.partition_count = static_cast<std::int32_t>(fields.req_int("partition_count", 1, INT32_MAX));
     spec.stream_type = one_of(fields, "stream_type", {"COMMON", "ADVANCED"}).value_or("COMMON");
     spec.data_type = one_of(fields, "data_type", {"BLOB", "JSON", "CSV"}).value_or("BLOB");
-    spec.data_duration = static_cast<std::int32_t>(
-        fields.opt_int("data_duration", min_data_duration, max_data_duration).value_or(min_data_duration));
+    spec.data_duration =
+        to_int32(opt_int_unset_zero(fields, "data_duration", min_data_duration, max_data_duration)
+                     .value_or(min_data_duration));
     spec.auto_scale_enabled = fields.opt_bool("auto_scale_enabled").value_or(false);
     spec.auto_scale_min_partition_count =
         static_cast<std::int32_t>(fields.opt_int("auto_scale_min_partition_count", 0, INT32_MAX).value_or(0));
     spec.auto_scale_max_partition_count =
         static_cast<std::int32_t>(fields.opt_int("auto_scale_max_partition_count", 0, INT32_MAX).value_or(0));
-    if (auto schema = fields.opt_string("data_schema")) {
-        rapidjson::Document parsed;
-        parsed.Parse<rapidjson::kParseIterativeFlag>(schema->c_str(), schema->size());
-        if (parsed.HasParseError() || !parsed.IsObject()) throw dis_error("DIS.4360");
-        spec.data_schema = std::move(schema);
-    }
+    spec.data_schema = opt_data_schema(fields);
     if (const auto* csv = fields.opt_object("csv_properties")) {
         spec.csv_delimiter =
             json_fields(*csv, service::dis, fields.path_of("csv_properties")).opt_string("delimiter");
@@ -139,16 +161,19 @@ response create_stream(const request_context& ctx, state::state& st) {
     return response::empty(201);
 }
 
+// The SDKs' extras are read leniently: `limit_partitions=0` (an unset Go int) is the default page,
+// `stream_name` and `stream_id` in the query (the Java SDK serialises its whole DescribeStreamRequest) are
+// ignored, the path names the stream.
 response show_stream(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const std::int64_t first = first_partition_after(ctx.query_param("start_partitionId"));
     std::int64_t limit = default_partition_page;
     if (const std::string* text = ctx.query_param("limit_partitions")) {
         const auto value = parse_int64(*text);
-        if (!value || *value < 1 || *value > max_partition_page) {
+        if (!value || *value < 0 || *value > max_partition_page) {
             throw dis_invalid_request("limit_partitions: must be from 1 to 1000");
         }
-        limit = *value;
+        if (*value != 0) limit = *value;
     }
     const auto info = st.dis.get_stream(ctx.param("project_id"), ctx.param("stream_name"));
     const auto& spec = info.spec;
@@ -237,6 +262,39 @@ response update_partition_count(const request_context& ctx, state::state& st) {
         o.field("stream_name", stream_name)
             .field("current_partition_count", change.src_partition_count)
             .field("target_partition_count", change.target_partition_count);
+    });
+}
+
+// The body of UpdateStreamReq (v3 SDK) or of the Java SDK's UpdateStreamRequest: stream_name, which must be
+// the path's, then any of data_duration, data_type, data_schema and the auto_scale_* fields. Java adds
+// update_type (DATA_TYPE or AUTO_SCALE), checked but not needed: every field present is applied.
+state::stream_info update_stream_config(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto document = parse_json_object(ctx.body, service::dis);
+    const json_fields fields(document, service::dis);
+    const auto stream_name = fields.req_string("stream_name");
+    if (stream_name != ctx.param("stream_name"))
+        throw fields.invalid("stream_name", "must be the stream of the path");
+    one_of(fields, "update_type", {"DATA_TYPE", "AUTO_SCALE"});
+    state::stream_update update;
+    if (const auto hours = opt_int_unset_zero(fields, "data_duration", min_data_duration, max_data_duration))
+        update.data_duration = to_int32(*hours);
+    update.data_type = one_of(fields, "data_type", {"BLOB", "JSON", "CSV"});
+    update.data_schema = opt_data_schema(fields);
+    update.auto_scale_enabled = fields.opt_bool("auto_scale_enabled");
+    if (const auto n = fields.opt_int("auto_scale_min_partition_count", 0, INT32_MAX))
+        update.auto_scale_min_partition_count = to_int32(*n);
+    if (const auto n = fields.opt_int("auto_scale_max_partition_count", 0, INT32_MAX))
+        update.auto_scale_max_partition_count = to_int32(*n);
+    return st.dis.update_stream(ctx.param("project_id"), stream_name, update);
+}
+
+// The Java SDK's UpdateStream reads UpdateStreamResult {stream_name, target_data_type}
+// (huaweicloud-sdk-java-dis-iface .../stream/response/UpdateStreamResult.java).
+response update_stream_v2(const request_context& ctx, state::state& st) {
+    const auto info = update_stream_config(ctx, st);
+    return json_response(200, [&](json_object& o) {
+        o.field("stream_name", info.spec.stream_name).field("target_data_type", info.spec.data_type);
     });
 }
 

@@ -20,4 +20,12 @@ response delete_stream(const request_context& ctx, state::state& st);
 // PUT /v2/{project_id}/streams/{stream_name} (200 with the legacy three-field body)
 response update_partition_count(const request_context& ctx, state::state& st);
 
+// UpdateStream's validation and change, for every route that updates a stream's configuration (the Java
+// SDK's PUT .../streams/{stream_name}/update, the v3 PUT /v3/{project_id}/streams/{stream_name}); returns
+// the stream as changed.
+state::stream_info update_stream_config(const request_context& ctx, state::state& st);
+// PUT /v2/{project_id}/streams/{stream_name}/update (the Java SDK's UpdateStream; 200 with
+// {stream_name, target_data_type})
+response update_stream_v2(const request_context& ctx, state::state& st);
+
 }  // namespace emu::routes::dis

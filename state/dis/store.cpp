@@ -342,6 +342,27 @@ partition_count_change dis_store::update_partition_count(const std::string& proj
     return change;
 }
 
+stream_info dis_store::update_stream(const std::string& project_id, const std::string& stream_name,
+                                     const stream_update& update) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    const std::int64_t now = clock_();
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    if (update.data_duration) s.spec.data_duration = *update.data_duration;
+    if (update.data_type) s.spec.data_type = *update.data_type;
+    if (update.data_schema) s.spec.data_schema = *update.data_schema;
+    if (update.auto_scale_enabled) s.spec.auto_scale_enabled = *update.auto_scale_enabled;
+    if (update.auto_scale_min_partition_count) {
+        s.spec.auto_scale_min_partition_count = *update.auto_scale_min_partition_count;
+    }
+    if (update.auto_scale_max_partition_count) {
+        s.spec.auto_scale_max_partition_count = *update.auto_scale_max_partition_count;
+    }
+    s.last_modified_time = now;
+    return s.info(now);
+}
+
 std::vector<record_result> dis_store::put_records(const std::string& project_id,
                                                   const std::string& stream_name,
                                                   const std::vector<record_input>& records) {

@@ -41,6 +41,16 @@ struct stream_spec {
     std::optional<std::int64_t> create_time;  // ms; now when absent
 };
 
+// What UpdateStream changes; a field left empty keeps the stream's value.
+struct stream_update {
+    std::optional<std::int32_t> data_duration;
+    std::optional<std::string> data_type;
+    std::optional<std::string> data_schema;
+    std::optional<bool> auto_scale_enabled;
+    std::optional<std::int32_t> auto_scale_min_partition_count;
+    std::optional<std::int32_t> auto_scale_max_partition_count;
+};
+
 struct dis_partition_state {
     std::int32_t index = 0;
     dis_partition_status status = dis_partition_status::active;
@@ -250,6 +260,11 @@ class dis_store {
     // only real changes enter the stream's history).
     partition_count_change update_partition_count(const std::string& project_id,
                                                   const std::string& stream_name, std::int32_t target);
+
+    // Changes the stream's configuration; its partitions and records stay. A new data_duration applies to
+    // the records already stored too (each one's age counts from when it was accepted).
+    stream_info update_stream(const std::string& project_id, const std::string& stream_name,
+                              const stream_update& update);
 
     // Validates every record's target before appending any, so a bad partition changes nothing.
     std::vector<record_result> put_records(const std::string& project_id, const std::string& stream_name,

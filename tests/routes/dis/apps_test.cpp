@@ -170,6 +170,7 @@ std::vector<dis_call> every_dis_route() {
         {"GET", "/streams", ""},
         {"GET", "/streams/orders", ""},
         {"PUT", "/streams/fresh", R"({"stream_name":"fresh","target_partition_count":2})"},
+        {"PUT", "/streams/fresh/update", R"({"stream_name":"fresh","data_type":"JSON"})"},
         {"DELETE", "/streams/fresh", ""},
         {"POST", "/records",
          R"({"stream_name":"orders","records":[{"data":"ZGF0YQ==","partition_id":"0"}]})"},
@@ -207,8 +208,12 @@ TEST(dis_conventions_table, every_dis_route_of_the_route_table_is_exercised) {
         ASSERT_NE(matched.found, nullptr) << call.method << " " << call.rest;
         tested.insert(call.method + " " + matched.found->path_template);
     }
+    // What the emulator does not model has no valid request; native_paths_test covers those routes.
+    const std::set<std::string> not_emulated{"CreateTransferTask", "ListTransferTasks",  "UpdateTransferTask",
+                                             "ShowTransferTask",   "DeleteTransferTask", "BatchTransferTask",
+                                             "ShowFileUploadState"};
     for (const auto& r : router.routes()) {
-        if (r.family != routes::service::dis) continue;
+        if (r.family != routes::service::dis || not_emulated.contains(r.operation)) continue;
         EXPECT_TRUE(tested.contains(r.method + " " + r.path_template)) << r.method << " " << r.path_template;
     }
 }
@@ -304,7 +309,7 @@ TEST_F(dis_conventions, every_answer_has_its_own_request_id) {
 }
 
 TEST_F(dis_conventions, x_project_id_equal_to_the_path_is_accepted_on_every_route) {
-    const std::vector<unsigned> expected{201, 200, 200, 200, 204, 200, 200, 200,
+    const std::vector<unsigned> expected{201, 200, 200, 200, 200, 204, 200, 200, 200,
                                          201, 200, 200, 204, 200, 201, 200, 204};
     const auto calls = every_dis_route();
     for (std::size_t i = 0; i < calls.size(); ++i) {

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "routes/http/request.hpp"
+#include "state/state.hpp"
+
+// Routes DIS's own SDKs call whose behaviour the emulator does not model. Each answers, once the project id
+// is checked, 400 DIS.4200 "Invalid request. [<operation> is not emulated: ...]", naming the route's
+// operation: a 4xx, so no SDK retries it, and nothing changes.
+namespace emu::routes::dis {
+
+// /v2/{project_id}/streams/{stream_name}/transfer-tasks... (Java, Go, Python) and the Python SDK's
+// singular /v2/{project_id}/stream/{stream_name}/transfer-tasks...
+response transfer_task_not_emulated(const request_context& ctx, state::state& st);
+// GET /v2/{project_id}/files/{deliver_data_id}/state (the Java SDK's file-upload state)
+response file_state_not_emulated(const request_context& ctx, state::state& st);
+
+}  // namespace emu::routes::dis
