@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "routes/auth/signing.hpp"
+#include "routes/dis/content_encoding.hpp"
 #include "routes/http/error_mapping.hpp"
 #include "routes/http/media_type.hpp"
 #include "routes/http/text.hpp"
@@ -171,6 +172,10 @@ response pipeline::run(const route& r, request_context& ctx, state::state& st) c
         }
         check_request_shape(ctx, r, protobuf_operations_);
         if (ctx.method == "GET" || ctx.method == "HEAD") ctx.body.clear();
+        // After authentication, which checks the body as sent: the Java SDK signs the compressed bytes.
+        if (r.family == service::dis && (ctx.method == "POST" || ctx.method == "PUT")) {
+            dis::decode_content_encoding(ctx, body_limit_);
+        }
         // One relaxed load when there are no rules: the common case pays nothing more.
         if (control_->faults.active()) {
             fault = control_->faults.match(r.operation, ctx.method, ctx.segments, ctx.param("project_id"),

@@ -50,6 +50,9 @@ class pipeline {
     }
     const auth::auth_settings& auth() const { return auth_; }
 
+    // The largest request body the transport reads (--body-limit); a compressed DIS body may not decode to
+    // more.
+    void set_body_limit(std::size_t bytes) { body_limit_ = bytes; }
     // Every route of `operation`, whenever it was added, also takes application/x-protobuf bodies, which
     // its handler reads and answers (DIS's native SDKs); the other routes refuse them as not JSON.
     void accept_protobuf(std::string operation) { protobuf_operations_.insert(std::move(operation)); }
@@ -85,6 +88,7 @@ class pipeline {
     router router_;
     std::vector<entry> entries_;  // by route id
     auth::auth_settings auth_;
+    std::size_t body_limit_ = 8 * 1024 * 1024;  // the server's default --body-limit
     std::unordered_set<std::string> protobuf_operations_;
     std::shared_ptr<auth::limits> limits_ = std::make_shared<auth::limits>();  // guards itself
     std::shared_ptr<control::control_plane> control_ = std::make_shared<control::control_plane>();

@@ -64,6 +64,7 @@ app::app(const config& settings, app_options options)
         pipeline_.set_auth(configured_auth(settings_, clock_));
     }
     pipeline_.control().requests.configure(settings_.journal_size, settings_.journal_body_limit, clock_);
+    pipeline_.set_body_limit(settings_.body_limit);
 }
 
 app::~app() {
