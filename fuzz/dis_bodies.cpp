@@ -34,7 +34,7 @@ struct dis_route {
     bool protobuf = false;  // sent with Content-Type: application/x-protobuf
 };
 
-std::array<dis_route, 16> dis_routes() {
+std::array<dis_route, 19> dis_routes() {
     const std::string v2 = "/v2/" + std::string(emu::fuzz::project_id);
     const std::string stream(emu::fuzz::stream);
     const std::string app(emu::fuzz::app);
@@ -55,8 +55,12 @@ std::array<dis_route, 16> dis_routes() {
         {"GET", v2 + "/checkpoints", query},
         {"DELETE", v2 + "/checkpoints", query},
         {"DELETE", v2 + "/streams/" + stream, query},
+        // Appended, so the first byte of the older corpus entries still picks their route.
         {"POST", v2 + "/records", body, true},
         {"GET", v2 + "/records", query, true},
+        {"POST", v2 + "/apps/" + app + "/consumers", body},
+        {"POST", v2 + "/apps/" + app + "/consumers/consumer-1/heartbeats", body},
+        {"POST", v2 + "/apps/" + app + "/consumers/consumer-1/partitions", body},
     }};
 }
 

@@ -3,6 +3,7 @@
 #include "routes/control/state_routes.hpp"
 #include "routes/dis/apps.hpp"
 #include "routes/dis/checkpoints.hpp"
+#include "routes/dis/groups.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
 #include "routes/dis/unmodelled.hpp"
@@ -114,6 +115,12 @@ pipeline make_pipeline() {
     r.add("DELETE", "/v2/{project_id}/apps/{app_name}", "DeleteApp", dis_api, dis::delete_app);
     r.add("GET", "/v2/{project_id}/apps/{app_name}/streams/{stream_name}", "ShowConsumerState", dis_api,
           dis::show_consumer_state);
+    // DIS: the Kafka adapter's group coordination (the app is the group)
+    const std::string consumers = "/v2/{project_id}/apps/{app_name}/consumers";
+    r.add("POST", consumers, "JoinGroup", dis_api, dis::join_group);
+    r.add("POST", consumers + "/{client_id}/heartbeats", "Heartbeat", dis_api, dis::group_heartbeat);
+    r.add("POST", consumers + "/{client_id}/partitions", "SyncGroup", dis_api, dis::sync_group);
+    r.add("DELETE", consumers + "/{client_id}", "LeaveGroup", dis_api, dis::leave_group);
     // DIS: checkpoints
     r.add("POST", "/v2/{project_id}/checkpoints", "CommitCheckpoint", dis_api, dis::commit_checkpoint);
     r.add("GET", "/v2/{project_id}/checkpoints", "ShowCheckpoint", dis_api, dis::show_checkpoint);

@@ -48,8 +48,15 @@ response commit_checkpoint(const request_context& ctx, state::state& st) {
     if (!sequence) throw dis_error("DIS.4216", {*sequence_text});
     if (utf8_length(metadata) > max_metadata)
         throw dis_invalid_request("metadata: must be at most 1000 characters");
+    // The Kafka adapter's commits under subscribe() say which member makes them; an empty client_id (what a
+    // client that fills every field sends) claims nothing.
+    std::optional<state::group_member_claim> member;
+    const auto generation = fields.opt_int("generation_id", INT64_MIN, INT64_MAX);
+    if (auto client_id = fields.opt_string("client_id"); client_id && !client_id->empty()) {
+        member = state::group_member_claim{std::move(*client_id), generation};
+    }
 
-    st.dis.commit_checkpoint(ctx.param("project_id"), key, *sequence, std::move(metadata));
+    st.dis.commit_checkpoint(ctx.param("project_id"), key, *sequence, std::move(metadata), member);
     return response::empty(201);
 }
 

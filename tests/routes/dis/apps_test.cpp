@@ -187,6 +187,11 @@ std::vector<dis_call> every_dis_route() {
         {"GET", "/checkpoints?app_name=billing&checkpoint_type=LAST_READ&partition_id=0&stream_name=orders",
          ""},
         {"DELETE", "/checkpoints?app_name=billing&checkpoint_type=LAST_READ&stream_name=orders", ""},
+        // The Kafka adapter's group coordination: a consumer joins, heartbeats, syncs and leaves.
+        {"POST", "/apps/billing/consumers", R"({"clientId":"c","interestedStream":["orders"]})"},
+        {"POST", "/apps/billing/consumers/c/heartbeats", R"({"generation":-1})"},
+        {"POST", "/apps/billing/consumers/c/partitions", R"({"generation":-1})"},
+        {"DELETE", "/apps/billing/consumers/c", ""},
     };
 }
 
@@ -309,8 +314,8 @@ TEST_F(dis_conventions, every_answer_has_its_own_request_id) {
 }
 
 TEST_F(dis_conventions, x_project_id_equal_to_the_path_is_accepted_on_every_route) {
-    const std::vector<unsigned> expected{201, 200, 200, 200, 200, 204, 200, 200, 200,
-                                         201, 200, 200, 204, 200, 201, 200, 204};
+    const std::vector<unsigned> expected{201, 200, 200, 200, 200, 204, 200, 200, 200, 201, 200,
+                                         200, 204, 200, 201, 200, 204, 200, 200, 200, 204};
     const auto calls = every_dis_route();
     for (std::size_t i = 0; i < calls.size(); ++i) {
         SCOPED_TRACE(calls[i].method + " " + calls[i].rest);
