@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <latch>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "state/dis/store.hpp"
@@ -513,6 +515,98 @@ TEST_F(store_groups, reset_and_swap_end_every_group) {
     EXPECT_EQ(other.group(project, "billing")->members.size(), 1U) << "the group went with its app";
     other.reset_project(project);
     EXPECT_EQ(other.group(project, "billing"), std::nullopt);
+}
+
+// Members, a producer, a scaler and the app's deletion all at once: the group lock sits between the project's
+// and the partitions' (store -> project -> group -> partition), so nothing deadlocks, and once the dust
+// settles a rebalance hands out every readable partition exactly once.
+TEST(store_groups_concurrency, members_producers_scaling_and_app_deletion_interleave) {
+    fake_clock clock;
+    dis_store store{clock.fn()};
+    stream_spec orders;
+    orders.stream_name = "orders";
+    orders.partition_count = 4;
+    store.create_stream(project, orders);
+    store.create_app(project, app_spec{"billing", "", std::nullopt});
+
+    constexpr int rounds = 300;
+    const auto refused_by_the_group = [](const error& e) {
+        return e.code() == errc::consumer_member_not_found ||
+               e.code() == errc::consumer_rebalance_in_progress ||
+               e.code() == errc::consumer_generation_stale || e.code() == errc::app_not_found;
+    };
+    std::latch start(6);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            const std::string client = "c" + std::to_string(t);
+            start.arrive_and_wait();
+            for (int i = 0; i < rounds; ++i) {
+                store.join_group(project, "billing", {client, {"orders"}, {}, std::nullopt, 20'000});
+                const auto synced = store.sync_group(project, "billing", client);
+                store.group_heartbeat(project, "billing", client, synced.generation);
+                try {
+                    store.commit_checkpoint(project, {"billing", "orders", 0, last_read}, 0, "",
+                                            group_member_claim{client, synced.generation});
+                } catch (const error& e) {
+                    EXPECT_TRUE(refused_by_the_group(e)) << e.what();
+                }
+                if (i % 7 == 0) store.leave_group(project, "billing", client);
+                (void)store.group(project, "billing");
+            }
+        });
+    }
+    threads.emplace_back([&] {
+        start.arrive_and_wait();
+        for (int i = 0; i < rounds; ++i) {
+            record_input r;
+            r.partition = 0;
+            r.data = "ZGF0YQ==";
+            store.put_records(project, "orders", {r});
+            store.update_partition_count(project, "orders", i % 2 == 0 ? 6 : 4);
+        }
+    });
+    threads.emplace_back([&] {
+        start.arrive_and_wait();
+        for (int i = 0; i < rounds / 10; ++i) {
+            store.delete_app(project, "billing");
+            store.create_app(project, app_spec{"billing", "", std::nullopt});
+        }
+    });
+    for (auto& thread : threads) thread.join();
+
+    // Then each member does what the adapter does with its heartbeat's answer, until all are STABLE.
+    std::map<std::string, sync_result> held;
+    for (int pass = 0; pass < 10; ++pass) {
+        bool all_stable = true;
+        for (int t = 0; t < 4; ++t) {
+            const std::string client = "c" + std::to_string(t);
+            auto& mine = held[client];
+            const auto answer = store.group_heartbeat(project, "billing", client, mine.generation);
+            if (answer == heartbeat_state::stable) continue;
+            all_stable = false;
+            if (answer == heartbeat_state::joining) {
+                store.join_group(project, "billing", {client, {"orders"}, {}, std::nullopt, 20'000});
+            }
+            if (const auto synced = store.sync_group(project, "billing", client);
+                synced.state == sync_state::ok) {
+                mine = synced;
+            }
+        }
+        if (all_stable) break;
+    }
+    std::vector<std::int32_t> handed_out;
+    for (const auto& [client, synced] : held) {
+        ASSERT_EQ(synced.state, sync_state::ok) << client;
+        EXPECT_EQ(synced.generation, held.begin()->second.generation) << client;
+        for (const auto& [key, partitions] : synced.assignment) {
+            handed_out.insert(handed_out.end(), partitions.begin(), partitions.end());
+        }
+    }
+    std::sort(handed_out.begin(), handed_out.end());
+    EXPECT_EQ(handed_out, (std::vector<std::int32_t>{0, 1, 2, 3, 4, 5}))
+        << "partitions 4 and 5 are DELETED or ACTIVE, readable either way";
+    EXPECT_EQ(store.group(project, "billing")->phase, group_phase::stable);
 }
 
 }  // namespace
