@@ -108,7 +108,7 @@ class dis_compression : public testing::TestWithParam<codec> {
 
     // The data of partition 0, from the start, in order.
     std::vector<std::string> stored_data() const {
-        const auto cursor =
+        const std::string cursor =
             server.request("GET", path("/cursors?stream-name=orders&partition-id=0&cursor-type=TRIM_HORIZON"))
                 .json()["partition_cursor"]
                 .GetString();

@@ -389,7 +389,7 @@ TEST(dis_protobuf_media_type, any_case_and_spacing_is_protobuf) {
         EXPECT_TRUE(is_protobuf_answer(reply)) << type;
     }
     // A JSON GetRecords request still gets JSON.
-    const auto cursor =
+    const std::string cursor =
         server.request("GET", path("/cursors?stream-name=s1&partition-id=0&cursor-type=TRIM_HORIZON"))
             .json()["partition_cursor"]
             .GetString();
