@@ -29,7 +29,9 @@ routes::auth::auth_settings strict_settings() {
     return settings;
 }
 
-std::string p(const std::string& rest) { return "/v2/" + project_id + rest; }
+std::string p(const std::string& rest) {
+    return "/v2/" + project_id + rest;
+}
 
 // One SDK's client: signs as that SDK signs and writes the query and headers as it writes them.
 struct native_client {
@@ -46,7 +48,9 @@ struct native_client {
     std::string token;        // a temporary credential's X-Security-Token
     std::string host_header;  // the Host the request is signed with and sent with; empty: 127.0.0.1:<port>
 
-    std::string host() const { return host_header.empty() ? "127.0.0.1:" + std::to_string(port) : host_header; }
+    std::string host() const {
+        return host_header.empty() ? "127.0.0.1:" + std::to_string(port) : host_header;
+    }
 
     // The headers the SDK holds when it signs; all of them are signed.
     name_values signing_headers(const std::string& body) const {
@@ -62,7 +66,8 @@ struct native_client {
                 return headers;
             }
             case dis_sdk::go: {  // do_http.go InitConect, dis_common.go initDis
-                name_values headers{{"Host", host()}, {"X-Sdk-Date", date}, {"X-Sdk-Content-Sha256", empty_hash}};
+                name_values headers{
+                    {"Host", host()}, {"X-Sdk-Date", date}, {"X-Sdk-Content-Sha256", empty_hash}};
                 if (!body.empty()) headers.emplace_back("Content-Length", std::to_string(body.size()));
                 headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
                 return headers;
@@ -99,7 +104,8 @@ struct native_client {
     header_list headers(const std::string& method, const std::string& path, const name_values& query,
                         const std::string& body) const {
         const auto signing = signing_headers(body);
-        const signable_request request{method, sdk == dis_sdk::java ? path + "/" : path, query, signing, body};
+        const signable_request request{method, sdk == dis_sdk::java ? path + "/" : path, query, signing,
+                                       body};
         header_list out(signing.begin(), signing.end());
         out.emplace_back("Authorization",
                          dis_sdk_authorization(sdk, request, access_key, secret_key, region, derived));
@@ -111,7 +117,8 @@ struct native_client {
                                    {"Accept", "*/*"}});
             if (!token.empty()) out.emplace_back("X-Security-Token", token);
         }
-        if (sdk == dis_sdk::go) out.insert(out.end(), {{"User-Agent", "Go-http-client/1.1"}, {"Accept-Encoding", "gzip"}});
+        if (sdk == dis_sdk::go)
+            out.insert(out.end(), {{"User-Agent", "Go-http-client/1.1"}, {"Accept-Encoding", "gzip"}});
         return out;
     }
 
@@ -134,9 +141,12 @@ struct native_client {
 
 ::testing::AssertionResult is_refused(const http_reply& reply, const std::string& code) {
     static const std::map<std::string, std::string> messages{
-        {"DIS.4100", "Authorization error."},        {"DIS.4102", "Incorrectly parsed authorization header."},
-        {"DIS.4105", "Invalid X-Sdk-Date header."},  {"DIS.4107", "Invalid AcessKey header."},
-        {"DIS.4108", "Empty ServiceName header."},   {"DIS.4111", "Invalid Region header."},
+        {"DIS.4100", "Authorization error."},
+        {"DIS.4102", "Incorrectly parsed authorization header."},
+        {"DIS.4105", "Invalid X-Sdk-Date header."},
+        {"DIS.4107", "Invalid AcessKey header."},
+        {"DIS.4108", "Empty ServiceName header."},
+        {"DIS.4111", "Invalid Region header."},
         {"DIS.4109",
          "The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}"}};
     return is_dis_answer(reply, 441, code, messages.at(code));
@@ -193,7 +203,8 @@ TEST_F(dis_sdk_signatures, java_requests_verify_with_all_their_headers_and_an_em
 TEST_F(dis_sdk_signatures, go_requests_verify_with_the_declared_empty_body_hash_and_bare_empty_values) {
     const auto created = go().send("POST", p("/apps"), {}, R"({"app_name":"go-app"})");
     EXPECT_EQ(created.status, 201U) << created.body;
-    EXPECT_TRUE(is_missing_stream(go().send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}), "orders"));
+    EXPECT_TRUE(
+        is_missing_stream(go().send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}), "orders"));
     // GetCheckpoint sends its four names even when empty: `checkpoint_type` bare on the wire, signed as
     // `checkpoint_type=`. Past authentication, the handler refuses the empty type.
     const auto checkpoint = go().send("GET", p("/checkpoints"),
@@ -202,18 +213,20 @@ TEST_F(dis_sdk_signatures, go_requests_verify_with_the_declared_empty_body_hash_
                                        {"app_name", "go-app"},
                                        {"checkpoint_type", ""},
                                        {"timestamp", "0"}});
-    EXPECT_TRUE(is_dis_answer(checkpoint, 400, "DIS.4200", "Invalid request. [checkpoint_type: must be LAST_READ]"));
+    EXPECT_TRUE(
+        is_dis_answer(checkpoint, 400, "DIS.4200", "Invalid request. [checkpoint_type: must be LAST_READ]"));
 }
 
 TEST_F(dis_sdk_signatures, python_requests_verify_signed_with_the_host_without_its_port) {
     for (const bool derived : {true, false}) {
         const auto client = python(derived);
-        EXPECT_TRUE(is_missing_stream(client.send("GET", p("/streams/orders"), {{"limit_partitions", "1000"}}),
-                                      "orders"))
+        EXPECT_TRUE(is_missing_stream(
+            client.send("GET", p("/streams/orders"), {{"limit_partitions", "1000"}}), "orders"))
             << derived;
-        EXPECT_TRUE(is_missing_stream(client.send("PUT", p("/streams/orders"), {},
-                                                  R"({"stream_name": "orders", "target_partition_count": 2})"),
-                                      "orders"))
+        EXPECT_TRUE(
+            is_missing_stream(client.send("PUT", p("/streams/orders"), {},
+                                          R"({"stream_name": "orders", "target_partition_count": 2})"),
+                              "orders"))
             << derived;
         const auto listed = client.send("GET", p("/apps"), {{"limit", "100"}});
         EXPECT_EQ(listed.status, 200U) << listed.body;
@@ -232,8 +245,10 @@ TEST_F(dis_sdk_signatures, a_host_sent_without_a_port_verifies_too) {
 TEST_F(dis_sdk_signatures, a_wrong_secret_is_refused_in_every_form) {
     for (auto client : every_form()) {
         client.secret_key = "not-the-secret";
-        EXPECT_TRUE(is_refused(client.send("POST", p("/apps"), {}, R"({"app_name":"wrong-secret"})"), "DIS.4100"));
-        EXPECT_TRUE(is_refused(client.send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}), "DIS.4100"));
+        EXPECT_TRUE(
+            is_refused(client.send("POST", p("/apps"), {}, R"({"app_name":"wrong-secret"})"), "DIS.4100"));
+        EXPECT_TRUE(
+            is_refused(client.send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}), "DIS.4100"));
     }
     EXPECT_EQ(app_status(server_, "wrong-secret"), 400U);
 }
@@ -242,8 +257,9 @@ TEST_F(dis_sdk_signatures, a_tampered_body_is_refused_in_every_form) {
     for (const auto& client : every_form()) {
         const auto headers = client.headers("POST", p("/apps"), {}, R"({"app_name":"signed-one"})");
         // The same length, so even the Go SDK's signed Content-Length still matches.
-        EXPECT_TRUE(is_refused(http_request(server_.port(), "POST", p("/apps"), R"({"app_name":"tampered-1"})", headers),
-                               "DIS.4100"));
+        EXPECT_TRUE(is_refused(
+            http_request(server_.port(), "POST", p("/apps"), R"({"app_name":"tampered-1"})", headers),
+            "DIS.4100"));
     }
     EXPECT_EQ(app_status(server_, "tampered-1"), 400U);
     EXPECT_EQ(app_status(server_, "signed-one"), 400U);
@@ -270,14 +286,15 @@ TEST_F(dis_sdk_signatures, an_unknown_key_or_a_changed_signed_header_or_query_is
             for (auto& [name, value] : headers) {
                 if (name == "Host" || name == "host") value = other;
             }
-            EXPECT_TRUE(
-                is_refused(http_request(server_.port(), "GET", p("/streams/orders"), "", headers), "DIS.4100"));
+            EXPECT_TRUE(is_refused(http_request(server_.port(), "GET", p("/streams/orders"), "", headers),
+                                   "DIS.4100"));
         }
         // A query parameter added after signing.
-        const auto signed_headers = client.headers("GET", p("/streams/orders"), {{"limit_partitions", "100"}}, "");
+        const auto signed_headers =
+            client.headers("GET", p("/streams/orders"), {{"limit_partitions", "100"}}, "");
         EXPECT_TRUE(is_refused(
-            http_request(server_.port(), "GET", p("/streams/orders?limit_partitions=100&start_partitionId=x"), "",
-                         signed_headers),
+            http_request(server_.port(), "GET", p("/streams/orders?limit_partitions=100&start_partitionId=x"),
+                         "", signed_headers),
             "DIS.4100"));
     }
 }
@@ -289,15 +306,16 @@ TEST_F(dis_sdk_signatures, the_portless_host_is_a_dis_sdk_leniency_the_sdk_cores
     ctx.headers = {{"Content-Type", "application/json"}, {"X-Sdk-Date", now_date}, {"Host", "127.0.0.1"}};
     const std::string names = "content-type;host;x-sdk-date";
     const std::string info = "20231114/cn-north-4/dis";
-    const auto canonical = routes::auth::signing::canonical_request(
-        {"GET", ctx.raw_path, &ctx.query, &ctx.headers, ""}, names);
+    const auto canonical =
+        routes::auth::signing::canonical_request({"GET", ctx.raw_path, &ctx.query, &ctx.headers, ""}, names);
     const header_list headers{
         {"Content-Type", "application/json"},
         {"X-Sdk-Date", now_date},
-        {"Authorization", "V11-HMAC-SHA256 Credential=" + ak + "/" + info + ", SignedHeaders=" + names +
-                              ", Signature=" +
-                              routes::auth::signing::v11_signature(ak, sk, now_date, info, canonical)}};
-    EXPECT_TRUE(is_gateway_signature_failure(http_request(server_.port(), "GET", p("/streams/orders"), "", headers)));
+        {"Authorization",
+         "V11-HMAC-SHA256 Credential=" + ak + "/" + info + ", SignedHeaders=" + names +
+             ", Signature=" + routes::auth::signing::v11_signature(ak, sk, now_date, info, canonical)}};
+    EXPECT_TRUE(
+        is_gateway_signature_failure(http_request(server_.port(), "GET", p("/streams/orders"), "", headers)));
 }
 
 TEST_F(dis_sdk_signatures, temporary_credentials_need_their_security_token) {
@@ -329,8 +347,8 @@ TEST(dis_sdk_signatures_loose, every_form_passes_with_any_key_and_secret) {
             client.access_key = "ANYKEY";
             client.secret_key = "any-secret";
             client.date = "20231113T221320Z";  // loose mode checks form, not time
-            EXPECT_TRUE(is_missing_stream(client.send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}),
-                                          "orders"));
+            EXPECT_TRUE(is_missing_stream(
+                client.send("GET", p("/streams/orders"), {{"limit_partitions", "100"}}), "orders"));
         }
     }
 }
@@ -339,7 +357,8 @@ TEST(dis_sdk_signatures_loose, the_python_v11_form_gets_dis_codes_for_its_parts_
     test_server loose;
     test_server strict(strict_settings());
     const std::string zeros(64, '0');
-    const auto v11 = [&](const std::string& credential, const std::string& signed_headers = "host;x-sdk-date") {
+    const auto v11 = [&](const std::string& credential,
+                         const std::string& signed_headers = "host;x-sdk-date") {
         return "V11-HMAC-SHA256 Credential=" + credential + ", SignedHeaders=" + signed_headers +
                ", Signature=" + zeros;
     };
@@ -355,20 +374,22 @@ TEST(dis_sdk_signatures_loose, the_python_v11_form_gets_dis_codes_for_its_parts_
         {v11(ak + "/20231114//dis/sdk_request"), "DIS.4111"},
         {v11(ak + "/20231114/" + std::string(129, 'r') + "/dis/sdk_request"), "DIS.4111"},
         {v11(ak + "/20231114/cn-north-4/dis/sdk_request", "Host;x-sdk-date"), "DIS.4102"},
-        {"V11-HMAC-SHA256 Credential=" + ak + "/20231114/cn-north-4/dis/sdk_request, SignedHeaders=host", "DIS.4109"},
+        {"V11-HMAC-SHA256 Credential=" + ak + "/20231114/cn-north-4/dis/sdk_request, SignedHeaders=host",
+         "DIS.4109"},
     };
     for (const auto* server : {&loose, &strict}) {
         for (const auto& c : cases) {
             const header_list headers{{"Authorization", c.authorization}, {"X-Sdk-Date", now_date}};
-            EXPECT_TRUE(is_refused(http_request(server->port(), "GET", p("/streams/orders"), "", headers), c.code))
+            EXPECT_TRUE(
+                is_refused(http_request(server->port(), "GET", p("/streams/orders"), "", headers), c.code))
                 << c.authorization;
         }
         // On a DMS route it is the gateway that refuses, as for the SDK-HMAC-SHA256 Credential= form.
         const header_list dms{{"Authorization", v11(ak + "/20231114/cn-north-4/dis/sdk_request")},
                               {"X-Sdk-Date", now_date}};
-        EXPECT_TRUE(is_gateway_signature_failure(http_request(
-            server->port(), "GET", "/v2/" + project_id + "/instances/00000000-0000-4000-8000-000000000000", "",
-            dms)));
+        EXPECT_TRUE(is_gateway_signature_failure(
+            http_request(server->port(), "GET",
+                         "/v2/" + project_id + "/instances/00000000-0000-4000-8000-000000000000", "", dms)));
     }
     // A long region with a configured key reaches no HKDF limit: it is refused first.
     native_client client{strict.port(), dis_sdk::python, true};
