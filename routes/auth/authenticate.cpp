@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "routes/auth/signing.hpp"
+#include "routes/http/media_type.hpp"
 #include "routes/http/text.hpp"
 
 namespace emu::routes::auth {

@@ -168,9 +168,4 @@ const std::string& request_context::param(std::string_view name) const {
     return none;
 }
 
-bool is_json_media_type(std::string_view value) {
-    const std::string type = ascii_lowered(trim(value.substr(0, value.find(';'))));
-    return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
-}
-
 }  // namespace emu::routes

@@ -39,9 +39,6 @@ struct request_context {
 // Fills raw_path, raw_query, segments and query from `target`.
 void parse_target(request_context& ctx, std::string_view target);
 std::string percent_decode(std::string_view text);
-// application/json, with parameters (charset) or not, and any +json type; any case. A body without
-// Content-Type is read as JSON too (routes/pipeline.cpp).
-bool is_json_media_type(std::string_view value);
 // `target` for logs: the values of query parameters whose names look like credentials (token, secret,
 // password, signature, authorization, sk) replaced by REDACTED. Headers are never logged at all.
 std::string redacted_target(std::string_view target);
