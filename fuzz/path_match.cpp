@@ -19,9 +19,12 @@ void fail(const char* what, const std::string& target) {
     std::abort();
 }
 
+// A route that takes an optional trailing '/' also fits the path with one more, empty, last segment.
 bool fits(const route& r, const std::vector<std::string>& segments) {
-    if (r.segments.size() != segments.size()) return false;
-    for (std::size_t i = 0; i < segments.size(); ++i) {
+    const bool slash =
+        r.trailing_slash && segments.size() == r.segments.size() + 1 && segments.back().empty();
+    if (r.segments.size() != segments.size() && !slash) return false;
+    for (std::size_t i = 0; i < r.segments.size(); ++i) {
         const auto& s = r.segments[i];
         if (s.is_param ? segments[i].empty() : s.text != segments[i]) return false;
     }
@@ -30,7 +33,7 @@ bool fits(const route& r, const std::vector<std::string>& segments) {
 
 // A literal beats a parameter at the first place two templates differ.
 bool more_specific(const route& a, const route& b) {
-    for (std::size_t i = 0; i < a.segments.size(); ++i) {
+    for (std::size_t i = 0; i < a.segments.size() && i < b.segments.size(); ++i) {
         if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
     }
     return false;
@@ -62,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const route& found = *result.found;
         if (found.method != method || !fits(found, ctx.segments))
             fail("the matched template does not fit", target);
+        if (result.trailing_slash != (found.segments.size() < ctx.segments.size()))
+            fail("the trailing '/' is not reported", target);
         std::size_t p = 0;
         for (std::size_t i = 0; i < found.segments.size(); ++i) {
             if (!found.segments[i].is_param) continue;
