@@ -68,6 +68,7 @@ app::app(const config& settings, app_options options)
 }
 
 app::~app() {
+    state_->kafka.set_instances_observer({});
     stop();
 }
 
@@ -76,7 +77,7 @@ std::unique_ptr<state::state> app::new_state() const {
 }
 
 std::uint16_t app::listen() {
-    http_listener_ = std::make_unique<net::listener>(
+    http_listener_ = std::make_shared<net::listener>(
         ioc_, settings_.host, settings_.port, settings_.max_connections,
         [this](net::strand_socket&& socket) {
             return http::make_session(std::move(socket), http_listener_->registry(), services_);
@@ -84,7 +85,23 @@ std::uint16_t app::listen() {
         [this](net::strand_socket&& socket) {
             http::refuse_connection(std::move(socket), pipeline_, settings_.max_connections);
         });
-    return http_listener_->listen();
+    const auto port = http_listener_->listen();
+    kafka::listener_settings kafka_settings;
+    kafka_settings.bind_host = settings_.kafka_host.empty() ? settings_.host : settings_.kafka_host;
+    kafka_settings.advertised_host = settings_.kafka_advertised_host;
+    if (kafka_settings.advertised_host.empty()) {
+        const bool wildcard = kafka_settings.bind_host == "0.0.0.0" || kafka_settings.bind_host == "::";
+        kafka_settings.advertised_host = wildcard ? "127.0.0.1" : kafka_settings.bind_host;
+    }
+    kafka_settings.first_port = settings_.kafka_port;
+    kafka_settings.max_connections = settings_.max_connections;
+    kafka_settings.limits = {settings_.kafka_max_request_bytes, settings_.read_timeout,
+                             settings_.idle_timeout};
+    state_->kafka.set_default_address({kafka_settings.advertised_host, settings_.kafka_port});
+    kafka_listeners_ = std::make_unique<kafka::listeners>(ioc_, state_->kafka, std::move(kafka_settings));
+    state_->kafka.set_instances_observer([listeners = kafka_listeners_.get()] { listeners->reconcile(); });
+    kafka_listeners_->reconcile();
+    return port;
 }
 
 void app::start() {
@@ -92,6 +109,7 @@ void app::start() {
     // construction happens on one thread (ThreadSanitizer cannot see the guard inside the shared library).
     spdlog::default_logger_raw();
     if (http_listener_) http_listener_->start();
+    if (kafka_listeners_) kafka_listeners_->start();
     const unsigned threads = settings_.threads == 0 ? 1 : settings_.threads;
     workers_.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { ioc_.run(); });
@@ -101,6 +119,10 @@ void app::stop() {
     if (stopped_ || workers_.empty()) return;
     stopped_ = true;
     if (http_listener_) http_listener_->stop();
+    if (kafka_listeners_) {
+        state_->kafka.set_instances_observer({});
+        kafka_listeners_->stop();
+    }
     // In-flight answers get a bounded time to finish; then the loop is stopped regardless.
     std::mutex done_mutex;
     std::condition_variable done_cv;

@@ -11,6 +11,7 @@
 #include "routes/pipeline.hpp"
 #include "server/config.hpp"
 #include "server/http/session.hpp"
+#include "server/kafka/listeners.hpp"
 #include "server/net/listener.hpp"
 #include "state/state.hpp"
 
@@ -45,8 +46,11 @@ class app {
     app(const app&) = delete;
     app& operator=(const app&) = delete;
 
-    // Binds the HTTP port and returns it (useful with port 0); throws when it cannot be bound.
+    // Binds the HTTP port and returns it (useful with port 0); throws when it cannot be bound. Opens a
+    // Kafka listener for every DMS instance, now and whenever one comes into being.
     std::uint16_t listen();
+    // The Kafka listeners (null before listen()).
+    const kafka::listeners* kafka_listeners() const { return kafka_listeners_.get(); }
     // Starts the worker threads; returns at once.
     void start();
     // Stops accepting, lets in-flight requests finish, closes idle connections, joins the workers.
@@ -68,7 +72,8 @@ class app {
     http::service_context services_;
 
     boost::asio::io_context ioc_;
-    std::unique_ptr<net::listener> http_listener_;
+    std::shared_ptr<net::listener> http_listener_;
+    std::unique_ptr<kafka::listeners> kafka_listeners_;
     std::vector<std::thread> workers_;
     bool stopped_ = false;  // touched only by the thread calling start/stop
 };

@@ -35,6 +35,23 @@ parse_outcome parse_config(int argc, char** argv) {
     app.add_option("--port", c.port, "Port to listen on; 0 picks a free port")
         ->envname("STREAM_EMULATOR_PORT")
         ->capture_default_str();
+    app.add_option("--kafka-host", c.kafka_host,
+                   "Address the Kafka listeners (one per DMS instance) bind; empty means --host")
+        ->envname("STREAM_EMULATOR_KAFKA_HOST");
+    app.add_option("--kafka-advertised-host", c.kafka_advertised_host,
+                   "Host the instances report and Metadata advertises (a compose service name); empty means "
+                   "the bind host, or 127.0.0.1 when that is a wildcard")
+        ->envname("STREAM_EMULATOR_KAFKA_ADVERTISED_HOST");
+    app.add_option("--kafka-port", c.kafka_port,
+                   "First Kafka port: each instance takes the lowest free port from here; 0 gives every "
+                   "instance an ephemeral port")
+        ->envname("STREAM_EMULATOR_KAFKA_PORT")
+        ->capture_default_str();
+    app.add_option("--kafka-max-request-bytes", c.kafka_max_request_bytes,
+                   "Largest Kafka request frame accepted, in bytes; a larger one closes the connection")
+        ->envname("STREAM_EMULATOR_KAFKA_MAX_REQUEST_BYTES")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+        ->capture_default_str();
     app.add_option("--threads", c.threads, "Worker threads; 0 means one per core the process may run on")
         ->envname("STREAM_EMULATOR_THREADS")
         ->capture_default_str();

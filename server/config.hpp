@@ -12,6 +12,13 @@ struct config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 9780;  // 0 picks a free port
     unsigned threads = 0;       // 0: one per core the process may run on
+    // The Kafka listeners, one per DMS instance (docs/kafka.md): bind host (empty: `host`), the host they
+    // advertise (empty: the bind host, 127.0.0.1 for a wildcard), the first port tried (0: ephemeral ones)
+    // and the largest request frame.
+    std::string kafka_host;
+    std::string kafka_advertised_host;
+    std::uint16_t kafka_port = 9092;
+    std::size_t kafka_max_request_bytes = 100 * 1024 * 1024;
     std::string fixture;
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;

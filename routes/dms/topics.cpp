@@ -71,16 +71,6 @@ std::vector<state::topic_config> parse_other_configs(const json_fields& fields) 
     return out;
 }
 
-// The brokers holding a partition: the leader first, then the followers, spread round the brokers as
-// Kafka's default assignment does.
-std::vector<std::int32_t> replica_brokers(std::int32_t partition, std::int32_t replication,
-                                          std::int32_t brokers) {
-    std::vector<std::int32_t> out;
-    for (std::int32_t i = 0; i < std::min(replication, brokers); ++i)
-        out.push_back((partition + i) % brokers);
-    return out;
-}
-
 // A required member that is an array of strings.
 std::vector<std::string> string_array(const json_fields& fields, const char* name) {
     const auto* items = fields.opt_array(name);
@@ -254,7 +244,7 @@ response show_instance_topic_detail(const request_context& ctx, state::state& st
     return json_response(200, [&](json_object& o) {
         o.field("topic", topic.name).values("group_subscribed", groups);
         o.array("partitions", partitions, [&](json_object& part, const auto& p) {
-            const auto replicas = replica_brokers(p.partition, topic.replication, brokers);
+            const auto replicas = state::replica_brokers(p.partition, topic.replication, brokers);
             part.field("partition", p.partition)
                 .field("leader", replicas.front())
                 .field("lso", p.start_offset)
@@ -290,7 +280,7 @@ response show_kafka_topic_detail(const request_context& ctx, state::state& st) {
     json_object(writer).object([&](json_object& o) {
         o.field("topic", topic.name).field("create_time", topic.created_at.value_or(0));
         o.array("partitions", partitions, [&](json_object& part, std::int32_t p) {
-            const auto replicas = replica_brokers(p, topic.replication, brokers);
+            const auto replicas = state::replica_brokers(p, topic.replication, brokers);
             part.field("partition", p).field("leader", replicas.front()).values("replicas", replicas);
         });
     });

@@ -37,38 +37,38 @@ void listener::start() {
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(
-        asio::make_strand(ioc_), [this](boost::system::error_code ec, strand_socket socket) {
-            if (ec) {
-                if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-                // Out of descriptors, say: retry shortly rather than spin on the failing accept.
-                spdlog::warn("accept failed: {}", ec.message());
-                accept_retry_.expires_after(std::chrono::milliseconds(100));
-                accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
-                    if (!wait_ec) do_accept();
-                });
-                return;
-            }
-            // Registering under the same lock stop() snapshots with: a connection accepted while stopping is
-            // either in the snapshot (and shut down) or sees stopping_ and is closed here.
-            std::unique_lock lock(registry_->mutex_);
-            if (registry_->stopping_) {
-                boost::system::error_code ignored;
-                socket.close(ignored);
-                return;
-            }
-            if (registry_->sessions_.size() >= max_connections_) {
-                lock.unlock();
-                spdlog::warn("connection refused: {} connections open (--max-connections)", max_connections_);
-                refuse_(std::move(socket));
-            } else {
-                auto s = make_session_(std::move(socket));
-                registry_->sessions_.insert(s);
-                lock.unlock();
-                s->start();
-            }
-            do_accept();
-        });
+    acceptor_.async_accept(asio::make_strand(ioc_), [this, self = shared_from_this()](
+                                                        boost::system::error_code ec, strand_socket socket) {
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+            // Out of descriptors, say: retry shortly rather than spin on the failing accept.
+            spdlog::warn("accept failed: {}", ec.message());
+            accept_retry_.expires_after(std::chrono::milliseconds(100));
+            accept_retry_.async_wait([this, self](boost::system::error_code wait_ec) {
+                if (!wait_ec) do_accept();
+            });
+            return;
+        }
+        // Registering under the same lock stop() snapshots with: a connection accepted while stopping is
+        // either in the snapshot (and shut down) or sees stopping_ and is closed here.
+        std::unique_lock lock(registry_->mutex_);
+        if (registry_->stopping_) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            return;
+        }
+        if (registry_->sessions_.size() >= max_connections_) {
+            lock.unlock();
+            spdlog::warn("connection refused: {} connections open (--max-connections)", max_connections_);
+            refuse_(std::move(socket));
+        } else {
+            auto s = make_session_(std::move(socket));
+            registry_->sessions_.insert(s);
+            lock.unlock();
+            s->start();
+        }
+        do_accept();
+    });
 }
 
 // Called from a session's destructor, when its own entry has already expired. Only expired entries are
@@ -80,7 +80,7 @@ void session_registry::forget() {
 }
 
 void listener::stop() {
-    asio::post(acceptor_.get_executor(), [this] {
+    asio::post(acceptor_.get_executor(), [this, self = shared_from_this()] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
         accept_retry_.cancel();

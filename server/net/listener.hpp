@@ -40,8 +40,10 @@ class session_registry {
 
 // One bound port: accepts connections, each on its own strand, serves up to `max_connections` at once and
 // hands the others to `refuse`; on stop(), closes the port and shuts every open session down. The session
-// type is the caller's (HTTP today), so every protocol shares the limit and the drain.
-class listener {
+// type is the caller's (HTTP, Kafka), so every protocol shares the limit and the drain. Made with
+// std::make_shared: its pending operations hold it, so it may be dropped right after stop() (an instance's
+// Kafka listener goes with the instance).
+class listener : public std::enable_shared_from_this<listener> {
   public:
     // Makes a session for an accepted socket; the listener starts it and keeps a weak reference to it.
     using session_factory = std::function<std::shared_ptr<session>(strand_socket&&)>;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,23 @@ class kafka_cluster {
                                                     std::int64_t offset) const = 0;
     virtual std::vector<stored_message> messages(const std::string& topic,
                                                  const message_filter& filter) const = 0;
+
+    // Kafka Produce: the records get contiguous offsets on one partition, all or none (the storage cap
+    // counts them together).
+    virtual append_result append(const std::string& topic, std::int32_t partition,
+                                 const std::vector<append_record>& records) = 0;
+    // Kafka Fetch: the retained messages from `offset` on, whole, until their keys and values pass
+    // `max_bytes` (at least one when there is one).
+    virtual partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,
+                                std::size_t max_bytes) const = 0;
+    // Kafka ListOffsets by time: the first retained offset whose timestamp is at least `timestamp`; the log
+    // end offset when there is none.
+    virtual std::int64_t offset_for_time(const std::string& topic, std::int32_t partition,
+                                         std::int64_t timestamp) const = 0;
+    // A Fetch long-poll waits for the next append to any partition: `wake` is called once, on the thread
+    // that appended, after its locks are released. The id cancels the wait (when its timer ran out first).
+    virtual std::uint64_t wait_for_append(std::function<void()> wake) = 0;
+    virtual void cancel_wait(std::uint64_t id) = 0;
 
     // Consumer groups and committed offsets.
     virtual group_info create_group(const std::string& group, std::optional<std::string> description) = 0;

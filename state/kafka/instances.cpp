@@ -73,6 +73,10 @@ instance_info kafka_store::create_instance(const std::string& project_id, instan
             }
         }
         instances.emplace(created->spec.instance_id, created);
+    }
+    instances_changed();
+    {
+        std::shared_lock lock(mutex_);
         fallback = default_address_;
     }
     return created->info(fallback);
@@ -106,19 +110,22 @@ std::vector<instance_info> kafka_store::list_instances(const std::string& projec
 
 // Everything under the instance goes with it: topics, logs and groups live only in its cluster.
 void kafka_store::delete_instance(const std::string& project_id, const std::string& instance_id) {
-    std::unique_lock lock(mutex_);
-    const auto project = projects_.find(project_id);
-    if (project == projects_.end()) throw error(errc::instance_not_found, {.name = instance_id});
-    const auto it = project->second.find(instance_id);
-    if (it == project->second.end()) throw error(errc::instance_not_found, {.name = instance_id});
     {
-        std::shared_lock instance_lock(it->second->mutex);
-        const auto& status = it->second->spec.status;
-        if (std::find(busy_statuses.begin(), busy_statuses.end(), status) != busy_statuses.end()) {
-            throw error(errc::instance_not_running, {.reason = status});
+        std::unique_lock lock(mutex_);
+        const auto project = projects_.find(project_id);
+        if (project == projects_.end()) throw error(errc::instance_not_found, {.name = instance_id});
+        const auto it = project->second.find(instance_id);
+        if (it == project->second.end()) throw error(errc::instance_not_found, {.name = instance_id});
+        {
+            std::shared_lock instance_lock(it->second->mutex);
+            const auto& status = it->second->spec.status;
+            if (std::find(busy_statuses.begin(), busy_statuses.end(), status) != busy_statuses.end()) {
+                throw error(errc::instance_not_running, {.reason = status});
+            }
         }
+        project->second.erase(it);
     }
-    project->second.erase(it);
+    instances_changed();
 }
 
 std::shared_ptr<kafka_cluster> kafka_store::cluster(const std::string& project_id,
@@ -154,8 +161,30 @@ void kafka_store::set_address(const std::string& project_id, const std::string& 
 }
 
 void kafka_store::reset() {
-    std::unique_lock lock(mutex_);
-    projects_.clear();
+    {
+        std::unique_lock lock(mutex_);
+        projects_.clear();
+    }
+    instances_changed();
+}
+
+void kafka_store::set_instances_observer(std::function<void()> observer) {
+    std::lock_guard lock(observer_mutex_);
+    observer_ = std::move(observer);
+}
+
+void kafka_store::instances_changed() const {
+    std::lock_guard lock(observer_mutex_);
+    if (observer_) observer_();
+}
+
+std::vector<kafka_store::instance_key> kafka_store::instance_keys() const {
+    std::shared_lock lock(mutex_);
+    std::vector<instance_key> out;
+    for (const auto& [project_id, instances] : projects_) {
+        for (const auto& [instance_id, inst] : instances) out.push_back({project_id, instance_id});
+    }
+    return out;
 }
 
 // Control plane: snapshots, counts, per-project reset and restores.
@@ -218,20 +247,33 @@ std::vector<std::string> kafka_store::project_ids() const {
 }
 
 void kafka_store::reset_project(const std::string& project_id) {
-    std::unique_lock lock(mutex_);
-    projects_.erase(project_id);
+    {
+        std::unique_lock lock(mutex_);
+        projects_.erase(project_id);
+    }
+    instances_changed();
 }
 
 bool kafka_store::erase_instance(const std::string& project_id, const std::string& instance_id) {
-    std::unique_lock lock(mutex_);
-    const auto project = projects_.find(project_id);
-    return project != projects_.end() && project->second.erase(instance_id) > 0;
+    bool erased = false;
+    {
+        std::unique_lock lock(mutex_);
+        const auto project = projects_.find(project_id);
+        erased = project != projects_.end() && project->second.erase(instance_id) > 0;
+    }
+    if (erased) instances_changed();
+    return erased;
 }
 
+// Each store keeps its observer: the listeners follow this store's registry, not the content.
 void kafka_store::swap_contents(kafka_store& other) {
     if (&other == this) return;
-    std::scoped_lock lock(mutex_, other.mutex_);
-    projects_.swap(other.projects_);
+    {
+        std::scoped_lock lock(mutex_, other.mutex_);
+        projects_.swap(other.projects_);
+    }
+    instances_changed();
+    other.instances_changed();
 }
 
 }  // namespace emu::state

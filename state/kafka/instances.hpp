@@ -1,7 +1,9 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -52,6 +54,17 @@ class kafka_store {
 
     void reset();
 
+    // Called after instances come or go (create, delete, reset, erase, swap), on the thread that changed
+    // them, with no lock of the store held: a Kafka listener per instance follows the registry through it.
+    // Calls are serialized. Empty: none.
+    void set_instances_observer(std::function<void()> observer);
+    struct instance_key {
+        std::string project_id;
+        std::string instance_id;
+    };
+    // Every instance, sorted by project, then id.
+    std::vector<instance_key> instance_keys() const;
+
     // Control plane: snapshots, counts, per-project reset and restores.
 
     // Every project with at least one instance (or only `project_id`), sorted by id. Each partition is copied
@@ -83,6 +96,10 @@ class kafka_store {
         mutex_;  // guards projects_ (the map, not the instances in it) and default_address_
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;
     broker_address default_address_;
+
+    void instances_changed() const;
+    mutable std::mutex observer_mutex_;  // guards observer_ and serializes its calls
+    std::function<void()> observer_;
 };
 
 }  // namespace emu::state

@@ -273,31 +273,123 @@ std::vector<topic_deletion> memory_cluster::delete_topics(const std::vector<std:
 }
 
 produce_result memory_cluster::produce(const produce_request& request) {
-    const auto t = find_topic(request.topic);
-    std::shared_lock topic_lock(t->mutex);
-    const auto count = static_cast<std::int32_t>(t->logs.size());
-    std::int32_t index = 0;
-    if (request.partition) {
-        index = *request.partition;
-    } else if (request.key) {
-        index = kafka_key_partition(*request.key, count);
-    } else {
-        index = static_cast<std::int32_t>(t->round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
+    produce_result out;
+    {
+        const auto t = find_topic(request.topic);
+        std::shared_lock topic_lock(t->mutex);
+        const auto count = static_cast<std::int32_t>(t->logs.size());
+        std::int32_t index = 0;
+        if (request.partition) {
+            index = *request.partition;
+        } else if (request.key) {
+            index = kafka_key_partition(*request.key, count);
+        } else {
+            index =
+                static_cast<std::int32_t>(t->round_robin.fetch_add(1) % static_cast<std::uint32_t>(count));
+        }
+        partition_log* log = t->log(index);
+        if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
+
+        const std::int64_t now = clock_();
+        const auto lock = t->open(*log, now);
+        const std::int64_t offset = log->end_offset();
+        const std::string headers = encode_headers(request.headers);
+        const std::uint64_t bytes =
+            request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
+        if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
+        log->records.append(now, now, request.key, request.value, headers);
+        log->charge.adopt(budget_, bytes);
+        log->last_update_ms = now;
+        out = produce_result{index, offset, now};
     }
+    wake_waiters();
+    return out;
+}
+
+append_result memory_cluster::append(const std::string& topic_name, std::int32_t index,
+                                     const std::vector<append_record>& records) {
+    append_result out;
+    {
+        const auto t = find_topic(topic_name);
+        std::shared_lock topic_lock(t->mutex);
+        partition_log* log = t->log(index);
+        if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
+        const std::int64_t now = clock_();
+        const auto lock = t->open(*log, now);
+        std::vector<std::string> headers;
+        headers.reserve(records.size());
+        std::uint64_t bytes = 0;
+        for (const auto& r : records) {
+            headers.push_back(encode_headers(r.headers));
+            bytes += r.value.size() + (r.key ? r.key->size() : 0) + headers.back().size();
+        }
+        if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
+        out.base_offset = log->end_offset();
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            const auto& r = records[i];
+            const std::optional<std::string_view> key =
+                r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
+            log->records.append(r.timestamp, now, key, r.value, headers[i]);
+        }
+        log->charge.adopt(budget_, bytes);
+        log->last_update_ms = now;
+        out.log_append_time = now;
+        out.log_start_offset = log->start_offset();
+    }
+    wake_waiters();
+    return out;
+}
+
+partition_read memory_cluster::read(const std::string& topic_name, std::int32_t index, std::int64_t offset,
+                                    std::size_t max_bytes) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
     partition_log* log = t->log(index);
     if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
+    const auto lock = t->open(*log, clock_());
+    partition_read out;
+    out.state = log->snapshot(index);
+    std::size_t taken = 0;
+    log->records.scan(offset < log->start_offset() ? log->end_offset() : offset, [&](const log_entry& entry) {
+        const std::size_t size = entry.value.size() + (entry.key ? entry.key->size() : 0);
+        if (!out.messages.empty() && taken + size > max_bytes) return false;
+        taken += size;
+        out.messages.push_back(to_message(entry));
+        return taken < max_bytes;
+    });
+    return out;
+}
 
-    const std::int64_t now = clock_();
-    const auto lock = t->open(*log, now);
-    const std::int64_t offset = log->end_offset();
-    const std::string headers = encode_headers(request.headers);
-    const std::uint64_t bytes =
-        request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
-    if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
-    log->records.append(now, now, request.key, request.value, headers);
-    log->charge.adopt(budget_, bytes);
-    log->last_update_ms = now;
-    return produce_result{index, offset, now};
+std::int64_t memory_cluster::offset_for_time(const std::string& topic_name, std::int32_t index,
+                                             std::int64_t timestamp) const {
+    const auto t = find_topic(topic_name);
+    std::shared_lock topic_lock(t->mutex);
+    partition_log* log = t->log(index);
+    if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
+    const auto lock = t->open(*log, clock_());
+    return log->offset_for_time(timestamp);
+}
+
+std::uint64_t memory_cluster::wait_for_append(std::function<void()> wake) {
+    std::lock_guard lock(waiters_mutex_);
+    const std::uint64_t id = next_wait_++;
+    waiters_.emplace(id, std::move(wake));
+    return id;
+}
+
+void memory_cluster::cancel_wait(std::uint64_t id) {
+    std::lock_guard lock(waiters_mutex_);
+    waiters_.erase(id);
+}
+
+void memory_cluster::wake_waiters() {
+    std::map<std::uint64_t, std::function<void()>> woken;
+    {
+        std::lock_guard lock(waiters_mutex_);
+        if (waiters_.empty()) return;
+        woken.swap(waiters_);
+    }
+    for (auto& [id, wake] : woken) wake();
 }
 
 std::vector<delete_records_result> memory_cluster::delete_records(

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -45,6 +47,14 @@ class memory_cluster final : public kafka_cluster {
                                             std::int64_t offset) const override;
     std::vector<stored_message> messages(const std::string& topic,
                                          const message_filter& filter) const override;
+    append_result append(const std::string& topic, std::int32_t partition,
+                         const std::vector<append_record>& records) override;
+    partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,
+                        std::size_t max_bytes) const override;
+    std::int64_t offset_for_time(const std::string& topic, std::int32_t partition,
+                                 std::int64_t timestamp) const override;
+    std::uint64_t wait_for_append(std::function<void()> wake) override;
+    void cancel_wait(std::uint64_t id) override;
 
     group_info create_group(const std::string& group, std::optional<std::string> description) override;
     std::vector<group_info> list_groups() const override;
@@ -100,6 +110,12 @@ class memory_cluster final : public kafka_cluster {
     mutable std::shared_mutex mutex_;  // guards topics_ and groups_ (the maps, not the topics in them)
     std::map<std::string, std::shared_ptr<topic>> topics_;
     std::map<std::string, consumer_group> groups_;
+
+    // Wakes the waiting fetches; called after an append, with no lock held.
+    void wake_waiters();
+    std::mutex waiters_mutex_;  // guards waiters_ and next_wait_; taken alone
+    std::map<std::uint64_t, std::function<void()>> waiters_;
+    std::uint64_t next_wait_ = 1;
 };
 
 }  // namespace emu::state

@@ -96,6 +96,27 @@ struct produce_result {
     std::int64_t timestamp = 0;
 };
 
+// One record of a Kafka Produce, as the wire protocol's record batch carries it.
+struct append_record {
+    std::optional<std::string> key;
+    std::string value;
+    std::int64_t timestamp = 0;  // ms, the producer's CreateTime
+    kafka_headers headers;
+};
+
+struct append_result {
+    std::int64_t base_offset = 0;      // of the first record; the others follow it
+    std::int64_t log_append_time = 0;  // ms
+    std::int64_t log_start_offset = 0;
+};
+
+// What a Kafka Fetch reads from one partition: its offsets around the read, and the messages from the
+// requested offset on (none when it lies outside [start_offset, end_offset)).
+struct partition_read {
+    partition_state state;
+    std::vector<kafka_message> messages;
+};
+
 // Kafka DeleteRecords: everything below `offset` becomes unreadable. `offset == delete_to_end` means the
 // log end offset.
 inline constexpr std::int64_t delete_to_end = -1;
@@ -169,6 +190,15 @@ struct reset_target {
 };
 
 inline constexpr std::int32_t all_partitions = -1;
+
+// The brokers holding a partition: the leader first, then the followers, spread round the brokers as
+// Kafka's default assignment does. The REST topic views and the wire Metadata both place replicas so.
+inline std::vector<std::int32_t> replica_brokers(std::int32_t partition, std::int32_t replication,
+                                                 std::int32_t brokers) {
+    std::vector<std::int32_t> out;
+    for (std::int32_t i = 0; i < replication && i < brokers; ++i) out.push_back((partition + i) % brokers);
+    return out;
+}
 
 // A partition's content as fixtures and snapshots describe it: messages get offsets from
 // `log_start_offset` upwards.

@@ -73,6 +73,7 @@ test_server::test_server(routes::auth::auth_settings auth,
     server::config settings;
     settings.host = "127.0.0.1";
     settings.port = 0;
+    settings.kafka_port = 0;  // tests run side by side: every instance gets an ephemeral Kafka port
     settings.threads = 2;
     if (tweak) tweak(settings);
     app_ = std::make_unique<server::app>(settings, server::app_options{clock_.fn(), std::move(auth)});

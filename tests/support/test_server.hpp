@@ -56,6 +56,7 @@ class test_server {
     std::uint16_t port() const { return port_; }
     state::state& state() { return app_->state(); }
     manual_clock& clock() { return clock_; }
+    const server::app& app() const { return *app_; }
     // The emulator's own runtime (journal, fault rules, metrics) of this server.
     routes::control::control_plane& control() const { return app_->pipeline().control(); }
 

@@ -1,0 +1,79 @@
+#include "kafka/dispatch.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "kafka/protocol/error_codes.hpp"
+#include "state/errors.hpp"
+
+namespace emu::kafka {
+
+namespace {
+
+using protocol::api_key;
+using protocol::error_code;
+
+outcome closed(std::string_view why, const protocol::request_header& h) {
+    spdlog::debug("kafka: closing the connection: {} (api key {}, version {}, correlation id {})", why,
+                  h.api_key, h.api_version, h.correlation_id);
+    return outcome{{}, true, std::nullopt};
+}
+
+// Kafka's answer to an ApiVersions version it does not know: the v0 body with UNSUPPORTED_VERSION and the
+// ApiVersions entry, so the client retries with a version it has (AK RequestContext.java,
+// ApiVersionsRequest.java getErrorResponse).
+outcome unsupported_api_versions(const protocol::request_header& h) {
+    outcome out;
+    protocol::start_response(out.frame, h.correlation_id, false);
+    protocol::writer w(out.frame);
+    w.int16(protocol::number(error_code::unsupported_version));
+    const api_entry& entry = *find_api(static_cast<std::int16_t>(api_key::api_versions));
+    w.array_length(1);
+    w.int16(static_cast<std::int16_t>(entry.key));
+    w.int16(entry.min_version);
+    w.int16(entry.max_version);
+    protocol::finish_frame(out.frame);
+    return out;
+}
+
+}  // namespace
+
+outcome dispatch(const connection_context& connection, std::string_view frame, bool final_attempt) {
+    protocol::reader in(frame);
+    protocol::request_header header;
+    try {
+        header = protocol::read_header_start(in);
+    } catch (const protocol::decode_error&) {
+        return closed("a frame shorter than a request header", header);
+    }
+    const api_entry* api = find_api(header.api_key);
+    if (api == nullptr) return closed("unknown API key", header);
+    if (header.api_version < api->min_version || header.api_version > api->max_version) {
+        if (api->key == api_key::api_versions && header.api_version > api->max_version) {
+            return unsupported_api_versions(header);
+        }
+        return closed("unsupported version", header);
+    }
+    const bool flexible = header.api_version >= api->first_flexible;
+    outcome out;
+    try {
+        protocol::read_header_rest(in, header, flexible);
+        // ApiVersions answers with response header v0 in every version (KIP-511).
+        protocol::start_response(out.frame, header.correlation_id, flexible && api->key != api_key::api_versions);
+        protocol::writer w(out.frame);
+        const request req{connection, header, flexible, final_attempt};
+        const handler_result result = api->handler(req, in, w);
+        if (result.wait) return outcome{{}, false, result.wait};
+        if (!result.respond) return outcome{};
+    } catch (const protocol::decode_error& e) {
+        return closed(e.what(), header);
+    } catch (const state::error& e) {
+        // The instance itself went away (deleted or reset under the connection).
+        return closed(e.what(), header);
+    }
+    protocol::finish_frame(out.frame);
+    return out;
+}
+
+}  // namespace emu::kafka

@@ -1,0 +1,40 @@
+#include "kafka/handlers.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace emu::kafka {
+
+namespace {
+
+using protocol::api_key;
+
+// Versions per kafka-wire.md §8: non-flexible, except ApiVersions v3, which librdkafka sends first. Produce
+// and ListOffsets start at 0 because librdkafka gates compression and offsets-by-time on the range's low
+// end; Produce below v3 (message format v0/v1) is refused in the handler, as Kafka 4.0 does.
+constexpr std::array table{
+    api_entry{api_key::metadata, 0, 6, 9, handlers::metadata},
+    api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions},
+};
+
+}  // namespace
+
+std::span<const api_entry> api_table() {
+    return table;
+}
+
+const api_entry* find_api(std::int16_t key) {
+    const auto it = std::find_if(table.begin(), table.end(),
+                                 [&](const api_entry& e) { return static_cast<std::int16_t>(e.key) == key; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+std::shared_ptr<state::kafka_cluster> request::cluster() const {
+    return connection.store.cluster(connection.project_id, connection.instance_id);
+}
+
+state::instance_info request::instance() const {
+    return connection.store.get_instance(connection.project_id, connection.instance_id);
+}
+
+}  // namespace emu::kafka

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "kafka/protocol/api_keys.hpp"
+#include "kafka/protocol/codec.hpp"
+#include "kafka/protocol/header.hpp"
+#include "state/kafka/instances.hpp"
+
+// The Kafka APIs the listener serves, as one table that drives both the ApiVersions answer and dispatch
+// (kafka-wire.md §8). Each handler reads its request body and writes its response body; the dispatcher
+// frames both.
+namespace emu::kafka {
+
+// What a connection serves: one DMS instance of the registry. The instance is looked up on every request,
+// so a state replaced under a listener (PUT /_emulator/state) is served from then on.
+struct connection_context {
+    state::kafka_store& store;
+    std::string project_id;
+    std::string instance_id;
+};
+
+struct request {
+    const connection_context& connection;
+    const protocol::request_header& header;
+    bool flexible = false;
+    // False while a Fetch may still wait for more data (its long-poll); true on the attempt that must answer.
+    bool final_attempt = true;
+
+    std::int16_t version() const { return header.api_version; }
+    std::shared_ptr<state::kafka_cluster> cluster() const;
+    state::instance_info instance() const;
+};
+
+// What a handler wants beside its body.
+struct handler_result {
+    bool respond = true;  // false: no response at all (Produce with acks 0)
+    // Set by a Fetch that has less than it asked for: the session waits up to this long for an append
+    // (or the deadline), then calls the handler again; the body written is discarded.
+    std::optional<std::chrono::milliseconds> wait;
+};
+
+using handler_fn = handler_result (*)(const request&, protocol::reader& body, protocol::writer& out);
+
+struct api_entry {
+    protocol::api_key key;
+    std::int16_t min_version;
+    std::int16_t max_version;
+    std::int16_t first_flexible;
+    handler_fn handler;
+};
+
+// Sorted by API key.
+std::span<const api_entry> api_table();
+const api_entry* find_api(std::int16_t key);
+
+namespace handlers {
+handler_result api_versions(const request&, protocol::reader&, protocol::writer&);
+handler_result metadata(const request&, protocol::reader&, protocol::writer&);
+}  // namespace handlers
+
+}  // namespace emu::kafka

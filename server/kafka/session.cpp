@@ -1,0 +1,166 @@
+#include "server/kafka/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace emu::server::kafka {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+class kafka_session : public net::session, public std::enable_shared_from_this<kafka_session> {
+  public:
+    kafka_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
+                  std::shared_ptr<const emu::kafka::connection_context> connection, const session_limits& limits)
+        : stream_(std::move(socket)),
+          wait_timer_(stream_.get_executor()),
+          owner_(std::move(owner)),
+          connection_(std::move(connection)),
+          limits_(limits) {}
+
+    ~kafka_session() override {
+        cancel_wait();
+        owner_->forget();
+    }
+
+    void start() override {
+        asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&kafka_session::read_size, shared_from_this()));
+    }
+
+    void shutdown() override {
+        asio::post(stream_.get_executor(), [self = shared_from_this()] {
+            self->closing_ = true;
+            self->wait_timer_.cancel();  // a waiting Fetch answers now with what there is
+            if (!self->busy_) self->close();
+        });
+    }
+
+  private:
+    void read_size() {
+        if (closing_) return close();
+        busy_ = false;
+        stream_.expires_after(limits_.idle_timeout);
+        asio::async_read(stream_, asio::buffer(size_bytes_),
+                         beast::bind_front_handler(&kafka_session::on_size, shared_from_this()));
+    }
+
+    void on_size(beast::error_code ec, std::size_t) {
+        if (ec) return close();
+        busy_ = true;
+        std::uint32_t size = 0;
+        for (const auto b : size_bytes_) size = (size << 8) | b;
+        if (size > limits_.max_request_bytes || size > static_cast<std::uint32_t>(INT32_MAX)) {
+            spdlog::warn("kafka: a request of {} bytes is over the limit of {}; closing the connection", size,
+                         limits_.max_request_bytes);
+            return close();
+        }
+        frame_.resize(size);
+        stream_.expires_after(limits_.read_timeout);
+        asio::async_read(stream_, asio::buffer(frame_),
+                         beast::bind_front_handler(&kafka_session::on_frame, shared_from_this()));
+    }
+
+    void on_frame(beast::error_code ec, std::size_t) {
+        if (ec) return close();
+        stream_.expires_never();
+        deadline_.reset();
+        serve(false);
+    }
+
+    // Dispatches the frame read; `final_attempt` once a Fetch's wait is over.
+    void serve(bool final_attempt) {
+        auto result = emu::kafka::dispatch(*connection_, frame_, final_attempt || closing_);
+        if (result.wait) return wait(*result.wait);
+        if (result.frame.empty()) {
+            if (result.close) return close();
+            return read_size();
+        }
+        answer_ = std::move(result.frame);
+        close_after_write_ = result.close;
+        stream_.expires_after(limits_.read_timeout);
+        asio::async_write(stream_, asio::buffer(answer_),
+                          beast::bind_front_handler(&kafka_session::on_write, shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        if (ec || close_after_write_) return close();
+        read_size();
+    }
+
+    // Waits until an append anywhere in the cluster or the deadline, whichever is first, then serves the
+    // frame again.
+    void wait(std::chrono::milliseconds max_wait) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!deadline_) deadline_ = now + max_wait;
+        if (now >= *deadline_) return serve(true);
+        std::shared_ptr<state::kafka_cluster> cluster;
+        try {
+            cluster = connection_->store.cluster(connection_->project_id, connection_->instance_id);
+        } catch (const std::exception&) {
+            return serve(true);
+        }
+        std::weak_ptr<kafka_session> weak = shared_from_this();
+        const auto executor = stream_.get_executor();
+        waiting_cluster_ = cluster;
+        wait_id_ = cluster->wait_for_append([weak, executor] {
+            asio::post(executor, [weak] {
+                if (auto self = weak.lock()) self->wait_timer_.cancel();
+            });
+        });
+        wait_timer_.expires_at(*deadline_);
+        wait_timer_.async_wait([self = shared_from_this()](beast::error_code) {
+            self->cancel_wait();
+            self->serve(std::chrono::steady_clock::now() >= *self->deadline_);
+        });
+    }
+
+    void cancel_wait() {
+        if (auto cluster = waiting_cluster_.lock(); cluster && wait_id_ != 0) cluster->cancel_wait(wait_id_);
+        wait_id_ = 0;
+        waiting_cluster_.reset();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(net::tcp::socket::shutdown_both, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    net::strand_stream stream_;
+    net::strand_timer wait_timer_;
+    std::shared_ptr<net::session_registry> owner_;
+    std::shared_ptr<const emu::kafka::connection_context> connection_;
+    session_limits limits_;
+
+    std::array<unsigned char, 4> size_bytes_{};
+    std::string frame_;
+    std::string answer_;
+    bool close_after_write_ = false;
+    bool busy_ = false;     // a request is being read, served or answered
+    bool closing_ = false;  // the server is stopping: close once the current answer is out
+    std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the Fetch being waited on
+    std::weak_ptr<state::kafka_cluster> waiting_cluster_;
+    std::uint64_t wait_id_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<net::session> make_session(net::strand_socket&& socket,
+                                           std::shared_ptr<net::session_registry> owner,
+                                           std::shared_ptr<const emu::kafka::connection_context> connection,
+                                           const session_limits& limits) {
+    return std::make_shared<kafka_session>(std::move(socket), std::move(owner), std::move(connection), limits);
+}
+
+}  // namespace emu::server::kafka
