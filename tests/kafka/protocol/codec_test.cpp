@@ -29,8 +29,8 @@ TEST(KafkaCodec, IntegersAreBigEndian) {
 // Zig-zag as protobuf's sint32/sint64: 0 -> 0, -1 -> 1, 1 -> 2, -2 -> 3 (AK Type.java VARINT).
 TEST(KafkaCodec, VarintsAreZigZag) {
     const std::pair<std::int32_t, std::string> cases[] = {
-        {0, std::string(1, '\0')}, {-1, "\x01"}, {1, "\x02"}, {-2, "\x03"}, {63, "\x7e"}, {-64, "\x7f"},
-        {64, "\x80\x01"}, {300, "\xd8\x04"}};
+        {0, std::string(1, '\0')}, {-1, "\x01"},     {1, "\x02"}, {-2, "\x03"}, {63, "\x7e"}, {-64, "\x7f"},
+        {64, "\x80\x01"},          {300, "\xd8\x04"}};
     for (const auto& [value, bytes] : cases) {
         std::string out;
         writer(out).varint(value);
@@ -46,7 +46,8 @@ TEST(KafkaCodec, VarintsAreZigZag) {
         EXPECT_EQ(r.varlong(), v);
         EXPECT_TRUE(r.at_end());
     }
-    for (const std::int32_t v : {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()}) {
+    for (const std::int32_t v :
+         {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()}) {
         std::string out;
         writer(out).varint(v);
         EXPECT_EQ(out.size(), 5u);
@@ -68,7 +69,13 @@ TEST(KafkaCodec, StringsInBothForms) {
     w.nullable_string(std::nullopt);
     w.string("ab", true);
     w.nullable_string(std::nullopt, true);
-    EXPECT_EQ(out, std::string("\x00\x02" "ab" "\xff\xff" "\x03" "ab" "\x00", 10));
+    EXPECT_EQ(out, std::string("\x00\x02"
+                               "ab"
+                               "\xff\xff"
+                               "\x03"
+                               "ab"
+                               "\x00",
+                               10));
     reader r(out);
     EXPECT_EQ(r.string(), "ab");
     EXPECT_FALSE(r.nullable_string());
@@ -78,11 +85,19 @@ TEST(KafkaCodec, StringsInBothForms) {
 }
 
 TEST(KafkaCodec, LengthsThatLieAreRefused) {
-    EXPECT_THROW(reader(std::string("\x00\x05" "ab", 4)).string(), decode_error);
+    EXPECT_THROW(reader(std::string("\x00\x05"
+                                    "ab",
+                                    4))
+                     .string(),
+                 decode_error);
     EXPECT_THROW(reader(std::string("\xff\xfe", 2)).nullable_string(), decode_error);
     EXPECT_THROW(reader(std::string("\xff\xff", 2)).string(), decode_error);
     EXPECT_THROW(reader(std::string("\x7f\xff\xff\xff", 4)).bytes(), decode_error);
-    EXPECT_THROW(reader(std::string("\x05" "ab", 3)).compact_string(), decode_error);
+    EXPECT_THROW(reader(std::string("\x05"
+                                    "ab",
+                                    3))
+                     .compact_string(),
+                 decode_error);
     // An array count the rest of the input cannot hold allocates nothing: it is refused at once.
     EXPECT_THROW(reader(std::string("\x7f\xff\xff\xff\x00", 5)).array_length(false), decode_error);
     EXPECT_THROW(reader(std::string("\xff\xff\xff\xfe", 4)).array_length(false), decode_error);
