@@ -8,6 +8,8 @@
 // returns tile the input with the partial tail; decoded records have the announced count and increasing
 // offsets within the batch; and encoding the decoded records again (same header fields and codec), then
 // splitting and decoding that, gives the same records.
+#include "kafka/protocol/record_batch.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,7 +20,6 @@
 
 #include "kafka/protocol/codec.hpp"
 #include "kafka/protocol/compression.hpp"
-#include "kafka/protocol/record_batch.hpp"
 
 namespace {
 
@@ -36,7 +37,8 @@ constexpr std::size_t max_decompressed = 64 * 1024;
 // near the int64 limit would leave the decoded, wrapped offsets below it).
 std::vector<kp::record> rebased(std::vector<kp::record> records, std::int64_t base) {
     for (auto& r : records) {
-        r.offset = static_cast<std::int64_t>(static_cast<std::uint64_t>(r.offset) - static_cast<std::uint64_t>(base));
+        r.offset = static_cast<std::int64_t>(static_cast<std::uint64_t>(r.offset) -
+                                             static_cast<std::uint64_t>(base));
     }
     return records;
 }
@@ -57,7 +59,8 @@ void round_trip(const kp::record_batch_view& batch, const std::vector<kp::record
     const auto& back = split.batches.front();
     if (back.header.records_count != batch.header.records_count) fail("the count changed");
     if (back.header.attributes != batch.header.attributes) fail("the attributes changed");
-    if (!records.empty() && back.header.last_offset_delta != static_cast<std::int32_t>(expected.back().offset)) {
+    if (!records.empty() &&
+        back.header.last_offset_delta != static_cast<std::int32_t>(expected.back().offset)) {
         fail("lastOffsetDelta is not the last record's");
     }
     // encode_batch writes every varint in its shortest form, so the records section it compressed is no
@@ -67,7 +70,8 @@ void round_trip(const kp::record_batch_view& batch, const std::vector<kp::record
 
 void check_records(const kp::record_batch_view& batch, const std::vector<kp::record>& records) {
     const auto& h = batch.header;
-    if (records.size() != static_cast<std::size_t>(h.records_count)) fail("record count differs from recordsCount");
+    if (records.size() != static_cast<std::size_t>(h.records_count))
+        fail("record count differs from recordsCount");
     std::uint64_t previous = 0;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const std::uint64_t delta =
@@ -96,8 +100,10 @@ void split_and_decode(std::string_view field) {
         }
         covered += batch.bytes.size();
     }
-    if (covered + split.partial.size() != field.size()) fail("batches and partial tail do not cover the input");
-    if (!split.partial.empty() && split.partial.data() != field.data() + covered) fail("the partial tail is elsewhere");
+    if (covered + split.partial.size() != field.size())
+        fail("batches and partial tail do not cover the input");
+    if (!split.partial.empty() && split.partial.data() != field.data() + covered)
+        fail("the partial tail is elsewhere");
     for (const auto& batch : split.batches) {
         std::vector<kp::record> records;
         try {
@@ -118,7 +124,8 @@ void decompress_bytes(kp::compression_codec codec, std::string_view data) {
         return;
     }
     if (out.size() > max_decompressed) fail("decompressed past the limit");
-    if (kp::decompress(codec, kp::compress(codec, out), out.size()) != out) fail("compress does not round-trip");
+    if (kp::decompress(codec, kp::compress(codec, out), out.size()) != out)
+        fail("compress does not round-trip");
 }
 
 }  // namespace
@@ -128,15 +135,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
     try {
         switch (data[0] % 3) {
-            case 0: split_and_decode(rest); break;
+            case 0:
+                split_and_decode(rest);
+                break;
             case 1: {
                 std::string batch(rest);
                 if (batch.size() < kp::batch_header_size) return 0;
                 kp::writer w(batch);
                 w.patch_int32(8, static_cast<std::int32_t>(batch.size() - 12));
                 batch[16] = 2;
-                w.patch_int32(kp::batch_crc_offset, static_cast<std::int32_t>(kp::crc32c(
-                                                        std::string_view(batch).substr(kp::batch_attributes_offset))));
+                w.patch_int32(kp::batch_crc_offset,
+                              static_cast<std::int32_t>(
+                                  kp::crc32c(std::string_view(batch).substr(kp::batch_attributes_offset))));
                 split_and_decode(batch);
                 break;
             }
