@@ -43,7 +43,11 @@ inline constexpr std::int32_t batch_length_overhead = 49;
 inline constexpr std::int8_t current_magic = 2;
 
 // CRC-32C (Castagnoli, reflected, as Kafka and iSCSI use it) of `bytes`; "123456789" gives 0xe3069283.
+// On x86-64 CPUs with SSE4.2 (nearly all) the crc32 instruction computes it, about 15 times faster than a
+// table; elsewhere crc32c_portable does.
 std::uint32_t crc32c(std::string_view bytes);
+// The same with Boost.CRC's table-driven crc_optimal, on every CPU: the reference crc32c is tested against.
+std::uint32_t crc32c_portable(std::string_view bytes);
 
 class batch_error : public decode_error {
   public:
