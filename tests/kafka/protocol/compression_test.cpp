@@ -53,7 +53,8 @@ void expect_refused(compression_codec c, const std::string& data, std::size_t ma
 }
 
 std::string big_endian32(std::uint32_t v) {
-    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+            static_cast<char>(v)};
 }
 
 const std::string xerial_header = std::string("\x82SNAPPY\0", 8) + big_endian32(1) + big_endian32(1);
@@ -101,22 +102,26 @@ TEST(KafkaCompression, SnappyJavaFramingThatLiesIsRefused) {
     // Header cut short, no block, a length past the end, a negative length, a cut length, a bad block.
     for (const std::string& framed :
          {xerial_header.substr(0, 12), xerial_header, xerial_header + big_endian32(100) + block,
-          xerial_header + big_endian32(0xffffffff) + block, xerial_header + big_endian32(5) + block + "\x00\x00",
+          xerial_header + big_endian32(0xffffffff) + block,
+          xerial_header + big_endian32(5) + block + "\x00\x00",
           xerial_header + big_endian32(3) + "\xff\xff\xff"}) {
         expect_refused(compression_codec::snappy, framed, 1000, false);
     }
 }
 
 TEST(KafkaCompression, ConcatenatedGzipMembersAndLz4FramesAreOneStream) {
-    EXPECT_EQ(decompress(compression_codec::gzip,
-                         compress(compression_codec::gzip, "abc") + compress(compression_codec::gzip, "def"), 6),
-              "abcdef");
     EXPECT_EQ(
-        decompress(compression_codec::lz4, compress(compression_codec::lz4, "abc") + compress(compression_codec::lz4, "def"), 6),
+        decompress(compression_codec::gzip,
+                   compress(compression_codec::gzip, "abc") + compress(compression_codec::gzip, "def"), 6),
         "abcdef");
-    EXPECT_EQ(decompress(compression_codec::zstd,
-                         compress(compression_codec::zstd, "abc") + compress(compression_codec::zstd, "def"), 6),
-              "abcdef");
+    EXPECT_EQ(
+        decompress(compression_codec::lz4,
+                   compress(compression_codec::lz4, "abc") + compress(compression_codec::lz4, "def"), 6),
+        "abcdef");
+    EXPECT_EQ(
+        decompress(compression_codec::zstd,
+                   compress(compression_codec::zstd, "abc") + compress(compression_codec::zstd, "def"), 6),
+        "abcdef");
 }
 
 TEST(KafkaCompression, BytesThatDoNotDecompressAreRefused) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -158,8 +159,8 @@ std::string raw_batch(const std::string& section, std::int32_t count, std::int32
 }
 
 // One record's bytes with a length prefix computed (or `length_bias` off), key/value raw varint lengths.
-std::string raw_record(std::int32_t offset_delta, std::int32_t key_length = -1, const std::string& tail = std::string(1, '\0'),
-                       std::int32_t length_bias = 0) {
+std::string raw_record(std::int32_t offset_delta, std::int32_t key_length = -1,
+                       const std::string& tail = std::string(1, '\0'), std::int32_t length_bias = 0) {
     std::string body;
     writer b(body);
     b.int8(0);
@@ -177,6 +178,21 @@ std::string raw_record(std::int32_t offset_delta, std::int32_t key_length = -1, 
 TEST(KafkaRecordBatch, Crc32cCheckValue) {
     EXPECT_EQ(crc32c("123456789"), 0xe3069283u);
     EXPECT_EQ(crc32c(""), 0u);
+    EXPECT_EQ(emu::kafka::protocol::crc32c_portable("123456789"), 0xe3069283u);
+}
+
+// The hardware CRC agrees with Boost.CRC's at every length around its 8-byte steps and on a large input.
+TEST(KafkaRecordBatch, Crc32cAgreesWithBoostCrc) {
+    std::mt19937 rng(3);
+    std::string bytes(1 << 20, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    for (std::size_t n = 0; n < 80; ++n) {
+        for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
+            const auto part = std::string_view(bytes).substr(at, n);
+            EXPECT_EQ(crc32c(part), emu::kafka::protocol::crc32c_portable(part)) << n << " at " << at;
+        }
+    }
+    EXPECT_EQ(crc32c(bytes), emu::kafka::protocol::crc32c_portable(bytes));
 }
 
 TEST(KafkaRecordBatch, GoldenUncompressedBatchFromKafkaPython) {
@@ -215,8 +231,10 @@ TEST(KafkaRecordBatch, GoldenIdempotentBatch) {
 
 TEST(KafkaRecordBatch, GoldenCompressedBatchesFromKafkaPython) {
     const std::pair<const std::string*, compression_codec> goldens[] = {
-        {&gzip_hex, compression_codec::gzip},  {&snappy_xerial_hex, compression_codec::snappy},
-        {&snappy_raw_hex, compression_codec::snappy}, {&lz4_hex, compression_codec::lz4},
+        {&gzip_hex, compression_codec::gzip},
+        {&snappy_xerial_hex, compression_codec::snappy},
+        {&snappy_raw_hex, compression_codec::snappy},
+        {&lz4_hex, compression_codec::lz4},
         {&zstd_hex, compression_codec::zstd}};
     for (const auto& [bytes, codec] : goldens) {
         const auto batch = only_batch(*bytes);
@@ -333,7 +351,8 @@ TEST(KafkaRecordBatch, SplitsSeveralBatchesAndReportsATrailingPartialOne) {
 }
 
 TEST(KafkaRecordBatch, BadCrcIsCorrupt) {
-    for (const std::size_t at : {std::size_t{17}, std::size_t{21}, std::size_t{40}, uncompressed_hex.size() - 1}) {
+    for (const std::size_t at :
+         {std::size_t{17}, std::size_t{21}, std::size_t{40}, uncompressed_hex.size() - 1}) {
         std::string bytes = uncompressed_hex;
         bytes[at] = static_cast<char>(bytes[at] ^ 0x01);
         EXPECT_EQ(thrown_kind([&] { split_batches(bytes); }), kind::corrupt_message) << at;
@@ -350,9 +369,16 @@ TEST(KafkaRecordBatch, OldMagicIsUnsupportedOtherMagicCorrupt) {
         bytes[16] = magic;
         EXPECT_EQ(thrown_kind([&] { split_batches(bytes); }), kind::unsupported_magic);
     }
-    // A v0 message set entry (offset, size 14+, crc, magic 0, attributes, key -1, value -1): smaller than a v2
-    // header, still recognised by its magic.
-    const std::string v0 = from_hex("0000000000000000" "0000000e" "12345678" "00" "00" "ffffffff" "ffffffff");
+    // A v0 message set entry (offset, size 14+, crc, magic 0, attributes, key -1, value -1): smaller than a
+    // v2 header, still recognised by its magic.
+    const std::string v0 = from_hex(
+        "0000000000000000"
+        "0000000e"
+        "12345678"
+        "00"
+        "00"
+        "ffffffff"
+        "ffffffff");
     EXPECT_EQ(thrown_kind([&] { split_batches(v0); }), kind::unsupported_magic);
     for (const char magic : {'\3', '\x7f', '\xff'}) {
         std::string bytes = uncompressed_hex;
@@ -415,41 +441,47 @@ TEST(KafkaRecordBatch, CountsThatLieAreRefusedBeforeAllocating) {
 TEST(KafkaRecordBatch, CountThatDisagreesWithTheRecords) {
     const std::string three = raw_record(0) + raw_record(1) + raw_record(2);
     // Fewer announced than present: bytes left over.
-    EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(three, 2, 2)), limit); }), kind::invalid_record);
+    EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(three, 2, 2)), limit); }),
+              kind::invalid_record);
     // More announced than present (still fits the 7-byte minimum): the records run out.
     const std::string padded = three + raw_record(3, 10);
     EXPECT_NO_THROW(decode_records(only_batch(raw_batch(padded, 4, 3)), limit));
-    EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(three + std::string(14, '\0'), 5, 4)), limit); }),
+    EXPECT_EQ(thrown_kind(
+                  [&] { decode_records(only_batch(raw_batch(three + std::string(14, '\0'), 5, 4)), limit); }),
               kind::invalid_record);
     // The same inside a compressed batch.
     const std::string gz = compress(compression_codec::gzip, three);
-    EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(gz, 2, 2, compression_codec::gzip)), limit); }),
-              kind::invalid_record);
+    EXPECT_EQ(
+        thrown_kind([&] { decode_records(only_batch(raw_batch(gz, 2, 2, compression_codec::gzip)), limit); }),
+        kind::invalid_record);
     EXPECT_EQ(3u, decode_records(only_batch(raw_batch(gz, 3, 2, compression_codec::gzip)), limit).size());
 }
 
 TEST(KafkaRecordBatch, RecordLengthsThatLie) {
     for (const std::int32_t bias : {-1, 1, 100, -100}) {
-        const std::string bytes = raw_batch(raw_record(0, 3, std::string(1, '\0'), bias) + raw_record(1), 2, 1);
-        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(bytes), limit); }), kind::invalid_record) << bias;
+        const std::string bytes =
+            raw_batch(raw_record(0, 3, std::string(1, '\0'), bias) + raw_record(1), 2, 1);
+        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(bytes), limit); }), kind::invalid_record)
+            << bias;
     }
     // A key length past the record, a key length below -1, a negative header count, a header count past the
     // record, a null header key.
     for (const std::string& rec :
-         {std::string("\x10\x00\x00\x00\x64kk\x01\x00", 9), raw_record(0, -2), raw_record(0, -1, "\x01"), raw_record(0, -1, "\x06"),
-          raw_record(0, -1, std::string("\x02\x01\x01", 3))}) {
-        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(rec, 1, 0)), limit); }), kind::invalid_record);
+         {std::string("\x10\x00\x00\x00\x64kk\x01\x00", 9), raw_record(0, -2), raw_record(0, -1, "\x01"),
+          raw_record(0, -1, "\x06"), raw_record(0, -1, std::string("\x02\x01\x01", 3))}) {
+        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(raw_batch(rec, 1, 0)), limit); }),
+                  kind::invalid_record);
     }
     // A varint that never ends.
-    EXPECT_EQ(thrown_kind([&] {
-                  decode_records(only_batch(raw_batch(std::string(20, '\xff'), 1, 0)), limit);
-              }),
-              kind::invalid_record);
+    EXPECT_EQ(
+        thrown_kind([&] { decode_records(only_batch(raw_batch(std::string(20, '\xff'), 1, 0)), limit); }),
+        kind::invalid_record);
 }
 
 TEST(KafkaRecordBatch, OffsetDeltasMustIncreaseWithinTheBatch) {
     // Equal, decreasing, negative, past lastOffsetDelta.
-    for (const auto& [a, b, last] : {std::tuple{0, 0, 1}, std::tuple{1, 0, 1}, std::tuple{-1, 0, 1}, std::tuple{0, 2, 1}}) {
+    for (const auto& [a, b, last] :
+         {std::tuple{0, 0, 1}, std::tuple{1, 0, 1}, std::tuple{-1, 0, 1}, std::tuple{0, 2, 1}}) {
         const std::string bytes = raw_batch(raw_record(a) + raw_record(b), 2, last);
         EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(bytes), limit); }), kind::invalid_record)
             << a << " " << b << " " << last;
@@ -476,7 +508,8 @@ TEST(KafkaRecordBatch, DecompressionBombsAreRefusedAtTheLimit) {
                              compression_codec::zstd}) {
         const std::string bytes = encode_batch(h, huge, codec);
         ASSERT_LT(bytes.size(), 2u << 20);
-        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(bytes), limit); }), kind::decompressed_too_large);
+        EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(bytes), limit); }),
+                  kind::decompressed_too_large);
     }
     // The limit holds for an uncompressed section too.
     const std::string plain = encode_batch(h, {{0, t0, std::nullopt, std::string(2000, 'x'), {}}});
@@ -496,7 +529,8 @@ TEST(KafkaRecordBatch, EncodeRefusesRecordsItCannotEncode) {
     EXPECT_THROW(encode_batch(h, {{9, t0, {}, {}, {}}}), std::invalid_argument);  // below the base
     EXPECT_THROW(encode_batch(h, {{11, t0, {}, {}, {}}, {11, t0, {}, {}, {}}}), std::invalid_argument);
     EXPECT_THROW(encode_batch(h, {{10 + (std::int64_t{1} << 31), t0, {}, {}, {}}}), std::invalid_argument);
-    EXPECT_THROW(encode_batch(h, {{10, t0, {}, {}, {}}}, static_cast<compression_codec>(6)), std::invalid_argument);
+    EXPECT_THROW(encode_batch(h, {{10, t0, {}, {}, {}}}, static_cast<compression_codec>(6)),
+                 std::invalid_argument);
 }
 
 }  // namespace
