@@ -4,8 +4,11 @@
 #include "routes/dis/apps.hpp"
 #include "routes/dis/checkpoints.hpp"
 #include "routes/dis/groups.hpp"
+#include "routes/dis/metrics.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
+#include "routes/dis/tags.hpp"
+#include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/unmodelled.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
@@ -101,6 +104,23 @@ pipeline make_pipeline() {
           dis::update_partition_count);
     r.add("PUT", "/v2/{project_id}/streams/{stream_name}/update", "UpdateStream", dis_api,
           dis::update_stream_v2);
+    r.add("PUT", "/v3/{project_id}/streams/{stream_name}", "UpdateStream", dis_api, dis::update_stream_v3);
+    r.add("GET", "/v2/{project_id}/streams/{stream_name}/policies", "ListPolicies", dis_api,
+          dis::list_policies);
+    // DIS: monitoring, counted from the traffic the emulator served
+    r.add("GET", "/v2/{project_id}/streams/{stream_name}/metrics", "ShowStreamMetrics", dis_api,
+          dis::show_stream_metrics);
+    r.add("GET", "/v2/{project_id}/streams/{stream_name}/partitions/{partition_id}/metrics",
+          "ShowPartitionMetrics", dis_api, dis::show_partition_metrics);
+    // DIS: tags (BatchCreateTags and BatchDeleteTags share one route; the body's action chooses)
+    const std::string stream_tags = "/v2/{project_id}/stream/{stream_id}/tags";
+    r.add("POST", stream_tags, "CreateTag", dis_api, dis::create_tag);
+    r.add("POST", stream_tags + "/action", "BatchTags", dis_api, dis::batch_tags);
+    r.add("DELETE", stream_tags + "/{key}", "DeleteTag", dis_api, dis::delete_tag);
+    r.add("GET", stream_tags, "ShowStreamTags", dis_api, dis::show_stream_tags);
+    r.add("GET", "/v2/{project_id}/stream/tags", "ListTags", dis_api, dis::list_tags);
+    r.add("POST", "/v2/{project_id}/stream/resource_instances/action", "ListResourcesByTags", dis_api,
+          dis::list_resources_by_tags);
     // DIS: records and cursors
     r.add("POST", "/v2/{project_id}/records", "SendRecords", dis_api, dis::send_records);
     r.add("GET", "/v2/{project_id}/cursors", "ShowCursor", dis_api, dis::show_cursor);
@@ -125,17 +145,19 @@ pipeline make_pipeline() {
     r.add("POST", "/v2/{project_id}/checkpoints", "CommitCheckpoint", dis_api, dis::commit_checkpoint);
     r.add("GET", "/v2/{project_id}/checkpoints", "ShowCheckpoint", dis_api, dis::show_checkpoint);
     r.add("DELETE", "/v2/{project_id}/checkpoints", "DeleteCheckpoint", dis_api, dis::delete_checkpoint);
-    // DIS: what the native SDKs call and the emulator does not model (a DIS.4200 naming the operation)
+    // DIS: transfer tasks, configuration and state only (no data leaves the emulator); the Python SDK
+    // creates and shows them under a singular /stream/
     const std::string tasks = "/v2/{project_id}/streams/{stream_name}/transfer-tasks";
     const std::string python_tasks = "/v2/{project_id}/stream/{stream_name}/transfer-tasks";
-    r.add("POST", tasks, "CreateTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("GET", tasks, "ListTransferTasks", dis_api, dis::transfer_task_not_emulated);
-    r.add("PUT", tasks, "UpdateTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("GET", tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("DELETE", tasks + "/{task_name}", "DeleteTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("POST", tasks + "/action", "BatchTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("POST", python_tasks, "CreateTransferTask", dis_api, dis::transfer_task_not_emulated);
-    r.add("GET", python_tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::transfer_task_not_emulated);
+    r.add("POST", tasks, "CreateTransferTask", dis_api, dis::create_transfer_task);
+    r.add("GET", tasks, "ListTransferTasks", dis_api, dis::list_transfer_tasks);
+    r.add("PUT", tasks, "UpdateTransferTask", dis_api, dis::update_transfer_task);
+    r.add("GET", tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::show_transfer_task);
+    r.add("DELETE", tasks + "/{task_name}", "DeleteTransferTask", dis_api, dis::delete_transfer_task);
+    r.add("POST", tasks + "/action", "BatchTransferTask", dis_api, dis::batch_transfer_task);
+    r.add("POST", python_tasks, "CreateTransferTask", dis_api, dis::create_transfer_task);
+    r.add("GET", python_tasks + "/{task_name}", "ShowTransferTask", dis_api, dis::show_transfer_task);
+    // DIS: what a native SDK calls and the emulator does not model (a DIS.4200 naming the operation)
     r.add("GET", "/v2/{project_id}/files/{deliver_data_id}/state", "ShowFileUploadState", dis_api,
           dis::file_state_not_emulated);
 

@@ -52,6 +52,18 @@ const char* to_string(errc code) {
             return "consumer_generation_stale";
         case errc::consumer_quota_exceeded:
             return "consumer_quota_exceeded";
+        case errc::dis_resource_not_found:
+            return "dis_resource_not_found";
+        case errc::dis_tag_limit:
+            return "dis_tag_limit";
+        case errc::dis_tag_key_not_found:
+            return "dis_tag_key_not_found";
+        case errc::transfer_task_not_found:
+            return "transfer_task_not_found";
+        case errc::transfer_task_exists:
+            return "transfer_task_exists";
+        case errc::transfer_task_quota_exceeded:
+            return "transfer_task_quota_exceeded";
         case errc::partition_not_found:
             return "partition_not_found";
         case errc::storage_full:

@@ -34,6 +34,12 @@ enum class errc {
     sequence_number_out_of_range,     // requested: the sequence number; low, high: the valid range
     dis_cursor_invalid,               // reason: why the cursor no longer reads
     dis_position_expired,             // requested: the position; low: the earliest one kept
+    dis_resource_not_found,           // name: the stream id a tag call named
+    dis_tag_limit,                    // limit: the tags a stream may have
+    dis_tag_key_not_found,            // name: the tag key
+    transfer_task_not_found,          // name: the task name or id
+    transfer_task_exists,             // name: the task name
+    transfer_task_quota_exceeded,     // limit: the tasks a stream may have
     // DIS Kafka adapter groups (commits that carry client_id and generation_id; joins)
     consumer_member_not_found,       // name: the client id
     consumer_rebalance_in_progress,  // name: the client id

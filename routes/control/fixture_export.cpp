@@ -1,6 +1,7 @@
 #include <set>
 
 #include "routes/control/fixture.hpp"
+#include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/validation.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
@@ -126,6 +127,14 @@ void write_stream(json_object& o, const state::stream_snapshot& stream) {
                        .field("target_partition_count", change.target_partition_count);
                })
         .array("partitions", stream.partitions, write_partition);
+    // Only when there are some, so an export without transfer tasks reads as before they existed.
+    if (stream.transfer_tasks.empty()) return;
+    o.array("transfer_tasks", stream.transfer_tasks, [](json_object& t, const state::transfer_task& task) {
+        t.field("destination_type", task.destination_type);
+        t.key(dis::descriptor_request_key(task.destination_type));
+        t.writer().RawValue(task.descriptor.data(), task.descriptor.size(), rapidjson::kObjectType);
+        t.field("task_id", task.task_id).field("state", task.state).field("create_time", task.create_time);
+    });
 }
 
 void write_dis(json_object& o, const state::dis_project_snapshot& project) {

@@ -9,6 +9,7 @@
 #include "routes/control/fixture.hpp"
 #include "routes/dis/records.hpp"
 #include "routes/dis/streams.hpp"
+#include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/validation.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
@@ -261,6 +262,9 @@ class loader {
         each(item, "partitions", path, [&](const Value& v, const std::string& p) {
             stream.partitions.push_back(parse_stream_partition(v, p, stream.spec.partition_count));
         });
+        each(item, "transfer_tasks", path, [&](const Value& v, const std::string& p) {
+            stream.transfer_tasks.push_back(parse_transfer_task(v, p, stream.spec));
+        });
         check_partition_layout(stream, path);
         const std::string& stream_name = stream.spec.stream_name;
         at(path, service::dis, [&] {
@@ -275,9 +279,28 @@ class loader {
                 auto record = dis::parse_record_input(v, "record");
                 record.timestamp =
                     json_fields(v, service::dis).opt_int("timestamp", 0, INT64_MAX).value_or(0);
-                st_.dis.put_records(project_id, stream_name, {record});
+                st_.dis.put_records(project_id, stream_name, {record}, false);
             });
         });
+    }
+
+    // One entry of a stream's "transfer_tasks": the CreateTransferTask body plus task_id, state (RUNNING or
+    // PAUSED) and create_time.
+    state::transfer_task parse_transfer_task(const Value& item, const std::string& path,
+                                             const state::stream_spec& spec) {
+        state::transfer_task task;
+        at(path, service::dis, [&] {
+            const json_fields fields(item, service::dis);
+            state::stream_info stream;
+            stream.spec = spec;
+            task = dis::parse_transfer_task(fields, stream);
+            task.task_id = fields.opt_string("task_id").value_or("");
+            task.state = fields.opt_string("state").value_or("RUNNING");
+            if (task.state != "RUNNING" && task.state != "PAUSED")
+                throw fields.invalid("state", "must be RUNNING or PAUSED");
+            task.create_time = fields.opt_int("create_time", 0, INT64_MAX).value_or(0);
+        });
+        return task;
     }
 
     // One entry of a stream's "partitions": its records are stored as listed, numbered from

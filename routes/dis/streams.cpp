@@ -65,15 +65,8 @@ std::vector<state::dis_tag> parse_tags(const json_fields& fields, const char* na
     if (array == nullptr) return tags;
     if (array->Size() > max_tags) throw dis_error("DIS.4601");
     for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
-        const std::string path = fields.path_of(std::string(name) + "[" + std::to_string(i) + "]");
-        if (!(*array)[i].IsObject()) throw dis_invalid_request(path + ": must be an object");
-        const json_fields tag((*array)[i], service::dis, path);
-        auto key = tag.req_string("key");
-        auto value = tag.opt_string("value").value_or("");
-        if (key.empty() || utf8_length(key) > max_tag_key)
-            throw tag.invalid("key", "must be 1 to 36 characters");
-        if (utf8_length(value) > max_tag_value) throw tag.invalid("value", "must be at most 43 characters");
-        tags.push_back({std::move(key), std::move(value)});
+        tags.push_back(
+            parse_tag((*array)[i], fields.path_of(std::string(name) + "[" + std::to_string(i) + "]")));
     }
     return tags;
 }
@@ -125,6 +118,16 @@ void write_stream_summary(json_object& o, const state::stream_info& info) {
 }
 
 }  // namespace
+
+state::dis_tag parse_tag(const rapidjson::Value& item, const std::string& path) {
+    if (!item.IsObject()) throw dis_invalid_request(path + ": must be an object");
+    const json_fields tag(item, service::dis, path);
+    auto key = tag.req_string("key");
+    auto value = tag.opt_string("value").value_or("");
+    if (key.empty() || utf8_length(key) > max_tag_key) throw tag.invalid("key", "must be 1 to 36 characters");
+    if (utf8_length(value) > max_tag_value) throw tag.invalid("value", "must be at most 43 characters");
+    return {std::move(key), std::move(value)};
+}
 
 state::stream_spec parse_stream_spec(const json_fields& fields) {
     state::stream_spec spec;
@@ -296,6 +299,21 @@ response update_stream_v2(const request_context& ctx, state::state& st) {
     return json_response(200, [&](json_object& o) {
         o.field("stream_name", info.spec.stream_name).field("target_data_type", info.spec.data_type);
     });
+}
+
+// UpdateStreamResponse is empty; the API reference answers 204 (Updating Stream Information).
+response update_stream_v3(const request_context& ctx, state::state& st) {
+    update_stream_config(ctx, st);
+    return response::empty(204);
+}
+
+// ListPoliciesResponse {stream_id, rules: [PrincipalRule]}. Policies grant other accounts putRecords or
+// getRecords; the emulator has one tenant per project and no other principals, so there are none.
+response list_policies(const request_context& ctx, state::state& st) {
+    require_dis_project(ctx);
+    const auto info = st.dis.get_stream(ctx.param("project_id"), ctx.param("stream_name"));
+    return json_response(
+        200, [&](json_object& o) { o.field("stream_id", info.spec.stream_id).empty_array("rules"); });
 }
 
 }  // namespace emu::routes::dis

@@ -19,10 +19,6 @@ namespace {
 
 }  // namespace
 
-response transfer_task_not_emulated(const request_context& ctx, state::state&) {
-    refuse(ctx, "the emulator keeps no transfer tasks and delivers no data out of DIS");
-}
-
 response file_state_not_emulated(const request_context& ctx, state::state&) {
     refuse(ctx, "the emulator receives no file uploads");
 }

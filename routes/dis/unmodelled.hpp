@@ -8,9 +8,6 @@
 // operation: a 4xx, so no SDK retries it, and nothing changes.
 namespace emu::routes::dis {
 
-// /v2/{project_id}/streams/{stream_name}/transfer-tasks... (Java, Go, Python) and the Python SDK's
-// singular /v2/{project_id}/stream/{stream_name}/transfer-tasks...
-response transfer_task_not_emulated(const request_context& ctx, state::state& st);
 // GET /v2/{project_id}/files/{deliver_data_id}/state (the Java SDK's file-upload state)
 response file_state_not_emulated(const request_context& ctx, state::state& st);
 

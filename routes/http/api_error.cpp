@@ -78,7 +78,10 @@ constexpr std::array dis_errors{
     known_error{"DIS.4200", 400, "Invalid request."},
     known_error{"DIS.4201", 400, "Invalid partition_id."},
     known_error{"DIS.4202", 400, "Empty request."},
+    known_error{"DIS.4203", 400, "Invalid monitoring period."},
+    known_error{"DIS.4204", 400, "The monitoring period cannot be longer than 7 days."},
     known_error{"DIS.4205", 400, "Stream is not running."},
+    known_error{"DIS.4209", 400, "Invalid metrics label."},
     known_error{"DIS.4215", 400, "Invalid cursor type."},
     known_error{"DIS.4216", 400, "Invalid sequence_number."},
     known_error{"DIS.4217", 400, "Invalid partition cursor."},
@@ -97,8 +100,16 @@ constexpr std::array dis_errors{
     known_error{"DIS.4330", 400, "app already exist."},
     known_error{"DIS.4332", 400, "app not found."},
     known_error{"DIS.4339", 400, "Consumer quota exceeded."},
+    // Transfer (dump) tasks, kept as configuration only
+    known_error{"DIS.4354", 400, "The transfer task does not exist."},
+    known_error{"DIS.4355", 400, "The transfer task already exists."},
+    known_error{"DIS.4357", 400, "Exceeded transfer task quota."},
     known_error{"DIS.4360", 400, "Invalid data schema."},
+    // Tags
     known_error{"DIS.4601", 400, "The number of resource tags has reached the maximum."},
+    known_error{"DIS.4603", 400, "The resource does not exist."},
+    known_error{"DIS.4604", 400, "The key does not exist."},
+    known_error{"DIS.4605", 400, "The action is not supported."},
     // The DIS Kafka adapter's group codes (the Java SDK's Constants: ERROR_CODE_CONSUMER_*); the texts are
     // the
     // emulator's, after the SDK's descriptions of them.

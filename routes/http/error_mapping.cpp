@@ -72,6 +72,18 @@ api_error to_api_error(const state::error& error, service route_service) {
             return dis_error("DIS.4217", {facts.reason});
         case errc::dis_position_expired:
             return dis_error("DIS.4226");
+        case errc::dis_resource_not_found:
+            return dis_error("DIS.4603");
+        case errc::dis_tag_limit:
+            return dis_error("DIS.4601");
+        case errc::dis_tag_key_not_found:
+            return dis_error("DIS.4604");
+        case errc::transfer_task_not_found:
+            return dis_error("DIS.4354");
+        case errc::transfer_task_exists:
+            return dis_error("DIS.4355");
+        case errc::transfer_task_quota_exceeded:
+            return dis_error("DIS.4357");
         case errc::consumer_member_not_found:
             return dis_error("DIS.4702", {facts.name + " is not a member of the group"});
         case errc::consumer_rebalance_in_progress:

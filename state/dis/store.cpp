@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <deque>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <string_view>
@@ -30,6 +33,57 @@ dis_record to_record(const log_entry& entry) {
     return out;
 }
 
+// Microseconds since `start`, for the latency metrics.
+std::int64_t micros_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+        .count();
+}
+
+// Per-minute traffic counters, oldest first; minutes older than traffic_window_ms go as new ones come.
+// Counting is O(1) while the clock moves forward; a clock set back (tests) finds or inserts its minute.
+class traffic_log {
+  public:
+    dis_traffic_point& at(std::int64_t now) {
+        const std::int64_t start = now - (now % traffic_bucket_ms + traffic_bucket_ms) % traffic_bucket_ms;
+        if (points_.empty() || points_.back().timestamp < start) {
+            points_.push_back(dis_traffic_point{.timestamp = start});
+            while (points_.front().timestamp < start - traffic_window_ms) points_.pop_front();
+            return points_.back();
+        }
+        auto it = points_.end();
+        while (it != points_.begin() && std::prev(it)->timestamp > start) --it;
+        if (it != points_.begin() && std::prev(it)->timestamp == start) return *std::prev(it);
+        return *points_.insert(it, dis_traffic_point{.timestamp = start});
+    }
+
+    // Adds this log's points in [from, to] into `into`, keyed by minute.
+    void add_to(std::map<std::int64_t, dis_traffic_point>& into, std::int64_t from, std::int64_t to) const {
+        for (const auto& p : points_) {
+            if (p.timestamp < from || p.timestamp > to) continue;
+            auto& sum =
+                into.try_emplace(p.timestamp, dis_traffic_point{.timestamp = p.timestamp}).first->second;
+            sum.put_records += p.put_records;
+            sum.put_bytes += p.put_bytes;
+            sum.get_records += p.get_records;
+            sum.get_bytes += p.get_bytes;
+            sum.put_requests += p.put_requests;
+            sum.get_requests += p.get_requests;
+            sum.put_latency_us += p.put_latency_us;
+            sum.get_latency_us += p.get_latency_us;
+        }
+    }
+
+  private:
+    std::deque<dis_traffic_point> points_;
+};
+
+std::vector<dis_traffic_point> to_points(const std::map<std::int64_t, dis_traffic_point>& sums) {
+    std::vector<dis_traffic_point> out;
+    out.reserve(sums.size());
+    for (const auto& [minute, point] : sums) out.push_back(point);
+    return out;
+}
+
 }  // namespace
 
 struct dis_store::partition {
@@ -39,6 +93,7 @@ struct dis_store::partition {
     std::int64_t deleted_at = 0;   // ms; when a scale-down cut it off
     std::int32_t hash_slices = 1;  // the partition count it was cut off from
     storage_charge charge;         // the bytes of `records`, against the store's budget
+    mutable traffic_log traffic;   // records and bytes put and served, per minute
 
     // Caller holds `mutex`.
     std::int64_t earliest() const { return records.start(); }
@@ -78,7 +133,22 @@ struct dis_store::stream {
     std::int64_t last_modified_time = 0;
     std::vector<std::unique_ptr<partition>> partitions;
     std::vector<partition_count_change> changes;
+    std::map<std::string, transfer_task> tasks;  // by name; under the project's lock like spec
     std::atomic<std::uint32_t> round_robin{0};
+    mutable std::mutex requests_mutex;  // guards requests: one lock per counted request, none per record
+    mutable traffic_log requests;       // successful put and get requests and their latency, per minute
+
+    void count_request(bool put, std::int64_t now, std::int64_t latency_us) const {
+        std::lock_guard lock(requests_mutex);
+        auto& point = requests.at(now);
+        if (put) {
+            ++point.put_requests;
+            point.put_latency_us += latency_us;
+        } else {
+            ++point.get_requests;
+            point.get_latency_us += latency_us;
+        }
+    }
 
     std::int64_t retention_ms() const { return std::int64_t{spec.data_duration} * ms_per_hour; }
 
@@ -365,7 +435,9 @@ stream_info dis_store::update_stream(const std::string& project_id, const std::s
 
 std::vector<record_result> dis_store::put_records(const std::string& project_id,
                                                   const std::string& stream_name,
-                                                  const std::vector<record_input>& records) {
+                                                  const std::vector<record_input>& records,
+                                                  bool count_traffic) {
+    const auto started = std::chrono::steady_clock::now();
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
@@ -404,8 +476,14 @@ std::vector<record_result> dis_store::put_records(const std::string& project_id,
         target->records.append(timestamp, now, records[i].partition_key, records[i].data);
         target->charge.adopt(budget_, records[i].data.size() +
                                           (records[i].partition_key ? records[i].partition_key->size() : 0));
+        if (count_traffic) {
+            auto& point = target->traffic.at(now);
+            ++point.put_records;
+            point.put_bytes += base64_payload_size(records[i].data);
+        }
         results.push_back(record_result{targets[i], sequence});
     }
+    if (count_traffic) s->count_request(true, now, micros_since(started));
     return results;
 }
 
@@ -456,6 +534,7 @@ cursor_start dis_store::start_cursor(const std::string& project_id, const std::s
 }
 
 read_result dis_store::read_records(const std::string& project_id, const read_request& request) const {
+    const auto started = std::chrono::steady_clock::now();
     const auto p = find_project(project_id);
     if (!p) throw error(errc::stream_not_found, {.name = request.stream_name, .project_id = project_id});
     std::shared_lock lock(p->mutex);
@@ -463,7 +542,8 @@ read_result dis_store::read_records(const std::string& project_id, const read_re
     if (!request.stream_id.empty() && request.stream_id != s.spec.stream_id) {
         throw error(errc::dis_cursor_invalid, {.reason = "the stream was deleted and created again"});
     }
-    return with_readable(s, request.partition, clock_(), [&](const partition& target) {
+    const std::int64_t now = clock_();
+    auto result = with_readable(s, request.partition, now, [&](const partition& target) {
         if (request.position < target.earliest()) {
             throw error(errc::dis_position_expired,
                         {.requested = request.position, .low = target.earliest()});
@@ -480,8 +560,194 @@ read_result dis_store::read_records(const std::string& project_id, const read_re
             out.next_position = entry.number + 1;
             return true;
         });
+        auto& point = target.traffic.at(now);
+        point.get_records += static_cast<std::int64_t>(out.records.size());
+        point.get_bytes += used;
         return out;
     });
+    s.count_request(false, now, micros_since(started));
+    return result;
+}
+
+std::vector<dis_traffic_point> dis_store::stream_traffic(const std::string& project_id,
+                                                         const std::string& stream_name, std::int64_t from_ms,
+                                                         std::int64_t to_ms) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::shared_lock lock(p->mutex);
+    const auto& s = *p->require_stream(project_id, stream_name);
+    std::map<std::int64_t, dis_traffic_point> sums;
+    for (const auto& part : s.partitions) {
+        std::lock_guard partition_lock(part->mutex);
+        part->traffic.add_to(sums, from_ms, to_ms);
+    }
+    {
+        std::lock_guard requests_lock(s.requests_mutex);
+        s.requests.add_to(sums, from_ms, to_ms);
+    }
+    return to_points(sums);
+}
+
+std::vector<dis_traffic_point> dis_store::partition_traffic(const std::string& project_id,
+                                                            const std::string& stream_name,
+                                                            std::int32_t index, std::int64_t from_ms,
+                                                            std::int64_t to_ms) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::shared_lock lock(p->mutex);
+    const partition* target = p->require_stream(project_id, stream_name)->at(index);
+    if (target == nullptr) throw error(errc::partition_not_found, {.index = index});
+    std::map<std::int64_t, dis_traffic_point> sums;
+    std::lock_guard partition_lock(target->mutex);
+    target->traffic.add_to(sums, from_ms, to_ms);
+    return to_points(sums);
+}
+
+namespace {
+
+// Caller holds the project's lock. The stream that has `stream_id`, or dis_resource_not_found.
+template <class Streams>
+auto& stream_by_id(Streams& streams, const std::string& stream_id) {
+    for (auto& [name, s] : streams) {
+        if (s->spec.stream_id == stream_id) return *s;
+    }
+    throw error(errc::dis_resource_not_found, {.name = stream_id});
+}
+
+// Caller holds the project's lock.
+template <class Stream>
+auto& task_named(Stream& s, const std::string& task_name) {
+    const auto it = s.tasks.find(task_name);
+    if (it == s.tasks.end()) throw error(errc::transfer_task_not_found, {.name = task_name});
+    return it->second;
+}
+
+}  // namespace
+
+std::vector<dis_tag> dis_store::stream_tags(const std::string& project_id,
+                                            const std::string& stream_id) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::dis_resource_not_found, {.name = stream_id});
+    std::shared_lock lock(p->mutex);
+    return stream_by_id(p->streams, stream_id).spec.tags;
+}
+
+void dis_store::add_stream_tags(const std::string& project_id, const std::string& stream_id,
+                                const std::vector<dis_tag>& tags) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::dis_resource_not_found, {.name = stream_id});
+    std::unique_lock lock(p->mutex);
+    auto& s = stream_by_id(p->streams, stream_id);
+    auto merged = s.spec.tags;
+    for (const auto& tag : tags) {
+        const auto it =
+            std::find_if(merged.begin(), merged.end(), [&](const dis_tag& t) { return t.key == tag.key; });
+        if (it != merged.end()) {
+            it->value = tag.value;
+        } else {
+            merged.push_back(tag);
+        }
+    }
+    if (merged.size() > static_cast<std::size_t>(limits_.stream_tags)) {
+        throw error(errc::dis_tag_limit, {.limit = static_cast<std::uint64_t>(limits_.stream_tags)});
+    }
+    s.spec.tags = std::move(merged);
+}
+
+void dis_store::remove_stream_tags(const std::string& project_id, const std::string& stream_id,
+                                   const std::vector<std::string>& keys, bool must_exist) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::dis_resource_not_found, {.name = stream_id});
+    std::unique_lock lock(p->mutex);
+    auto& s = stream_by_id(p->streams, stream_id);
+    for (const auto& key : keys) {
+        const bool has = std::any_of(s.spec.tags.begin(), s.spec.tags.end(),
+                                     [&](const dis_tag& t) { return t.key == key; });
+        if (!has && must_exist) throw error(errc::dis_tag_key_not_found, {.name = key});
+    }
+    std::erase_if(s.spec.tags,
+                  [&](const dis_tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
+}
+
+std::vector<tagged_stream> dis_store::tagged_streams(const std::string& project_id) const {
+    std::vector<tagged_stream> out;
+    const auto p = find_project(project_id);
+    if (!p) return out;
+    std::shared_lock lock(p->mutex);
+    for (const auto& [name, s] : p->streams) out.push_back({s->spec.stream_id, name, s->spec.tags});
+    return out;
+}
+
+transfer_task dis_store::create_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                              transfer_task task) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    if (task.task_id.empty()) task.task_id = new_alnum_id(stream_id_length);
+    if (task.create_time == 0) task.create_time = clock_();
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    if (s.tasks.contains(task.task_name)) throw error(errc::transfer_task_exists, {.name = task.task_name});
+    if (s.tasks.size() >= static_cast<std::size_t>(limits_.transfer_tasks)) {
+        throw error(errc::transfer_task_quota_exceeded,
+                    {.limit = static_cast<std::uint64_t>(limits_.transfer_tasks)});
+    }
+    return s.tasks.emplace(task.task_name, task).first->second;
+}
+
+std::vector<transfer_task> dis_store::transfer_tasks(const std::string& project_id,
+                                                     const std::string& stream_name) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::shared_lock lock(p->mutex);
+    std::vector<transfer_task> out;
+    for (const auto& [name, task] : p->require_stream(project_id, stream_name)->tasks) out.push_back(task);
+    return out;
+}
+
+transfer_task dis_store::get_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                           const std::string& task_name) const {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::shared_lock lock(p->mutex);
+    return task_named(*p->require_stream(project_id, stream_name), task_name);
+}
+
+void dis_store::delete_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                     const std::string& task_name) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    task_named(s, task_name);
+    s.tasks.erase(task_name);
+}
+
+transfer_task dis_store::update_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                              const transfer_task& task) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::unique_lock lock(p->mutex);
+    auto& stored = task_named(*p->require_stream(project_id, stream_name), task.task_name);
+    stored.destination_type = task.destination_type;
+    stored.descriptor = task.descriptor;
+    return stored;
+}
+
+void dis_store::set_transfer_task_state(const std::string& project_id, const std::string& stream_name,
+                                        const std::vector<std::string>& ids, const std::string& state) {
+    const auto p = find_project(project_id);
+    if (!p) throw error(errc::stream_not_found, {.name = stream_name, .project_id = project_id});
+    std::unique_lock lock(p->mutex);
+    auto& s = *p->require_stream(project_id, stream_name);
+    std::vector<transfer_task*> chosen;
+    for (const auto& id : ids) {
+        const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const auto& entry) {
+            return entry.second.task_id == id || entry.first == id;
+        });
+        if (it == s.tasks.end()) throw error(errc::transfer_task_not_found, {.name = id});
+        chosen.push_back(&it->second);
+    }
+    for (auto* task : chosen) task->state = state;
 }
 
 app_info dis_store::create_app(const std::string& project_id, app_spec spec) {
@@ -726,7 +992,8 @@ namespace {
 
 // Caller holds the project's lock. Copies every partition of `s` under its own lock, retention applied first.
 stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
-    stream_snapshot out{s.spec, s.last_modified_time, s.changes, {}};
+    stream_snapshot out{s.spec, s.last_modified_time, s.changes, {}, {}};
+    for (const auto& [name, task] : s.tasks) out.transfer_tasks.push_back(task);
     out.partitions.reserve(s.partitions.size());
     for (std::size_t i = 0; i < s.partitions.size(); ++i) {
         auto& p = *s.partitions[i];
@@ -824,6 +1091,20 @@ stream_info dis_store::restore_stream(const std::string& project_id, stream_snap
     auto created =
         std::make_shared<stream>(spec, snapshot.last_modified_time != 0 ? snapshot.last_modified_time : now);
     created->changes = std::move(snapshot.changes);
+    if (snapshot.transfer_tasks.size() > static_cast<std::size_t>(limits_.transfer_tasks)) {
+        throw error(errc::transfer_task_quota_exceeded,
+                    {.limit = static_cast<std::uint64_t>(limits_.transfer_tasks)});
+    }
+    for (auto& task : snapshot.transfer_tasks) {
+        if (task.task_id.empty()) task.task_id = new_alnum_id(stream_id_length);
+        if (task.create_time == 0) task.create_time = now;
+        const auto name = task.task_name;
+        if (!created->tasks.emplace(name, std::move(task)).second)
+            throw error(errc::transfer_task_exists, {.name = name});
+    }
+    if (spec.tags.size() > static_cast<std::size_t>(limits_.stream_tags)) {
+        throw error(errc::dis_tag_limit, {.limit = static_cast<std::uint64_t>(limits_.stream_tags)});
+    }
     std::uint64_t bytes = 0;
     for (const auto& part : snapshot.partitions) {
         for (const auto& record : part.records) {

@@ -185,12 +185,48 @@ struct dis_partition_snapshot {
     std::vector<dis_record> records;  // retained, sequence numbers from `earliest` up
 };
 
+// A stream's transfer (dump) task: configuration and state only. The emulator delivers no data anywhere.
+struct transfer_task {
+    std::string task_name;
+    std::string task_id;                       // empty: a new id is assigned
+    std::string destination_type;              // OBS | MRS | DLI | CLOUDTABLE | DWS
+    std::string state = "RUNNING";             // RUNNING | PAUSED
+    std::int64_t create_time = 0;              // ms; 0: now
+    std::int64_t last_transfer_timestamp = 0;  // ms; 0: never (nothing is ever transferred)
+    std::string descriptor;  // the destination descriptor as JSON text, validated by the routes
+};
+
 struct stream_snapshot {
     stream_spec spec;  // stream_id and create_time filled in
     std::int64_t last_modified_time = 0;
     std::vector<partition_count_change> changes;     // oldest first
     std::vector<dis_partition_snapshot> partitions;  // [0, spec.partition_count) ACTIVE, any beyond cut off
+    std::vector<transfer_task> transfer_tasks;       // sorted by name
 };
+
+// A stream as the tag queries see it (ListResourcesByTags).
+struct tagged_stream {
+    std::string stream_id;
+    std::string stream_name;
+    std::vector<dis_tag> tags;
+};
+
+// What one minute of a stream's or partition's traffic was: what the emulator really accepted and served.
+// Partition points carry records and bytes only.
+struct dis_traffic_point {
+    std::int64_t timestamp = 0;  // ms, the start of the minute
+    std::int64_t put_records = 0;
+    std::int64_t put_bytes = 0;  // decoded payload bytes, the unit of max_fetch_bytes
+    std::int64_t get_records = 0;
+    std::int64_t get_bytes = 0;
+    std::int64_t put_requests = 0;    // successful SendRecords calls
+    std::int64_t get_requests = 0;    // successful ConsumeRecords calls
+    std::int64_t put_latency_us = 0;  // summed over put_requests
+    std::int64_t get_latency_us = 0;  // summed over get_requests
+};
+
+inline constexpr std::int64_t traffic_bucket_ms = 60'000;
+inline constexpr std::int64_t traffic_window_ms = 7 * 24 * ms_per_hour;  // what is kept, and may be asked
 
 struct checkpoint_entry {
     checkpoint_key key;
@@ -215,6 +251,8 @@ struct dis_limits {
     std::int32_t common_partitions = 50;    // per project, over COMMON streams
     std::int32_t advanced_partitions = 10;  // per project, over ADVANCED streams
     std::int32_t group_members = 1000;      // per app's consumer group
+    std::int32_t stream_tags = 10;          // per stream (DIS.4601)
+    std::int32_t transfer_tasks = 5;        // per stream (DIS.4357)
 };
 
 // A Kafka adapter consumer's JoinGroup, as named: streams by name, by id, or a pattern over the names.
@@ -246,6 +284,7 @@ class dis_store {
 
     // The store's clock, for the routes' own time-based decisions (cursor lifetimes).
     std::int64_t now_ms() const { return clock_(); }
+    const dis_limits& limits() const { return limits_; }
 
     stream_info create_stream(const std::string& project_id, stream_spec spec);
     stream_info get_stream(const std::string& project_id, const std::string& stream_name) const;
@@ -266,9 +305,11 @@ class dis_store {
     stream_info update_stream(const std::string& project_id, const std::string& stream_name,
                               const stream_update& update);
 
-    // Validates every record's target before appending any, so a bad partition changes nothing.
+    // Validates every record's target before appending any, so a bad partition changes nothing. Counted in
+    // the traffic metrics unless `count_traffic` is false (a fixture's records).
     std::vector<record_result> put_records(const std::string& project_id, const std::string& stream_name,
-                                           const std::vector<record_input>& records);
+                                           const std::vector<record_input>& records,
+                                           bool count_traffic = true);
     std::vector<dis_record> records(const std::string& project_id, const std::string& stream_name,
                                     std::int32_t partition) const;
 
@@ -279,6 +320,46 @@ class dis_store {
     // Up to `limit` records from `position` on, stopping before the record that would exceed the byte
     // budget. A position before the earliest retained record is dis_position_expired.
     read_result read_records(const std::string& project_id, const read_request& request) const;
+
+    // Traffic per minute over [from_ms, to_ms] (minutes that start in it and saw traffic), oldest first;
+    // at most traffic_window_ms back is kept. A stream's points add up all its partitions' and its
+    // requests; a partition's need it to exist (in any state).
+    std::vector<dis_traffic_point> stream_traffic(const std::string& project_id,
+                                                  const std::string& stream_name, std::int64_t from_ms,
+                                                  std::int64_t to_ms) const;
+    std::vector<dis_traffic_point> partition_traffic(const std::string& project_id,
+                                                     const std::string& stream_name, std::int32_t partition,
+                                                     std::int64_t from_ms, std::int64_t to_ms) const;
+
+    // Tags, by stream id (dis_resource_not_found when no stream of the project has it). Adding a key the
+    // stream has replaces its value; more than limits.stream_tags in all is dis_tag_limit and adds none.
+    // Removing a key the stream lacks is nothing, or dis_tag_key_not_found with `must_exist`.
+    std::vector<dis_tag> stream_tags(const std::string& project_id, const std::string& stream_id) const;
+    void add_stream_tags(const std::string& project_id, const std::string& stream_id,
+                         const std::vector<dis_tag>& tags);
+    void remove_stream_tags(const std::string& project_id, const std::string& stream_id,
+                            const std::vector<std::string>& keys, bool must_exist);
+    // Every stream of the project with its tags, sorted by name.
+    std::vector<tagged_stream> tagged_streams(const std::string& project_id) const;
+
+    // Transfer tasks, per stream (the stream must exist): a name is taken once per stream
+    // (transfer_task_exists), at most limits.transfer_tasks per stream (transfer_task_quota_exceeded),
+    // unknown names are transfer_task_not_found. Listed by name. The stream's deletion ends them.
+    transfer_task create_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                       transfer_task task);
+    std::vector<transfer_task> transfer_tasks(const std::string& project_id,
+                                              const std::string& stream_name) const;
+    transfer_task get_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                    const std::string& task_name) const;
+    void delete_transfer_task(const std::string& project_id, const std::string& stream_name,
+                              const std::string& task_name);
+    // Replaces the named task's destination type and descriptor; its id, state and times stay.
+    transfer_task update_transfer_task(const std::string& project_id, const std::string& stream_name,
+                                       const transfer_task& task);
+    // Sets the state of every task named by id (or by name), all or none: one unknown is
+    // transfer_task_not_found and changes nothing.
+    void set_transfer_task_state(const std::string& project_id, const std::string& stream_name,
+                                 const std::vector<std::string>& ids, const std::string& state);
 
     app_info create_app(const std::string& project_id, app_spec spec);
     app_info get_app(const std::string& project_id, const std::string& app_name) const;

@@ -213,18 +213,24 @@ TEST_P(native_go, apps_and_checkpoints_with_empty_and_zero_fields) {
     EXPECT_TRUE(is_empty_answer(go_.call("DELETE", "/apps/billing"), 204));
 }
 
-TEST_P(native_go, transfer_tasks_are_answered_as_not_emulated) {
+TEST_P(native_go, transfer_tasks_are_listed_and_described) {
     ASSERT_TRUE(is_empty_answer(create_stream("orders", 1), 201));
+    ASSERT_EQ(go_.call("POST", "/streams/orders/transfer-tasks", {},
+                       R"({"destination_type":"OBS","obs_destination_descriptor":{"task_name":"t",)"
+                       R"("obs_bucket_path":"bucket","deliver_time_interval":300}})")
+                  .status,
+              201U);
     // ListTransferTasks (:304-327) always sends start_task_name, empty when unset; DescTransferTask
     // (:335-351).
-    const std::string suffix =
-        " is not emulated: the emulator keeps no transfer tasks and delivers no data out of DIS]";
     if (!strict()) {
-        EXPECT_TRUE(is_dis_error(go_.call("GET", "/streams/orders/transfer-tasks", {{"start_task_name", ""}}),
-                                 "DIS.4200", "Invalid request. [ListTransferTasks" + suffix));
+        const auto listed = go_.call("GET", "/streams/orders/transfer-tasks", {{"start_task_name", ""}});
+        ASSERT_TRUE(is_json_answer(listed));
+        EXPECT_TRUE(has_int(listed.json(), "total_number", 1));
     }
-    EXPECT_TRUE(is_dis_error(go_.call("GET", "/streams/orders/transfer-tasks/t"), "DIS.4200",
-                             "Invalid request. [ShowTransferTask" + suffix));
+    const auto shown = go_.call("GET", "/streams/orders/transfer-tasks/t");
+    ASSERT_TRUE(is_json_answer(shown));
+    EXPECT_TRUE(has_string(shown.json(), "state", "RUNNING"));
+    EXPECT_TRUE(has_string(shown.json()["obs_destination_description"], "obs_bucket_path", "bucket"));
 }
 
 TEST(native_go_strict, a_wrong_secret_is_refused) {

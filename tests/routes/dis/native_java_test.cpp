@@ -286,13 +286,12 @@ TEST_P(native_java, apps_checkpoints_and_consuming_state) {
     EXPECT_TRUE(has_string(java_.call("GET", "/apps/group/").json(), "errorCode", "DIS.4332"));
 }
 
-TEST_P(native_java, transfer_tasks_and_file_state_are_answered_as_not_emulated) {
+TEST_P(native_java, transfer_tasks_are_kept_and_file_state_is_not_emulated) {
     create_stream("orders", 1);
     auto reply = java_.call("GET", "/streams/orders/transfer-tasks/");
-    EXPECT_TRUE(
-        is_dis_error(reply, "DIS.4200",
-                     "Invalid request. [ListTransferTasks is not emulated: the emulator keeps no transfer "
-                     "tasks and delivers no data out of DIS]"));
+    ASSERT_TRUE(is_json_answer(reply));
+    EXPECT_TRUE(has_int(reply.json(), "total_number", 0));
+    EXPECT_TRUE(has_int(reply.json(), "quota", 5));
     reply = java_.call("GET", "/files/deliver-1/state/");
     EXPECT_TRUE(
         is_dis_error(reply, "DIS.4200",

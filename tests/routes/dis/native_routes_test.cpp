@@ -116,42 +116,43 @@ TEST(native_update_stream, a_body_with_only_the_name_keeps_the_configuration) {
     EXPECT_TRUE(has_int(stream, "retention_period", 24));
 }
 
-// ==== what the native SDKs call and the emulator does not model ========================================
+// ==== transfer tasks on the native SDKs' paths, and what the emulator does not model ====================
 
-struct unmodelled_call {
+struct native_call {
     std::string method;
     std::string rest;  // after /v2/{project_id}
-    std::string operation;
+    unsigned status;
     std::string body;
 };
 
-const std::string no_tasks =
-    " is not emulated: the emulator keeps no transfer tasks and delivers no data out of DIS";
-
-TEST(native_unmodelled, transfer_tasks_and_file_state_answer_dis_4200_naming_the_operation) {
+TEST(native_transfer_tasks, every_native_path_reaches_the_configuration_and_file_state_is_not_emulated) {
     test_server server;
     ASSERT_TRUE(is_empty_answer(create_stream(server, "orders", 1), 201));
-    const std::string task = R"({"destination_type":"OBS","obs_destination_descriptor":{"task_name":"t"}})";
-    const std::vector<unmodelled_call> calls = {
+    const auto task = [](const std::string& name) {
+        return R"({"destination_type":"OBS","obs_destination_descriptor":{"task_name":")" + name +
+               R"(","obs_bucket_path":"bucket","deliver_time_interval":300}})";
+    };
+    const std::vector<native_call> calls = {
         // Java DISClient.java:668-793 (every path with its '/'); Go client/dis_client.go:276-375 (none)
-        {"POST", "/streams/orders/transfer-tasks/", "CreateTransferTask", task},
-        {"GET", "/streams/orders/transfer-tasks/", "ListTransferTasks", ""},
-        {"PUT", "/streams/orders/transfer-tasks/", "UpdateTransferTask", task},
-        {"GET", "/streams/orders/transfer-tasks/t/", "ShowTransferTask", ""},
-        {"DELETE", "/streams/orders/transfer-tasks/t/", "DeleteTransferTask", ""},
-        {"POST", "/streams/orders/transfer-tasks/action/", "BatchTransferTask",
-         R"({"action":"start","tasks":[]})"},
-        {"GET", "/streams/orders/transfer-tasks?limit=10&start_task_name", "ListTransferTasks", ""},
-        {"DELETE", "/streams/orders/transfer-tasks/t", "DeleteTransferTask", ""},
+        {"POST", "/streams/orders/transfer-tasks/", 201, task("t")},
+        {"GET", "/streams/orders/transfer-tasks/", 200, ""},
+        {"PUT", "/streams/orders/transfer-tasks/", 200, task("t")},
+        {"GET", "/streams/orders/transfer-tasks/t/", 200, ""},
+        {"POST", "/streams/orders/transfer-tasks/action/", 200, R"({"action":"stop","tasks":[{"id":"t"}]})"},
+        {"GET", "/streams/orders/transfer-tasks?limit=10&start_task_name", 200, ""},
+        {"DELETE", "/streams/orders/transfer-tasks/t/", 204, ""},
         // Python disclient.py:237 (add, singular "stream") and :316 (describe, singular, no '/')
-        {"POST", "/stream/orders/transfer-tasks/", "CreateTransferTask", task},
-        {"GET", "/stream/orders/transfer-tasks/t", "ShowTransferTask", ""},
+        {"POST", "/stream/orders/transfer-tasks/", 201, task("p")},
+        {"GET", "/stream/orders/transfer-tasks/p", 200, ""},
+        {"DELETE", "/streams/orders/transfer-tasks/p", 204, ""},
     };
     for (const auto& call : calls) {
         SCOPED_TRACE(call.method + " " + call.rest);
-        EXPECT_TRUE(is_dis_error(server.request(call.method, path(call.rest), call.body), "DIS.4200",
-                                 "Invalid request. [" + call.operation + no_tasks + "]"));
+        const auto reply = server.request(call.method, path(call.rest), call.body);
+        EXPECT_EQ(reply.status, call.status) << reply.body;
     }
+    const auto listed = server.request("GET", path("/streams/orders/transfer-tasks")).json();
+    EXPECT_TRUE(has_int(listed, "total_number", 0));
     // Java DISClient.java:474-487: FileResource + StateResource.
     EXPECT_TRUE(
         is_dis_error(server.request("GET", path("/files/deliver-1/state/")), "DIS.4200",
