@@ -60,12 +60,14 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
     try {
         protocol::read_header_rest(in, header, flexible);
         // ApiVersions answers with response header v0 in every version (KIP-511).
-        protocol::start_response(out.frame, header.correlation_id, flexible && api->key != api_key::api_versions);
+        protocol::start_response(out.frame, header.correlation_id,
+                                 flexible && api->key != api_key::api_versions);
         protocol::writer w(out.frame);
         const request req{connection, header, flexible, final_attempt};
         const handler_result result = api->handler(req, in, w);
         if (result.wait) return outcome{{}, false, result.wait};
-        if (!result.respond) return outcome{};
+        if (!result.respond) return outcome{{}, result.close, std::nullopt};
+        out.close = result.close;
     } catch (const protocol::decode_error& e) {
         return closed(e.what(), header);
     } catch (const state::error& e) {

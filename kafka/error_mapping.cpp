@@ -3,8 +3,8 @@
 namespace emu::kafka {
 
 protocol::error_code to_kafka_error(state::errc code) {
-    using state::errc;
     using protocol::error_code;
+    using state::errc;
     switch (code) {
         case errc::topic_not_found:
         case errc::partition_not_found:
@@ -38,6 +38,12 @@ protocol::error_code to_kafka_error(state::errc code) {
         case errc::consumer_rebalance_in_progress:
         case errc::consumer_generation_stale:
         case errc::consumer_quota_exceeded:
+        case errc::dis_resource_not_found:
+        case errc::dis_tag_limit:
+        case errc::dis_tag_key_not_found:
+        case errc::transfer_task_not_found:
+        case errc::transfer_task_exists:
+        case errc::transfer_task_quota_exceeded:
         case errc::not_supported:
             return error_code::unknown_server_error;
     }

@@ -13,6 +13,9 @@ using protocol::api_key;
 // and ListOffsets start at 0 because librdkafka gates compression and offsets-by-time on the range's low
 // end; Produce below v3 (message format v0/v1) is refused in the handler, as Kafka 4.0 does.
 constexpr std::array table{
+    api_entry{api_key::produce, 0, 7, 9, handlers::produce},
+    api_entry{api_key::fetch, 4, 11, 12, handlers::fetch},
+    api_entry{api_key::list_offsets, 0, 3, 6, handlers::list_offsets},
     api_entry{api_key::metadata, 0, 6, 9, handlers::metadata},
     api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions},
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,8 @@ struct connection_context {
     state::kafka_store& store;
     std::string project_id;
     std::string instance_id;
+    // What a Produce's records may decompress to, per batch (the listener's --kafka-max-request-bytes).
+    std::size_t max_decompressed = 100 * 1024 * 1024;
 };
 
 struct request {
@@ -40,6 +43,7 @@ struct request {
 // What a handler wants beside its body.
 struct handler_result {
     bool respond = true;  // false: no response at all (Produce with acks 0)
+    bool close = false;   // close the connection after the response, if any (acks 0 and a failed write)
     // Set by a Fetch that has less than it asked for: the session waits up to this long for an append
     // (or the deadline), then calls the handler again; the body written is discarded.
     std::optional<std::chrono::milliseconds> wait;
@@ -62,6 +66,9 @@ const api_entry* find_api(std::int16_t key);
 namespace handlers {
 handler_result api_versions(const request&, protocol::reader&, protocol::writer&);
 handler_result metadata(const request&, protocol::reader&, protocol::writer&);
+handler_result produce(const request&, protocol::reader&, protocol::writer&);
+handler_result fetch(const request&, protocol::reader&, protocol::writer&);
+handler_result list_offsets(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 
 }  // namespace emu::kafka

@@ -97,7 +97,7 @@ std::uint16_t app::listen() {
     kafka_settings.max_connections = settings_.max_connections;
     kafka_settings.limits = {settings_.kafka_max_request_bytes, settings_.read_timeout,
                              settings_.idle_timeout};
-    state_->kafka.set_default_address({kafka_settings.advertised_host, settings_.kafka_port});
+    state_->kafka.set_default_address({kafka_settings.advertised_host, settings_.kafka_port, {}});
     kafka_listeners_ = std::make_unique<kafka::listeners>(ioc_, state_->kafka, std::move(kafka_settings));
     state_->kafka.set_instances_observer([listeners = kafka_listeners_.get()] { listeners->reconcile(); });
     kafka_listeners_->reconcile();

@@ -23,16 +23,17 @@ struct topic_answer {
 
 }  // namespace
 
-// Metadata v0-6 (AK MetadataRequest/Response.json). The instance's brokers are `broker_num` nodes, ids 0..n-1,
-// all at the address the listener advertises (one log serves them all); a partition's leader and replicas
-// are the ones the REST topic views give, so node ids match across both fronts. Unknown topics are
+// Metadata v0-6 (AK MetadataRequest/Response.json). The instance's brokers are `broker_num` nodes, ids
+// 0..n-1, all at the address the listener advertises (one log serves them all); a partition's leader and
+// replicas are the ones the REST topic views give, so node ids match across both fronts. Unknown topics are
 // created when the instance has auto topic creation on (and the request allows it, v4+), else answer
 // UNKNOWN_TOPIC_OR_PARTITION.
 handler_result metadata(const request& req, protocol::reader& body, protocol::writer& out) {
     std::optional<std::vector<std::string>> wanted;  // none: every topic
     const std::int32_t count = body.int32();
     if (count >= 0) {
-        if (static_cast<std::size_t>(count) > body.remaining() / 2) throw protocol::decode_error("topic count");
+        if (static_cast<std::size_t>(count) > body.remaining() / 2)
+            throw protocol::decode_error("topic count");
         wanted.emplace();
         for (std::int32_t i = 0; i < count; ++i) wanted->emplace_back(body.string());
     } else if (count != -1 || req.version() == 0) {
@@ -47,7 +48,8 @@ handler_result metadata(const request& req, protocol::reader& body, protocol::wr
     const auto cluster = req.cluster();
     std::vector<topic_answer> topics;
     if (!wanted) {
-        for (const auto& t : cluster->list_topics()) topics.push_back({error_code::none, t.name, t.partition_count, t.replication});
+        for (const auto& t : cluster->list_topics())
+            topics.push_back({error_code::none, t.name, t.partition_count, t.replication});
     } else {
         for (const auto& name : *wanted) {
             topic_answer answer{error_code::none, name, 0, 0};
@@ -57,7 +59,8 @@ handler_result metadata(const request& req, protocol::reader& body, protocol::wr
                 answer.replication = t.replication;
             } catch (const state::error& e) {
                 answer.error = to_kafka_error(e.code());
-                if (e.code() == state::errc::topic_not_found && allow_auto_create && instance.spec.enable_auto_topic) {
+                if (e.code() == state::errc::topic_not_found && allow_auto_create &&
+                    instance.spec.enable_auto_topic) {
                     const auto created = auto_create_topic(*cluster, name, instance.spec.broker_num);
                     answer.error = created.error;
                     answer.partitions = created.partitions;
@@ -74,11 +77,11 @@ handler_result metadata(const request& req, protocol::reader& body, protocol::wr
     for (std::int32_t node = 0; node < brokers; ++node) {
         out.int32(node);
         out.string(instance.address.host);
-        out.int32(instance.address.port);
+        out.int32(instance.address.port_of(node));
         if (req.version() >= 1) out.nullable_string(std::nullopt);  // rack
     }
     if (req.version() >= 2) out.nullable_string(instance.spec.instance_id);  // cluster_id
-    if (req.version() >= 1) out.int32(0);                                   // controller_id
+    if (req.version() >= 1) out.int32(0);                                    // controller_id
     out.array_length(topics.size());
     for (const auto& t : topics) {
         out.int16(protocol::number(t.error));

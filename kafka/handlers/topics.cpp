@@ -15,7 +15,8 @@ bool legal_topic_name(std::string_view name) {
     });
 }
 
-created_topic auto_create_topic(state::kafka_cluster& cluster, const std::string& name, std::int32_t brokers) {
+created_topic auto_create_topic(state::kafka_cluster& cluster, const std::string& name,
+                                std::int32_t brokers) {
     if (!legal_topic_name(name)) return {protocol::error_code::invalid_topic_exception, 0, 0};
     state::topic_spec spec;
     spec.name = name;

@@ -10,7 +10,8 @@ template <class T>
 T read_big_endian(std::string_view bytes, std::size_t pos) {
     using U = std::make_unsigned_t<T>;
     U v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) v = static_cast<U>((v << 8) | static_cast<unsigned char>(bytes[pos + i]));
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        v = static_cast<U>((v << 8) | static_cast<unsigned char>(bytes[pos + i]));
     return static_cast<T>(v);
 }
 
@@ -24,7 +25,9 @@ void write_big_endian(std::string& out, T v) {
 }  // namespace
 
 void reader::need(std::size_t n) const {
-    if (n > remaining()) throw decode_error("truncated: " + std::to_string(n) + " bytes needed, " + std::to_string(remaining()) + " left");
+    if (n > remaining())
+        throw decode_error("truncated: " + std::to_string(n) + " bytes needed, " +
+                           std::to_string(remaining()) + " left");
 }
 
 std::int8_t reader::int8() {
@@ -148,7 +151,8 @@ std::int32_t reader::array_length(bool flexible, std::size_t min_element_bytes) 
     if (n == -1) return 0;
     if (n < 0) throw decode_error("negative array length");
     if (min_element_bytes > 0 && static_cast<std::uint64_t>(n) > remaining() / min_element_bytes) {
-        throw decode_error("array of " + std::to_string(n) + " elements in " + std::to_string(remaining()) + " bytes");
+        throw decode_error("array of " + std::to_string(n) + " elements in " + std::to_string(remaining()) +
+                           " bytes");
     }
     return static_cast<std::int32_t>(n);
 }

@@ -34,9 +34,12 @@ enum class error_code : std::int16_t {
     invalid_timestamp = 32,
     kafka_storage_error = 56,
     throttling_quota_exceeded = 89,
+    fetch_session_id_not_found = 70,
     invalid_record = 87,
 };
 
-constexpr std::int16_t number(error_code code) { return static_cast<std::int16_t>(code); }
+constexpr std::int16_t number(error_code code) {
+    return static_cast<std::int16_t>(code);
+}
 
 }  // namespace emu::kafka::protocol

@@ -77,7 +77,8 @@ metrics_query parse_query(const request_context& ctx, const label_table& table) 
         query.listed = true;
         for (std::size_t start = 0;;) {
             const auto comma = list->find(',', start);
-            names.push_back(list->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            names.push_back(
+                list->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -87,7 +88,8 @@ metrics_query parse_query(const request_context& ctx, const label_table& table) 
         throw dis_invalid_request("label: either label or label_list is required");
     }
     for (auto& name : names) {
-        const auto it = std::find_if(table.begin(), table.end(), [&](const auto& row) { return row.first == name; });
+        const auto it =
+            std::find_if(table.begin(), table.end(), [&](const auto& row) { return row.first == name; });
         if (it == table.end()) throw dis_error("DIS.4209", {name});
         query.labels.emplace_back(std::move(name), it->second);
     }
@@ -100,8 +102,8 @@ metrics_query parse_query(const request_context& ctx, const label_table& table) 
     return query;
 }
 
-void write_metrics(json_object& o, const std::vector<state::dis_traffic_point>& points, const std::string& label,
-                   const value_of& value) {
+void write_metrics(json_object& o, const std::vector<state::dis_traffic_point>& points,
+                   const std::string& label, const value_of& value) {
     o.array("dataPoints", points, [&](json_object& point, const state::dis_traffic_point& p) {
         point.field("timestamp", p.timestamp).field("value", value(p));
     });

@@ -28,7 +28,8 @@ std::vector<state::dis_tag> parse_tag_list(const json_fields& fields) {
     std::set<std::string> keys;
     for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
         auto tag = parse_tag((*array)[i], "tags[" + std::to_string(i) + "]");
-        if (!keys.insert(tag.key).second) throw dis_invalid_request("tags: key " + tag.key + " is given twice");
+        if (!keys.insert(tag.key).second)
+            throw dis_invalid_request("tags: key " + tag.key + " is given twice");
         tags.push_back(std::move(tag));
     }
     return tags;
@@ -88,15 +89,17 @@ const rapidjson::Value* member_of(const rapidjson::Value& body, const char* name
 }
 
 // limit and offset are strings in the SDK model (ListResourceInstancesReq); a JSON integer is read too.
-std::optional<std::int64_t> opt_count(const rapidjson::Value& body, const json_fields& fields, const char* name,
-                                      std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> opt_count(const rapidjson::Value& body, const json_fields& fields,
+                                      const char* name, std::int64_t min, std::int64_t max) {
     const auto* value = member_of(body, name);
     if (value == nullptr) return std::nullopt;
     std::optional<std::int64_t> number;
-    if (value->IsString()) number = parse_int64(std::string_view(value->GetString(), value->GetStringLength()));
+    if (value->IsString())
+        number = parse_int64(std::string_view(value->GetString(), value->GetStringLength()));
     if (value->IsInt64()) number = value->GetInt64();
     if (!number || *number < min || *number > max) {
-        throw fields.invalid(name, "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
+        throw fields.invalid(name,
+                             "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     return number;
 }
@@ -189,7 +192,8 @@ response list_resources_by_tags(const request_context& ctx, state::state& st) {
     const json_fields fields(document, service::dis);
     const auto action = fields.req_string("action");
     if (action != "filter" && action != "count") throw fields.invalid("action", "must be filter or count");
-    const auto limit = opt_count(document, fields, "limit", 1, max_resources_page).value_or(max_resources_page);
+    const auto limit =
+        opt_count(document, fields, "limit", 1, max_resources_page).value_or(max_resources_page);
     const auto offset = opt_count(document, fields, "offset", 0, INT64_MAX).value_or(0);
     const auto all = parse_filters(fields, "tags");
     const auto any = parse_filters(fields, "tags_any");
@@ -210,7 +214,8 @@ response list_resources_by_tags(const request_context& ctx, state::state& st) {
             continue;
         found.push_back(std::move(stream));
     }
-    if (action == "count") return json_response(200, [&](json_object& o) { o.field("total_count", found.size()); });
+    if (action == "count")
+        return json_response(200, [&](json_object& o) { o.field("total_count", found.size()); });
 
     std::vector<state::tagged_stream> page;
     for (std::size_t i = 0; i < found.size(); ++i) {

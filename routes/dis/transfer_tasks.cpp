@@ -60,9 +60,9 @@ const std::array<destination, 5>& destinations() {
         destination{"DWS",
                     "dws_destination_descriptor",
                     "dws_destination_descripton",
-                    {"dws_cluster_name", "dws_cluster_id", "dws_database_name", "dws_schema", "dws_table_name",
-                     "dws_delimiter", "user_name", "user_password", "kms_user_key_name", "kms_user_key_id",
-                     "obs_bucket_path"},
+                    {"dws_cluster_name", "dws_cluster_id", "dws_database_name", "dws_schema",
+                     "dws_table_name", "dws_delimiter", "user_name", "user_password", "kms_user_key_name",
+                     "kms_user_key_id", "obs_bucket_path"},
                     {"file_prefix", "dws_table_columns"}},
     };
     return table;
@@ -130,7 +130,8 @@ void check_descriptor(const rapidjson::Value& descriptor, const json_fields& fie
             const json_fields ps(*schema, service::dis, fields.path_of("processing_schema"));
             ps.req_string("timestamp_name");
             const auto type = ps.req_string("timestamp_type");
-            if (type != "String" && type != "Timestamp") throw ps.invalid("timestamp_type", "must be String or Timestamp");
+            if (type != "String" && type != "Timestamp")
+                throw ps.invalid("timestamp_type", "must be String or Timestamp");
             const auto format = ps.opt_string("timestamp_format");
             if (type == "String" && !format) throw ps.invalid("timestamp_format", "is required for String");
         }
@@ -140,7 +141,8 @@ void check_descriptor(const rapidjson::Value& descriptor, const json_fields& fie
     } else if (d.type == "CLOUDTABLE") {
         const bool hbase = fields.opt_object("cloudtable_schema") != nullptr;
         const bool opentsdb = fields.opt_array("opentsdb_schema") != nullptr;
-        if (hbase == opentsdb) throw fields.invalid("cloudtable_schema", "give it or opentsdb_schema, one of them");
+        if (hbase == opentsdb)
+            throw fields.invalid("cloudtable_schema", "give it or opentsdb_schema, one of them");
         if (hbase && !fields.opt_string("cloudtable_table_name"))
             throw fields.invalid("cloudtable_table_name", "is required with cloudtable_schema");
         one_of(fields, "cloudtable_row_key_delimiter", {",", ".", "|", ";", "\\", "-", "_", "~"});
@@ -213,8 +215,8 @@ response create_transfer_task(const request_context& ctx, state::state& st) {
 response list_transfer_tasks(const request_context& ctx, state::state& st) {
     require_dis_project(ctx);
     const auto tasks = st.dis.transfer_tasks(ctx.param("project_id"), ctx.param("stream_name"));
-    const auto quota = static_cast<std::int64_t>(st.dis.limits().transfer_tasks) -
-                       static_cast<std::int64_t>(tasks.size());
+    const auto quota =
+        static_cast<std::int64_t>(st.dis.limits().transfer_tasks) - static_cast<std::int64_t>(tasks.size());
     return json_response(200, [&](json_object& o) {
         o.field("total_number", tasks.size())
             .field("quota", std::max<std::int64_t>(quota, 0))

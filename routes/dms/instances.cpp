@@ -1,5 +1,6 @@
 #include "routes/dms/instances.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "routes/dms/query.hpp"
@@ -10,6 +11,16 @@
 namespace emu::routes::dms {
 
 namespace {
+
+// Every broker's host:port, comma-separated as DMS lists its brokers: a Kafka client's bootstrap list.
+std::string private_connect_address(const state::instance_info& info) {
+    std::string out;
+    for (std::int32_t node = 0; node < std::max(info.spec.broker_num, 1); ++node) {
+        if (!out.empty()) out += ",";
+        out += info.address.host + ":" + std::to_string(info.address.port_of(node));
+    }
+    return out;
+}
 
 constexpr std::size_t max_description = 1024;
 constexpr std::int64_t min_brokers = 3;
@@ -68,7 +79,7 @@ void write_instance(json_object& o, const state::instance_info& info) {
         .field("partition_num", std::to_string(info.max_partitions))
         .field("port", info.address.port)
         .field("connect_address", info.address.host)
-        .field("kafka_private_connect_address", info.address.host + ":" + std::to_string(info.address.port))
+        .field("kafka_private_connect_address", private_connect_address(info))
         .field("created_at", std::to_string(s.created_at.value_or(0)))
         .field("charging_mode", 1)
         .field("enable_auto_topic", s.enable_auto_topic)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -21,24 +22,20 @@ listeners::~listeners() {
     stop();
 }
 
-listeners::open_listener listeners::open(const key& instance) {
-    auto connection = std::make_shared<const emu::kafka::connection_context>(
-        emu::kafka::connection_context{store_, instance.first, instance.second});
-    std::set<std::uint16_t> taken;
-    for (const auto& [k, l] : open_) taken.insert(l.port);
+std::shared_ptr<net::listener> listeners::bind_one(
+    const std::shared_ptr<const emu::kafka::connection_context>& connection, std::set<std::uint16_t>& taken,
+    std::uint16_t& port) {
     const unsigned attempts = settings_.first_port == 0 ? 1 : port_attempts;
     for (unsigned i = 0; i < attempts; ++i) {
         const unsigned candidate = settings_.first_port == 0 ? 0u : settings_.first_port + i;
         if (candidate > 65535) break;
         if (candidate != 0 && taken.contains(static_cast<std::uint16_t>(candidate))) continue;
-        std::shared_ptr<net::listener> acceptor;
         // The session factory reaches the registry through a weak reference: the listener owns the factory.
         auto self = std::make_shared<std::weak_ptr<net::listener>>();
-        acceptor = std::make_shared<net::listener>(
+        auto acceptor = std::make_shared<net::listener>(
             ioc_, settings_.bind_host, static_cast<std::uint16_t>(candidate), settings_.max_connections,
             [self, connection, limits = settings_.limits](net::strand_socket&& socket) {
-                auto registry = self->lock()->registry();
-                return make_session(std::move(socket), registry, connection, limits);
+                return make_session(std::move(socket), self->lock()->registry(), connection, limits);
             },
             [](net::strand_socket&& socket) {
                 // Kafka has no refusal message: the connection is closed.
@@ -47,49 +44,75 @@ listeners::open_listener listeners::open(const key& instance) {
             });
         *self = acceptor;
         try {
-            const std::uint16_t port = acceptor->listen();
-            return open_listener{std::move(acceptor), port};
+            port = acceptor->listen();
+            taken.insert(port);
+            return acceptor;
         } catch (const boost::system::system_error& e) {
             if (settings_.first_port == 0) {
                 spdlog::error("kafka: cannot listen on {}: {}", settings_.bind_host, e.what());
-                return {};
+                return nullptr;
             }
         }
     }
-    spdlog::error("kafka: no free port from {} on {} for instance {}", settings_.first_port, settings_.bind_host,
-                  instance.second);
-    return {};
+    spdlog::error("kafka: no free port from {} on {}", settings_.first_port, settings_.bind_host);
+    return nullptr;
+}
+
+listeners::open_listener listeners::open(const key& instance, std::int32_t brokers) {
+    auto connection = std::make_shared<const emu::kafka::connection_context>(emu::kafka::connection_context{
+        store_, instance.first, instance.second, settings_.limits.max_request_bytes});
+    std::set<std::uint16_t> taken;
+    for (const auto& [k, l] : open_) {
+        for (const auto p : l.ports) taken.insert(static_cast<std::uint16_t>(p));
+    }
+    open_listener out;
+    for (std::int32_t node = 0; node < std::max(brokers, 1); ++node) {
+        std::uint16_t port = 0;
+        auto acceptor = bind_one(connection, taken, port);
+        if (!acceptor) {
+            for (auto& a : out.acceptors) a->stop();
+            return {};
+        }
+        out.acceptors.push_back(std::move(acceptor));
+        out.ports.push_back(port);
+    }
+    return out;
 }
 
 void listeners::reconcile() {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     const auto instances = store_.instance_keys();
-    std::set<key> present;
-    for (const auto& i : instances) present.emplace(i.project_id, i.instance_id);
+    std::map<key, std::int32_t> present;  // -> brokers
+    for (const auto& i : instances) present.emplace(key{i.project_id, i.instance_id}, i.brokers);
     for (auto it = open_.begin(); it != open_.end();) {
         if (present.contains(it->first)) {
             ++it;
             continue;
         }
-        spdlog::info("kafka: instance {} is gone; port {} closed", it->first.second, it->second.port);
-        it->second.acceptor->stop();
+        spdlog::info("kafka: instance {} is gone; its ports are closed", it->first.second);
+        for (auto& a : it->second.acceptors) a->stop();
         it = open_.erase(it);
     }
-    for (const auto& k : present) {
+    for (const auto& [k, brokers] : present) {
         auto it = open_.find(k);
         if (it == open_.end()) {
-            auto opened = open(k);
-            if (!opened.acceptor) continue;
-            spdlog::info("kafka: instance {} listens on {}:{}, advertised as {}:{}", k.second, settings_.bind_host,
-                         opened.port, settings_.advertised_host, opened.port);
-            if (started_) opened.acceptor->start();
+            auto opened = open(k, brokers);
+            if (opened.acceptors.empty()) continue;
+            std::string ports;
+            for (const auto p : opened.ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+            spdlog::info("kafka: instance {} listens on {} ports {}, advertised as {}", k.second,
+                         settings_.bind_host, ports, settings_.advertised_host);
+            if (started_) {
+                for (auto& a : opened.acceptors) a->start();
+            }
             it = open_.emplace(k, std::move(opened)).first;
         }
         try {
-            store_.set_address(k.first, k.second, {settings_.advertised_host, it->second.port});
+            store_.set_address(k.first, k.second,
+                               {settings_.advertised_host, it->second.ports.front(), it->second.ports});
         } catch (const std::exception&) {
-            // Deleted meanwhile: the next reconcile closes its port.
+            // Deleted meanwhile: the next reconcile closes its ports.
         }
     }
 }
@@ -97,13 +120,17 @@ void listeners::reconcile() {
 void listeners::start() {
     std::lock_guard lock(mutex_);
     started_ = true;
-    for (auto& [k, l] : open_) l.acceptor->start();
+    for (auto& [k, l] : open_) {
+        for (auto& a : l.acceptors) a->start();
+    }
 }
 
 void listeners::stop() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
-    for (auto& [k, l] : open_) l.acceptor->stop();
+    for (auto& [k, l] : open_) {
+        for (auto& a : l.acceptors) a->stop();
+    }
     open_.clear();
 }
 
@@ -115,7 +142,7 @@ std::size_t listeners::size() const {
 std::uint16_t listeners::port_of(const std::string& project_id, const std::string& instance_id) const {
     std::lock_guard lock(mutex_);
     const auto it = open_.find({project_id, instance_id});
-    return it == open_.end() ? 0 : it->second.port;
+    return it == open_.end() ? 0 : static_cast<std::uint16_t>(it->second.ports.front());
 }
 
 }  // namespace emu::server::kafka

@@ -5,8 +5,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kafka/handlers.hpp"
 #include "server/kafka/session.hpp"
@@ -23,9 +25,11 @@ struct listener_settings {
     session_limits limits;
 };
 
-// One Kafka listener per DMS instance of the registry: follows the store's instances (its observer calls
-// reconcile()), opening a port for each instance that comes and closing it when the instance goes, and
-// tells the store the address each instance reports (ShowInstance) and advertises (Metadata).
+// The Kafka listeners of the registry's DMS instances: one port per broker of each instance (node ids 0 to
+// broker_num - 1, all serving the instance's one cluster), as DMS gives every broker a host of its own and
+// Kafka clients tell brokers apart by address. Follows the store's instances (its observer calls
+// reconcile()), opening an instance's ports as it comes and closing them as it goes, and tells the store
+// the address each instance reports (ShowInstance) and advertises (Metadata).
 class listeners {
   public:
     listeners(boost::asio::io_context& ioc, state::kafka_store& store, listener_settings settings);
@@ -40,19 +44,23 @@ class listeners {
     void start();
     // Closes every listener; reconcile() opens none afterwards.
     void stop();
-    // Open Kafka listeners (one per instance) and the port of one instance (0: none).
+    // Instances with open listeners, and the port of one instance's broker 0 (0: none).
     std::size_t size() const;
     std::uint16_t port_of(const std::string& project_id, const std::string& instance_id) const;
 
   private:
     struct open_listener {
-        std::shared_ptr<net::listener> acceptor;
-        std::uint16_t port = 0;
+        std::vector<std::shared_ptr<net::listener>> acceptors;  // by node id
+        std::vector<std::int32_t> ports;
     };
     using key = std::pair<std::string, std::string>;  // project id, instance id
 
-    // Binds the lowest free port from the first one (or an ephemeral one); none when no port can be bound.
-    open_listener open(const key& instance);
+    // Binds `brokers` ports, each the lowest free one from the first (or ephemeral ones); none when they
+    // cannot all be bound.
+    open_listener open(const key& instance, std::int32_t brokers);
+    std::shared_ptr<net::listener> bind_one(
+        const std::shared_ptr<const emu::kafka::connection_context>& connection,
+        std::set<std::uint16_t>& taken, std::uint16_t& port);
 
     boost::asio::io_context& ioc_;
     state::kafka_store& store_;

@@ -22,7 +22,8 @@ namespace {
 class kafka_session : public net::session, public std::enable_shared_from_this<kafka_session> {
   public:
     kafka_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
-                  std::shared_ptr<const emu::kafka::connection_context> connection, const session_limits& limits)
+                  std::shared_ptr<const emu::kafka::connection_context> connection,
+                  const session_limits& limits)
         : stream_(std::move(socket)),
           wait_timer_(stream_.get_executor()),
           owner_(std::move(owner)),
@@ -35,7 +36,8 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     }
 
     void start() override {
-        asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&kafka_session::read_size, shared_from_this()));
+        asio::dispatch(stream_.get_executor(),
+                       beast::bind_front_handler(&kafka_session::read_size, shared_from_this()));
     }
 
     void shutdown() override {
@@ -160,7 +162,8 @@ std::shared_ptr<net::session> make_session(net::strand_socket&& socket,
                                            std::shared_ptr<net::session_registry> owner,
                                            std::shared_ptr<const emu::kafka::connection_context> connection,
                                            const session_limits& limits) {
-    return std::make_shared<kafka_session>(std::move(socket), std::move(owner), std::move(connection), limits);
+    return std::make_shared<kafka_session>(std::move(socket), std::move(owner), std::move(connection),
+                                           limits);
 }
 
 }  // namespace emu::server::kafka

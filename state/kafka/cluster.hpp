@@ -46,9 +46,10 @@ class kafka_cluster {
                                                  const message_filter& filter) const = 0;
 
     // Kafka Produce: the records get contiguous offsets on one partition, all or none (the storage cap
-    // counts them together).
+    // counts them together). `log_append_time`: the records take the append's time (a topic with
+    // message.timestamp.type LogAppendTime), else keep their own.
     virtual append_result append(const std::string& topic, std::int32_t partition,
-                                 const std::vector<append_record>& records) = 0;
+                                 const std::vector<append_record>& records, bool log_append_time) = 0;
     // Kafka Fetch: the retained messages from `offset` on, whole, until their keys and values pass
     // `max_bytes` (at least one when there is one).
     virtual partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,

@@ -182,7 +182,10 @@ std::vector<kafka_store::instance_key> kafka_store::instance_keys() const {
     std::shared_lock lock(mutex_);
     std::vector<instance_key> out;
     for (const auto& [project_id, instances] : projects_) {
-        for (const auto& [instance_id, inst] : instances) out.push_back({project_id, instance_id});
+        for (const auto& [instance_id, inst] : instances) {
+            std::shared_lock instance_lock(inst->mutex);
+            out.push_back({project_id, instance_id, inst->spec.broker_num});
+        }
     }
     return out;
 }

@@ -61,6 +61,7 @@ class kafka_store {
     struct instance_key {
         std::string project_id;
         std::string instance_id;
+        std::int32_t brokers = 0;  // broker_num
     };
     // Every instance, sorted by project, then id.
     std::vector<instance_key> instance_keys() const;

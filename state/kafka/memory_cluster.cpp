@@ -307,7 +307,7 @@ produce_result memory_cluster::produce(const produce_request& request) {
 }
 
 append_result memory_cluster::append(const std::string& topic_name, std::int32_t index,
-                                     const std::vector<append_record>& records) {
+                                     const std::vector<append_record>& records, bool log_append_time) {
     append_result out;
     {
         const auto t = find_topic(topic_name);
@@ -329,7 +329,7 @@ append_result memory_cluster::append(const std::string& topic_name, std::int32_t
             const auto& r = records[i];
             const std::optional<std::string_view> key =
                 r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
-            log->records.append(r.timestamp, now, key, r.value, headers[i]);
+            log->records.append(log_append_time ? now : r.timestamp, now, key, r.value, headers[i]);
         }
         log->charge.adopt(budget_, bytes);
         log->last_update_ms = now;

@@ -48,7 +48,7 @@ class memory_cluster final : public kafka_cluster {
     std::vector<stored_message> messages(const std::string& topic,
                                          const message_filter& filter) const override;
     append_result append(const std::string& topic, std::int32_t partition,
-                         const std::vector<append_record>& records) override;
+                         const std::vector<append_record>& records, bool log_append_time) override;
     partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,
                         std::size_t max_bytes) const override;
     std::int64_t offset_for_time(const std::string& topic, std::int32_t partition,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,9 +44,18 @@ struct instance_spec {
 };
 
 // Where an instance's Kafka clients connect: what ShowInstance reports as connect_address and port.
+// Each broker (node id 0 .. broker_num - 1) has a port of its own, as on DMS, where every broker is a
+// host of its own; `port` is broker 0's.
 struct broker_address {
     std::string host = "127.0.0.1";
     std::int32_t port = 9092;
+    std::vector<std::int32_t> broker_ports;  // by node id; empty: every broker at `port`
+
+    std::int32_t port_of(std::int32_t node) const {
+        return node >= 0 && node < static_cast<std::int32_t>(broker_ports.size())
+                   ? broker_ports[static_cast<std::size_t>(node)]
+                   : port;
+    }
 };
 
 struct instance_info {

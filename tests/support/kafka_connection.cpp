@@ -31,7 +31,8 @@ bool kafka_connection::send_request(std::string_view body) {
     return send_raw(frame);
 }
 
-bool kafka_connection::read_exactly(std::string& out, std::size_t n, std::chrono::steady_clock::time_point deadline) {
+bool kafka_connection::read_exactly(std::string& out, std::size_t n,
+                                    std::chrono::steady_clock::time_point deadline) {
     out.resize(n);
     std::size_t got = 0;
     bool failed = false;

@@ -32,7 +32,8 @@ class kafka_connection {
     boost::beast::tcp_stream stream_;
 };
 
-// A request header v1 (or v2 when `flexible`) with client id "emu-test", followed by nothing: append the body.
+// A request header v1 (or v2 when `flexible`) with client id "emu-test", followed by nothing: append the
+// body.
 std::string kafka_request_header(std::int16_t api_key, std::int16_t version, std::int32_t correlation_id,
                                  bool flexible = false);
 

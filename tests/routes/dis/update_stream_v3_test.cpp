@@ -16,13 +16,16 @@ std::string v3(const std::string& rest, const std::string& project = project_id)
 
 TEST(dis_update_stream_v3, changes_the_configuration_and_answers_204) {
     test_server server;
-    ASSERT_EQ(server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status, 201U);
+    ASSERT_EQ(
+        server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status,
+        201U);
     server.clock().now_ms += 1000;
-    EXPECT_TRUE(is_empty_answer(server.request("PUT", v3("/streams/orders"),
-                                               R"({"stream_name":"orders","data_duration":48,"data_type":"JSON",)"
-                                               R"("auto_scale_enabled":true,"auto_scale_min_partition_count":1,)"
-                                               R"("auto_scale_max_partition_count":4})"),
-                                204));
+    EXPECT_TRUE(
+        is_empty_answer(server.request("PUT", v3("/streams/orders"),
+                                       R"({"stream_name":"orders","data_duration":48,"data_type":"JSON",)"
+                                       R"("auto_scale_enabled":true,"auto_scale_min_partition_count":1,)"
+                                       R"("auto_scale_max_partition_count":4})"),
+                        204));
     const auto shown = server.request("GET", path("/streams/orders")).json();
     EXPECT_TRUE(has_int(shown, "retention_period", 48));
     EXPECT_TRUE(has_string(shown, "data_type", "JSON"));
@@ -33,15 +36,21 @@ TEST(dis_update_stream_v3, changes_the_configuration_and_answers_204) {
 
 TEST(dis_update_stream_v3, refusals_change_nothing) {
     test_server server;
-    ASSERT_EQ(server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status, 201U);
-    EXPECT_TRUE(is_dis_error(server.request("PUT", v3("/streams/orders"), R"({"stream_name":"other","data_duration":48})"),
-                             "DIS.4200", "Invalid request. [stream_name: must be the stream of the path]"));
-    EXPECT_TRUE(is_dis_error(server.request("PUT", v3("/streams/orders"), R"({"stream_name":"orders","data_duration":73})"),
-                             "DIS.4200", "Invalid request. [data_duration: must be from 24 to 72]"));
-    EXPECT_TRUE(is_dis_error(server.request("PUT", v3("/streams/nope"), R"({"stream_name":"nope","data_duration":48})"),
-                             "DIS.4301", "The stream does not exist. [nope][" + std::string(project_id) + "]"));
-    EXPECT_TRUE(is_dis_error(server.request("PUT", v3("/streams/orders", "bad"), R"({"stream_name":"orders"})"),
-                             "DIS.4117", "Invalid Project Id. [bad]"));
+    ASSERT_EQ(
+        server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status,
+        201U);
+    EXPECT_TRUE(is_dis_error(
+        server.request("PUT", v3("/streams/orders"), R"({"stream_name":"other","data_duration":48})"),
+        "DIS.4200", "Invalid request. [stream_name: must be the stream of the path]"));
+    EXPECT_TRUE(is_dis_error(
+        server.request("PUT", v3("/streams/orders"), R"({"stream_name":"orders","data_duration":73})"),
+        "DIS.4200", "Invalid request. [data_duration: must be from 24 to 72]"));
+    EXPECT_TRUE(is_dis_error(
+        server.request("PUT", v3("/streams/nope"), R"({"stream_name":"nope","data_duration":48})"),
+        "DIS.4301", "The stream does not exist. [nope][" + std::string(project_id) + "]"));
+    EXPECT_TRUE(
+        is_dis_error(server.request("PUT", v3("/streams/orders", "bad"), R"({"stream_name":"orders"})"),
+                     "DIS.4117", "Invalid Project Id. [bad]"));
     EXPECT_TRUE(is_dis_error(server.request("PUT", v3("/streams/orders"), ""), "DIS.4202", "Empty request."));
     // The journal names the operation.
     const auto journal = server.request("GET", "/_emulator/requests?limit=1").json();
@@ -51,7 +60,9 @@ TEST(dis_update_stream_v3, refusals_change_nothing) {
 
 TEST(dis_list_policies, the_stream_id_and_no_rules) {
     test_server server;
-    ASSERT_EQ(server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status, 201U);
+    ASSERT_EQ(
+        server.request("POST", path("/streams"), R"({"stream_name":"orders","partition_count":1})").status,
+        201U);
     const std::string id = server.request("GET", path("/streams/orders")).json()["stream_id"].GetString();
     const auto reply = server.request("GET", path("/streams/orders/policies"));
     ASSERT_TRUE(is_json_answer(reply));

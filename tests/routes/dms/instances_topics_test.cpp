@@ -76,8 +76,11 @@ TEST_F(dms_instances, show_instance_answers_every_field_with_its_type) {
     server_.clock().now_ms = t0 + 999;
     // The instance's own Kafka listener (an ephemeral port in tests; 9092 for the first instance of a
     // fresh emulator on its defaults).
-    const auto port = std::to_string(server_.app().kafka_listeners()->port_of(project_id, id));
-    ASSERT_NE(port, "0");
+    const auto address = server_.state().kafka.get_instance(project_id, id).address;
+    const auto port = std::to_string(address.port);
+    ASSERT_EQ(address.broker_ports.size(), 3u);
+    const auto brokers = "127.0.0.1:" + port + ",127.0.0.1:" + std::to_string(address.broker_ports[1]) +
+                         ",127.0.0.1:" + std::to_string(address.broker_ports[2]);
     expect_json(server_.request("GET", dms + "/instances/" + id), 200,
                 R"({"instance_id":")" + id +
                     R"(","name":"emu-kafka-01","engine":"kafka","engine_version":"3.x",
@@ -88,8 +91,8 @@ TEST_F(dms_instances, show_instance_answers_every_field_with_its_type) {
                     "storage_spec_code":"dms.physical.storage.ultra.v2","storage_type":"hec",
                     "service_type":"advanced","partition_num":"300","port":)" +
                     port + R"(,"connect_address":"127.0.0.1",
-                    "kafka_private_connect_address":"127.0.0.1:)" +
-                    port + R"(","created_at":"1700000000123",
+                    "kafka_private_connect_address":")" +
+                    brokers + R"(","created_at":"1700000000123",
                     "charging_mode":1,"enable_auto_topic":false,"ssl_enable":false,"vpc_id":"vpc-1",
                     "subnet_id":"subnet-1","security_group_id":"sg-1","available_zones":["az-1"],
                     "enterprise_project_id":"0","tags":[]})");
@@ -105,7 +108,12 @@ TEST_F(dms_instances, optional_fields_are_kept_with_their_types) {
     const auto created = server_.request("POST", "/v2/kafka/" + project_id + "/instances", body);
     ASSERT_EQ(created.status, 200U) << created.body;
     const std::string id = created.json()["instance_id"].GetString();
-    const auto port = std::to_string(server_.app().kafka_listeners()->port_of(project_id, id));
+    const auto address = server_.state().kafka.get_instance(project_id, id).address;
+    const auto port = std::to_string(address.port);
+    std::string brokers;
+    for (const auto p : address.broker_ports)
+        brokers += (brokers.empty() ? "" : ",") + ("127.0.0.1:" + std::to_string(p));
+    ASSERT_EQ(address.broker_ports.size(), 5u);
     expect_json(server_.request("GET", dms + "/instances/" + id), 200,
                 R"({"instance_id":")" + id +
                     R"(","name":"Full_Instance-2","engine":"kafka","engine_version":"2.7",
@@ -116,8 +124,8 @@ TEST_F(dms_instances, optional_fields_are_kept_with_their_types) {
                     "storage_spec_code":"dms.physical.storage.high.v2","storage_type":"hec",
                     "service_type":"advanced","partition_num":"500","port":)" +
                     port + R"(,"connect_address":"127.0.0.1",
-                    "kafka_private_connect_address":"127.0.0.1:)" +
-                    port + R"(","created_at":"1700000000000",
+                    "kafka_private_connect_address":")" +
+                    brokers + R"(","created_at":"1700000000000",
                     "charging_mode":1,"enable_auto_topic":true,"ssl_enable":true,"vpc_id":"vpc-9",
                     "subnet_id":"subnet-9","security_group_id":"sg-9","available_zones":["az-1","az-2","az-3"],
                     "enterprise_project_id":"ep-7","tags":[]})");

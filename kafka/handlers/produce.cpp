@@ -1,0 +1,196 @@
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kafka/error_mapping.hpp"
+#include "kafka/handlers.hpp"
+#include "kafka/handlers/topics.hpp"
+#include "kafka/protocol/error_codes.hpp"
+#include "kafka/protocol/record_batch.hpp"
+#include "state/errors.hpp"
+
+namespace emu::kafka::handlers {
+
+namespace {
+
+using protocol::batch_error;
+using protocol::error_code;
+
+struct partition_answer {
+    std::int32_t index = 0;
+    error_code error = error_code::none;
+    std::int64_t base_offset = -1;
+    std::int64_t log_append_time = -1;
+    std::int64_t log_start_offset = -1;
+};
+
+struct topic_answer {
+    std::string name;
+    std::vector<partition_answer> partitions;
+};
+
+error_code batch_error_code(const batch_error& e) {
+    switch (e.error_kind()) {
+        case batch_error::kind::invalid_record:
+            return error_code::invalid_record;
+        case batch_error::kind::corrupt_message:
+        case batch_error::kind::unsupported_magic:
+        case batch_error::kind::decompressed_too_large:
+            return error_code::corrupt_message;
+    }
+    return error_code::corrupt_message;
+}
+
+// A topic's setting from its other_configs, when it has it.
+std::optional<std::string> topic_config(const state::topic_spec& spec, const std::string& name) {
+    for (const auto& c : spec.other_configs) {
+        if (c.name == name) return c.value;
+    }
+    return std::nullopt;
+}
+
+// DMS's default max.message.bytes (the REST topic views' default_value).
+constexpr std::int64_t default_max_message_bytes = 10'485'760;
+
+std::int64_t max_message_bytes(const state::topic_spec& spec) {
+    const auto value = topic_config(spec, "max.message.bytes");
+    if (!value) return default_max_message_bytes;
+    try {
+        return std::stoll(*value);
+    } catch (const std::exception&) {
+        return default_max_message_bytes;
+    }
+}
+
+// Appends one partition's records field: exactly one batch v2 (Kafka's rule from Produce v3 on), each record
+// checked and decompressed before anything is stored, so a bad batch stores nothing.
+partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& topic, std::int32_t index,
+                        const std::optional<std::string_view>& records, std::size_t max_decompressed) {
+    partition_answer answer{index, error_code::none, -1, -1, -1};
+    if (index < 0 || index >= topic.partition_count) {
+        answer.error = error_code::unknown_topic_or_partition;
+        return answer;
+    }
+    if (!records || records->empty()) {
+        answer.error = error_code::invalid_record;
+        return answer;
+    }
+    if (static_cast<std::int64_t>(records->size()) > max_message_bytes(topic)) {
+        answer.error = error_code::message_too_large;
+        return answer;
+    }
+    std::vector<state::append_record> appended;
+    try {
+        const auto split = protocol::split_batches(*records);
+        if (!split.partial.empty())
+            throw batch_error(batch_error::kind::corrupt_message, "a batch cut short");
+        if (split.batches.size() != 1)
+            throw batch_error(batch_error::kind::invalid_record, "not exactly one batch");
+        const auto& batch = split.batches.front();
+        protocol::check_producer_batch(batch.header);
+        const auto decoded = protocol::decode_records(batch, max_decompressed);
+        appended.reserve(decoded.size());
+        const bool log_append_time = topic_config(topic, "message.timestamp.type") == "LogAppendTime";
+        for (const auto& r : decoded) {
+            state::append_record out;
+            out.key = r.key;
+            out.value = r.value.value_or(std::string());
+            out.timestamp = r.timestamp;
+            for (const auto& h : r.headers) out.headers.emplace_back(h.key, h.value.value_or(std::string()));
+            appended.push_back(std::move(out));
+        }
+        if (log_append_time) answer.log_append_time = 0;  // the append's time, below
+    } catch (const batch_error& e) {
+        answer.error = batch_error_code(e);
+        return answer;
+    } catch (const protocol::decode_error&) {
+        answer.error = error_code::corrupt_message;
+        return answer;
+    }
+    try {
+        const bool log_append_time = answer.log_append_time == 0;
+        const auto result = cluster.append(topic.name, index, appended, log_append_time);
+        answer.base_offset = result.base_offset;
+        answer.log_start_offset = result.log_start_offset;
+        answer.log_append_time = log_append_time ? result.log_append_time : -1;
+    } catch (const state::error& e) {
+        answer.error = to_kafka_error(e.code());
+    }
+    return answer;
+}
+
+}  // namespace
+
+// Produce v3-7 (AK ProduceRequest/Response.json): each partition's batch is validated whole and appended
+// with contiguous offsets, or refused with its error code and nothing stored; other partitions are not
+// affected. v0-2 (message format v0/v1) answer UNSUPPORTED_VERSION per partition, as Kafka 4.0 does.
+// acks 0 gets no answer, and a failed partition then closes the connection (AK KafkaApis); acks other
+// than -1, 0 and 1 are INVALID_REQUIRED_ACKS. Unknown topics are created first when the instance has auto
+// topic creation on.
+handler_result produce(const request& req, protocol::reader& body, protocol::writer& out) {
+    if (req.version() >= 3) body.nullable_string();  // transactional_id
+    const std::int16_t acks = body.int16();
+    body.int32();  // timeout_ms: a single node answers at once
+    std::vector<topic_answer> topics;
+    const auto topic_count = body.array_length(false, 6);
+    const auto instance = req.instance();
+    const auto cluster = req.cluster();
+    for (std::int32_t t = 0; t < topic_count; ++t) {
+        topic_answer& topic = topics.emplace_back();
+        topic.name = std::string(body.string());
+        const auto partition_count = body.array_length(false, 8);
+        std::optional<state::topic_spec> spec;
+        error_code topic_error = error_code::none;
+        if (req.version() < 3) {
+            topic_error = error_code::unsupported_version;
+        } else if (acks != -1 && acks != 0 && acks != 1) {
+            topic_error = error_code::invalid_required_acks;
+        } else {
+            try {
+                spec = cluster->get_topic(topic.name);
+            } catch (const state::error& e) {
+                topic_error = to_kafka_error(e.code());
+                if (e.code() == state::errc::topic_not_found && instance.spec.enable_auto_topic) {
+                    const auto created = auto_create_topic(*cluster, topic.name, instance.spec.broker_num);
+                    topic_error = created.error;
+                    if (created.error == error_code::none) spec = cluster->get_topic(topic.name);
+                }
+            }
+        }
+        for (std::int32_t p = 0; p < partition_count; ++p) {
+            const std::int32_t index = body.int32();
+            const auto records = body.nullable_bytes();
+            if (topic_error != error_code::none) {
+                topic.partitions.push_back({index, topic_error, -1, -1, -1});
+            } else {
+                topic.partitions.push_back(
+                    append(*cluster, *spec, index, records, req.connection.max_decompressed));
+            }
+        }
+    }
+    if (acks == 0) {
+        const bool failed = std::any_of(topics.begin(), topics.end(), [](const topic_answer& t) {
+            return std::any_of(t.partitions.begin(), t.partitions.end(),
+                               [](const partition_answer& p) { return p.error != error_code::none; });
+        });
+        return handler_result{false, failed, std::nullopt};
+    }
+    out.array_length(topics.size());
+    for (const auto& t : topics) {
+        out.string(t.name);
+        out.array_length(t.partitions.size());
+        for (const auto& p : t.partitions) {
+            out.int32(p.index);
+            out.int16(protocol::number(p.error));
+            out.int64(p.base_offset);
+            if (req.version() >= 2) out.int64(p.log_append_time);
+            if (req.version() >= 5) out.int64(p.log_start_offset);
+        }
+    }
+    if (req.version() >= 1) out.int32(0);  // throttle_time_ms
+    return {};
+}
+
+}  // namespace emu::kafka::handlers
