@@ -18,6 +18,7 @@ constexpr std::array table{
     api_entry{api_key::list_offsets, 0, 3, 6, handlers::list_offsets},
     api_entry{api_key::metadata, 0, 6, 9, handlers::metadata},
     api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions},
+    api_entry{api_key::delete_records, 0, 1, 2, handlers::delete_records},
 };
 
 }  // namespace

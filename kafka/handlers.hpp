@@ -69,6 +69,7 @@ handler_result metadata(const request&, protocol::reader&, protocol::writer&);
 handler_result produce(const request&, protocol::reader&, protocol::writer&);
 handler_result fetch(const request&, protocol::reader&, protocol::writer&);
 handler_result list_offsets(const request&, protocol::reader&, protocol::writer&);
+handler_result delete_records(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 
 }  // namespace emu::kafka
