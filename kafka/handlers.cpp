@@ -18,7 +18,10 @@ constexpr std::array table{
     api_entry{api_key::list_offsets, 0, 3, 6, handlers::list_offsets},
     api_entry{api_key::metadata, 0, 6, 9, handlers::metadata},
     api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions},
+    api_entry{api_key::create_topics, 0, 4, 5, handlers::create_topics},
+    api_entry{api_key::delete_topics, 0, 3, 4, handlers::delete_topics},
     api_entry{api_key::delete_records, 0, 1, 2, handlers::delete_records},
+    api_entry{api_key::create_partitions, 0, 1, 2, handlers::create_partitions},
 };
 
 }  // namespace

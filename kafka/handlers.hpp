@@ -69,7 +69,10 @@ handler_result metadata(const request&, protocol::reader&, protocol::writer&);
 handler_result produce(const request&, protocol::reader&, protocol::writer&);
 handler_result fetch(const request&, protocol::reader&, protocol::writer&);
 handler_result list_offsets(const request&, protocol::reader&, protocol::writer&);
+handler_result create_topics(const request&, protocol::reader&, protocol::writer&);
+handler_result delete_topics(const request&, protocol::reader&, protocol::writer&);
 handler_result delete_records(const request&, protocol::reader&, protocol::writer&);
+handler_result create_partitions(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 
 }  // namespace emu::kafka

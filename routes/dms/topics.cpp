@@ -7,42 +7,21 @@
 #include "routes/http/json.hpp"
 #include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
+#include "state/kafka/topic_rules.hpp"
 
 namespace emu::routes::dms {
 
 namespace {
 
-constexpr std::int64_t topic_max_partitions = 200;
-constexpr std::int64_t max_replication = 3;
-constexpr std::int64_t max_retention_hours = 720;
+using state::topic_rules::find_config;
+using state::topic_rules::known_configs;
+
+constexpr std::int64_t topic_max_partitions = state::topic_rules::max_partitions;
+constexpr std::int64_t max_replication = state::topic_rules::max_replication;
+constexpr std::int64_t max_retention_hours = state::topic_rules::max_retention_hours;
 constexpr std::size_t max_topic_desc = 200;
 constexpr std::int64_t default_topic_page = 50;
 constexpr std::int64_t max_topic_page = 200;
-
-struct known_config {
-    std::string_view name;
-    std::string_view default_value;
-    std::string_view valid_values;
-    std::string_view value_type;
-    bool (*valid)(std::string_view);
-};
-
-constexpr std::array known_configs{
-    known_config{"message.timestamp.type", "CreateTime", "[CreateTime, LogAppendTime]", "string",
-                 [](std::string_view v) { return v == "CreateTime" || v == "LogAppendTime"; }},
-    known_config{"max.message.bytes", "10485760", "0...10485760", "int",
-                 [](std::string_view v) {
-                     const auto n = parse_int64(v);
-                     return n && *n >= 0 && *n <= 10485760;
-                 }},
-};
-
-const known_config* find_config(std::string_view name) {
-    for (const auto& config : known_configs) {
-        if (config.name == name) return &config;
-    }
-    return nullptr;
-}
 
 // A member that must be an integer; out-of-range values get the topic-specific code.
 std::optional<std::int64_t> ranged(const json_fields& fields, const char* name, std::int64_t min,
@@ -125,18 +104,15 @@ void write_topic(json_object& o, const state::topic_spec& topic) {
         .field("topic_type", 0)
         .field("topic_desc", topic.description)
         .field("created_at", topic.created_at.value_or(0))
-        .array("topic_other_configs", known_configs, [&](json_object& c, const known_config& config) {
-            std::string_view value = config.default_value;
-            for (const auto& set : topic.other_configs) {
-                if (set.name == config.name) value = set.value;
-            }
-            c.field("name", config.name)
-                .field("value", value)
-                .field("default_value", config.default_value)
-                .field("valid_values", config.valid_values)
-                .field("config_type", "dynamic")
-                .field("value_type", config.value_type);
-        });
+        .array("topic_other_configs", known_configs,
+               [&](json_object& c, const state::topic_rules::known_config& config) {
+                   c.field("name", config.name)
+                       .field("value", state::topic_rules::config_value(topic, config))
+                       .field("default_value", config.default_value)
+                       .field("valid_values", config.valid_values)
+                       .field("config_type", "dynamic")
+                       .field("value_type", config.value_type);
+               });
 }
 
 }  // namespace

@@ -22,10 +22,15 @@ class kafka_cluster {
 
     // Topics. Quotas are the cluster's cluster_limits.
     virtual topic_spec create_topic(topic_spec spec) = 0;
+    // What create_topic would refuse (a Kafka CreateTopics with validate_only), thrown the same way;
+    // nothing changes.
+    virtual void check_create_topic(const topic_spec& spec) const = 0;
     virtual std::vector<topic_spec> list_topics() const = 0;  // sorted by name
     virtual topic_spec get_topic(const std::string& topic) const = 0;
     // All or nothing: every update is checked (topic known, partitions only grow, quota) before any applies.
     virtual void update_topics(const std::vector<topic_update>& updates) = 0;
+    // What update_topics would refuse (a Kafka CreatePartitions with validate_only); nothing changes.
+    virtual void check_update_topics(const std::vector<topic_update>& updates) const = 0;
     // One result per name, in order. A deleted topic takes its logs and every group's offsets for it.
     virtual std::vector<topic_deletion> delete_topics(const std::vector<std::string>& names) = 0;
     // Partitions of every topic (what the instance's partition quota counts).

@@ -178,9 +178,7 @@ std::int32_t memory_cluster::coordinator(const std::string& group_id) const {
     return kafka_key_partition(group_id, limits_.brokers);
 }
 
-topic_spec memory_cluster::create_topic(topic_spec spec) {
-    if (!spec.created_at) spec.created_at = clock_();
-    std::unique_lock lock(mutex_);
+void memory_cluster::check_create_locked(const topic_spec& spec) const {
     if (topics_.contains(spec.name)) throw error(errc::topic_exists, {.name = spec.name});
     if (spec.replication > limits_.brokers) {
         throw error(errc::replication_exceeds_brokers, {.limit = limits_.brokers});
@@ -188,6 +186,17 @@ topic_spec memory_cluster::create_topic(topic_spec spec) {
     if (std::int64_t{used_partitions_locked()} + spec.partition_count > limits_.max_partitions) {
         throw error(errc::partition_quota_exceeded, {.limit = limits_.max_partitions});
     }
+}
+
+void memory_cluster::check_create_topic(const topic_spec& spec) const {
+    std::shared_lock lock(mutex_);
+    check_create_locked(spec);
+}
+
+topic_spec memory_cluster::create_topic(topic_spec spec) {
+    if (!spec.created_at) spec.created_at = clock_();
+    std::unique_lock lock(mutex_);
+    check_create_locked(spec);
     topics_.emplace(spec.name, std::make_shared<topic>(spec, *spec.created_at));
     return spec;
 }
@@ -209,9 +218,8 @@ topic_spec memory_cluster::get_topic(const std::string& name) const {
     return t->spec;
 }
 
-void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
-    std::unique_lock lock(mutex_);
-    // Check everything first, so that a refused batch changes nothing.
+std::vector<std::shared_ptr<memory_cluster::topic>> memory_cluster::check_updates_locked(
+    const std::vector<topic_update>& updates) const {
     std::int64_t used = used_partitions_locked();
     std::vector<std::shared_ptr<topic>> targets;
     for (const auto& update : updates) {
@@ -228,6 +236,18 @@ void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
     if (used > limits_.max_partitions) {
         throw error(errc::partition_quota_exceeded, {.limit = limits_.max_partitions});
     }
+    return targets;
+}
+
+void memory_cluster::check_update_topics(const std::vector<topic_update>& updates) const {
+    std::shared_lock lock(mutex_);
+    check_updates_locked(updates);
+}
+
+void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
+    std::unique_lock lock(mutex_);
+    // Check everything first, so that a refused batch changes nothing.
+    const auto targets = check_updates_locked(updates);
     const std::int64_t now = clock_();
     for (std::size_t i = 0; i < updates.size(); ++i) {
         const auto& update = updates[i];

@@ -32,9 +32,11 @@ class memory_cluster final : public kafka_cluster {
     memory_cluster& operator=(const memory_cluster&) = delete;
 
     topic_spec create_topic(topic_spec spec) override;
+    void check_create_topic(const topic_spec& spec) const override;
     std::vector<topic_spec> list_topics() const override;
     topic_spec get_topic(const std::string& topic) const override;
     void update_topics(const std::vector<topic_update>& updates) override;
+    void check_update_topics(const std::vector<topic_update>& updates) const override;
     std::vector<topic_deletion> delete_topics(const std::vector<std::string>& names) override;
     std::int32_t used_partitions() const override;
 
@@ -99,6 +101,9 @@ class memory_cluster final : public kafka_cluster {
     std::shared_ptr<topic> find_topic(const std::string& name) const;
     // Caller holds mutex_.
     std::int32_t used_partitions_locked() const;
+    // create_topic's and update_topics' checks, under mutex_ (either mode); update's gives the topics.
+    void check_create_locked(const topic_spec& spec) const;
+    std::vector<std::shared_ptr<topic>> check_updates_locked(const std::vector<topic_update>& updates) const;
     std::int32_t coordinator(const std::string& group_id) const;
     group_info info_locked(const std::string& name, const consumer_group& found, std::int64_t lag) const;
     std::vector<group_partition_offset> group_offsets_locked(const consumer_group& found) const;

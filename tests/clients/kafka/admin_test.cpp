@@ -1,6 +1,6 @@
-// librdkafka's Admin API on the listener: DeleteRecords (librdkafka's own test 0081 matrix), checked
-// against what the REST API shows of the same instance afterwards; and, over raw frames, the cases
-// librdkafka refuses before sending.
+// librdkafka's Admin API on the listener: DeleteRecords (librdkafka's own test 0081 matrix), CreateTopics,
+// DeleteTopics and CreatePartitions, each checked against what the REST API shows of the
+// same instance afterwards; and, over raw frames, the cases librdkafka refuses before sending.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -36,6 +36,20 @@ std::string bootstrap(const test_server& server, const std::string& instance) {
     return get_json(server, instance_path(instance))["kafka_private_connect_address"].GetString();
 }
 
+// What the REST ListInstanceTopics shows of one topic: (partitions, replication), (-1, -1) when it is not
+// listed.
+std::pair<int, int> rest_topic(const test_server& server, const std::string& instance,
+                               const std::string& name) {
+    const auto doc = get_json(server, topics_path(instance));
+    for (const auto& t : doc["topics"].GetArray()) {
+        if (name == t["name"].GetString())
+            return std::make_pair(t["partition"].GetInt(), t["replication"].GetInt());
+    }
+    return {-1, -1};
+}
+
+const std::pair<int, int> absent{-1, -1};
+
 struct event_deleter {
     void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
 };
@@ -45,6 +59,12 @@ struct options_deleter {
     void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
 };
 using options = std::unique_ptr<rd_kafka_AdminOptions_t, options_deleter>;
+
+// One topic's (or partition's) outcome of an admin call.
+struct outcome {
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    std::string message;
+};
 
 class RdkafkaAdmin : public ::testing::Test {
   protected:
@@ -78,6 +98,75 @@ class RdkafkaAdmin : public ::testing::Test {
         }
         ADD_FAILURE() << "no admin result of type " << type;
         return nullptr;
+    }
+
+    static std::map<std::string, outcome> topic_results(const rd_kafka_topic_result_t* const* results,
+                                                        std::size_t count) {
+        std::map<std::string, outcome> out;
+        for (std::size_t i = 0; i < count; ++i) {
+            const char* message = rd_kafka_topic_result_error_string(results[i]);
+            out[rd_kafka_topic_result_name(results[i])] = {rd_kafka_topic_result_error(results[i]),
+                                                           message ? message : ""};
+        }
+        return out;
+    }
+
+    // CreateTopics of (name, partitions, replication, configs) each.
+    std::map<std::string, outcome> create_topics(
+        const std::vector<
+            std::tuple<std::string, int, int, std::vector<std::pair<std::string, std::string>>>>& topics,
+        bool validate_only = false) {
+        std::vector<rd_kafka_NewTopic_t*> news;
+        char error[256] = {0};
+        for (const auto& [name, partitions, replication, configs] : topics) {
+            auto* t = rd_kafka_NewTopic_new(name.c_str(), partitions, replication, error, sizeof error);
+            EXPECT_NE(t, nullptr) << error;
+            for (const auto& [key, value] : configs)
+                rd_kafka_NewTopic_set_config(t, key.c_str(), value.c_str());
+            news.push_back(t);
+        }
+        const auto o = make_options(RD_KAFKA_ADMIN_OP_CREATETOPICS, validate_only);
+        rd_kafka_CreateTopics(client_->get(), news.data(), news.size(), o.get(), queue_);
+        rd_kafka_NewTopic_destroy_array(news.data(), news.size());
+        const auto e = wait_for(RD_KAFKA_EVENT_CREATETOPICS_RESULT);
+        if (!e) return {};
+        std::size_t count = 0;
+        const auto* results =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(e.get()), &count);
+        return topic_results(results, count);
+    }
+
+    std::map<std::string, outcome> delete_topics(const std::vector<std::string>& names) {
+        std::vector<rd_kafka_DeleteTopic_t*> dels;
+        for (const auto& name : names) dels.push_back(rd_kafka_DeleteTopic_new(name.c_str()));
+        const auto o = make_options(RD_KAFKA_ADMIN_OP_DELETETOPICS);
+        rd_kafka_DeleteTopics(client_->get(), dels.data(), dels.size(), o.get(), queue_);
+        rd_kafka_DeleteTopic_destroy_array(dels.data(), dels.size());
+        const auto e = wait_for(RD_KAFKA_EVENT_DELETETOPICS_RESULT);
+        if (!e) return {};
+        std::size_t count = 0;
+        const auto* results =
+            rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(e.get()), &count);
+        return topic_results(results, count);
+    }
+
+    std::map<std::string, outcome> create_partitions(const std::vector<std::pair<std::string, int>>& totals,
+                                                     bool validate_only = false) {
+        std::vector<rd_kafka_NewPartitions_t*> news;
+        char error[256] = {0};
+        for (const auto& [name, total] : totals) {
+            news.push_back(rd_kafka_NewPartitions_new(name.c_str(), static_cast<std::size_t>(total), error,
+                                                      sizeof error));
+        }
+        const auto o = make_options(RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, validate_only);
+        rd_kafka_CreatePartitions(client_->get(), news.data(), news.size(), o.get(), queue_);
+        rd_kafka_NewPartitions_destroy_array(news.data(), news.size());
+        const auto e = wait_for(RD_KAFKA_EVENT_CREATEPARTITIONS_RESULT);
+        if (!e) return {};
+        std::size_t count = 0;
+        const auto* results =
+            rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(e.get()), &count);
+        return topic_results(results, count);
     }
 
     void produce(const std::string& topic, std::int32_t partition, int count) {
@@ -144,6 +233,123 @@ TEST_F(RdkafkaAdmin, DeleteRecordsMatrixOfLibrdkafkasOwnTest) {
         EXPECT_EQ(rest["partitions"][p]["start_offset"].GetInt64(), expected_low[p]) << p;
         EXPECT_EQ(rest["partitions"][p]["last_offset"].GetInt64(), msgs) << p;
     }
+}
+
+TEST_F(RdkafkaAdmin, CreatedTopicsAreTheOnesTheRestApiLists) {
+    const auto results = create_topics({{"payments", 6, 2, {{"retention.ms", "7200000"}}},
+                                        {"audit", -1, -1, {{"message.timestamp.type", "LogAppendTime"}}}});
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results.at("payments").error, RD_KAFKA_RESP_ERR_NO_ERROR) << results.at("payments").message;
+    EXPECT_EQ(results.at("audit").error, RD_KAFKA_RESP_ERR_NO_ERROR) << results.at("audit").message;
+    EXPECT_EQ(rest_topic(server_, instance_, "payments"), std::make_pair(6, 2));
+    EXPECT_EQ(rest_topic(server_, instance_, "audit"), std::make_pair(3, 3));  // the REST defaults
+
+    const auto doc = get_json(server_, topics_path(instance_));
+    for (const auto& t : doc["topics"].GetArray()) {
+        if (std::string(t["name"].GetString()) == "payments") {
+            EXPECT_EQ(t["retention_time"].GetInt(), 2);
+        }
+        if (std::string(t["name"].GetString()) == "audit") {
+            EXPECT_EQ(to_json(t["topic_other_configs"][0]["value"]), R"("LogAppendTime")");
+        }
+    }
+    // A topic the REST API created answers as Kafka's TOPIC_ALREADY_EXISTS.
+    const auto again = create_topics({{"payments", 1, 1, {}}});
+    EXPECT_EQ(again.at("payments").error, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+    EXPECT_FALSE(again.at("payments").message.empty());
+}
+
+TEST_F(RdkafkaAdmin, CreateTopicsRefusesWhatTheRestApiRefusesAndChangesNothing) {
+    const auto results = create_topics({
+        {"too-many", 201, 1, {}},
+        {"too-wide", 1, 4, {}},
+        {"bad.name!", 1, 1, {}},
+        {"bad-config", 1, 1, {{"max.message.bytes", "10485761"}}},
+        {"unknown-config", 1, 1, {{"segment.bytes", "1024"}}},
+        {"odd-retention", 1, 1, {{"retention.ms", "60000"}}},
+        {"compacted", 1, 1, {{"cleanup.policy", "compact"}}},
+    });
+    ASSERT_EQ(results.size(), 7u);
+    EXPECT_EQ(results.at("too-many").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    EXPECT_EQ(results.at("too-wide").error, RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR);
+    EXPECT_EQ(results.at("bad.name!").error, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION);
+    EXPECT_EQ(results.at("bad-config").error, RD_KAFKA_RESP_ERR_INVALID_CONFIG);
+    EXPECT_EQ(results.at("unknown-config").error, RD_KAFKA_RESP_ERR_INVALID_CONFIG);
+    EXPECT_EQ(results.at("odd-retention").error, RD_KAFKA_RESP_ERR_INVALID_CONFIG);
+    EXPECT_EQ(results.at("compacted").error, RD_KAFKA_RESP_ERR_POLICY_VIOLATION);
+    for (const auto& [name, result] : results) EXPECT_FALSE(result.message.empty()) << name;
+    EXPECT_EQ(get_json(server_, topics_path(instance_))["total"].GetInt(), 0);
+}
+
+// The instance's partition quota (the REST one: max_partitions) counts topics from both fronts.
+TEST_F(RdkafkaAdmin, ThePartitionQuotaIsTheRestOne) {
+    const auto quota = get_json(server_, topics_path(instance_))["max_partitions"].GetInt();
+    create_topic(server_, instance_, "rest-made", 50);
+    // Fill the quota over the wire until 20 to 100 partitions are left.
+    int left = quota - 50;
+    int i = 0;
+    while (left > 100) {
+        const auto name = "filler-" + std::to_string(i++);
+        const int take = std::min(200, left - 20);
+        ASSERT_EQ(create_topics({{name, take, 1, {}}}).at(name).error, RD_KAFKA_RESP_ERR_NO_ERROR);
+        left -= take;
+    }
+    // validate_only checks the quota and creates nothing.
+    auto results = create_topics({{"over", left + 1, 1, {}}}, true);
+    EXPECT_EQ(results.at("over").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    results = create_topics({{"fits", left, 1, {}}}, true);
+    EXPECT_EQ(results.at("fits").error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(rest_topic(server_, instance_, "fits"), absent);
+    results = create_topics({{"over", left + 1, 1, {}}});
+    EXPECT_EQ(results.at("over").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    EXPECT_EQ(rest_topic(server_, instance_, "over"), absent);
+
+    // The REST API now refuses what the wire would exceed, and the other way round.
+    const auto reply = server_.request("POST", topics_path(instance_),
+                                       R"({"id":"rest-over","partition":)" + std::to_string(left + 1) + "}");
+    EXPECT_NE(reply.status, 200u) << reply.body;
+    EXPECT_EQ(rest_topic(server_, instance_, "rest-over"), absent);
+    results = create_partitions({{"rest-made", 50 + left + 1}});
+    EXPECT_EQ(results.at("rest-made").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    results = create_partitions({{"rest-made", 50 + left}}, true);
+    EXPECT_EQ(results.at("rest-made").error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(rest_topic(server_, instance_, "rest-made").first, 50);
+}
+
+TEST_F(RdkafkaAdmin, CreatePartitionsGrowsWhatTheRestViewsShow) {
+    create_topic(server_, instance_, "orders", 3);
+    auto results = create_partitions({{"orders", 5}, {"missing", 4}});
+    EXPECT_EQ(results.at("orders").error, RD_KAFKA_RESP_ERR_NO_ERROR) << results.at("orders").message;
+    EXPECT_EQ(results.at("missing").error, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    EXPECT_EQ(rest_topic(server_, instance_, "orders").first, 5);
+    EXPECT_EQ(get_json(server_, partitions_path(instance_, "orders"))["total"].GetInt(), 5);
+    produce("orders", 4, 2);  // the new partition takes records
+
+    results = create_partitions({{"orders", 5}});
+    EXPECT_EQ(results.at("orders").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    results = create_partitions({{"orders", 4}});
+    EXPECT_EQ(results.at("orders").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    results = create_partitions({{"orders", 201}});
+    EXPECT_EQ(results.at("orders").error, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
+    EXPECT_FALSE(results.at("orders").message.empty());
+    EXPECT_EQ(rest_topic(server_, instance_, "orders").first, 5);
+}
+
+TEST_F(RdkafkaAdmin, DeleteTopicsIsTheRestDeletion) {
+    create_topic(server_, instance_, "orders", 3);
+    create_topic(server_, instance_, "keep", 1);
+    send(server_, instance_, "orders", "hello", 0);
+    const auto results = delete_topics({"orders", "missing"});
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results.at("orders").error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(results.at("missing").error, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    EXPECT_EQ(rest_topic(server_, instance_, "orders"), absent);
+    EXPECT_EQ(rest_topic(server_, instance_, "keep"), std::make_pair(1, 3));
+    // Created again under its name, the topic starts empty.
+    ASSERT_EQ(create_topics({{"orders", 1, 1, {}}}).at("orders").error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(
+        get_json(server_, partitions_path(instance_, "orders"))["partitions"][0]["last_offset"].GetInt64(),
+        0);
 }
 
 // ---- raw frames: what librdkafka checks itself before it sends ------------------------------------
@@ -220,6 +426,70 @@ TEST_F(KafkaAdminWire, DeleteRecordsAnswersKafkasLowWatermarks) {
     }
     const auto rest = get_json(server_, partitions_path(instance_, "orders"));
     EXPECT_EQ(rest["partitions"][0]["start_offset"].GetInt64(), 3);
+}
+
+// Names given twice, a null config value, and manual replica assignments.
+TEST_F(KafkaAdminWire, CreateTopicsRefusesDuplicatesNullConfigsAndAssignments) {
+    std::string body;
+    writer w(body);
+    w.array_length(4);
+    const auto topic = [&](const std::string& name, std::int32_t partitions, std::int16_t replication,
+                           bool assign, bool null_config) {
+        w.string(name);
+        w.int32(partitions);
+        w.int16(replication);
+        w.array_length(assign ? 1 : 0);
+        if (assign) {
+            w.int32(0);
+            w.array_length(1);
+            w.int32(0);
+        }
+        w.array_length(null_config ? 1 : 0);
+        if (null_config) {
+            w.string("max.message.bytes");
+            w.nullable_string(std::nullopt);
+        }
+    };
+    topic("twice", 1, 1, false, false);
+    topic("twice", 2, 1, false, false);
+    topic("nulled", 1, 1, false, true);
+    topic("placed", -1, -1, true, false);
+    w.int32(5000);     // timeout_ms
+    w.boolean(false);  // validate_only
+
+    const auto answer = call(19, 4, body);
+    reader r(answer);
+    EXPECT_EQ(r.int32(), 0);
+    ASSERT_EQ(r.int32(), 3);  // a duplicate answers once
+    const std::vector<std::pair<std::string, std::int16_t>> expected{
+        {"twice", 42}, {"nulled", 42}, {"placed", 44}};
+    for (const auto& [name, error] : expected) {
+        EXPECT_EQ(r.string(), name);
+        EXPECT_EQ(r.int16(), error) << name;
+        const auto message = r.nullable_string();
+        ASSERT_TRUE(message.has_value()) << name;
+        EXPECT_FALSE(message->empty());
+    }
+    EXPECT_TRUE(r.at_end());
+    EXPECT_EQ(get_json(server_, topics_path(instance_))["total"].GetInt(), 0);
+}
+
+TEST_F(KafkaAdminWire, DeleteTopicsGivenTwiceIsInvalidAndKeepsTheTopic) {
+    create_topic(server_, instance_, "orders", 1);
+    std::string body;
+    writer w(body);
+    w.array_length(2);
+    w.string("orders");
+    w.string("orders");
+    w.int32(5000);
+    const auto answer = call(20, 3, body);
+    reader r(answer);
+    EXPECT_EQ(r.int32(), 0);
+    ASSERT_EQ(r.int32(), 1);
+    EXPECT_EQ(r.string(), "orders");
+    EXPECT_EQ(r.int16(), 42);
+    EXPECT_TRUE(r.at_end());
+    EXPECT_EQ(get_json(server_, topics_path(instance_))["total"].GetInt(), 1);
 }
 
 }  // namespace
