@@ -21,6 +21,7 @@ constexpr std::array table{
     api_entry{api_key::create_topics, 0, 4, 5, handlers::create_topics},
     api_entry{api_key::delete_topics, 0, 3, 4, handlers::delete_topics},
     api_entry{api_key::delete_records, 0, 1, 2, handlers::delete_records},
+    api_entry{api_key::describe_configs, 0, 2, 4, handlers::describe_configs},
     api_entry{api_key::create_partitions, 0, 1, 2, handlers::create_partitions},
 };
 

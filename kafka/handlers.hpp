@@ -72,6 +72,7 @@ handler_result list_offsets(const request&, protocol::reader&, protocol::writer&
 handler_result create_topics(const request&, protocol::reader&, protocol::writer&);
 handler_result delete_topics(const request&, protocol::reader&, protocol::writer&);
 handler_result delete_records(const request&, protocol::reader&, protocol::writer&);
+handler_result describe_configs(const request&, protocol::reader&, protocol::writer&);
 handler_result create_partitions(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 

@@ -1,5 +1,5 @@
 // librdkafka's Admin API on the listener: DeleteRecords (librdkafka's own test 0081 matrix), CreateTopics,
-// DeleteTopics and CreatePartitions, each checked against what the REST API shows of the
+// DeleteTopics, CreatePartitions and DescribeConfigs, each checked against what the REST API shows of the
 // same instance afterwards; and, over raw frames, the cases librdkafka refuses before sending.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -350,6 +350,85 @@ TEST_F(RdkafkaAdmin, DeleteTopicsIsTheRestDeletion) {
     EXPECT_EQ(
         get_json(server_, partitions_path(instance_, "orders"))["partitions"][0]["last_offset"].GetInt64(),
         0);
+}
+
+struct described {
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    std::map<std::string, std::string> values;
+    std::map<std::string, rd_kafka_ConfigSource_t> sources;
+};
+
+class RdkafkaDescribeConfigs : public RdkafkaAdmin {
+  protected:
+    described describe(rd_kafka_ResourceType_t type, const std::string& name) {
+        rd_kafka_ConfigResource_t* resource = rd_kafka_ConfigResource_new(type, name.c_str());
+        const auto o = make_options(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+        rd_kafka_DescribeConfigs(client_->get(), &resource, 1, o.get(), queue_);
+        rd_kafka_ConfigResource_destroy(resource);
+        const auto e = wait_for(RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT);
+        described out;
+        if (!e) return out;
+        if (rd_kafka_event_error(e.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            out.error = rd_kafka_event_error(e.get());
+            return out;
+        }
+        std::size_t count = 0;
+        const auto* resources =
+            rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(e.get()), &count);
+        EXPECT_EQ(count, 1u);
+        if (count != 1) return out;
+        out.error = rd_kafka_ConfigResource_error(resources[0]);
+        std::size_t entries = 0;
+        const auto* configs = rd_kafka_ConfigResource_configs(resources[0], &entries);
+        for (std::size_t i = 0; i < entries; ++i) {
+            const char* value = rd_kafka_ConfigEntry_value(configs[i]);
+            out.values[rd_kafka_ConfigEntry_name(configs[i])] = value ? value : "(null)";
+            out.sources[rd_kafka_ConfigEntry_name(configs[i])] = rd_kafka_ConfigEntry_source(configs[i]);
+        }
+        return out;
+    }
+};
+
+TEST_F(RdkafkaDescribeConfigs, ATopicsConfigsAreItsRestSettings) {
+    const auto reply =
+        server_.request("POST", topics_path(instance_),
+                        R"({"id":"orders","partition":2,"retention_time":48,)"
+                        R"("topic_other_configs":[{"name":"max.message.bytes","value":"2048"}]})");
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    const auto got = describe(RD_KAFKA_RESOURCE_TOPIC, "orders");
+    ASSERT_EQ(got.error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    const std::map<std::string, std::string> expected{{"cleanup.policy", "delete"},
+                                                      {"max.message.bytes", "2048"},
+                                                      {"message.timestamp.type", "CreateTime"},
+                                                      {"retention.ms", std::to_string(48LL * 3600000)}};
+    EXPECT_EQ(got.values, expected);
+    EXPECT_EQ(got.sources.at("max.message.bytes"), RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG);
+    EXPECT_EQ(got.sources.at("retention.ms"), RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG);
+    EXPECT_EQ(got.sources.at("message.timestamp.type"), RD_KAFKA_CONFIG_SOURCE_DEFAULT_CONFIG);
+
+    // A REST update shows at once.
+    const auto update = server_.request(
+        "PUT", topics_path(instance_),
+        R"({"topics":[{"id":"orders","retention_time":72,)"
+        R"("topic_other_configs":[{"name":"message.timestamp.type","value":"LogAppendTime"}]}]})");
+    ASSERT_EQ(update.status, 204u) << update.body;
+    const auto after = describe(RD_KAFKA_RESOURCE_TOPIC, "orders");
+    EXPECT_EQ(after.values.at("message.timestamp.type"), "LogAppendTime");
+    EXPECT_EQ(after.values.at("retention.ms"), "259200000");
+    EXPECT_EQ(after.sources.at("retention.ms"), RD_KAFKA_CONFIG_SOURCE_DEFAULT_CONFIG);
+
+    EXPECT_EQ(describe(RD_KAFKA_RESOURCE_TOPIC, "missing").error, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+}
+
+TEST_F(RdkafkaDescribeConfigs, ABrokersConfigsAreTheInstanceDefaults) {
+    const auto got = describe(RD_KAFKA_RESOURCE_BROKER, "1");
+    ASSERT_EQ(got.error, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(got.values.at("broker.id"), "1");
+    EXPECT_EQ(got.values.at("auto.create.topics.enable"), "false");  // the instance's enable_auto_topic
+    EXPECT_EQ(got.values.at("num.partitions"), "3");
+    EXPECT_EQ(got.values.at("default.replication.factor"), "3");
+    EXPECT_EQ(got.values.at("log.retention.hours"), "72");
+    EXPECT_EQ(got.sources.at("num.partitions"), RD_KAFKA_CONFIG_SOURCE_STATIC_BROKER_CONFIG);
 }
 
 // ---- raw frames: what librdkafka checks itself before it sends ------------------------------------
