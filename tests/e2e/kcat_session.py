@@ -204,6 +204,10 @@ def run(s, scratch):
     # Deleting the instance closes every broker's port.
     status, reply = s.call("DELETE", f"{dms}/instances/{instance}")
     s.expect_equal((status, reply), (204, b""), "REST DeleteInstance")
+    # The listeners close on their own strands just after the call has answered: allow them a moment.
+    deadline = time.monotonic() + 5
+    while not all(refused(a) for a in addresses) and time.monotonic() < deadline:
+        time.sleep(0.02)
     s.expect(all(refused(a) for a in addresses), f"every broker port refuses connections: {addresses}")
     status, out, err = kcat("-L", "-b", bootstrap, "-m", "2")
     s.expect_equal((status, out, err.splitlines()[-1:]),
