@@ -133,14 +133,33 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
     if (req.version() >= 3) body.nullable_string();  // transactional_id
     const std::int16_t acks = body.int16();
     body.int32();  // timeout_ms: a single node answers at once
-    std::vector<topic_answer> topics;
+    // The whole body is read before anything is stored: a request that does not decode closes the
+    // connection, and must leave nothing behind (its records views point into the frame).
+    struct partition_data {
+        std::int32_t index = 0;
+        std::optional<std::string_view> records;
+    };
+    struct topic_data {
+        std::string_view name;
+        std::vector<partition_data> partitions;
+    };
+    std::vector<topic_data> wanted;
     const auto topic_count = body.array_length(false, 6);
+    for (std::int32_t t = 0; t < topic_count; ++t) {
+        topic_data& topic = wanted.emplace_back();
+        topic.name = body.string();
+        const auto partition_count = body.array_length(false, 8);
+        for (std::int32_t p = 0; p < partition_count; ++p) {
+            const std::int32_t index = body.int32();
+            topic.partitions.push_back({index, body.nullable_bytes()});
+        }
+    }
+    std::vector<topic_answer> topics;
     const auto instance = req.instance();
     const auto cluster = req.cluster();
-    for (std::int32_t t = 0; t < topic_count; ++t) {
+    for (const auto& data : wanted) {
         topic_answer& topic = topics.emplace_back();
-        topic.name = std::string(body.string());
-        const auto partition_count = body.array_length(false, 8);
+        topic.name = std::string(data.name);
         std::optional<state::topic_spec> spec;
         error_code topic_error = error_code::none;
         if (req.version() < 3) {
@@ -159,9 +178,7 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
                 }
             }
         }
-        for (std::int32_t p = 0; p < partition_count; ++p) {
-            const std::int32_t index = body.int32();
-            const auto records = body.nullable_bytes();
+        for (const auto& [index, records] : data.partitions) {
             if (topic_error != error_code::none) {
                 topic.partitions.push_back({index, topic_error, -1, -1, -1});
             } else {

@@ -4,9 +4,11 @@ import re
 import subprocess
 
 
-def start_emulator(binary, fixture):
-    """Starts the binary on a free port with `fixture`; returns the process and the port it listens on."""
-    proc = subprocess.Popen([binary, "--port", "0", "--fixture", fixture, "--log-level", "warn"],
+def start_emulator(binary, fixture=None, extra_args=()):
+    """Starts the binary on a free port with `fixture` (none: an empty state) and `extra_args`; returns the
+    process and the port it listens on."""
+    fixture_args = ["--fixture", fixture] if fixture else []
+    proc = subprocess.Popen([binary, "--port", "0", *fixture_args, "--log-level", "warn", *extra_args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     match = re.match(r"stream-emulator listening on http://127\.0\.0\.1:(\d+)", line)

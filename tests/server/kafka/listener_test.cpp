@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "kafka/protocol/codec.hpp"
+#include "kafka/protocol/record_batch.hpp"
 #include "tests/support/dms_client.hpp"
 #include "tests/support/kafka_connection.hpp"
 #include "tests/support/test_server.hpp"
@@ -278,6 +279,45 @@ TEST(KafkaListener, WhatKafkaCannotParseClosesTheConnection) {
     kafka_connection kafka(port);
     ASSERT_TRUE(kafka.send_request(api_versions_request(0, 5)));
     EXPECT_TRUE(kafka.read_response());
+}
+
+// The whole body is read before anything is stored: a Produce that stops decoding in its second topic
+// (a records length past the frame) closes the connection, and neither the first topic's valid batch nor
+// the auto-creation of the second is left behind (found by fuzz/kafka_frames.cpp).
+TEST(KafkaListener, AProduceThatDoesNotDecodeStoresNothing) {
+    test_server server;
+    const auto created = server.request("POST", dms + "/kafka/instances",
+                                        instance_body("kafka-auto", "", "enable_auto_topic", "true"));
+    ASSERT_EQ(created.status, 200u) << created.body;
+    const std::string instance = created.json()["instance_id"].GetString();
+    create_topic(server, instance, "orders", 1);
+    const auto topics_before = server.request("GET", topics_path(instance)).body;
+    const auto partitions_before = server.request("GET", partitions_path(instance, "orders")).body;
+
+    kafka::protocol::record record;
+    record.key = "k";
+    record.value = "v";
+    std::string request = kafka_request_header(0, 3, 7);
+    writer w(request);
+    w.nullable_string(std::nullopt);  // transactional_id
+    w.int16(1);                       // acks
+    w.int32(1000);                    // timeout_ms
+    w.array_length(2);
+    w.string("orders");
+    w.array_length(1);
+    w.int32(0);
+    w.nullable_bytes(kafka::protocol::encode_batch({}, {record}));
+    w.string("fresh");
+    w.array_length(1);
+    w.int32(0);
+    w.int32(1000);  // a records length the frame does not hold
+    w.raw("short");
+
+    kafka_connection kafka(static_cast<std::uint16_t>(show_address(server, instance).port));
+    ASSERT_TRUE(kafka.send_request(request));
+    EXPECT_TRUE(kafka.closed_by_server());
+    EXPECT_EQ(server.request("GET", topics_path(instance)).body, topics_before);
+    EXPECT_EQ(server.request("GET", partitions_path(instance, "orders")).body, partitions_before);
 }
 
 }  // namespace
