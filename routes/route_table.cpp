@@ -40,6 +40,8 @@ pipeline make_pipeline() {
           dms::create_instance_by_engine);
     r.add("GET", "/v2/{project_id}/instances", "ListInstances", dms_api, dms::list_instances);
     r.add("GET", "/v2/{project_id}/instances/{instance_id}", "ShowInstance", dms_api, dms::show_instance);
+    r.add("POST", "/v2/{project_id}/instances/{instance_id}/autotopic", "UpdateInstanceAutoCreateTopic",
+          dms_api, dms::update_instance_auto_create_topic);
     r.add("DELETE", "/v2/{project_id}/instances/{instance_id}", "DeleteInstance", dms_api,
           dms::delete_instance);
     // DMS for Kafka: topics

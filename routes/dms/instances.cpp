@@ -210,4 +210,19 @@ response show_instance(const request_context& ctx, state::state& st) {
     return json_response(200, [&](json_object& o) { write_instance(o, info); });
 }
 
+// What the Kafka listeners do with a topic nobody created: Metadata and Produce create it (3 partitions)
+// when this is on. Refused for an instance that is not RUNNING, as other changes are.
+response update_instance_auto_create_topic(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const json_fields fields(document, service::dms);
+    const auto enabled = fields.opt_bool("enable_auto_topic");
+    if (!enabled) throw dms_invalid_parameter("enable_auto_topic");
+    const auto& project = ctx.param("project_id");
+    const auto& instance_id = ctx.param("instance_id");
+    st.kafka.running_cluster(project, instance_id);
+    st.kafka.set_auto_create_topic(project, instance_id, *enabled);
+    return response::empty(200);
+}
+
 }  // namespace emu::routes::dms

@@ -38,6 +38,8 @@ inline constexpr auto* create_instance_by_engine = &create_post_paid_kafka_insta
 response list_instances(const request_context& ctx, state::state& st);
 // GET /v2/{project_id}/instances/{instance_id}
 response show_instance(const request_context& ctx, state::state& st);
+// POST /v2/{project_id}/instances/{instance_id}/autotopic: {"enable_auto_topic": bool}, 200 without a body
+response update_instance_auto_create_topic(const request_context& ctx, state::state& st);
 // DELETE /v2/{project_id}/instances/{instance_id}
 response delete_instance(const request_context& ctx, state::state& st);
 

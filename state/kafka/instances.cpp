@@ -148,6 +148,13 @@ memory_cluster& kafka_store::memory(const std::string& project_id, const std::st
     return *in_memory;
 }
 
+void kafka_store::set_auto_create_topic(const std::string& project_id, const std::string& instance_id,
+                                        bool enabled) {
+    const auto found = find_instance(project_id, instance_id);
+    std::unique_lock lock(found->mutex);
+    found->spec.enable_auto_topic = enabled;
+}
+
 void kafka_store::set_default_address(broker_address address) {
     std::unique_lock lock(mutex_);
     default_address_ = std::move(address);

@@ -47,6 +47,9 @@ class kafka_store {
     // when the instance's cluster is of another kind.
     memory_cluster& memory(const std::string& project_id, const std::string& instance_id) const;
 
+    // UpdateInstanceAutoCreateTopic: whether Metadata and Produce create unknown topics.
+    void set_auto_create_topic(const std::string& project_id, const std::string& instance_id, bool enabled);
+
     // Where clients reach every instance's brokers unless a listener reports one of its own.
     void set_default_address(broker_address address);
     // The address a listener bound for this instance; ShowInstance reports it from then on.

@@ -93,6 +93,7 @@ std::string text(const json* value) {
     if (value == nullptr) return "";
     if (value->IsString()) return value->GetString();
     if (value->IsInt64()) return std::to_string(value->GetInt64());
+    if (value->IsBool()) return value->GetBool() ? "true" : "false";
     return "?";
 }
 
@@ -140,6 +141,9 @@ const observation instance_names = [](const exported& e) {
 };
 const observation topic_names = [](const exported& e) {
     return listed(member(e.kafka_instance(), "topics"), "id");
+};
+const observation auto_topic = [](const exported& e) {
+    return text(member(e.kafka_instance(), "enable_auto_topic"));
 };
 const observation orders_retention = [](const exported& e) {
     return text(member(e.topic("orders"), "retention_time"));
@@ -273,6 +277,8 @@ const std::vector<route_case>& route_cases() {
          "emu-kafka-01,genuine-kafka"},
         {"DeleteInstance", false, "DELETE", instance_root, "", R"({"instance_id":")" + instance + R"("})",
          204, instance_names, "emu-kafka-01", ""},
+        {"UpdateInstanceAutoCreateTopic", false, "POST", instance_root + "/autotopic",
+         R"({"enable_auto_topic":true})", R"({"enable_auto_topic":false})", 200, auto_topic, "false", "true"},
         // DMS for Kafka: topics
         {"CreateInstanceTopic", false, "POST", instance_root + "/topics",
          R"({"id":"genuine-topic","partition":1})", R"({"id":"forged-topic","partition":1})", 200,

@@ -320,5 +320,40 @@ TEST(KafkaListener, AProduceThatDoesNotDecodeStoresNothing) {
     EXPECT_EQ(server.request("GET", partitions_path(instance, "orders")).body, partitions_before);
 }
 
+// UpdateInstanceAutoCreateTopic turns on what Metadata does with a topic nobody created: it is created
+// with three partitions, visible to REST at once; a body without the flag is refused and changes nothing.
+TEST(KafkaListener, AutoTopicCreationFollowsUpdateInstanceAutoCreateTopic) {
+    test_server server;
+    const auto instance = create_instance(server);
+    const auto autotopic = instance_path(instance) + "/autotopic";
+    expect_invalid_parameter(server.request("POST", autotopic, R"({"enable_auto_topic":"yes"})"),
+                             "enable_auto_topic");
+    expect_empty(server.request("POST", autotopic, R"({"enable_auto_topic":true})"), 200);
+    const auto shown = server.request("GET", instance_path(instance));
+    EXPECT_NE(shown.body.find(R"("enable_auto_topic":true)"), std::string::npos) << shown.body;
+
+    kafka_connection kafka(static_cast<std::uint16_t>(show_address(server, instance).port));
+    // Metadata v4 for one topic, allow_auto_topic_creation true: the instance's setting decides.
+    const auto ask_for = [&kafka](const std::string& topic, std::int32_t correlation_id) {
+        std::string request = kafka_request_header(3, 4, correlation_id);
+        writer w(request);
+        w.int32(1);
+        w.string(topic);
+        w.boolean(true);
+        return kafka.send_request(request) && kafka.read_response().has_value();
+    };
+    ASSERT_TRUE(ask_for("created-on-use", 5));
+    const auto partitions = server.request("GET", partitions_path(instance, "created-on-use"));
+    ASSERT_EQ(partitions.status, 200u) << partitions.body;
+    EXPECT_NE(partitions.body.find(R"("total":3)"), std::string::npos) << partitions.body;
+
+    // Off again: the next unknown topic stays unknown.
+    expect_empty(server.request("POST", autotopic, R"({"enable_auto_topic":false})"), 200);
+    ASSERT_TRUE(ask_for("not-created", 6));
+    const auto topics = server.request("GET", topics_path(instance));
+    EXPECT_EQ(topics.body.find("not-created"), std::string::npos) << topics.body;
+    EXPECT_NE(topics.body.find("created-on-use"), std::string::npos) << topics.body;
+}
+
 }  // namespace
 }  // namespace emu::test
