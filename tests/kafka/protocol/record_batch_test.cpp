@@ -290,7 +290,8 @@ TEST(KafkaRecordBatch, OffsetGapsAndEmptyBatchesRoundTrip) {
     std::vector<record> records = {{50, t0, "a", "1", {}}, {55, t0, "b", "2", {}}, {59, t0, "c", "3", {}}};
     batch_header h;
     h.base_offset = 50;
-    const auto batch = only_batch(encode_batch(h, records));
+    const std::string encoded = encode_batch(h, records);  // the view below points into it
+    const auto batch = only_batch(encoded);
     EXPECT_EQ(batch.header.last_offset_delta, 9);
     EXPECT_EQ(decode_records(batch, limit), records);
     EXPECT_EQ(thrown_kind([&] { check_producer_batch(batch.header); }), kind::invalid_record);
@@ -298,7 +299,8 @@ TEST(KafkaRecordBatch, OffsetGapsAndEmptyBatchesRoundTrip) {
     h.last_offset_delta = 4;
     h.base_timestamp = t0;
     h.max_timestamp = t0 + 1;
-    const auto empty = only_batch(encode_batch(h, {}));
+    const std::string encoded_empty = encode_batch(h, {});
+    const auto empty = only_batch(encoded_empty);
     EXPECT_EQ(empty.header.records_count, 0);
     EXPECT_EQ(empty.header.last_offset_delta, 4);
     EXPECT_EQ(empty.header.max_timestamp, t0 + 1);
@@ -310,7 +312,8 @@ TEST(KafkaRecordBatch, LogAppendTimeGivesEveryRecordTheMaxTimestamp) {
     batch_header h;
     h.attributes = batch_header::timestamp_type_mask;
     auto records = small_records(0);
-    const auto batch = only_batch(encode_batch(h, records));
+    const std::string encoded = encode_batch(h, records);  // the view below points into it
+    const auto batch = only_batch(encoded);
     EXPECT_TRUE(batch.header.timestamp_type_log_append());
     for (auto& r : records) r.timestamp = t0 + 5;
     EXPECT_EQ(decode_records(batch, limit), records);
