@@ -10,6 +10,7 @@
 #include "kafka/protocol/error_codes.hpp"
 #include "kafka/protocol/record_batch.hpp"
 #include "state/errors.hpp"
+#include "state/kafka/topic_rules.hpp"
 
 namespace emu::kafka::handlers {
 
@@ -43,24 +44,17 @@ error_code batch_error_code(const batch_error& e) {
     return error_code::corrupt_message;
 }
 
-// A topic's setting from its other_configs, when it has it.
-std::optional<std::string> topic_config(const state::topic_spec& spec, const std::string& name) {
-    for (const auto& c : spec.other_configs) {
-        if (c.name == name) return c.value;
-    }
-    return std::nullopt;
+// A known topic config's value (topic_rules: the topic's own, else DMS's default, as REST shows it).
+std::string topic_config(const state::topic_spec& spec, std::string_view name) {
+    return std::string(state::topic_rules::config_value(spec, *state::topic_rules::find_config(name)));
 }
 
-// DMS's default max.message.bytes (the REST topic views' default_value).
-constexpr std::int64_t default_max_message_bytes = 10'485'760;
-
 std::int64_t max_message_bytes(const state::topic_spec& spec) {
-    const auto value = topic_config(spec, "max.message.bytes");
-    if (!value) return default_max_message_bytes;
+    const auto& config = *state::topic_rules::find_config("max.message.bytes");
     try {
-        return std::stoll(*value);
+        return std::stoll(std::string(state::topic_rules::config_value(spec, config)));
     } catch (const std::exception&) {
-        return default_max_message_bytes;
+        return std::stoll(std::string(config.default_value));
     }
 }
 
