@@ -11,11 +11,10 @@ reclaimer::~reclaimer() {
     if (thread_.joinable()) thread_.join();
 }
 
-void reclaimer::discard(record_log::released chunks) {
-    if (chunks.empty()) return;
+void reclaimer::enqueue(std::shared_ptr<void> garbage) {
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(chunks));
+        queue_.push_back(std::move(garbage));
         if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     }
     wake_.notify_one();

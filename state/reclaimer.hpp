@@ -1,11 +1,11 @@
 #pragma once
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
-
-#include "state/record_log.hpp"
 
 namespace emu::state {
 
@@ -20,15 +20,21 @@ class reclaimer {
     reclaimer(const reclaimer&) = delete;
     reclaimer& operator=(const reclaimer&) = delete;
 
-    // Takes the chunks; returns at once.
-    void discard(record_log::released chunks);
+    // Takes the chunks (a record_log's or a batch_log's released chunks, or any container of them);
+    // returns at once.
+    template <class Chunks>
+    void discard(Chunks chunks) {
+        if (chunks.empty()) return;
+        enqueue(std::make_shared<Chunks>(std::move(chunks)));
+    }
 
   private:
+    void enqueue(std::shared_ptr<void> garbage);
     void run();
 
     std::mutex mutex_;  // guards queue_, stopping_ and the start of thread_
     std::condition_variable wake_;
-    std::vector<record_log::released> queue_;
+    std::vector<std::shared_ptr<void>> queue_;
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -7,7 +7,6 @@
 #include "kafka/error_mapping.hpp"
 #include "kafka/handlers.hpp"
 #include "kafka/protocol/error_codes.hpp"
-#include "kafka/protocol/record_batch.hpp"
 #include "state/errors.hpp"
 
 namespace emu::kafka::handlers {
@@ -29,25 +28,6 @@ struct topic_answer {
     std::vector<partition_answer> partitions;
 };
 
-// The messages read as one record batch v2, uncompressed, CreateTime, no producer id.
-std::string encode(const std::vector<state::kafka_message>& messages) {
-    std::vector<protocol::record> records;
-    records.reserve(messages.size());
-    for (const auto& m : messages) {
-        protocol::record r;
-        r.offset = m.offset;
-        r.timestamp = m.timestamp;
-        r.key = m.key;
-        r.value = m.value;
-        for (const auto& [name, value] : m.headers) r.headers.push_back({name, value});
-        records.push_back(std::move(r));
-    }
-    protocol::batch_header header;
-    header.base_offset = messages.front().offset;
-    header.partition_leader_epoch = 0;
-    return protocol::encode_batch(header, records);
-}
-
 partition_answer read(const state::kafka_cluster& cluster, const std::string& topic, std::int32_t index,
                       std::int64_t offset, std::size_t max_bytes) {
     partition_answer answer{index, error_code::none, -1, -1, {}};
@@ -60,7 +40,7 @@ partition_answer read(const state::kafka_cluster& cluster, const std::string& to
         }
         answer.high_watermark = p.end_offset;
         answer.log_start_offset = p.start_offset;
-        if (!slice.messages.empty()) answer.records = encode(slice.messages);
+        answer.records = std::move(slice.records);
     } catch (const state::error& e) {
         answer.error = to_kafka_error(e.code());
     }
@@ -70,9 +50,10 @@ partition_answer read(const state::kafka_cluster& cluster, const std::string& to
 }  // namespace
 
 // Fetch v4-11 (AK FetchRequest/Response.json), sessionless: session id 0 (epoch -1 or 0) is a full fetch
-// answered with session id 0; another session id is FETCH_SESSION_ID_NOT_FOUND. Each partition's messages
-// from the fetch offset come as one uncompressed record batch, at least one message even past the limits
-// (KIP-74), then up to partition_max_bytes and the request's max_bytes. No transactions: the last stable
+// answered with session id 0; another session id is FETCH_SESSION_ID_NOT_FOUND. Each partition's stored
+// record batches from the one holding the fetch offset come as they were produced (the first may begin
+// below the fetch offset: clients skip those records), at least one batch even past the limits (KIP-74),
+// then up to partition_max_bytes and the request's max_bytes. No transactions: the last stable
 // offset is the high watermark, for either isolation level. A fetch offset outside [log start, log end] is
 // OFFSET_OUT_OF_RANGE with the offsets -1 (AK Partition.fetchRecords). With less than min_bytes and no
 // error, the request waits up to max_wait_ms for an append.

@@ -59,7 +59,8 @@ std::int64_t max_message_bytes(const state::topic_spec& spec) {
 }
 
 // Appends one partition's records field: exactly one batch v2 (Kafka's rule from Produce v3 on), each record
-// checked and decompressed before anything is stored, so a bad batch stores nothing.
+// checked and decompressed before anything is stored, so a bad batch stores nothing. The batch is stored
+// as it came (compressed or not); the cluster assigns its offsets.
 partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& topic, std::int32_t index,
                         const std::optional<std::string_view>& records, std::size_t max_decompressed) {
     partition_answer answer{index, error_code::none, -1, -1, -1};
@@ -75,7 +76,7 @@ partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& 
         answer.error = error_code::message_too_large;
         return answer;
     }
-    std::vector<state::append_record> appended;
+    state::producer_batch checked;
     try {
         const auto split = protocol::split_batches(*records);
         if (!split.partial.empty())
@@ -84,18 +85,8 @@ partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& 
             throw batch_error(batch_error::kind::invalid_record, "not exactly one batch");
         const auto& batch = split.batches.front();
         protocol::check_producer_batch(batch.header);
-        const auto decoded = protocol::decode_records(batch, max_decompressed);
-        appended.reserve(decoded.size());
-        const bool log_append_time = topic_config(topic, "message.timestamp.type") == "LogAppendTime";
-        for (const auto& r : decoded) {
-            state::append_record out;
-            out.key = r.key;
-            out.value = r.value.value_or(std::string());
-            out.timestamp = r.timestamp;
-            for (const auto& h : r.headers) out.headers.emplace_back(h.key, h.value.value_or(std::string()));
-            appended.push_back(std::move(out));
-        }
-        if (log_append_time) answer.log_append_time = 0;  // the append's time, below
+        const auto summary = protocol::check_records(batch, max_decompressed);
+        checked = state::producer_batch{batch.bytes, summary.first_timestamp, summary.last_timestamp};
     } catch (const batch_error& e) {
         answer.error = batch_error_code(e);
         return answer;
@@ -104,8 +95,8 @@ partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& 
         return answer;
     }
     try {
-        const bool log_append_time = answer.log_append_time == 0;
-        const auto result = cluster.append(topic.name, index, appended, log_append_time);
+        const bool log_append_time = topic_config(topic, "message.timestamp.type") == "LogAppendTime";
+        const auto result = cluster.append(topic.name, index, checked, log_append_time);
         answer.base_offset = result.base_offset;
         answer.log_start_offset = result.log_start_offset;
         answer.log_append_time = log_append_time ? result.log_append_time : -1;

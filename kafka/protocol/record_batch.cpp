@@ -1,8 +1,11 @@
 #include "kafka/protocol/record_batch.hpp"
 
+#include <algorithm>
 #include <boost/crc.hpp>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <span>
 #include <stdexcept>
 
 namespace emu::kafka::protocol {
@@ -28,22 +31,28 @@ std::int64_t wrapping_add(std::int64_t a, std::int64_t b) {
 
 // ---- decoding
 
-std::optional<std::string> read_nullable(reader& r, const char* what) {
+std::optional<std::string_view> read_nullable(reader& r, const char* what) {
     const std::int32_t n = r.varint();
     if (n == -1) return std::nullopt;
     if (n < 0) fail(kind::invalid_record, std::string("negative ") + what + " length " + std::to_string(n));
-    return std::string(r.raw(static_cast<std::size_t>(n)));
+    return r.raw(static_cast<std::size_t>(n));
 }
 
-// One record from `r`; `previous_delta` is the last record's offset delta (-1 before the first).
-record read_record(reader& r, const batch_header& h, std::int32_t previous_delta, std::int32_t& delta) {
+std::optional<std::string> owned(const std::optional<std::string_view>& v) {
+    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+// One record from `r`, its headers checked; `previous_delta` is the last record's offset delta (-1 before
+// the first).
+record_view read_record(reader& r, const batch_header& h, std::int32_t previous_delta, std::int32_t& delta) {
     const std::int32_t length = r.varint();
     if (length < 0 || static_cast<std::size_t>(length) > r.remaining()) {
         fail(kind::invalid_record, "a record length of " + std::to_string(length) + " with " +
                                        std::to_string(r.remaining()) + " bytes left");
     }
-    reader body(r.raw(static_cast<std::size_t>(length)));
-    record out;
+    const std::string_view whole = r.raw(static_cast<std::size_t>(length));
+    reader body(whole);
+    record_view out;
     body.int8();  // attributes: unused in v2
     const std::int64_t timestamp_delta = body.varlong();
     delta = body.varint();
@@ -64,19 +73,36 @@ record read_record(reader& r, const batch_header& h, std::int32_t previous_delta
         fail(kind::invalid_record, "a header count of " + std::to_string(headers) + " in " +
                                        std::to_string(body.remaining()) + " bytes");
     }
-    out.headers.reserve(static_cast<std::size_t>(headers));
+    const std::size_t headers_begin = body.position();
     for (std::int32_t i = 0; i < headers; ++i) {
         const std::int32_t key_length = body.varint();
         if (key_length < 0)
             fail(kind::invalid_record, "negative header key length " + std::to_string(key_length));
-        record_header header;
-        header.key = std::string(body.raw(static_cast<std::size_t>(key_length)));
-        header.value = read_nullable(body, "header value");
-        out.headers.push_back(std::move(header));
+        body.raw(static_cast<std::size_t>(key_length));
+        read_nullable(body, "header value");
     }
     if (!body.at_end()) {
         fail(kind::invalid_record, "a record of length " + std::to_string(length) + " holds " +
                                        std::to_string(body.remaining()) + " bytes past its last header");
+    }
+    out.header_count = headers;
+    out.headers = whole.substr(headers_begin);
+    return out;
+}
+
+record to_record(const record_view& v) {
+    record out;
+    out.offset = v.offset;
+    out.timestamp = v.timestamp;
+    out.key = owned(v.key);
+    out.value = owned(v.value);
+    out.headers.reserve(static_cast<std::size_t>(v.header_count));
+    reader r(v.headers);  // checked by read_record
+    for (std::int32_t i = 0; i < v.header_count; ++i) {
+        record_header header;
+        header.key = std::string(r.raw(static_cast<std::size_t>(r.varint())));
+        header.value = owned(read_nullable(r, "header value"));
+        out.headers.push_back(std::move(header));
     }
     return out;
 }
@@ -141,11 +167,16 @@ void write_records(std::string& out, std::int64_t base_offset, std::int64_t base
     }
 }
 
-void need_header(const std::string& batch, const char* what) {
+void need_header(std::span<const char> batch, const char* what) {
     if (batch.size() < batch_header_size) {
         throw std::invalid_argument(std::string(what) + ": " + std::to_string(batch.size()) +
                                     " bytes are not a record batch");
     }
+}
+
+void put_big_endian(std::span<char> batch, std::size_t at, std::uint64_t u, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i)
+        batch[at + i] = static_cast<char>((u >> (8 * (size - 1 - i))) & 0xff);
 }
 
 }  // namespace
@@ -283,7 +314,8 @@ void check_producer_batch(const batch_header& header) {
     }
 }
 
-std::vector<record> decode_records(const record_batch_view& batch, std::size_t max_decompressed) {
+void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
+                   const std::function<void(const record_view&)>& visit) {
     const batch_header& h = batch.header;
     if (batch.bytes.size() < batch_header_size) fail(kind::corrupt_message, "shorter than its header");
     const std::string_view section = batch.bytes.substr(batch_header_size);
@@ -304,26 +336,47 @@ std::vector<record> decode_records(const record_batch_view& batch, std::size_t m
         fail(kind::invalid_record, "recordsCount " + std::to_string(h.records_count) + " in " +
                                        std::to_string(data.size()) + " bytes");
     }
-    std::vector<record> records;
-    records.reserve(static_cast<std::size_t>(h.records_count));
     reader r(data);
     std::int32_t delta = -1;
     for (std::int32_t i = 0; i < h.records_count; ++i) {
+        record_view v;
         try {
             const std::int32_t previous = delta;
-            records.push_back(read_record(r, h, previous, delta));
+            v = read_record(r, h, previous, delta);
         } catch (const batch_error&) {
             throw;
         } catch (const decode_error& e) {
             fail(kind::invalid_record,
                  "record " + std::to_string(i) + " of " + std::to_string(h.records_count) + ": " + e.what());
         }
+        visit(v);
     }
     if (!r.at_end()) {
         fail(kind::invalid_record, std::to_string(r.remaining()) + " bytes after the " +
                                        std::to_string(h.records_count) + " records recordsCount announces");
     }
+}
+
+std::vector<record> decode_records(const record_batch_view& batch, std::size_t max_decompressed) {
+    std::vector<record> records;
+    if (batch.header.records_count > 0) {
+        // Bounded: visit_records refuses a count the records section cannot hold before visiting any.
+        records.reserve(
+            std::min<std::size_t>(static_cast<std::size_t>(batch.header.records_count), batch.bytes.size()));
+    }
+    visit_records(batch, max_decompressed, [&](const record_view& v) { records.push_back(to_record(v)); });
     return records;
+}
+
+records_summary check_records(const record_batch_view& batch, std::size_t max_decompressed) {
+    records_summary out;
+    bool first = true;
+    visit_records(batch, max_decompressed, [&](const record_view& v) {
+        if (first) out.first_timestamp = v.timestamp;
+        first = false;
+        out.last_timestamp = v.timestamp;
+    });
+    return out;
 }
 
 std::string encode_batch(const batch_header& h, const std::vector<record>& records, compression_codec codec) {
@@ -385,15 +438,24 @@ std::string encode_batch(const batch_header& h, const std::vector<record>& recor
     return out;
 }
 
-void set_base_offset(std::string& batch, std::int64_t base_offset) {
+void set_base_offset(std::span<char> batch, std::int64_t base_offset) {
     need_header(batch, "set_base_offset");
-    const auto u = static_cast<std::uint64_t>(base_offset);
-    for (std::size_t i = 0; i < 8; ++i) batch[i] = static_cast<char>((u >> (8 * (7 - i))) & 0xff);
+    put_big_endian(batch, 0, static_cast<std::uint64_t>(base_offset), 8);
 }
 
-void set_partition_leader_epoch(std::string& batch, std::int32_t epoch) {
+void set_partition_leader_epoch(std::span<char> batch, std::int32_t epoch) {
     need_header(batch, "set_partition_leader_epoch");
-    writer(batch).patch_int32(12, epoch);
+    put_big_endian(batch, 12, static_cast<std::uint32_t>(epoch), 4);
+}
+
+void set_log_append_time(std::span<char> batch, std::int64_t time) {
+    need_header(batch, "set_log_append_time");
+    const std::string_view bytes(batch.data(), batch.size());
+    const auto attributes =
+        static_cast<std::uint16_t>(read_header(bytes).attributes | batch_header::timestamp_type_mask);
+    put_big_endian(batch, batch_attributes_offset, attributes, 2);
+    put_big_endian(batch, batch_max_timestamp_offset, static_cast<std::uint64_t>(time), 8);
+    put_big_endian(batch, batch_crc_offset, crc32c(bytes.substr(batch_attributes_offset)), 4);
 }
 
 }  // namespace emu::kafka::protocol

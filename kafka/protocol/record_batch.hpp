@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,7 @@ inline constexpr std::size_t batch_header_size = 61;
 // The fields before the CRC'd part: baseOffset, batchLength, partitionLeaderEpoch, magic, crc.
 inline constexpr std::size_t batch_crc_offset = 17;
 inline constexpr std::size_t batch_attributes_offset = 21;
+inline constexpr std::size_t batch_max_timestamp_offset = 35;
 // What a batch counts in batchLength besides its records: the header after baseOffset and batchLength.
 inline constexpr std::int32_t batch_length_overhead = 49;
 inline constexpr std::int8_t current_magic = 2;
@@ -132,6 +135,17 @@ struct record {
     bool operator==(const record&) const = default;
 };
 
+// A record as it lies in a batch's (decompressed) records section: the views point into that section,
+// valid during the visit that hands it out. `headers` holds the header_count headers, still encoded.
+struct record_view {
+    std::int64_t offset = 0;
+    std::int64_t timestamp = 0;
+    std::optional<std::string_view> key;
+    std::optional<std::string_view> value;
+    std::int32_t header_count = 0;
+    std::string_view headers;
+};
+
 // One validated batch: its header and all its bytes (baseOffset .. end), a view into the input given to
 // split_batches, valid as long as that input.
 struct record_batch_view {
@@ -169,6 +183,20 @@ void check_producer_batch(const batch_header& header);
 // as a `record`, so the result may be some 17 times max_decompressed for a batch of empty records.
 std::vector<record> decode_records(const record_batch_view& batch, std::size_t max_decompressed);
 
+// decode_records' checks, without copying a record: calls `visit` for each record in order (a visit that
+// throws stops the walk). The same errors as decode_records, thrown at the first record that fails (earlier
+// records have been visited).
+void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
+                   const std::function<void(const record_view&)>& visit);
+
+// What a broker keeps of a producer batch it has checked: the first and last records' timestamps.
+struct records_summary {
+    std::int64_t first_timestamp = 0;
+    std::int64_t last_timestamp = 0;
+};
+// decode_records' checks and nothing else: what Produce runs on every batch before storing it verbatim.
+records_summary check_records(const record_batch_view& batch, std::size_t max_decompressed);
+
 // One batch v2 of `records`, which must be non-empty unless the header's lastOffsetDelta is meant (an
 // empty batch keeps it), with offsets strictly increasing from h.base_offset (deltas fitting int32).
 // Taken from `h`: base_offset, partition_leader_epoch, the attribute bits other than the codec,
@@ -180,7 +208,11 @@ std::string encode_batch(const batch_header& h, const std::vector<record>& recor
                          compression_codec codec = compression_codec::none);
 
 // Patch the fields outside the CRC of a whole batch (at least 61 bytes; std::invalid_argument otherwise).
-void set_base_offset(std::string& batch, std::int64_t base_offset);
-void set_partition_leader_epoch(std::string& batch, std::int32_t epoch);
+void set_base_offset(std::span<char> batch, std::int64_t base_offset);
+void set_partition_leader_epoch(std::span<char> batch, std::int32_t epoch);
+// What a broker does to a batch it appends to a topic with message.timestamp.type LogAppendTime: sets the
+// timestamp-type attribute and maxTimestamp to `time` (every record then reads as that time) and
+// recomputes the CRC.
+void set_log_append_time(std::span<char> batch, std::int64_t time);
 
 }  // namespace emu::kafka::protocol

@@ -50,12 +50,12 @@ class kafka_cluster {
     virtual std::vector<stored_message> messages(const std::string& topic,
                                                  const message_filter& filter) const = 0;
 
-    // Kafka Produce: the records get contiguous offsets on one partition, all or none (the storage cap
-    // counts them together). `log_append_time`: the records take the append's time (a topic with
+    // Kafka Produce: the batch's records get contiguous offsets on one partition, all or none (the storage
+    // cap counts the batch's bytes). `log_append_time`: the records take the append's time (a topic with
     // message.timestamp.type LogAppendTime), else keep their own.
     virtual append_result append(const std::string& topic, std::int32_t partition,
-                                 const std::vector<append_record>& records, bool log_append_time) = 0;
-    // Kafka Fetch: the retained messages from `offset` on, whole, until their keys and values pass
+                                 const producer_batch& batch, bool log_append_time) = 0;
+    // Kafka Fetch: the stored batches from the one holding `offset` on, whole, until their bytes pass
     // `max_bytes` (at least one when there is one).
     virtual partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,
                                 std::size_t max_bytes) const = 0;

@@ -2,110 +2,132 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <string_view>
 
+#include "kafka/protocol/record_batch.hpp"
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
+#include "state/kafka/batch_log.hpp"
 #include "state/reclaimer.hpp"
-#include "state/record_log.hpp"
 
 namespace emu::state {
 
 namespace {
 
 constexpr std::int64_t ms_per_hour = 3'600'000;
+// Stored batches were checked when they arrived: decoding one again is bounded by its own size.
+constexpr std::size_t no_limit = std::numeric_limits<std::size_t>::max();
 
-// Kafka headers travel in a record's `extra` bytes: per header, a 4-byte length and the name, then a 4-byte
-// length and the value.
-void append_sized(std::string& out, std::string_view text) {
-    const auto size = static_cast<std::uint32_t>(text.size());
-    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((size >> shift) & 0xff));
-    out.append(text);
-}
+namespace protocol = kafka::protocol;
 
-std::string_view take_sized(std::string_view& in) {
-    std::uint32_t size = 0;
-    for (std::size_t i = 0; i < 4; ++i) size |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
-    const std::string_view text = in.substr(4, size);
-    in.remove_prefix(4 + std::size_t{size});
-    return text;
-}
-
-std::string encode_headers(const kafka_headers& headers) {
-    std::string out;
-    for (const auto& [name, value] : headers) {
-        append_sized(out, name);
-        append_sized(out, value);
+// Messages as a record batch v2 with offsets from 0 (the log assigns the real ones), uncompressed. Header
+// values are never null here: REST and fixtures have no null header.
+std::string encode_messages(const std::vector<const kafka_message*>& messages) {
+    std::vector<protocol::record> records;
+    records.reserve(messages.size());
+    for (const kafka_message* m : messages) {
+        protocol::record r;
+        r.offset = static_cast<std::int64_t>(records.size());
+        r.timestamp = m->timestamp;
+        r.key = m->key;
+        r.value = m->value;
+        for (const auto& [name, value] : m->headers) r.headers.push_back({name, value});
+        records.push_back(std::move(r));
     }
-    return out;
+    protocol::batch_header header;
+    header.base_offset = 0;
+    return protocol::encode_batch(header, records);
 }
 
-kafka_headers decode_headers(std::string_view in) {
-    kafka_headers out;
-    while (!in.empty()) {
-        const auto name = take_sized(in);
-        const auto value = take_sized(in);
-        out.emplace_back(name, value);
+// A stored batch's records from offset `from` on, as messages. A null value or header value reads as
+// empty (docs/kafka.md).
+template <class F>
+bool decode_batch(const batch_log::slot& s, std::string_view bytes, std::int64_t from, F&& f) {
+    const auto records = protocol::decode_records({protocol::read_header(bytes), bytes}, no_limit);
+    for (const auto& r : records) {
+        if (r.offset < from) continue;
+        kafka_message out;
+        out.offset = r.offset;
+        out.key = r.key;
+        out.value = r.value.value_or(std::string());
+        out.timestamp = r.timestamp;
+        for (const auto& h : r.headers) out.headers.emplace_back(h.key, h.value.value_or(std::string()));
+        out.appended_ms = s.appended_ms;
+        if (!f(std::move(out))) return false;
     }
-    return out;
+    return true;
 }
 
-kafka_message to_message(const log_entry& entry) {
-    kafka_message out;
-    out.offset = entry.number;
-    if (entry.key) out.key.emplace(*entry.key);
-    out.value.assign(entry.value);
-    out.timestamp = entry.timestamp;
-    out.headers = decode_headers(entry.extra);
-    out.appended_ms = entry.appended_ms;
-    return out;
+// Calls f(kafka_message&&) for the retained messages of `log` from `from` on, until f returns false.
+template <class F>
+void for_each_message(const batch_log& log, std::int64_t from, F&& f) {
+    from = std::max(from, log.start());
+    log.scan(from, [&](const batch_log::slot& s, std::string_view bytes) {
+        return decode_batch(s, bytes, from, f);
+    });
 }
 
 struct partition_log {
     explicit partition_log(std::int64_t created_ms) : last_update_ms(created_ms) {}
 
     mutable std::mutex mutex;  // guards everything below
-    record_log records;        // offsets [start_offset(), end_offset())
+    batch_log batches;         // offsets [start_offset(), end_offset())
     std::int64_t last_update_ms = 0;
-    storage_charge charge;  // the bytes of `records`, against the store's budget
+    storage_charge charge;  // the bytes of `batches`, against the store's budget
 
     // Caller holds `mutex`.
-    std::int64_t start_offset() const { return records.start(); }
-    std::int64_t end_offset() const { return records.end(); }
+    std::int64_t start_offset() const { return batches.start(); }
+    std::int64_t end_offset() const { return batches.end(); }
 
     // Caller holds `mutex`.
     partition_state snapshot(std::int32_t index) const {
         partition_state out;
         out.partition = index;
-        out.start_offset = records.start();
-        out.end_offset = records.end();
+        out.start_offset = batches.start();
+        out.end_offset = batches.end();
         out.last_update_ms = last_update_ms;
-        if (!records.empty()) {
-            out.first_timestamp = records.front().timestamp;
-            out.last_timestamp = records.back().timestamp;
-        }
-        out.retained_bytes = records.payload_bytes();
+        out.first_timestamp = batches.first_timestamp();
+        out.last_timestamp = batches.last_timestamp();
+        out.retained_bytes = batches.stored_bytes();
         return out;
     }
 
+    // Caller holds `mutex`. Reserves the batch's bytes and appends it; storage_full when they do not fit.
+    std::int64_t append(const batch_log::incoming& batch, std::int64_t now, bool log_append_time,
+                        const std::shared_ptr<storage_budget>& budget) {
+        const std::uint64_t bytes = batch_log::cost(batch);
+        if (!budget->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget->capacity()});
+        std::int64_t base = 0;
+        try {
+            base = batches.append(batch, now, log_append_time);
+        } catch (...) {
+            budget->release(bytes);
+            throw;
+        }
+        charge.adopt(budget, bytes);
+        last_update_ms = now;
+        return base;
+    }
+
     // Caller holds `mutex`. Trimming is not a write: last_update_ms keeps the last append's time. The
-    // dropped records' memory goes with the result, which callers free (or hand to the reclaimer) after
+    // dropped batches' memory goes with the result, which callers free (or hand to the reclaimer) after
     // unlocking; their bytes go back to the storage budget now.
-    [[nodiscard]] record_log::released trim_to(std::int64_t new_start) {
-        auto dropped = records.trim(new_start);
-        charge.shrink_to(static_cast<std::uint64_t>(records.stored_bytes()));
+    [[nodiscard]] batch_log::released trim_to(std::int64_t new_start) {
+        auto dropped = batches.trim(new_start);
+        charge.shrink_to(static_cast<std::uint64_t>(batches.stored_bytes()));
         return dropped;
     }
 
-    // Caller holds `mutex`. Retention works like Kafka's: expired messages leave the log from its start,
+    // Caller holds `mutex`. Retention works like Kafka's: expired batches leave the log from its start,
     // which moves the log start offset. Done lazily, whenever the log is opened.
-    [[nodiscard]] record_log::released expire(std::int64_t now, std::int64_t retention_ms) {
-        return trim_to(records.first_appended_since(now - retention_ms));
+    [[nodiscard]] batch_log::released expire(std::int64_t now, std::int64_t retention_ms) {
+        return trim_to(batches.first_appended_since(now - retention_ms));
     }
 
     // Caller holds `mutex`. The first offset whose message is at or after `timestamp`, else the end.
-    std::int64_t offset_for_time(std::int64_t timestamp) const { return records.first_at_time(timestamp); }
+    std::int64_t offset_for_time(std::int64_t timestamp) const { return batches.first_at_time(timestamp); }
 };
 
 }  // namespace
@@ -129,7 +151,7 @@ struct memory_cluster::topic {
     // A log locked for use, with retention applied. Members are destroyed in reverse order: the lock is
     // released first, then the expired records' memory is freed.
     struct opened {
-        record_log::released expired;
+        batch_log::released expired;
         std::unique_lock<std::mutex> lock;
     };
 
@@ -311,15 +333,14 @@ produce_result memory_cluster::produce(const produce_request& request) {
         if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
 
         const std::int64_t now = clock_();
+        kafka_message message;
+        message.key = request.key;
+        message.value = request.value;
+        message.timestamp = now;
+        message.headers = request.headers;
+        const std::string batch = encode_messages({&message});
         const auto lock = t->open(*log, now);
-        const std::int64_t offset = log->end_offset();
-        const std::string headers = encode_headers(request.headers);
-        const std::uint64_t bytes =
-            request.value.size() + (request.key ? request.key->size() : 0) + headers.size();
-        if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
-        log->records.append(now, now, request.key, request.value, headers);
-        log->charge.adopt(budget_, bytes);
-        log->last_update_ms = now;
+        const std::int64_t offset = log->append({batch, now, now}, now, false, budget_);
         out = produce_result{index, offset, now};
     }
     wake_waiters();
@@ -327,7 +348,7 @@ produce_result memory_cluster::produce(const produce_request& request) {
 }
 
 append_result memory_cluster::append(const std::string& topic_name, std::int32_t index,
-                                     const std::vector<append_record>& records, bool log_append_time) {
+                                     const producer_batch& batch, bool log_append_time) {
     append_result out;
     {
         const auto t = find_topic(topic_name);
@@ -336,23 +357,8 @@ append_result memory_cluster::append(const std::string& topic_name, std::int32_t
         if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
         const std::int64_t now = clock_();
         const auto lock = t->open(*log, now);
-        std::vector<std::string> headers;
-        headers.reserve(records.size());
-        std::uint64_t bytes = 0;
-        for (const auto& r : records) {
-            headers.push_back(encode_headers(r.headers));
-            bytes += r.value.size() + (r.key ? r.key->size() : 0) + headers.back().size();
-        }
-        if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
-        out.base_offset = log->end_offset();
-        for (std::size_t i = 0; i < records.size(); ++i) {
-            const auto& r = records[i];
-            const std::optional<std::string_view> key =
-                r.key ? std::optional<std::string_view>(*r.key) : std::nullopt;
-            log->records.append(log_append_time ? now : r.timestamp, now, key, r.value, headers[i]);
-        }
-        log->charge.adopt(budget_, bytes);
-        log->last_update_ms = now;
+        out.base_offset = log->append({batch.bytes, batch.first_timestamp, batch.last_timestamp}, now,
+                                      log_append_time, budget_);
         out.log_append_time = now;
         out.log_start_offset = log->start_offset();
     }
@@ -369,13 +375,11 @@ partition_read memory_cluster::read(const std::string& topic_name, std::int32_t 
     const auto lock = t->open(*log, clock_());
     partition_read out;
     out.state = log->snapshot(index);
-    std::size_t taken = 0;
-    log->records.scan(offset < log->start_offset() ? log->end_offset() : offset, [&](const log_entry& entry) {
-        const std::size_t size = entry.value.size() + (entry.key ? entry.key->size() : 0);
-        if (!out.messages.empty() && taken + size > max_bytes) return false;
-        taken += size;
-        out.messages.push_back(to_message(entry));
-        return taken < max_bytes;
+    if (offset < log->start_offset()) return out;
+    log->batches.scan(offset, [&](const batch_log::slot&, std::string_view bytes) {
+        if (!out.records.empty() && out.records.size() + bytes.size() > max_bytes) return false;
+        out.records.append(bytes);
+        return out.records.size() < max_bytes;
     });
     return out;
 }
@@ -424,7 +428,7 @@ std::vector<delete_records_result> memory_cluster::delete_records(
     }
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());
-    record_log::released trimmed;  // handed to the reclaimer once every lock is released
+    batch_log::released trimmed;  // handed to the reclaimer once every lock is released
     std::vector<delete_records_result> results;
     results.reserve(entries.size());
     {
@@ -483,7 +487,12 @@ std::optional<kafka_message> memory_cluster::message_at(const std::string& topic
     if (log == nullptr) throw error(errc::partition_not_found, {.index = index});
     const auto lock = t->open(*log, clock_());
     if (offset < log->start_offset() || offset >= log->end_offset()) return std::nullopt;
-    return to_message(log->records.at(offset));
+    std::optional<kafka_message> out;
+    for_each_message(log->batches, offset, [&](kafka_message&& m) {
+        if (m.offset == offset) out = std::move(m);
+        return false;
+    });
+    return out;
 }
 
 std::vector<stored_message> memory_cluster::messages(const std::string& topic_name,
@@ -504,10 +513,10 @@ std::vector<stored_message> memory_cluster::messages(const std::string& topic_na
     for (auto index = first; index < last; ++index) {
         partition_log& log = *t->log(index);
         const auto lock = t->open(log, now);
-        log.records.scan(log.start_offset(), [&](const log_entry& entry) {
-            const bool wanted = (!filter.start_ms || entry.timestamp >= *filter.start_ms) &&
-                                (!filter.end_ms || entry.timestamp <= *filter.end_ms);
-            if (wanted) out.push_back({index, to_message(entry)});
+        for_each_message(log.batches, log.start_offset(), [&](kafka_message&& m) {
+            const bool wanted = (!filter.start_ms || m.timestamp >= *filter.start_ms) &&
+                                (!filter.end_ms || m.timestamp <= *filter.end_ms);
+            if (wanted) out.push_back({index, std::move(m)});
             return true;
         });
     }
@@ -520,26 +529,34 @@ void memory_cluster::load_partition(const std::string& topic_name, partition_con
     partition_log* log = t->log(content.partition);
     if (log == nullptr) throw error(errc::partition_not_found, {.index = content.partition});
     const std::int64_t now = clock_();
-    std::vector<std::string> headers;  // encoded, as the log keeps them
-    headers.reserve(content.messages.size());
+    // One batch per message, as REST sends them: an export carries messages, not batches, and a partition
+    // produced through REST comes back the same size.
+    std::vector<kafka_message> messages = content.messages;
+    struct pending {
+        std::string bytes;
+        std::int64_t timestamp = 0;
+        std::int64_t appended_ms = 0;
+    };
+    std::vector<pending> batches;
+    batches.reserve(messages.size());
     std::uint64_t bytes = 0;
-    for (const auto& message : content.messages) {
-        headers.push_back(encode_headers(message.headers));
-        bytes += message.value.size() + (message.key ? message.key->size() : 0) + headers.back().size();
+    for (auto& message : messages) {
+        if (message.timestamp == 0) message.timestamp = now;
+        if (message.appended_ms == 0) message.appended_ms = now;
+        batches.push_back({encode_messages({&message}), message.timestamp, message.appended_ms});
+        bytes += batches.back().bytes.size();
     }
-    record_log::released previous;  // freed after the lock below is released
+    batch_log::released previous;  // freed after the lock below is released
     std::lock_guard lock(log->mutex);
     if (!budget_->try_reserve(bytes)) throw error(errc::storage_full, {.limit = budget_->capacity()});
-    previous = log->records.clear(content.log_start_offset);
+    previous = log->batches.clear(content.log_start_offset);
     log->charge.release_all();
     log->charge.adopt(budget_, bytes);
-    for (std::size_t i = 0; i < content.messages.size(); ++i) {
-        const auto& message = content.messages[i];
-        const std::int64_t timestamp = message.timestamp == 0 ? now : message.timestamp;
-        const std::int64_t appended = message.appended_ms == 0 ? now : message.appended_ms;
-        log->records.append(timestamp, appended, message.key, message.value, headers[i]);
-        log->last_update_ms = std::max(log->last_update_ms, timestamp);
+    for (const auto& batch : batches) {
+        log->batches.append({batch.bytes, batch.timestamp, batch.timestamp}, batch.appended_ms, false);
     }
+    for (const auto& message : messages)
+        log->last_update_ms = std::max(log->last_update_ms, message.timestamp);
     if (content.last_update_ms) log->last_update_ms = *content.last_update_ms;
 }
 
@@ -728,7 +745,7 @@ kafka_counts memory_cluster::counts() const {
         std::shared_lock topic_lock(t->mutex);
         for (const auto& log : t->logs) {
             const auto log_lock = t->open(*log, now);
-            out.messages += log->records.size();
+            out.messages += log->batches.size();
         }
     }
     return out;
@@ -748,9 +765,9 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
             const auto state = log.snapshot(i);
             auto& partition_copy = copy.partitions.emplace_back(
                 partition_snapshot{i, state.start_offset, state.last_update_ms, {}});
-            partition_copy.messages.reserve(static_cast<std::size_t>(log.records.size()));
-            log.records.scan(log.records.start(), [&partition_copy](const log_entry& entry) {
-                partition_copy.messages.push_back(to_message(entry));
+            partition_copy.messages.reserve(static_cast<std::size_t>(log.batches.size()));
+            for_each_message(log.batches, log.start_offset(), [&partition_copy](kafka_message&& m) {
+                partition_copy.messages.push_back(std::move(m));
                 return true;
             });
         }

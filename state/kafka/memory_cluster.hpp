@@ -49,8 +49,8 @@ class memory_cluster final : public kafka_cluster {
                                             std::int64_t offset) const override;
     std::vector<stored_message> messages(const std::string& topic,
                                          const message_filter& filter) const override;
-    append_result append(const std::string& topic, std::int32_t partition,
-                         const std::vector<append_record>& records, bool log_append_time) override;
+    append_result append(const std::string& topic, std::int32_t partition, const producer_batch& batch,
+                         bool log_append_time) override;
     partition_read read(const std::string& topic, std::int32_t partition, std::int64_t offset,
                         std::size_t max_bytes) const override;
     std::int64_t offset_for_time(const std::string& topic, std::int32_t partition,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -89,7 +90,7 @@ struct partition_state {
     std::int64_t last_update_ms = 0;   // time of the last append (topic creation before any)
     std::int64_t first_timestamp = 0;  // of the message at start_offset; 0 when the log is empty
     std::int64_t last_timestamp = 0;   // of the message at end_offset - 1; 0 when the log is empty
-    std::int64_t retained_bytes = 0;   // keys and values of the retained messages
+    std::int64_t retained_bytes = 0;   // the record batches holding the retained messages
 };
 
 struct produce_request {
@@ -106,12 +107,13 @@ struct produce_result {
     std::int64_t timestamp = 0;
 };
 
-// One record of a Kafka Produce, as the wire protocol's record batch carries it.
-struct append_record {
-    std::optional<std::string> key;
-    std::string value;
-    std::int64_t timestamp = 0;  // ms, the producer's CreateTime
-    kafka_headers headers;
+// One record batch v2 of a Kafka Produce, checked by the front that received it (CRC, counts, every
+// record: kafka::protocol's split_batches, check_producer_batch and check_records), with its first and last
+// records' timestamps. The cluster stores it as it is, but for the fields a broker assigns.
+struct producer_batch {
+    std::string_view bytes;
+    std::int64_t first_timestamp = 0;
+    std::int64_t last_timestamp = 0;
 };
 
 struct append_result {
@@ -120,11 +122,12 @@ struct append_result {
     std::int64_t log_start_offset = 0;
 };
 
-// What a Kafka Fetch reads from one partition: its offsets around the read, and the messages from the
-// requested offset on (none when it lies outside [start_offset, end_offset)).
+// What a Kafka Fetch reads from one partition: its offsets around the read, and the stored record batches
+// that hold the requested offset and those after it, concatenated (empty when the offset lies outside
+// [start_offset, end_offset)). The first batch may begin below the requested offset.
 struct partition_read {
     partition_state state;
-    std::vector<kafka_message> messages;
+    std::string records;
 };
 
 // Kafka DeleteRecords: everything below `offset` becomes unreadable. `offset == delete_to_end` means the

@@ -179,7 +179,7 @@ TEST(reclaimer_test, takes_chunks_from_many_threads_and_frees_them_all_before_it
                 auto released = log.trim(log.end());
                 EXPECT_EQ(released.size(), 3U);
                 reclaimer.discard(std::move(released));
-                reclaimer.discard({});  // nothing to free is fine
+                reclaimer.discard(emu::state::record_log::released{});  // nothing to free is fine
             }
         });
     }

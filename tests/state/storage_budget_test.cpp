@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "kafka/protocol/record_batch.hpp"
 #include "state/state.hpp"
 #include "tests/state/state_test_support.hpp"
 
@@ -67,12 +68,32 @@ TEST(storage_budget, a_charge_gives_back_what_it_still_holds_when_destroyed) {
 
 // ---- Kafka ---------------------------------------------------------------------------------------
 
+// What a Kafka partition holds against the budget: the record batch v2 the message is stored as (kept as
+// a producer sent it; REST and fixture messages as one batch each, uncompressed).
+std::uint64_t batch_bytes(const std::vector<kafka_message>& messages) {
+    namespace protocol = emu::kafka::protocol;
+    std::vector<protocol::record> records;
+    for (const auto& m : messages) {
+        protocol::record r;
+        r.offset = static_cast<std::int64_t>(records.size());
+        r.key = m.key;
+        r.value = m.value;
+        for (const auto& [name, value] : m.headers) r.headers.push_back({name, value});
+        records.push_back(r);
+    }
+    return protocol::encode_batch(protocol::batch_header{}, records).size();
+}
+
+std::uint64_t cost(std::size_t value_bytes) {
+    return batch_bytes({fixture_message(std::string(value_bytes, 'v'))});
+}
+
 struct kafka_fixture {
     fake_clock clock;
-    state st{clock.fn(), 100};
+    state st;
     std::string instance;
 
-    kafka_fixture() {
+    explicit kafka_fixture(std::uint64_t cap) : st(clock.fn(), cap) {
         instance_spec spec;
         spec.name = "kafka-1";
         instance = st.kafka.create_instance(p, spec).spec.instance_id;
@@ -88,20 +109,27 @@ struct kafka_fixture {
     }
 };
 
-TEST(storage_budget_kafka, key_value_and_headers_are_charged) {
-    kafka_fixture f;
+TEST(storage_budget_kafka, the_stored_batch_is_charged_and_shown_as_the_partition_size) {
+    kafka_fixture f(1000);
     f.st.kafka.running_cluster(p, f.instance)
         ->produce(produce_request{"orders", 0, std::string("kk"), "vvv", {{"h", "xy"}}});
-    // Key 2 + value 3 + the header as stored: name and value, each with a 4-byte length.
-    EXPECT_EQ(f.st.budget->used(), 2U + 3U + (4U + 1U) + (4U + 2U));
+    kafka_message m = fixture_message("vvv", 0, "kk");
+    m.headers = {{"h", "xy"}};
+    // 61 bytes of batch header, then the record: its length, attributes, timestamp and offset deltas, the
+    // key, the value and the header, each with its varint length.
+    EXPECT_EQ(batch_bytes({m}), 61U + 1 + (1 + 1 + 1 + 3 + 4 + 1 + 5));
+    EXPECT_EQ(f.st.budget->used(), batch_bytes({m}));
+    EXPECT_EQ(
+        static_cast<std::uint64_t>(f.st.kafka.cluster(p, f.instance)->partition("orders", 0).retained_bytes),
+        batch_bytes({m}));
 }
 
 TEST(storage_budget_kafka, a_produce_over_the_cap_is_refused_and_changes_nothing) {
-    kafka_fixture f;
+    kafka_fixture f(cost(60) + cost(40));
     f.produce(0, 60);
     EXPECT_TRUE(throws_errc([&] { f.produce(1, 41); }, errc::storage_full));
     EXPECT_EQ(f.st.kafka.cluster(p, f.instance)->partition("orders", 1).end_offset, 0);
-    EXPECT_EQ(f.st.budget->used(), 60U);
+    EXPECT_EQ(f.st.budget->used(), cost(60));
     f.produce(1, 40);  // exactly up to the cap
     EXPECT_TRUE(throws_errc([&] { f.produce(0, 1); }, errc::storage_full));
     // Reads keep working when full.
@@ -109,20 +137,20 @@ TEST(storage_budget_kafka, a_produce_over_the_cap_is_refused_and_changes_nothing
 }
 
 TEST(storage_budget_kafka, deleting_records_frees_space_for_new_writes) {
-    kafka_fixture f;
+    kafka_fixture f(2 * cost(50));
     f.produce(0, 50);
     f.produce(0, 50);
     EXPECT_TRUE(throws_errc([&] { f.produce(1, 10); }, errc::storage_full));
     const auto results = f.st.kafka.running_cluster(p, f.instance)->delete_records("orders", {{0, 1}});
     ASSERT_EQ(results.size(), 1U);
     EXPECT_EQ(results[0].status, delete_records_status::success);
-    EXPECT_EQ(f.st.budget->used(), 50U);
+    EXPECT_EQ(f.st.budget->used(), cost(50));
     f.produce(1, 50);
-    EXPECT_EQ(f.st.budget->used(), 100U);
+    EXPECT_EQ(f.st.budget->used(), 2 * cost(50));
 }
 
 TEST(storage_budget_kafka, retention_frees_space) {
-    kafka_fixture f;
+    kafka_fixture f(cost(100));
     f.produce(0, 100);
     f.clock.advance(2 * 3'600'000);
     f.st.kafka.cluster(p, f.instance)->partition("orders", 0);  // opening the log applies retention
@@ -131,7 +159,7 @@ TEST(storage_budget_kafka, retention_frees_space) {
 }
 
 TEST(storage_budget_kafka, deleting_a_topic_an_instance_or_everything_frees_space) {
-    kafka_fixture f;
+    kafka_fixture f(cost(30));
     f.produce(0, 30);
     f.st.kafka.running_cluster(p, f.instance)->delete_topics({"orders"});
     EXPECT_EQ(f.st.budget->used(), 0U);
@@ -144,18 +172,20 @@ TEST(storage_budget_kafka, deleting_a_topic_an_instance_or_everything_frees_spac
     f.st.kafka.delete_instance(p, f.instance);
     EXPECT_EQ(f.st.budget->used(), 0U);
 
-    kafka_fixture g;
+    kafka_fixture g(cost(30));
     g.produce(0, 30);
     g.st.reset();
     EXPECT_EQ(g.st.budget->used(), 0U);
 }
 
 TEST(storage_budget_kafka, fixture_content_is_charged_and_refused_whole_when_over_the_cap) {
-    kafka_fixture f;
-    partition_content content{
-        0, 10, {fixture_message(std::string(40, 'a')), fixture_message(std::string(40, 'b'))}, std::nullopt};
+    const std::vector<kafka_message> two{fixture_message(std::string(40, 'a')),
+                                         fixture_message(std::string(40, 'b'))};
+    kafka_fixture f(2 * cost(40) + cost(20));
+    partition_content content{0, 10, two, std::nullopt};
     f.st.kafka.memory(p, f.instance).load_partition("orders", content);
-    EXPECT_EQ(f.st.budget->used(), 80U);
+    // One batch per message, as REST sends them.
+    EXPECT_EQ(f.st.budget->used(), 2 * cost(40));
     partition_content too_big{1, 0, {fixture_message(std::string(21, 'c'))}, std::nullopt};
     EXPECT_TRUE(throws_errc([&] { f.st.kafka.memory(p, f.instance).load_partition("orders", too_big); },
                             errc::storage_full));
@@ -163,7 +193,7 @@ TEST(storage_budget_kafka, fixture_content_is_charged_and_refused_whole_when_ove
     // Replacing a partition's content gives back what it held.
     f.st.kafka.memory(p, f.instance)
         .load_partition("orders", partition_content{0, 0, {fixture_message("x")}, std::nullopt});
-    EXPECT_EQ(f.st.budget->used(), 1U);
+    EXPECT_EQ(f.st.budget->used(), cost(1));
 }
 
 // ---- DIS --------------------------------------------------------------------------------------------
@@ -233,7 +263,7 @@ TEST(storage_budget_dis, an_expired_partition_gives_back_its_records) {
 }
 
 TEST(storage_budget, both_services_share_one_cap) {
-    kafka_fixture k;
+    kafka_fixture k(cost(70) + 30);
     stream_spec spec;
     spec.stream_name = "s";
     k.st.dis.create_stream(p, spec);
@@ -243,7 +273,7 @@ TEST(storage_budget, both_services_share_one_cap) {
     EXPECT_TRUE(throws_errc([&] { k.st.dis.put_records(p, "s", {r}); }, errc::storage_full));
     r.data = std::string(30, 'A');
     k.st.dis.put_records(p, "s", {r});
-    EXPECT_EQ(k.st.budget->used(), 100U);
+    EXPECT_EQ(k.st.budget->used(), cost(70) + 30);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ namespace {
 using emu::kafka::protocol::batch_error;
 using emu::kafka::protocol::batch_header;
 using emu::kafka::protocol::check_producer_batch;
+using emu::kafka::protocol::check_records;
 using emu::kafka::protocol::compress;
 using emu::kafka::protocol::compression_codec;
 using emu::kafka::protocol::crc32c;
@@ -29,6 +30,7 @@ using emu::kafka::protocol::read_header;
 using emu::kafka::protocol::record;
 using emu::kafka::protocol::record_batch_view;
 using emu::kafka::protocol::set_base_offset;
+using emu::kafka::protocol::set_log_append_time;
 using emu::kafka::protocol::set_partition_leader_epoch;
 using emu::kafka::protocol::split_batches;
 using emu::kafka::protocol::writer;
@@ -330,6 +332,31 @@ TEST(KafkaRecordBatch, PatchesOutsideTheCrcKeepTheBatchValid) {
     std::string small = "short";
     EXPECT_THROW(set_base_offset(small, 1), std::invalid_argument);
     EXPECT_THROW(set_partition_leader_epoch(small, 1), std::invalid_argument);
+}
+
+TEST(KafkaRecordBatch, SetLogAppendTimeStampsEveryRecordAndRecomputesTheCrc) {
+    std::string bytes = gzip_hex;
+    set_log_append_time(bytes, t0 + 99);
+    const auto batch = only_batch(bytes);  // the CRC checks
+    EXPECT_TRUE(batch.header.timestamp_type_log_append());
+    EXPECT_EQ(batch.header.max_timestamp, t0 + 99);
+    EXPECT_EQ(batch.header.codec(), compression_codec::gzip);  // the other attribute bits stay
+    for (const auto& r : decode_records(batch, limit)) EXPECT_EQ(r.timestamp, t0 + 99);
+    std::string small = "short";
+    EXPECT_THROW(set_log_append_time(small, 1), std::invalid_argument);
+}
+
+TEST(KafkaRecordBatch, CheckRecordsValidatesLikeDecodeRecordsAndGivesTheFirstAndLastTimes) {
+    const auto records = long_records(0);
+    const std::string encoded = encode_batch(batch_header{}, records, compression_codec::zstd);
+    const auto summary = check_records(only_batch(encoded), limit);
+    EXPECT_EQ(summary.first_timestamp, records.front().timestamp);
+    EXPECT_EQ(summary.last_timestamp, records.back().timestamp);
+    // The same refusals: a records section holding one record more than it announces.
+    std::string broken = raw_batch(raw_record(0) + raw_record(1), 1, 0);
+    EXPECT_EQ(thrown_kind([&] { check_records(only_batch(broken), limit); }), kind::invalid_record);
+    EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(broken), limit); }), kind::invalid_record);
+    EXPECT_EQ(thrown_kind([&] { check_records(only_batch(encoded), 10); }), kind::decompressed_too_large);
 }
 
 TEST(KafkaRecordBatch, SplitsSeveralBatchesAndReportsATrailingPartialOne) {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "kafka/protocol/record_batch.hpp"
 #include "routes/control/fixture.hpp"
 #include "tests/support/dis_client.hpp"
 #include "tests/support/dms_client.hpp"
@@ -12,11 +14,18 @@
 namespace emu::test {
 namespace {
 
-constexpr std::uint64_t cap = 100;
-const std::string full_dms_message =
-    "The emulator's storage limit of 100 bytes (--max-stored-bytes) is reached. Delete messages or topics to "
-    "free "
-    "space.";
+// What a message sent through DMS costs: the record batch v2 it is stored as (one per message).
+std::uint64_t dms_cost(std::size_t value_bytes) {
+    std::vector<kafka::protocol::record> records(1);
+    records[0].value = std::string(value_bytes, 'v');
+    return kafka::protocol::encode_batch(kafka::protocol::batch_header{}, records).size();
+}
+
+// Room for a 60-byte and a 40-byte message, or two of 50 bytes, and not one byte more.
+const std::uint64_t cap = dms_cost(60) + dms_cost(40);
+const std::string full_dms_message = "The emulator's storage limit of " + std::to_string(cap) +
+                                     " bytes (--max-stored-bytes) is reached. Delete messages or topics to "
+                                     "free space.";
 
 std::string b64(std::size_t quads) {
     std::string out;
@@ -61,6 +70,8 @@ TEST_F(storage_limit, a_full_store_refuses_send_message_in_the_dms_format_and_ch
 }
 
 TEST_F(storage_limit, deleting_messages_frees_space_and_sending_works_again) {
+    ASSERT_LE(2 * dms_cost(50), cap);
+    ASSERT_GT(2 * dms_cost(50) + dms_cost(1), cap);
     send(server, instance, "orders", std::string(50, 'a'), 0);
     send(server, instance, "orders", std::string(50, 'a'), 0);
     const auto refused = server.request("POST", send_path(instance), send_body("orders", "x", 0, {}));
@@ -77,9 +88,11 @@ TEST_F(storage_limit, a_full_store_refuses_put_records_in_the_dis_format_and_cha
     ASSERT_EQ(server.request("POST", path("/streams"), R"({"stream_name":"s","partition_count":1})").status,
               201U);
     send(server, instance, "orders", std::string(60, 'a'), 0);  // both services share the cap
-    const auto refused = put_record(server, "s", b64(11));      // 44 bytes
+    send(server, instance, "orders", std::string(40, 'a'), 0);
+    const auto refused = put_record(server, "s", b64(11));  // 44 bytes
     EXPECT_TRUE(
-        is_dis_error(refused, "DIS.4308", "Insufficient quota. [stored data limit of 100 bytes reached]"));
+        is_dis_error(refused, "DIS.4308",
+                     "Insufficient quota. [stored data limit of " + std::to_string(cap) + " bytes reached]"));
     const auto stream = server.request("GET", path("/streams/s"));
     ASSERT_EQ(stream.status, 200U);
     EXPECT_NE(stream.body.find(R"("sequence_number_range":"[0 : 0]")"), std::string::npos) << stream.body;

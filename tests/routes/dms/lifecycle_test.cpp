@@ -247,6 +247,8 @@ TEST_F(dms_topic_lifecycle, management_detail_shows_offsets_replicas_and_subscri
                            R"({"topic":"orders","partition":0,"message_offset":0})")
                   .status,
               204U);
+    // A replica's size is its log's: the record batch holding "defg" (61 bytes of header, 11 of record).
+    const int stored = 61 + 11;
     const auto replica = [](int broker, bool leader, int size) {
         return R"({"broker":)" + std::to_string(broker) + R"(,"leader":)" + (leader ? "true" : "false") +
                R"(,"in_sync":true,"size":)" + std::to_string(size) + R"(,"lag":0})";
@@ -254,7 +256,8 @@ TEST_F(dms_topic_lifecycle, management_detail_shows_offsets_replicas_and_subscri
     expect_json(server_.request("GET", instance_path(instance_) + "/management/topics/orders"), 200,
                 R"({"topic":"orders","group_subscribed":["billing"],"partitions":[
                     {"partition":0,"leader":0,"lso":1,"leo":2,"hw":2,"last_update_timestamp":1700000000020,"replicas":[)" +
-                    replica(0, true, 4) + "," + replica(1, false, 4) + "," + replica(2, false, 4) + R"(]},
+                    replica(0, true, stored) + "," + replica(1, false, stored) + "," +
+                    replica(2, false, stored) + R"(]},
                     {"partition":1,"leader":1,"lso":0,"leo":0,"hw":0,"last_update_timestamp":1700000000000,"replicas":[)" +
                     replica(1, true, 0) + "," + replica(2, false, 0) + "," + replica(0, false, 0) + R"(]},
                     {"partition":2,"leader":2,"lso":0,"leo":0,"hw":0,"last_update_timestamp":1700000000000,"replicas":[)" +

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emu::state {
+
+// One Kafka partition as the record batches v2 that were appended to it, kept byte for byte as they will
+// be served (base offset assigned, partition leader epoch 0, LogAppendTime applied): a Fetch copies them
+// out without decoding, and whatever codec the producer used stays. Offsets are [start(), end()).
+//
+// The log start offset may fall inside a batch (DeleteRecords to an offset within it): that batch stays
+// whole, is served whole, and readers skip its records below start() (kafka-wire.md §5). What the log
+// holds against the storage budget is the size of every batch with a retained record.
+//
+// Batches are kept in chunks of up to `chunk_batches` batches whose bytes share one buffer, beside a slot
+// of 56 bytes per batch. Dropping records from the front releases whole chunks, handed back so that the
+// owner frees their memory after releasing its lock. Not thread-safe: the owner locks.
+class batch_log {
+  public:
+    static constexpr std::size_t chunk_batches = 4096;
+    // A batch that does not fit in what is left of a chunk's bytes starts the next chunk; a larger one gets
+    // a chunk of its own.
+    static constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+
+    // What the log keeps of each batch beside its bytes.
+    struct slot {
+        std::int64_t base_offset = 0;
+        std::int64_t first_timestamp = 0;  // of its first record
+        std::int64_t last_timestamp = 0;   // of its last record
+        std::int64_t max_timestamp = 0;
+        std::int64_t appended_ms = 0;  // when the log took it; retention counts from here
+        std::uint32_t begin = 0;       // in the chunk's bytes
+        std::uint32_t size = 0;
+        std::int32_t records = 0;
+
+        std::int64_t end() const { return base_offset + records; }
+    };
+
+    struct chunk {
+        std::vector<slot> slots;
+        std::string bytes;
+        std::int64_t max_timestamp = INT64_MIN;
+        std::int64_t max_appended_ms = INT64_MIN;
+
+        std::int64_t first() const { return slots.front().base_offset; }
+        std::int64_t end() const { return slots.back().end(); }
+        std::string_view batch(const slot& s) const { return std::string_view(bytes).substr(s.begin, s.size); }
+    };
+    // Chunks cut off by trim() or clear(); destroying this frees them.
+    using released = std::vector<std::unique_ptr<chunk>>;
+
+    // One batch to append: checked by whoever received it (split_batches, check_producer_batch,
+    // check_records), with its first and last records' timestamps.
+    struct incoming {
+        std::string_view bytes;
+        std::int64_t first_timestamp = 0;
+        std::int64_t last_timestamp = 0;
+    };
+
+    batch_log();
+    ~batch_log();
+    batch_log(batch_log&&) noexcept;
+    batch_log& operator=(batch_log&&) noexcept;
+
+    std::int64_t start() const { return start_; }
+    std::int64_t end() const { return end_; }
+    bool empty() const { return start_ == end_; }
+    std::int64_t size() const { return end_ - start_; }
+    // The bytes of the batches holding retained records.
+    std::int64_t stored_bytes() const { return stored_; }
+    // Timestamps of the records at start() and end() - 1; 0 when the log is empty.
+    std::int64_t first_timestamp() const { return empty() ? 0 : start_timestamp_; }
+    std::int64_t last_timestamp() const;
+
+    // The bytes `batch` will take (its size); what the caller reserves against the budget before append.
+    static std::uint64_t cost(const incoming& batch) { return batch.bytes.size(); }
+    // Appends the batch with base offset end(), stamped `appended_ms`; with `log_append_time`, every record
+    // takes that time (the batch's timestamp type and maxTimestamp are set, the CRC recomputed). Returns
+    // the base offset. Throws std::invalid_argument for fewer than 61 bytes or no records, std::length_error
+    // for a batch of 4 GiB or more.
+    std::int64_t append(const incoming& batch, std::int64_t appended_ms, bool log_append_time);
+
+    // Calls f(const slot&, std::string_view bytes) for the batches that hold offsets from `from` on
+    // (`from` at least start()), in order, until f returns false. The first may begin below `from`.
+    template <class F>
+    void scan(std::int64_t from, F&& f) const;
+
+    // The first retained offset whose record's timestamp is at least `timestamp`; end() when none. Decodes
+    // only the batch that holds it.
+    std::int64_t first_at_time(std::int64_t timestamp) const;
+    // The first offset of the first batch appended at or after `cutoff` (start() if that is the batch
+    // holding it); end() when none. Retention drops what lies before.
+    std::int64_t first_appended_since(std::int64_t cutoff) const;
+
+    // Drops the records below `new_start` (clamped to [start(), end()]).
+    [[nodiscard]] released trim(std::int64_t new_start);
+    // Drops every record; the next batch appended starts at `new_start`.
+    [[nodiscard]] released clear(std::int64_t new_start);
+
+  private:
+    // Index in chunks_ of the chunk whose batches hold `offset`, which lies in [start(), end()).
+    std::size_t chunk_index(std::int64_t offset) const;
+    // Index in c.slots of the batch holding `offset`, which c holds.
+    static std::size_t slot_index(const chunk& c, std::int64_t offset);
+    // The timestamp of the record at `offset` (in [start(), end())), from the batch that holds it.
+    std::int64_t timestamp_at(std::int64_t offset) const;
+
+    std::deque<std::unique_ptr<chunk>> chunks_;  // ascending, contiguous; the first may hold dropped batches
+    std::int64_t start_ = 0;
+    std::int64_t end_ = 0;
+    std::int64_t stored_ = 0;
+    std::int64_t start_timestamp_ = 0;
+};
+
+template <class F>
+void batch_log::scan(std::int64_t from, F&& f) const {
+    if (from < start_) from = start_;
+    if (from >= end_) return;
+    for (std::size_t k = chunk_index(from); k < chunks_.size(); ++k) {
+        const chunk& c = *chunks_[k];
+        for (std::size_t i = from > c.first() ? slot_index(c, from) : 0; i < c.slots.size(); ++i) {
+            if (!f(c.slots[i], c.batch(c.slots[i]))) return;
+        }
+    }
+}
+
+}  // namespace emu::state
