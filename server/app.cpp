@@ -101,6 +101,10 @@ std::uint16_t app::listen() {
     kafka_listeners_ = std::make_unique<kafka::listeners>(ioc_, state_->kafka, std::move(kafka_settings));
     state_->kafka.set_instances_observer([listeners = kafka_listeners_.get()] { listeners->reconcile(); });
     kafka_listeners_->reconcile();
+    // A fixture instance whose pinned port is taken stops startup (as any instance without a listener).
+    if (const auto failed = state_->kafka.listen_errors(); !failed.empty()) {
+        throw startup_error(1, "cannot open a Kafka listener: " + failed.front());
+    }
     return port;
 }
 

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
         std::uint16_t port = 0;
         try {
             port = emulator.listen();
+        } catch (const emu::server::startup_error&) {
+            throw;
         } catch (const std::exception& error) {
             std::fprintf(stderr, "stream-emulator: cannot listen on %s:%u: %s\n", settings.host.c_str(),
                          static_cast<unsigned>(settings.port), error.what());

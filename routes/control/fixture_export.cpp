@@ -76,6 +76,7 @@ void write_instance(json_object& o, const state::instance_snapshot& inst) {
         .field("enterprise_project_id", s.enterprise_project_id)
         .field("status", s.status)
         .field("created_at", s.created_at.value_or(0))
+        .field_if("port", s.kafka_port)
         .array("topics", inst.topics, write_topic)
         .array("groups", inst.groups, write_group);
 }

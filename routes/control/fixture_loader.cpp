@@ -145,6 +145,10 @@ class loader {
             if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
             spec.status = fields.opt_string("status").value_or("RUNNING");
             if (const auto created = fields.opt_int("created_at", 0, INT64_MAX)) spec.created_at = *created;
+            // A pinned Kafka port: broker n listens on port + n, all of them below 65536.
+            if (const auto port = fields.opt_int("port", 1, 65536 - std::int64_t{spec.broker_num})) {
+                spec.kafka_port = static_cast<std::int32_t>(*port);
+            }
             if (merging()) replace_instance(project_id, spec);
             instance_id = st_.kafka.create_instance(project_id, std::move(spec)).spec.instance_id;
             if (merging()) first_mention(project_id, "instance", instance_id);

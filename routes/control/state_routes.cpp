@@ -1,5 +1,6 @@
 #include "routes/control/state_routes.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <initializer_list>
 #include <mutex>
@@ -130,6 +131,21 @@ response export_state(const request_context& ctx, state::state& st, control_plan
     return response::json(200, export_fixture(st, project_id));
 }
 
+// Swaps the loaded `scratch` in. The Kafka listeners follow the new instances as it happens; when one of
+// them cannot open (a port the document pins is taken), the old state is swapped back, its listeners
+// reopen, and the request is refused naming the instance and the port.
+void swap_in(state::state& st, state::state& scratch) {
+    const auto before = st.kafka.listen_errors();
+    st.swap_contents(scratch);
+    auto failed = st.kafka.listen_errors();
+    std::erase_if(failed, [&](const std::string& e) {
+        return std::find(before.begin(), before.end(), e) != before.end();
+    });
+    if (failed.empty()) return;
+    st.swap_contents(scratch);
+    throw bad_input("the document cannot be loaded: " + failed.front());
+}
+
 // The document is loaded into a scratch state; only a document that loads completely replaces the live
 // state, in one swap per store.
 response replace_state(const request_context& ctx, state::state& st, control_plane& control) {
@@ -139,8 +155,8 @@ response replace_state(const request_context& ctx, state::state& st, control_pla
     load_or_refuse(ctx.body, scratch, load_mode::add, faults);
     {
         std::lock_guard lock(control.state_writes);
+        swap_in(st, scratch);
         add_rules(control, faults);
-        st.swap_contents(scratch);
     }
     return counts_answer(st);  // the old state goes with `scratch`, outside the lock
 }
@@ -155,8 +171,8 @@ response merge_state(const request_context& ctx, state::state& st, control_plane
         std::lock_guard lock(control.state_writes);
         load_fixture_text(export_fixture(st), "current state", scratch, load_mode::add);
         load_or_refuse(ctx.body, scratch, load_mode::merge, faults);
+        swap_in(st, scratch);
         add_rules(control, faults);
-        st.swap_contents(scratch);
     }
     return counts_answer(st);
 }

@@ -24,10 +24,12 @@ listeners::~listeners() {
 
 std::shared_ptr<net::listener> listeners::bind_one(
     const std::shared_ptr<const emu::kafka::connection_context>& connection, std::set<std::uint16_t>& taken,
-    std::uint16_t& port) {
-    const unsigned attempts = settings_.first_port == 0 ? 1 : port_attempts;
+    std::uint16_t& port, std::optional<std::uint16_t> pinned, std::string& error) {
+    const unsigned attempts = pinned || settings_.first_port == 0 ? 1 : port_attempts;
     for (unsigned i = 0; i < attempts; ++i) {
-        const unsigned candidate = settings_.first_port == 0 ? 0u : settings_.first_port + i;
+        const unsigned candidate = pinned                      ? *pinned
+                                   : settings_.first_port == 0 ? 0u
+                                                               : settings_.first_port + i;
         if (candidate > 65535) break;
         if (candidate != 0 && taken.contains(static_cast<std::uint16_t>(candidate))) continue;
         // The session factory reaches the registry through a weak reference: the listener owns the factory.
@@ -48,27 +50,35 @@ std::shared_ptr<net::listener> listeners::bind_one(
             taken.insert(port);
             return acceptor;
         } catch (const boost::system::system_error& e) {
+            if (pinned) {
+                error = "its pinned Kafka port " + std::to_string(*pinned) + " on " + settings_.bind_host +
+                        " cannot be bound: " + e.code().message();
+                return nullptr;
+            }
             if (settings_.first_port == 0) {
-                spdlog::error("kafka: cannot listen on {}: {}", settings_.bind_host, e.what());
+                error = "cannot listen on " + settings_.bind_host + ": " + e.code().message();
                 return nullptr;
             }
         }
     }
-    spdlog::error("kafka: no free port from {} on {}", settings_.first_port, settings_.bind_host);
+    error = "no free Kafka port from " + std::to_string(settings_.first_port) + " on " + settings_.bind_host;
     return nullptr;
 }
 
-listeners::open_listener listeners::open(const key& instance, std::int32_t brokers) {
+listeners::open_listener listeners::open(const key& instance, std::int32_t brokers,
+                                         std::optional<std::int32_t> pinned, std::set<std::uint16_t> taken,
+                                         std::string& error) {
     auto connection = std::make_shared<const emu::kafka::connection_context>(emu::kafka::connection_context{
         store_, instance.first, instance.second, settings_.limits.max_request_bytes});
-    std::set<std::uint16_t> taken;
     for (const auto& [k, l] : open_) {
         for (const auto p : l.ports) taken.insert(static_cast<std::uint16_t>(p));
     }
     open_listener out;
     for (std::int32_t node = 0; node < std::max(brokers, 1); ++node) {
         std::uint16_t port = 0;
-        auto acceptor = bind_one(connection, taken, port);
+        std::optional<std::uint16_t> wanted;
+        if (pinned) wanted = static_cast<std::uint16_t>(*pinned + node);
+        auto acceptor = bind_one(connection, taken, port, wanted, error);
         if (!acceptor) {
             for (auto& a : out.acceptors) a->stop();
             return {};
@@ -83,8 +93,15 @@ void listeners::reconcile() {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     const auto instances = store_.instance_keys();
-    std::map<key, std::int32_t> present;  // -> brokers
-    for (const auto& i : instances) present.emplace(key{i.project_id, i.instance_id}, i.brokers);
+    std::map<key, state::kafka_store::instance_key> present;
+    // Pinned ports are kept from the instances that take the lowest free ones, and opened first.
+    std::set<std::uint16_t> pinned_ports;
+    for (const auto& i : instances) {
+        present.emplace(key{i.project_id, i.instance_id}, i);
+        for (std::int32_t n = 0; i.kafka_port && n < std::max(i.brokers, 1); ++n) {
+            pinned_ports.insert(static_cast<std::uint16_t>(*i.kafka_port + n));
+        }
+    }
     for (auto it = open_.begin(); it != open_.end();) {
         if (present.contains(it->first)) {
             ++it;
@@ -94,11 +111,25 @@ void listeners::reconcile() {
         for (auto& a : it->second.acceptors) a->stop();
         it = open_.erase(it);
     }
-    for (const auto& [k, brokers] : present) {
+    std::vector<const state::kafka_store::instance_key*> order;
+    for (const auto& [k, i] : present) {
+        if (i.kafka_port) order.push_back(&i);
+    }
+    for (const auto& [k, i] : present) {
+        if (!i.kafka_port) order.push_back(&i);
+    }
+    for (const auto* wanted : order) {
+        const key k{wanted->project_id, wanted->instance_id};
         auto it = open_.find(k);
         if (it == open_.end()) {
-            auto opened = open(k, brokers);
-            if (opened.acceptors.empty()) continue;
+            std::string error;
+            auto opened = open(k, wanted->brokers, wanted->kafka_port,
+                               wanted->kafka_port ? std::set<std::uint16_t>{} : pinned_ports, error);
+            if (opened.acceptors.empty()) {
+                spdlog::error("kafka: instance {} has no listener: {}", k.second, error);
+                store_.set_listen_error(k.first, k.second, error);
+                continue;
+            }
             std::string ports;
             for (const auto p : opened.ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
             spdlog::info("kafka: instance {} listens on {} ports {}, advertised as {}", k.second,

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -55,12 +56,14 @@ class listeners {
     };
     using key = std::pair<std::string, std::string>;  // project id, instance id
 
-    // Binds `brokers` ports, each the lowest free one from the first (or ephemeral ones); none when they
-    // cannot all be bound.
-    open_listener open(const key& instance, std::int32_t brokers);
+    // Binds `brokers` ports: `pinned` and those after it, else each the lowest free one from the first
+    // port that is not `taken` (or ephemeral ones); none when they cannot all be bound, with why in `error`.
+    open_listener open(const key& instance, std::int32_t brokers, std::optional<std::int32_t> pinned,
+                       std::set<std::uint16_t> taken, std::string& error);
     std::shared_ptr<net::listener> bind_one(
         const std::shared_ptr<const emu::kafka::connection_context>& connection,
-        std::set<std::uint16_t>& taken, std::uint16_t& port);
+        std::set<std::uint16_t>& taken, std::uint16_t& port, std::optional<std::uint16_t> pinned,
+        std::string& error);
 
     boost::asio::io_context& ioc_;
     state::kafka_store& store_;

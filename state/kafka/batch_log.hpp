@@ -50,7 +50,9 @@ class batch_log {
 
         std::int64_t first() const { return slots.front().base_offset; }
         std::int64_t end() const { return slots.back().end(); }
-        std::string_view batch(const slot& s) const { return std::string_view(bytes).substr(s.begin, s.size); }
+        std::string_view batch(const slot& s) const {
+            return std::string_view(bytes).substr(s.begin, s.size);
+        }
     };
     // Chunks cut off by trim() or clear(); destroying this frees them.
     using released = std::vector<std::unique_ptr<chunk>>;

@@ -29,6 +29,7 @@ struct kafka_store::instance {
     mutable std::shared_mutex mutex;  // guards spec and address
     instance_spec spec;
     std::optional<broker_address> address;  // none: the store's default
+    std::string listen_error;               // why its listener could not open; empty: it did
     const std::shared_ptr<kafka_cluster> cluster;
 
     std::int32_t max_partitions() const { return spec.broker_num * partitions_per_broker; }
@@ -165,6 +166,33 @@ void kafka_store::set_address(const std::string& project_id, const std::string& 
     const auto found = find_instance(project_id, instance_id);
     std::unique_lock lock(found->mutex);
     found->address = std::move(address);
+    found->listen_error.clear();
+}
+
+void kafka_store::set_listen_error(const std::string& project_id, const std::string& instance_id,
+                                   std::string error) {
+    std::shared_ptr<instance> found;
+    try {
+        found = find_instance(project_id, instance_id);
+    } catch (const state::error&) {
+        return;
+    }
+    std::unique_lock lock(found->mutex);
+    found->listen_error = std::move(error);
+}
+
+std::vector<std::string> kafka_store::listen_errors() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [project_id, instances] : projects_) {
+        for (const auto& [instance_id, inst] : instances) {
+            std::shared_lock instance_lock(inst->mutex);
+            if (!inst->listen_error.empty())
+                out.push_back("instance " + instance_id + ": " + inst->listen_error);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 void kafka_store::reset() {
@@ -191,7 +219,7 @@ std::vector<kafka_store::instance_key> kafka_store::instance_keys() const {
     for (const auto& [project_id, instances] : projects_) {
         for (const auto& [instance_id, inst] : instances) {
             std::shared_lock instance_lock(inst->mutex);
-            out.push_back({project_id, instance_id, inst->spec.broker_num});
+            out.push_back({project_id, instance_id, inst->spec.broker_num, inst->spec.kafka_port});
         }
     }
     return out;

@@ -54,6 +54,11 @@ class kafka_store {
     void set_default_address(broker_address address);
     // The address a listener bound for this instance; ShowInstance reports it from then on.
     void set_address(const std::string& project_id, const std::string& instance_id, broker_address address);
+    // Why the instance's listener could not open (its pinned port is taken, say); the next set_address
+    // clears it. Unknown instances are ignored.
+    void set_listen_error(const std::string& project_id, const std::string& instance_id, std::string error);
+    // The instances whose listener could not open, as "instance <id>: <why>", sorted.
+    std::vector<std::string> listen_errors() const;
 
     void reset();
 
@@ -64,7 +69,8 @@ class kafka_store {
     struct instance_key {
         std::string project_id;
         std::string instance_id;
-        std::int32_t brokers = 0;  // broker_num
+        std::int32_t brokers = 0;                // broker_num
+        std::optional<std::int32_t> kafka_port;  // pinned by a fixture
     };
     // Every instance, sorted by project, then id.
     std::vector<instance_key> instance_keys() const;

@@ -42,6 +42,8 @@ struct instance_spec {
     std::string enterprise_project_id = "0";
     std::string status = "RUNNING";
     std::optional<std::int64_t> created_at;  // ms; now when absent
+    // A fixture's pinned Kafka port: broker n listens on kafka_port + n. None: the lowest free ports.
+    std::optional<std::int32_t> kafka_port;
 };
 
 // Where an instance's Kafka clients connect: what ShowInstance reports as connect_address and port.

@@ -188,7 +188,8 @@ TEST_F(StoredBatches, ARestDeletionInsideABatchServesItWholeFromTheNewStart) {
     EXPECT_TRUE(got.records.empty());
 
     // REST reads start at the new log start, and counts count from there.
-    const auto messages = server_.request("GET", instance_path(instance_) + "/management/topics/orders/messages?limit=50");
+    const auto messages =
+        server_.request("GET", instance_path(instance_) + "/management/topics/orders/messages?limit=50");
     EXPECT_EQ(messages.json()["messages_count"].GetInt(), 2) << messages.body;
     const auto below =
         server_.request("GET", partition_path(instance_, "orders", "0") + "/message?message_offset=1");

@@ -151,7 +151,8 @@ TEST(batch_log, retention_drops_batches_appended_before_the_cutoff) {
 TEST(batch_log, fills_chunks_by_count_and_bytes) {
     batch_log log;
     const std::string small = producer_batch(1, 1);
-    for (std::size_t i = 0; i < batch_log::chunk_batches + 1; ++i) log.append(incoming(small, 1, 1), 1, false);
+    for (std::size_t i = 0; i < batch_log::chunk_batches + 1; ++i)
+        log.append(incoming(small, 1, 1), 1, false);
     auto released = log.trim(static_cast<std::int64_t>(batch_log::chunk_batches));
     EXPECT_EQ(released.size(), 1U);
     EXPECT_EQ(log.size(), 1);
