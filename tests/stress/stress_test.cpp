@@ -1,6 +1,8 @@
-// Concurrency stress over real sockets: client threads produce, read and delete DMS messages and commit,
-// read and delete DIS checkpoints on shared partitions of one server for a bounded time, recording every
-// acknowledged operation. Afterwards (and during the run, where an observation allows it) the invariants:
+// Concurrency stress over real sockets: client threads produce, read and delete DMS messages (through REST
+// and, on the same partitions, through the instance's Kafka listener: Produce batches in several codecs,
+// Fetch, DeleteRecords) and commit, read and delete DIS checkpoints on shared partitions of one server for
+// a bounded time, recording every acknowledged operation. Afterwards (and during the run, where an
+// observation allows it) the invariants:
 //   1. per partition, the log start offset never decreases, never passes the end offset, and never lags an
 //      acknowledged deletion;
 //   2. every acknowledged message is readable, or below an acknowledged deletion;
@@ -29,6 +31,9 @@
 #include <thread>
 #include <vector>
 
+#include "kafka/protocol/codec.hpp"
+#include "kafka/protocol/record_batch.hpp"
+#include "tests/support/kafka_connection.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace {
@@ -38,6 +43,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
+namespace protocol = emu::kafka::protocol;
 
 constexpr int kafka_partitions = 4;
 constexpr int dis_partitions = 4;
@@ -190,18 +196,30 @@ void raise_to(std::atomic<std::int64_t>& target, std::int64_t value) {
 
 class worker {
   public:
-    worker(int id, std::uint16_t port, const dms_paths& dms, clock_type::time_point start)
-        : id_(id), client_(port), dms_(dms), start_(start), rng_(static_cast<std::uint64_t>(id) * 7919 + 1) {}
+    worker(int id, std::uint16_t port, std::uint16_t kafka_port, const dms_paths& dms,
+           clock_type::time_point start)
+        : id_(id),
+          client_(port),
+          kafka_(kafka_port),
+          dms_(dms),
+          start_(start),
+          rng_(static_cast<std::uint64_t>(id) * 7919 + 1) {}
 
     thread_log run(clock_type::time_point deadline) {
         while (clock_type::now() < deadline) {
             const int pick = std::uniform_int_distribution<int>(0, 99)(rng_);
-            if (pick < 40)
+            if (pick < 25)
                 produce();
-            else if (pick < 65)
+            else if (pick < 40)
+                kafka_produce();
+            else if (pick < 55)
                 query();
-            else if (pick < 73)
+            else if (pick < 65)
+                kafka_fetch();
+            else if (pick < 70)
                 delete_messages();
+            else if (pick < 73)
+                kafka_delete_records();
             else if (pick < 88)
                 commit_checkpoint();
             else if (pick < 94)
@@ -318,6 +336,161 @@ class worker {
         }
     }
 
+    // ---- the same partitions over the Kafka wire protocol ----
+
+    // The next response on the Kafka connection, or a violation: an unanswered request may or may not
+    // have been applied, so the run fails.
+    std::optional<std::string> kafka_call(const std::string& request, const char* what) {
+        if (!kafka_.send_request(request)) {
+            violation(std::string(what) + ": the Kafka connection closed");
+            return std::nullopt;
+        }
+        auto response = kafka_.read_response();
+        if (!response) violation(std::string(what) + ": no Kafka response");
+        return response;
+    }
+
+    // Produce v3 of one batch of 1-3 records, in a random codec; acknowledged records join the log.
+    void kafka_produce() {
+        const int partition = random_partition(kafka_partitions);
+        const int count = std::uniform_int_distribution<int>(1, 3)(rng_);
+        std::vector<protocol::record> records;
+        std::vector<std::string> values;
+        for (int i = 0; i < count; ++i) {
+            protocol::record r;
+            r.offset = i;
+            r.timestamp = 1'700'000'000'000 + i;
+            values.push_back("w" + std::to_string(id_) + "-" + std::to_string(sequence_++));
+            r.value = values.back();
+            records.push_back(std::move(r));
+        }
+        const auto codec =
+            static_cast<protocol::compression_codec>(std::uniform_int_distribution<int>(0, 4)(rng_));
+        std::string request = emu::test::kafka_request_header(0, 3, ++correlation_);
+        protocol::writer w(request);
+        w.nullable_string(std::nullopt);
+        w.int16(std::uniform_int_distribution<int>(0, 1)(rng_) == 0 ? std::int16_t{1} : std::int16_t{-1});
+        w.int32(10000);
+        w.array_length(1);
+        w.string(topic);
+        w.array_length(1);
+        w.int32(partition);
+        w.nullable_bytes(protocol::encode_batch(protocol::batch_header{}, records, codec));
+        const auto response = kafka_call(request, "Produce");
+        if (!response) return;
+        protocol::reader r(*response);
+        r.int32();
+        r.array_length(false);
+        r.string();
+        r.array_length(false);
+        r.int32();
+        const std::int16_t error = r.int16();
+        if (error != 0) return violation("Produce answered error " + std::to_string(error));
+        for (auto& value : values)
+            log_.produced[static_cast<std::size_t>(partition)].push_back(std::move(value));
+        ++log_.counts["kafka produce"];
+    }
+
+    // Fetch v5 from a random offset inside the log; every record at or past it is an observation.
+    void kafka_fetch() {
+        const auto all = read_bounds();
+        if (!all) return;
+        const int partition = random_partition(kafka_partitions);
+        const auto b = (*all)[static_cast<std::size_t>(partition)];
+        if (b.start == b.end) return;
+        const auto offset = std::uniform_int_distribution<std::int64_t>(b.start, b.end - 1)(rng_);
+        std::string request = emu::test::kafka_request_header(1, 5, ++correlation_);
+        protocol::writer w(request);
+        w.int32(-1);
+        w.int32(0);
+        w.int32(0);
+        w.int32(1 << 12);  // a few batches: enough to observe, little to re-check
+        w.int8(0);
+        w.array_length(1);
+        w.string(topic);
+        w.array_length(1);
+        w.int32(partition);
+        w.int64(offset);
+        w.int64(-1);
+        w.int32(1 << 12);
+        const auto response = kafka_call(request, "Fetch");
+        if (!response) return;
+        protocol::reader r(*response);
+        r.int32();
+        r.int32();
+        r.array_length(false);
+        r.string();
+        r.array_length(false);
+        r.int32();
+        const std::int16_t error = r.int16();
+        r.int64();  // high_watermark
+        r.int64();  // last_stable_offset
+        r.int64();  // log_start_offset
+        r.array_length(false);
+        const auto records = r.nullable_bytes();
+        ++log_.counts["kafka fetch"];
+        if (error == 1) {  // OFFSET_OUT_OF_RANGE: only a deletion racing this fetch may explain it
+            const auto after = read_bounds();
+            if (after && (*after)[static_cast<std::size_t>(partition)].start <= offset) {
+                violation("Fetch of partition " + std::to_string(partition) + " at " +
+                          std::to_string(offset) + " out of range, but the log start has not passed it");
+            }
+            return;
+        }
+        if (error != 0) return violation("Fetch answered error " + std::to_string(error));
+        if (!records || records->empty()) {
+            return violation("Fetch of partition " + std::to_string(partition) + " at " +
+                             std::to_string(offset) + " inside the log returned no records");
+        }
+        try {
+            for (const auto& batch : protocol::split_batches(*records).batches) {
+                for (const auto& record : protocol::decode_records(batch, 1 << 20)) {
+                    if (record.offset >= offset) {
+                        log_.observed.push_back({partition, record.offset, record.value.value_or("")});
+                    }
+                }
+            }
+        } catch (const std::exception& e) {
+            violation(std::string("Fetch records do not decode: ") + e.what());
+        }
+    }
+
+    // DeleteRecords v1 of one partition, to an offset a few past the start.
+    void kafka_delete_records() {
+        const auto all = read_bounds();
+        if (!all) return;
+        const int partition = random_partition(kafka_partitions);
+        const auto b = (*all)[static_cast<std::size_t>(partition)];
+        const auto offset =
+            std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
+        std::string request = emu::test::kafka_request_header(21, 1, ++correlation_);
+        protocol::writer w(request);
+        w.array_length(1);
+        w.string(topic);
+        w.array_length(1);
+        w.int32(partition);
+        w.int64(offset);
+        w.int32(10000);
+        const auto response = kafka_call(request, "DeleteRecords");
+        if (!response) return;
+        protocol::reader r(*response);
+        r.int32();
+        r.int32();
+        r.array_length(false);
+        r.string();
+        r.array_length(false);
+        r.int32();
+        const std::int64_t low = r.int64();
+        const std::int16_t error = r.int16();
+        if (error != 0 || low < offset) {
+            return violation("DeleteRecords of partition " + std::to_string(partition) + " to " +
+                             std::to_string(offset) + " answered error " + std::to_string(error) +
+                             ", low watermark " + std::to_string(low));
+        }
+        raise_to(acked_delete[partition], offset);
+        ++log_.counts["kafka delete acknowledged"];
+    }
+
     std::string checkpoint_query(int partition) const {
         return "app_name=" + app + "&checkpoint_type=LAST_READ&stream_name=" + stream +
                "&partition_id=" + std::to_string(partition);
@@ -373,6 +546,8 @@ class worker {
 
     int id_;
     client client_;
+    emu::test::kafka_connection kafka_;
+    std::int32_t correlation_ = 0;
     const dms_paths& dms_;
     clock_type::time_point start_;
     std::mt19937_64 rng_;
@@ -557,6 +732,10 @@ int main() {
     expect_status(api.request("POST", "/v2/" + project + "/apps", R"({"app_name":")" + app + R"("})"), 201,
                   "CreateApp");
 
+    rapidjson::Document shown;
+    shown.Parse(api.request("GET", "/v2/" + project + "/instances/" + dms.instance).body.c_str());
+    const auto kafka_port = static_cast<std::uint16_t>(shown["port"].GetInt());
+
     const auto start = clock_type::now();
     const auto deadline = start + std::chrono::seconds(seconds);
     std::vector<thread_log> logs(static_cast<std::size_t>(threads));
@@ -565,7 +744,7 @@ int main() {
         for (int i = 0; i < threads; ++i) {
             pool.emplace_back([&, i] {
                 try {
-                    worker w(i, server.port(), dms, start);
+                    worker w(i, server.port(), kafka_port, dms, start);
                     logs[static_cast<std::size_t>(i)] = w.run(deadline);
                 } catch (const std::exception& e) {
                     violation("client thread " + std::to_string(i) + ": " + e.what());
