@@ -60,7 +60,7 @@ std::shared_ptr<net::listener> listeners::bind_one(
 
 listeners::open_listener listeners::open(const key& instance, std::int32_t brokers) {
     auto connection = std::make_shared<const emu::kafka::connection_context>(emu::kafka::connection_context{
-        store_, instance.first, instance.second, settings_.limits.max_request_bytes});
+        store_, instance.first, instance.second, settings_.limits.max_request_bytes, settings_.observer});
     std::set<std::uint16_t> taken;
     for (const auto& [k, l] : open_) {
         for (const auto p : l.ports) taken.insert(static_cast<std::uint16_t>(p));
