@@ -129,7 +129,7 @@ struct run_result {
 
 run_result run(std::string_view frame, bool auto_topic) {
     const auto store = make_store(auto_topic);
-    const kafka::connection_context connection{*store, project_id, instance_id, max_decompressed};
+    const kafka::connection_context connection{*store, project_id, instance_id, max_decompressed, nullptr};
     run_result result;
     result.before = snapshot(*store);
     try {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <vector>
 
 #include "kafka/protocol/error_codes.hpp"
 #include "state/errors.hpp"
@@ -17,7 +18,7 @@ using protocol::error_code;
 outcome closed(std::string_view why, const protocol::request_header& h) {
     spdlog::debug("kafka: closing the connection: {} (api key {}, version {}, correlation id {})", why,
                   h.api_key, h.api_version, h.correlation_id);
-    return outcome{{}, true, std::nullopt};
+    return outcome{{}, true, std::nullopt, {}};
 }
 
 // Kafka's answer to an ApiVersions version it does not know: the v0 body with UNSUPPORTED_VERSION and the
@@ -39,7 +40,8 @@ outcome unsupported_api_versions(const protocol::request_header& h) {
 
 }  // namespace
 
-outcome dispatch(const connection_context& connection, std::string_view frame, bool final_attempt) {
+outcome dispatch(const connection_context& connection, std::string_view frame, bool final_attempt,
+                 bool first_attempt) {
     protocol::reader in(frame);
     protocol::request_header header;
     try {
@@ -56,17 +58,39 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
         return closed("unsupported version", header);
     }
     const bool flexible = header.api_version >= api->first_flexible;
+    request_observer* observer = connection.observer.get();
+    std::optional<injected_fault> fault;
+    if (observer != nullptr && first_attempt) {
+        fault = observer->fault_for(connection.project_id, connection.instance_id, header.api_key,
+                                    header.api_version);
+    }
+    const auto delay = fault ? fault->delay : std::chrono::milliseconds(0);
+    if (fault && fault->drop) {
+        spdlog::debug("kafka: a fault rule drops the connection (api key {}, correlation id {})",
+                      header.api_key, header.correlation_id);
+        return outcome{{}, true, std::nullopt, delay};
+    }
     outcome out;
+    out.delay = delay;
+    std::vector<std::int16_t> errors;
     try {
         protocol::read_header_rest(in, header, flexible);
         // ApiVersions answers with response header v0 in every version (KIP-511).
         protocol::start_response(out.frame, header.correlation_id,
                                  flexible && api->key != api_key::api_versions);
         protocol::writer w(out.frame);
+        if (observer != nullptr) w.note_errors(&errors);
         const request req{connection, header, flexible, final_attempt};
-        const handler_result result = api->handler(req, in, w);
-        if (result.wait) return outcome{{}, false, result.wait};
-        if (!result.respond) return outcome{{}, result.close, std::nullopt};
+        const handler_result result =
+            fault && fault->error
+                ? api->error_answer(req, in, w, static_cast<protocol::error_code>(*fault->error))
+                : api->handler(req, in, w);
+        if (result.wait) return outcome{{}, false, result.wait, delay};
+        if (observer != nullptr) {
+            observer->request_done(connection.project_id, connection.instance_id, header.api_key,
+                                   header.api_version, errors);
+        }
+        if (!result.respond) return outcome{{}, result.close, std::nullopt, delay};
         out.close = result.close;
     } catch (const protocol::decode_error& e) {
         return closed(e.what(), header);

@@ -16,11 +16,17 @@ struct outcome {
     // The request waits (a Fetch long-poll): call dispatch again with the same bytes when an append
     // happens or this time has passed, with final_attempt once it has.
     std::optional<std::chrono::milliseconds> wait;
+    // A fault rule's delay: send the answer (or close, or read on) this much later. Set on the first
+    // attempt, also when it waits; the session keeps it for the final one.
+    std::chrono::milliseconds delay{0};
 };
 
 // Serves one request frame (the bytes after its size). Kafka closes the connection on a request it cannot
 // parse: an unknown API key, a version outside the table (ApiVersions excepted: it answers
-// UNSUPPORTED_VERSION with the versions it has, KIP-511), or a body that does not decode.
-outcome dispatch(const connection_context& connection, std::string_view frame, bool final_attempt = true);
+// UNSUPPORTED_VERSION with the versions it has, KIP-511), or a body that does not decode. The connection's
+// observer, if any, is asked for a fault on the `first_attempt` at a frame (a Fetch long-poll serves the
+// same frame again) and told of each request served.
+outcome dispatch(const connection_context& connection, std::string_view frame, bool final_attempt = true,
+                 bool first_attempt = true);
 
 }  // namespace emu::kafka

@@ -13,16 +13,18 @@ using protocol::api_key;
 // and ListOffsets start at 0 because librdkafka gates compression and offsets-by-time on the range's low
 // end; Produce below v3 (message format v0/v1) is refused in the handler, as Kafka 4.0 does.
 constexpr std::array table{
-    api_entry{api_key::produce, 0, 7, 9, handlers::produce},
-    api_entry{api_key::fetch, 4, 11, 12, handlers::fetch},
-    api_entry{api_key::list_offsets, 0, 3, 6, handlers::list_offsets},
-    api_entry{api_key::metadata, 0, 6, 9, handlers::metadata},
-    api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions},
-    api_entry{api_key::create_topics, 0, 4, 5, handlers::create_topics},
-    api_entry{api_key::delete_topics, 0, 3, 4, handlers::delete_topics},
-    api_entry{api_key::delete_records, 0, 1, 2, handlers::delete_records},
-    api_entry{api_key::describe_configs, 0, 2, 4, handlers::describe_configs},
-    api_entry{api_key::create_partitions, 0, 1, 2, handlers::create_partitions},
+    api_entry{api_key::produce, 0, 7, 9, handlers::produce, error_answers::produce},
+    api_entry{api_key::fetch, 4, 11, 12, handlers::fetch, error_answers::fetch},
+    api_entry{api_key::list_offsets, 0, 3, 6, handlers::list_offsets, error_answers::list_offsets},
+    api_entry{api_key::metadata, 0, 6, 9, handlers::metadata, error_answers::metadata},
+    api_entry{api_key::api_versions, 0, 3, 3, handlers::api_versions, error_answers::api_versions},
+    api_entry{api_key::create_topics, 0, 4, 5, handlers::create_topics, error_answers::create_topics},
+    api_entry{api_key::delete_topics, 0, 3, 4, handlers::delete_topics, error_answers::delete_topics},
+    api_entry{api_key::delete_records, 0, 1, 2, handlers::delete_records, error_answers::delete_records},
+    api_entry{api_key::describe_configs, 0, 2, 4, handlers::describe_configs,
+              error_answers::describe_configs},
+    api_entry{api_key::create_partitions, 0, 1, 2, handlers::create_partitions,
+              error_answers::create_partitions},
 };
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <span>
 #include <string>
 
+#include "kafka/observer.hpp"
 #include "kafka/protocol/api_keys.hpp"
 #include "kafka/protocol/codec.hpp"
+#include "kafka/protocol/error_codes.hpp"
 #include "kafka/protocol/header.hpp"
 #include "state/kafka/instances.hpp"
 
@@ -26,6 +28,8 @@ struct connection_context {
     std::string instance_id;
     // What a Produce's records may decompress to, per batch (the listener's --kafka-max-request-bytes).
     std::size_t max_decompressed = 100 * 1024 * 1024;
+    // Counts what is served and may inject faults (kafka/observer.hpp); none: nothing watches.
+    std::shared_ptr<request_observer> observer;
 };
 
 struct request {
@@ -50,6 +54,11 @@ struct handler_result {
 };
 
 using handler_fn = handler_result (*)(const request&, protocol::reader& body, protocol::writer& out);
+// Reads the request body as the handler does and writes a well-formed response of the API that carries
+// `error` in every error field it has (per partition, per topic or resource, top level), changing no
+// state: what a fault rule's Kafka error answers.
+using error_answer_fn = handler_result (*)(const request&, protocol::reader& body, protocol::writer& out,
+                                           protocol::error_code error);
 
 struct api_entry {
     protocol::api_key key;
@@ -57,6 +66,7 @@ struct api_entry {
     std::int16_t max_version;
     std::int16_t first_flexible;
     handler_fn handler;
+    error_answer_fn error_answer;
 };
 
 // Sorted by API key.
@@ -75,5 +85,20 @@ handler_result delete_records(const request&, protocol::reader&, protocol::write
 handler_result describe_configs(const request&, protocol::reader&, protocol::writer&);
 handler_result create_partitions(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
+
+// The table's error_answer functions (error_answers.cpp).
+namespace error_answers {
+using protocol::error_code;
+handler_result api_versions(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result metadata(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result produce(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result fetch(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result list_offsets(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result create_topics(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result delete_topics(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result delete_records(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result describe_configs(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result create_partitions(const request&, protocol::reader&, protocol::writer&, error_code);
+}  // namespace error_answers
 
 }  // namespace emu::kafka

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <span>
+#include <string_view>
 
 #include "routes/auth/credentials.hpp"
 #include "routes/control/fixture.hpp"
@@ -38,6 +41,36 @@ routes::auth::auth_settings configured_auth(const config& settings, const state:
                  settings.control_token.empty() ? "" : ", control plane guarded by a token");
     return auth;
 }
+
+// What the Kafka listeners report and ask, answered by the control plane: its Kafka counters and its
+// fault rules (those with kafka_api).
+class kafka_control final : public emu::kafka::request_observer {
+  public:
+    explicit kafka_control(routes::control::control_plane& control) : control_(control) {}
+
+    void connection_opened(std::string_view, std::string_view) override {
+        control_.kafka.connection_opened();
+    }
+    void connection_closed(std::string_view, std::string_view) override {
+        control_.kafka.connection_closed();
+    }
+
+    std::optional<emu::kafka::injected_fault> fault_for(std::string_view project_id, std::string_view,
+                                                        std::int16_t api_key, std::int16_t) override {
+        if (!control_.faults.active()) return std::nullopt;
+        const auto action = control_.faults.match_kafka(api_key, project_id);
+        if (!action) return std::nullopt;
+        return emu::kafka::injected_fault{action->kafka_error, action->drop, action->delay};
+    }
+
+    void request_done(std::string_view, std::string_view, std::int16_t api_key, std::int16_t,
+                      std::span<const std::int16_t> errors) override {
+        control_.kafka.observe(api_key, errors);
+    }
+
+  private:
+    routes::control::control_plane& control_;
+};
 
 }  // namespace
 
@@ -97,6 +130,7 @@ std::uint16_t app::listen() {
     kafka_settings.max_connections = settings_.max_connections;
     kafka_settings.limits = {settings_.kafka_max_request_bytes, settings_.read_timeout,
                              settings_.idle_timeout};
+    kafka_settings.observer = std::make_shared<kafka_control>(pipeline_.control());
     state_->kafka.set_default_address({kafka_settings.advertised_host, settings_.kafka_port, {}});
     kafka_listeners_ = std::make_unique<kafka::listeners>(ioc_, state_->kafka, std::move(kafka_settings));
     state_->kafka.set_instances_observer([listeners = kafka_listeners_.get()] { listeners->reconcile(); });

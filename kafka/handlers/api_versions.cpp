@@ -11,7 +11,7 @@ handler_result api_versions(const request& req, protocol::reader& body, protocol
         body.compact_string();  // client_software_version
         body.skip_tagged_fields();
     }
-    out.int16(protocol::number(protocol::error_code::none));
+    out.error(protocol::error_code::none);
     const auto apis = api_table();
     out.array_length(apis.size(), req.flexible);
     for (const auto& api : apis) {

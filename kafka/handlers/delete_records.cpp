@@ -79,7 +79,7 @@ handler_result delete_records(const request& req, protocol::reader& body, protoc
         for (const auto& p : topic.partitions) {
             out.int32(p.index);
             out.int64(p.low_watermark);
-            out.int16(protocol::number(p.error));
+            out.error(p.error);
         }
     }
     return {};

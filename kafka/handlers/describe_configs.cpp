@@ -150,7 +150,7 @@ handler_result describe_configs(const request& req, protocol::reader& body, prot
         if (r.keys) {
             std::erase_if(answer.configs, [&](const config_entry& c) { return !r.keys->contains(c.name); });
         }
-        out.int16(protocol::number(answer.error));
+        out.error(answer.error);
         if (answer.error == error_code::none) {
             out.nullable_string(std::nullopt);
         } else {

@@ -113,7 +113,7 @@ handler_result fetch(const request& req, protocol::reader& body, protocol::write
     }
     out.int32(0);  // throttle_time_ms
     if (req.version() >= 7) {
-        out.int16(protocol::number(top_error));
+        out.error(top_error);
         out.int32(0);  // session_id: sessionless
     }
     if (top_error != error_code::none) {
@@ -126,7 +126,7 @@ handler_result fetch(const request& req, protocol::reader& body, protocol::write
         out.array_length(t.partitions.size());
         for (const auto& p : t.partitions) {
             out.int32(p.index);
-            out.int16(protocol::number(p.error));
+            out.error(p.error);
             out.int64(p.high_watermark);
             out.int64(p.high_watermark);  // last_stable_offset
             if (req.version() >= 5) out.int64(p.log_start_offset);

@@ -73,7 +73,7 @@ handler_result list_offsets(const request& req, protocol::reader& body, protocol
         out.array_length(answers.size());
         for (const auto& a : answers) {
             out.int32(a.index);
-            out.int16(protocol::number(a.error));
+            out.error(a.error);
             if (req.version() == 0) {
                 if (a.error == error_code::none && a.offset >= 0) {
                     out.array_length(1);

@@ -84,14 +84,14 @@ handler_result metadata(const request& req, protocol::reader& body, protocol::wr
     if (req.version() >= 1) out.int32(0);                                    // controller_id
     out.array_length(topics.size());
     for (const auto& t : topics) {
-        out.int16(protocol::number(t.error));
+        out.error(t.error);
         out.string(t.name);
         if (req.version() >= 1) out.boolean(false);  // is_internal
         out.array_length(static_cast<std::size_t>(t.partitions));
         for (std::int32_t p = 0; p < t.partitions; ++p) {
             auto replicas = state::replica_brokers(p, t.replication, brokers);
             if (replicas.empty()) replicas.push_back(p % std::max(brokers, 1));
-            out.int16(protocol::number(error_code::none));
+            out.error(error_code::none);
             out.int32(p);
             out.int32(replicas.front());
             out.array_length(replicas.size());

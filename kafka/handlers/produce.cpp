@@ -185,7 +185,7 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
         out.array_length(t.partitions.size());
         for (const auto& p : t.partitions) {
             out.int32(p.index);
-            out.int16(protocol::number(p.error));
+            out.error(p.error);
             out.int64(p.base_offset);
             if (req.version() >= 2) out.int64(p.log_append_time);
             if (req.version() >= 5) out.int64(p.log_start_offset);

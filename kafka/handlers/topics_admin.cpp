@@ -123,7 +123,7 @@ std::map<std::string, int> name_counts(const std::vector<T>& items, Name name_of
 const std::string duplicate_message = "Duplicate topic name.";
 
 void write_failure(protocol::writer& out, const failure& f, bool with_message) {
-    out.int16(protocol::number(f.code));
+    out.error(f.code);
     if (with_message) {
         if (f.code == error_code::none) {
             out.nullable_string(std::nullopt);
@@ -278,7 +278,7 @@ handler_result delete_topics(const request& req, protocol::reader& body, protoco
     out.array_length(order.size());
     for (const auto& name : order) {
         out.string(name);
-        out.int16(protocol::number(results.at(name)));
+        out.error(results.at(name));
     }
     return {};
 }

@@ -6,6 +6,9 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "kafka/protocol/error_codes.hpp"
 
 // The Kafka protocol's primitive types (AK docs/protocol.html "Protocol Primitive Types"): big-endian
 // integers, unsigned and zig-zag varints, strings and byte arrays with 16-, 32-bit or compact (unsigned
@@ -105,12 +108,20 @@ class writer {
         if (flexible) unsigned_varint(0);
     }
     void raw(std::string_view v) { out_.append(v); }
+    // An error code field (INT16); a non-zero one is also noted in the list given to note_errors, if any,
+    // which is how the listener counts the errors it answers.
+    void error(error_code code) {
+        if (errors_ != nullptr && code != error_code::none) errors_->push_back(number(code));
+        int16(number(code));
+    }
+    void note_errors(std::vector<std::int16_t>* errors) { errors_ = errors; }
 
     // Overwrites 4 bytes at `at` (a size or CRC written after what it covers).
     void patch_int32(std::size_t at, std::int32_t v);
 
   private:
     std::string& out_;
+    std::vector<std::int16_t>* errors_ = nullptr;
 };
 
 }  // namespace emu::kafka::protocol

@@ -26,6 +26,8 @@ struct control_plane {
     fault_rules faults;
     // Counters behind GET /_emulator/metrics; state-size gauges plug in with metrics.set_state_gauges().
     control::metrics metrics;
+    // The Kafka listeners' counters, fed through server/app.cpp's observer of the listeners.
+    kafka_metrics kafka;
     // The cloud-API operation names of the route table (what a fault rule's "operation" may name);
     // filled while the table is built.
     std::vector<std::string> cloud_operations;

@@ -5,13 +5,15 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "kafka/protocol/names.hpp"
+
 namespace emu::routes::control {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> rule_fields{"operation", "method",      "path",      "project_id",
-                                                       "status",    "error_code",  "error_msg", "delay_ms",
-                                                       "drop",      "probability", "seed",      "count"};
+constexpr std::array<std::string_view, 14> rule_fields{
+    "operation", "method",   "path", "project_id",  "kafka_api",   "status", "error_code",
+    "error_msg", "delay_ms", "drop", "kafka_error", "probability", "seed",   "count"};
 constexpr std::array<std::string_view, 7> http_methods{"GET",   "POST", "PUT",    "DELETE",
                                                        "PATCH", "HEAD", "OPTIONS"};
 
@@ -54,6 +56,31 @@ std::vector<std::string> split_path(std::string_view path) {
         start = slash + 1;
     }
     return out;
+}
+
+// A Kafka API key or error code, by its name in `table` or by number (an error code may be one the table
+// does not name: clients meet codes newer than they know).
+template <std::size_t N>
+std::optional<std::int16_t> kafka_number(const rapidjson::Value& object, const char* name,
+                                         const std::array<kafka::protocol::named_number, N>& table,
+                                         bool any_number, const char* what) {
+    const auto it = object.FindMember(name);
+    if (it == object.MemberEnd()) return std::nullopt;
+    if (it->value.IsString()) {
+        const std::string_view text(it->value.GetString(), it->value.GetStringLength());
+        if (const auto n = kafka::protocol::number_of(table, text)) return n;
+        throw bad_rule(std::string(name) + " \"" + std::string(text.substr(0, 64)) + "\" is not a " + what +
+                       " name");
+    }
+    if (it->value.IsInt()) {
+        const int n = it->value.GetInt();
+        const bool fits = n >= -1 && n <= INT16_MAX;
+        if (fits && (any_number || kafka::protocol::name_of(table, static_cast<std::int16_t>(n)))) {
+            return static_cast<std::int16_t>(n);
+        }
+        throw bad_rule(std::string(name) + " " + std::to_string(n) + " is not a " + what);
+    }
+    throw bad_rule(std::string(name) + " must be a " + what + " name or number");
 }
 
 bool is_placeholder(std::string_view segment) {
@@ -125,8 +152,8 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
         const std::string_view name(it->name.GetString(), it->name.GetStringLength());
         if (std::find(rule_fields.begin(), rule_fields.end(), name) == rule_fields.end()) {
             throw bad_rule("unknown field \"" + std::string(name) +
-                           "\" (fields: operation, method, path, project_id, status, error_code, error_msg, "
-                           "delay_ms, drop, probability, seed, count)");
+                           "\" (fields: operation, method, path, project_id, kafka_api, status, error_code, "
+                           "error_msg, delay_ms, drop, kafka_error, probability, seed, count)");
         }
         if (it->value.IsNull()) throw bad_rule(std::string(name) + " must not be null");
     }
@@ -153,6 +180,7 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
         rule.path_segments = split_path(*rule.path);
     }
     rule.project_id = text_field(value, "project_id");
+    rule.kafka_api = kafka_number(value, "kafka_api", kafka::protocol::api_names, false, "Kafka API");
 
     if (const auto status = uint_field(value, "status", 400, 599))
         rule.status = static_cast<unsigned>(*status);
@@ -163,13 +191,28 @@ fault_rule parse_fault_rule(const rapidjson::Value& value, const std::vector<std
         if (!it->value.IsBool()) throw bad_rule("drop must be true or false");
         rule.drop = it->value.GetBool();
     }
-    if (rule.drop && rule.has_error()) {
-        throw bad_rule(
-            "drop cannot be combined with status, error_code or error_msg (a dropped connection has no "
-            "answer)");
+    rule.kafka_error =
+        kafka_number(value, "kafka_error", kafka::protocol::error_names, true, "Kafka error code");
+    if (rule.kafka_error == 0) throw bad_rule("kafka_error 0 is NONE, not an error");
+    if (rule.kafka_api) {
+        if (rule.operation || rule.method || rule.path) {
+            throw bad_rule("kafka_api matches Kafka requests; operation, method and path match HTTP ones");
+        }
+        if (rule.has_error()) {
+            throw bad_rule("a Kafka rule answers kafka_error, not status, error_code or error_msg");
+        }
+    } else if (rule.kafka_error) {
+        throw bad_rule("kafka_error needs kafka_api (the Kafka API whose requests it answers)");
     }
-    if (!rule.drop && !rule.has_error() && !rule.delay_ms) {
-        throw bad_rule("a rule needs an action: status/error_code/error_msg, delay_ms, or drop");
+    if (rule.drop && (rule.has_error() || rule.has_kafka_error())) {
+        throw bad_rule(
+            "drop cannot be combined with status, error_code, error_msg or kafka_error (a dropped "
+            "connection has no answer)");
+    }
+    if (!rule.drop && !rule.has_error() && !rule.has_kafka_error() && !rule.delay_ms) {
+        throw bad_rule(
+            "a rule needs an action: status/error_code/error_msg (kafka_error with kafka_api), delay_ms, or "
+            "drop");
     }
 
     if (const auto it = value.FindMember("probability"); it != value.MemberEnd()) {
@@ -207,21 +250,40 @@ fault_rule fault_rules::add(fault_rule rule) {
 std::optional<fault_action> fault_rules::match(std::string_view operation, std::string_view method,
                                                const std::vector<std::string>& segments,
                                                std::string_view project_id, service family) {
+    return fire(
+        [&](const fault_rule& rule) {
+            if (rule.kafka_api) return false;
+            if (rule.operation && *rule.operation != operation) return false;
+            if (rule.method && *rule.method != method) return false;
+            if (rule.project_id && *rule.project_id != project_id) return false;
+            return !rule.path || path_matches(rule.path_segments, segments);
+        },
+        family);
+}
+
+std::optional<fault_action> fault_rules::match_kafka(std::int16_t api_key, std::string_view project_id) {
+    return fire(
+        [&](const fault_rule& rule) {
+            return rule.kafka_api == api_key && (!rule.project_id || *rule.project_id == project_id);
+        },
+        service::dms);
+}
+
+std::optional<fault_action> fault_rules::fire(const std::function<bool(const fault_rule&)>& matches,
+                                              service family) {
     std::lock_guard lock(mutex_);
     for (auto it = rules_.begin(); it != rules_.end(); ++it) {
         auto& rule = *it;
-        if (rule.operation && *rule.operation != operation) continue;
-        if (rule.method && *rule.method != method) continue;
-        if (rule.project_id && *rule.project_id != project_id) continue;
-        if (rule.path && !path_matches(rule.path_segments, segments)) continue;
+        if (!matches(rule)) continue;
         if (rule.probability < 1.0 && !(next_unit(rule.engine) < rule.probability)) continue;
         ++rule.hits;
         fault_action action;
         action.id = rule.id;
         if (rule.has_error()) action.error = family == service::dms ? rule.dms_answer : rule.dis_answer;
+        action.kafka_error = rule.kafka_error;
         action.delay = std::chrono::milliseconds(rule.delay_ms.value_or(0));
         action.drop = rule.drop;
-        if (action.error) fired_error_.fetch_add(1, std::memory_order_relaxed);
+        if (action.error || action.kafka_error) fired_error_.fetch_add(1, std::memory_order_relaxed);
         if (action.delay.count() > 0) fired_delay_.fetch_add(1, std::memory_order_relaxed);
         if (action.drop) fired_drop_.fetch_add(1, std::memory_order_relaxed);
         if (rule.count && rule.hits >= *rule.count) {
@@ -283,6 +345,10 @@ void write_fault_rule(json_writer& w, const fault_rule& rule) {
     text("method", rule.method);
     text("path", rule.path);
     text("project_id", rule.project_id);
+    if (rule.kafka_api) {
+        w.Key("kafka_api");
+        write_string(w, std::string(kafka::protocol::api_name(*rule.kafka_api).value_or("")));
+    }
     if (rule.status) {
         w.Key("status");
         w.Uint(*rule.status);
@@ -296,6 +362,10 @@ void write_fault_rule(json_writer& w, const fault_rule& rule) {
     if (rule.drop) {
         w.Key("drop");
         w.Bool(true);
+    }
+    if (rule.kafka_error) {
+        w.Key("kafka_error");
+        w.Int(*rule.kafka_error);
     }
     w.Key("probability");
     w.Double(rule.probability);

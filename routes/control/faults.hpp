@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -21,7 +22,8 @@ namespace emu::routes::control {
 
 // One fault-injection rule (docs/control-plane.md, "Fault injection"). Match fields that are set must all
 // match; the action is an error answer, an added delay, a dropped connection, or a delay with one of the
-// others.
+// others. A rule with `kafka_api` matches the Kafka requests of that API key on the instances' listeners
+// (and no HTTP request); its error is `kafka_error`, a Kafka error code.
 struct fault_rule {
     std::uint64_t id = 0;
     // match
@@ -29,12 +31,14 @@ struct fault_rule {
     std::optional<std::string> method;     // upper case
     std::optional<std::string> path;       // route template or concrete path; {x} matches any one segment
     std::optional<std::string> project_id;
+    std::optional<std::int16_t> kafka_api;  // a Kafka API key (given by name or number)
     // action
     std::optional<unsigned> status;
     std::optional<std::string> error_code;
     std::optional<std::string> error_msg;
     std::optional<std::uint64_t> delay_ms;
     bool drop = false;
+    std::optional<std::int16_t> kafka_error;  // a Kafka error code (given by name or number)
     // how often
     double probability = 1.0;
     std::optional<std::uint64_t> seed;   // default: the rule's id, so runs repeat without one
@@ -47,6 +51,7 @@ struct fault_rule {
     std::optional<api_error> dis_answer;
 
     bool has_error() const { return status || error_code || error_msg; }
+    bool has_kafka_error() const { return kafka_error.has_value(); }
     // Bytes held by the rule's strings (what the rule set's bound is counted in).
     std::size_t bytes() const;
 };
@@ -66,6 +71,7 @@ fault_rule parse_fault_rule(const rapidjson::Value& value,
 struct fault_action {
     std::uint64_t id = 0;
     std::optional<api_error> error;
+    std::optional<std::int16_t> kafka_error;
     std::chrono::milliseconds delay{0};
     bool drop = false;
 };
@@ -81,6 +87,8 @@ class fault_rules {
     std::optional<fault_action> match(std::string_view operation, std::string_view method,
                                       const std::vector<std::string>& segments, std::string_view project_id,
                                       service family);
+    // The same for a Kafka request of `api_key` to an instance of `project_id`: only rules with kafka_api.
+    std::optional<fault_action> match_kafka(std::int16_t api_key, std::string_view project_id);
     bool active() const { return count_.load(std::memory_order_relaxed) > 0; }
     // Rules in creation order; expired ones are gone.
     std::vector<fault_rule> list() const;
@@ -92,6 +100,9 @@ class fault_rules {
     std::uint64_t fired(std::string_view action) const;  // "error", "delay" or "drop"
 
   private:
+    // The first rule that `matches` and draws to fire: counted, and removed once its count is used up.
+    std::optional<fault_action> fire(const std::function<bool(const fault_rule&)>& matches, service family);
+
     mutable std::mutex mutex_;  // guards rules_ and next_id_
     std::list<fault_rule> rules_;
     std::uint64_t next_id_ = 1;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "kafka/protocol/names.hpp"
+
 namespace emu::routes::control {
 
 namespace {
@@ -119,6 +121,82 @@ void metrics::render(std::string& out) const {
         out += fmt::format("stream_emulator_request_duration_seconds_count{{{}}} {}\n", label,
                            std::max(cumulative, count));
     }
+}
+
+void kafka_metrics::connection_opened() {
+    open_.fetch_add(1, relaxed);
+    opened_.fetch_add(1, relaxed);
+}
+
+void kafka_metrics::connection_closed() {
+    open_.fetch_sub(1, relaxed);
+}
+
+void kafka_metrics::observe(std::int16_t api_key, std::span<const std::int16_t> errors) {
+    const auto index = api_key >= 0 && static_cast<std::size_t>(api_key) < api_slots
+                           ? static_cast<std::size_t>(api_key)
+                           : api_slots;
+    auto& slot = apis_[index];
+    slot.requests.fetch_add(1, relaxed);
+    for (const std::int16_t code : errors) {
+        bool counted = false;
+        for (auto& entry : slot.errors) {
+            std::int32_t seen = entry.code.load(relaxed);
+            if (seen == free_code && entry.code.compare_exchange_strong(seen, code, relaxed)) seen = code;
+            if (seen == code) {
+                entry.count.fetch_add(1, relaxed);
+                counted = true;
+                break;
+            }
+        }
+        if (!counted) slot.other_errors.fetch_add(1, relaxed);
+    }
+}
+
+void kafka_metrics::render(std::string& out) const {
+    const auto api_label = [](std::size_t index) {
+        if (index == api_slots) return std::string("other");
+        const auto name = kafka::protocol::api_name(static_cast<std::int16_t>(index));
+        return name ? std::string(*name) : std::to_string(index);
+    };
+    out +=
+        "# HELP stream_emulator_kafka_requests_total Kafka requests served by the instances' listeners, by "
+        "API (requests a listener cannot parse close the connection and are not counted).\n";
+    out += "# TYPE stream_emulator_kafka_requests_total counter\n";
+    for (std::size_t i = 0; i <= api_slots; ++i) {
+        if (const auto n = apis_[i].requests.load(relaxed); n > 0) {
+            out += fmt::format("stream_emulator_kafka_requests_total{{api=\"{}\"}} {}\n", api_label(i), n);
+        }
+    }
+    out +=
+        "# HELP stream_emulator_kafka_errors_total Error codes in the Kafka listeners' answers, by API and "
+        "error, one per error field (partition, topic or top level).\n";
+    out += "# TYPE stream_emulator_kafka_errors_total counter\n";
+    for (std::size_t i = 0; i <= api_slots; ++i) {
+        std::vector<std::pair<std::int32_t, std::uint64_t>> rows;
+        for (const auto& entry : apis_[i].errors) {
+            const auto code = entry.code.load(relaxed);
+            const auto count = entry.count.load(relaxed);
+            if (code != free_code && count > 0) rows.emplace_back(code, count);
+        }
+        std::sort(rows.begin(), rows.end());
+        for (const auto& [code, count] : rows) {
+            const auto name = kafka::protocol::error_name(static_cast<std::int16_t>(code));
+            out += fmt::format("stream_emulator_kafka_errors_total{{api=\"{}\",error=\"{}\"}} {}\n",
+                               api_label(i), name ? std::string(*name) : std::to_string(code), count);
+        }
+        if (const auto other = apis_[i].other_errors.load(relaxed); other > 0) {
+            out += fmt::format("stream_emulator_kafka_errors_total{{api=\"{}\",error=\"other\"}} {}\n",
+                               api_label(i), other);
+        }
+    }
+    out += "# HELP stream_emulator_kafka_connections Kafka connections open on the instances' listeners.\n";
+    out += "# TYPE stream_emulator_kafka_connections gauge\n";
+    out +=
+        fmt::format("stream_emulator_kafka_connections {}\n", std::max<std::int64_t>(open_.load(relaxed), 0));
+    out += "# HELP stream_emulator_kafka_connections_total Kafka connections accepted.\n";
+    out += "# TYPE stream_emulator_kafka_connections_total counter\n";
+    out += fmt::format("stream_emulator_kafka_connections_total {}\n", opened_.load(relaxed));
 }
 
 }  // namespace emu::routes::control

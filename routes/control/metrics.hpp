@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,37 @@ class metrics {
     std::vector<std::string> names_;  // by slot; fixed once requests arrive
     std::unique_ptr<operation_slot[]> slots_;
     state_gauge_source state_gauges_;
+};
+
+// The Kafka listeners' counters: requests served per API key, the error codes their answers carry per API
+// key (one per error field: a Produce of three partitions that all fail counts three), and connections.
+// Relaxed atomics only, like the request counters.
+class kafka_metrics {
+  public:
+    static constexpr std::size_t api_slots = 64;    // API keys 0-63; the others share one slot
+    static constexpr std::size_t error_slots = 16;  // distinct error codes tracked per API key
+
+    void connection_opened();
+    void connection_closed();
+    void observe(std::int16_t api_key, std::span<const std::int16_t> errors);
+    // Appends the Kafka families in Prometheus text format.
+    void render(std::string& out) const;
+
+  private:
+    static constexpr std::int32_t free_code = INT32_MIN;  // an error slot not claimed yet
+    struct error_count {
+        std::atomic<std::int32_t> code{free_code};
+        std::atomic<std::uint64_t> count{0};
+    };
+    struct api_slot {
+        std::atomic<std::uint64_t> requests{0};
+        std::array<error_count, error_slots> errors;
+        std::atomic<std::uint64_t> other_errors{0};  // beyond error_slots distinct codes
+    };
+
+    std::array<api_slot, api_slots + 1> apis_;  // by API key; the last: keys from api_slots on
+    std::atomic<std::int64_t> open_{0};
+    std::atomic<std::uint64_t> opened_{0};
 };
 
 // Appends `name{labels} value` lines' label value with Prometheus escaping.

@@ -135,6 +135,7 @@ response emulator_metrics(const request_context& ctx, state::state& st, control_
     std::string out;
     out.reserve(16 * 1024);
     control.metrics.render(out);
+    control.kafka.render(out);
 
     help_and_type(out, "stream_emulator_journal_entries", "gauge", "Requests held in the journal.");
     out += fmt::format("stream_emulator_journal_entries {}\n", control.requests.size());

@@ -69,7 +69,7 @@ listeners::open_listener listeners::open(const key& instance, std::int32_t broke
                                          std::optional<std::int32_t> pinned, std::set<std::uint16_t> taken,
                                          std::string& error) {
     auto connection = std::make_shared<const emu::kafka::connection_context>(emu::kafka::connection_context{
-        store_, instance.first, instance.second, settings_.limits.max_request_bytes});
+        store_, instance.first, instance.second, settings_.limits.max_request_bytes, settings_.observer});
     for (const auto& [k, l] : open_) {
         for (const auto p : l.ports) taken.insert(static_cast<std::uint16_t>(p));
     }

@@ -24,6 +24,8 @@ struct listener_settings {
     std::uint16_t first_port = 9092;  // each instance takes the lowest free port from here; 0: ephemeral
     unsigned max_connections = 512;   // per listener, as for HTTP
     session_limits limits;
+    // Told of every connection and request, asked for faults (the control plane's metrics and rules).
+    std::shared_ptr<emu::kafka::request_observer> observer;
 };
 
 // The Kafka listeners of the registry's DMS instances: one port per broker of each instance (node ids 0 to

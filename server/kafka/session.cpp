@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace emu::server::kafka {
 
@@ -26,12 +27,18 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
                   const session_limits& limits)
         : stream_(std::move(socket)),
           wait_timer_(stream_.get_executor()),
+          delay_timer_(stream_.get_executor()),
           owner_(std::move(owner)),
           connection_(std::move(connection)),
-          limits_(limits) {}
+          limits_(limits) {
+        if (connection_->observer)
+            connection_->observer->connection_opened(connection_->project_id, connection_->instance_id);
+    }
 
     ~kafka_session() override {
         cancel_wait();
+        if (connection_->observer)
+            connection_->observer->connection_closed(connection_->project_id, connection_->instance_id);
         owner_->forget();
     }
 
@@ -43,7 +50,8 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     void shutdown() override {
         asio::post(stream_.get_executor(), [self = shared_from_this()] {
             self->closing_ = true;
-            self->wait_timer_.cancel();  // a waiting Fetch answers now with what there is
+            self->wait_timer_.cancel();   // a waiting Fetch answers now with what there is
+            self->delay_timer_.cancel();  // a delayed answer goes now
             if (!self->busy_) self->close();
         });
     }
@@ -80,10 +88,24 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
         serve(false);
     }
 
-    // Dispatches the frame read; `final_attempt` once a Fetch's wait is over.
+    // Dispatches the frame read; `final_attempt` once a Fetch's wait is over. The first attempt at a frame
+    // is the one a fault rule may delay: its answer then waits on the timer, never on the thread.
     void serve(bool final_attempt) {
-        auto result = emu::kafka::dispatch(*connection_, frame_, final_attempt || closing_);
+        const bool first_attempt = !deadline_;
+        auto result = emu::kafka::dispatch(*connection_, frame_, final_attempt || closing_, first_attempt);
+        if (first_attempt) delay_ = result.delay;
         if (result.wait) return wait(*result.wait);
+        if (delay_.count() > 0 && !closing_) {
+            delay_timer_.expires_after(std::exchange(delay_, std::chrono::milliseconds(0)));
+            delay_timer_.async_wait([self = shared_from_this(), result = std::move(result)](
+                                        beast::error_code) mutable { self->finish(std::move(result)); });
+            return;
+        }
+        finish(std::move(result));
+    }
+
+    // Sends the answer, if any, then closes or reads the next request.
+    void finish(emu::kafka::outcome result) {
         if (result.frame.empty()) {
             if (result.close) return close();
             return read_size();
@@ -141,6 +163,7 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
 
     net::strand_stream stream_;
     net::strand_timer wait_timer_;
+    net::strand_timer delay_timer_;  // a fault rule's delay, apart from the Fetch wait's notices
     std::shared_ptr<net::session_registry> owner_;
     std::shared_ptr<const emu::kafka::connection_context> connection_;
     session_limits limits_;
@@ -152,6 +175,7 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     bool busy_ = false;     // a request is being read, served or answered
     bool closing_ = false;  // the server is stopping: close once the current answer is out
     std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the Fetch being waited on
+    std::chrono::milliseconds delay_{0};  // a fault rule's, for the frame being served
     std::weak_ptr<state::kafka_cluster> waiting_cluster_;
     std::uint64_t wait_id_ = 0;
 };

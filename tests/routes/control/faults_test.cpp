@@ -415,5 +415,73 @@ TEST(fault_rule_parser, parses_a_rule_from_a_json_value_and_names_the_bad_field)
     }
 }
 
+TEST(fault_rule_parser, reads_kafka_apis_and_errors_by_name_or_number) {
+    rapidjson::Document doc;
+    doc.Parse(R"({"kafka_api":"Fetch","kafka_error":"NOT_LEADER_OR_FOLLOWER","count":3})");
+    auto rule = routes::control::parse_fault_rule(doc);
+    EXPECT_EQ(*rule.kafka_api, 1);
+    EXPECT_EQ(*rule.kafka_error, 6);
+    doc.Parse(R"({"kafka_api":0,"kafka_error":19,"delay_ms":20})");
+    rule = routes::control::parse_fault_rule(doc);
+    EXPECT_EQ(*rule.kafka_api, 0);
+    EXPECT_EQ(*rule.kafka_error, 19);
+    // A code newer than the emulator's names is still a code.
+    doc.Parse(R"({"kafka_api":"ApiVersions","kafka_error":120})");
+    EXPECT_EQ(*routes::control::parse_fault_rule(doc).kafka_error, 120);
+    doc.Parse(R"({"kafka_api":"JoinGroup","delay_ms":5})");
+    EXPECT_EQ(*routes::control::parse_fault_rule(doc).kafka_api, 11);
+}
+
+TEST(emulator_faults, refuses_kafka_rules_that_mix_in_http_or_name_nothing_known) {
+    test_server server;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {R"({"kafka_api":"Produce"})", "a rule needs an action"},
+        {R"({"kafka_api":"Produced","kafka_error":6})", "kafka_api \"Produced\" is not a Kafka API name"},
+        {R"({"kafka_api":4,"kafka_error":6})", "kafka_api 4 is not a Kafka API"},
+        {R"({"kafka_api":true,"kafka_error":6})", "kafka_api must be a Kafka API name or number"},
+        {R"({"kafka_api":"Produce","kafka_error":"NOT_A_LEADER"})", "is not a Kafka error code name"},
+        {R"({"kafka_api":"Produce","kafka_error":-2})", "kafka_error -2 is not a Kafka error code"},
+        {R"({"kafka_api":"Produce","kafka_error":40000})", "kafka_error 40000 is not a Kafka error code"},
+        {R"({"kafka_api":"Produce","kafka_error":0})", "kafka_error 0 is NONE"},
+        {R"({"kafka_error":6})", "kafka_error needs kafka_api"},
+        {R"({"kafka_api":"Produce","status":500})", "a Kafka rule answers kafka_error"},
+        {R"({"kafka_api":"Produce","operation":"ListStreams","delay_ms":1})",
+         "kafka_api matches Kafka requests"},
+        {R"({"kafka_api":"Produce","kafka_error":6,"drop":true})", "drop cannot be combined"},
+    };
+    for (const auto& [body, message] : cases) {
+        const auto reply = add_rule(server, body);
+        EXPECT_EQ(reply.status, 400U) << body;
+        const auto doc = reply.json();
+        EXPECT_EQ(str(doc, "error_code"), "EMU.0400") << body;
+        EXPECT_NE(str(doc, "error_msg").find(message), std::string::npos) << body << " -> " << reply.body;
+    }
+    EXPECT_EQ(server.control().faults.size(), 0U);
+}
+
+// A Kafka rule fires only for its API key (and project), never for an HTTP request; an HTTP rule never for
+// a Kafka request.
+TEST(fault_rules, kafka_and_http_rules_match_only_their_own_requests) {
+    routes::control::fault_rules rules;
+    rapidjson::Document doc;
+    doc.Parse(R"({"kafka_api":"Produce","kafka_error":7,"project_id":"p1","count":1})");
+    rules.add(routes::control::parse_fault_rule(doc));
+    doc.Parse(R"({"status":503})");
+    rules.add(routes::control::parse_fault_rule(doc));
+    EXPECT_FALSE(rules.match_kafka(1, "p1"));  // Fetch
+    EXPECT_FALSE(rules.match_kafka(0, "p2"));  // another project
+    const auto http = rules.match("ListStreams", "GET", {"v2", "p1", "streams"}, "p1", routes::service::dis);
+    ASSERT_TRUE(http);
+    EXPECT_EQ(http->id, 2U);
+    EXPECT_FALSE(http->kafka_error);
+    const auto kafka = rules.match_kafka(0, "p1");
+    ASSERT_TRUE(kafka);
+    EXPECT_EQ(kafka->id, 1U);
+    EXPECT_EQ(*kafka->kafka_error, 7);
+    EXPECT_FALSE(kafka->error);
+    EXPECT_FALSE(rules.match_kafka(0, "p1"));  // count used up
+    EXPECT_EQ(rules.fired("error"), 2U);
+}
+
 }  // namespace
 }  // namespace emu::test

@@ -1,4 +1,6 @@
 // Route tests for GET /_emulator/metrics (Prometheus text format) and GET /_emulator/openapi.json.
+#include "routes/control/metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "routes/control/fixture.hpp"
 #include "routes/control/observe.hpp"
@@ -127,6 +130,34 @@ TEST(emulator_metrics, state_gauges_come_from_the_plugged_source) {
     EXPECT_NE(text.find("# TYPE stream_emulator_state_objects gauge\n"), std::string::npos);
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="topics"})"), 3);
     EXPECT_EQ(sample(text, R"(stream_emulator_state_objects{kind="odd\"kind"})"), 1);
+}
+
+TEST(kafka_metrics, counts_requests_and_error_fields_per_api_and_connections) {
+    routes::control::kafka_metrics kafka;
+    const std::vector<std::int16_t> two_failed{19, 19};
+    const std::vector<std::int16_t> none;
+    const std::vector<std::int16_t> unnamed{-1, 150};
+    kafka.observe(0, two_failed);
+    kafka.observe(0, none);
+    kafka.observe(1, unnamed);
+    kafka.observe(400, none);  // beyond the slots: "other"
+    kafka.connection_opened();
+    kafka.connection_opened();
+    kafka.connection_closed();
+    std::string text;
+    kafka.render(text);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_requests_total{api="Produce"})"), 2);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_requests_total{api="Fetch"})"), 1);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_requests_total{api="other"})"), 1);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_requests_total{api="Metadata"})"), -1);  // none: no line
+    EXPECT_EQ(
+        sample(text, R"(stream_emulator_kafka_errors_total{api="Produce",error="NOT_ENOUGH_REPLICAS"})"), 2);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_errors_total{api="Fetch",error="UNKNOWN_SERVER_ERROR"})"),
+              1);
+    EXPECT_EQ(sample(text, R"(stream_emulator_kafka_errors_total{api="Fetch",error="150"})"), 1);
+    EXPECT_EQ(sample(text, "stream_emulator_kafka_connections"), 1);
+    EXPECT_EQ(sample(text, "stream_emulator_kafka_connections_total"), 2);
+    EXPECT_NE(text.find("# TYPE stream_emulator_kafka_errors_total counter\n"), std::string::npos);
 }
 
 TEST(emulator_metrics, refuses_query_parameters) {

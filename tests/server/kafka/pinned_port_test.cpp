@@ -7,10 +7,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,8 +71,9 @@ TEST(KafkaPinnedPort, AFixtureInstanceListensOnItsPinnedPortsAndReportsThem) {
     const auto doc = shown.json();
     EXPECT_EQ(doc["port"].GetInt(), port);
     const std::string h = "127.0.0.1:";
-    EXPECT_EQ(std::string(doc["kafka_private_connect_address"].GetString()),
-              h + std::to_string(port) + "," + h + std::to_string(port + 1) + "," + h + std::to_string(port + 2));
+    EXPECT_EQ(
+        std::string(doc["kafka_private_connect_address"].GetString()),
+        h + std::to_string(port) + "," + h + std::to_string(port + 1) + "," + h + std::to_string(port + 2));
     for (unsigned i = 0; i < 3; ++i) EXPECT_TRUE(port_accepts(static_cast<std::uint16_t>(port + i)));
     // The export keeps the pin, so that the document loads the same way again.
     const auto exported = server.request("GET", "/_emulator/state").body;
@@ -82,8 +83,8 @@ TEST(KafkaPinnedPort, AFixtureInstanceListensOnItsPinnedPortsAndReportsThem) {
 TEST(KafkaPinnedPort, APinnedPortThatIsTakenStopsStartup) {
     const auto port = free_ports(3);
     asio::io_context ioc;
-    tcp::acceptor holder(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                            static_cast<std::uint16_t>(port + 1)));
+    tcp::acceptor holder(
+        ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port + 1)));
     const auto file = write_file(pinned_fixture(port));
     server::config settings;
     settings.host = "127.0.0.1";
@@ -109,14 +110,15 @@ TEST(KafkaPinnedPort, APutStatePinningATakenPortIsRefusedAndChangesNothing) {
 
     const auto port = free_ports(3);
     asio::io_context ioc;
-    tcp::acceptor holder(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                            static_cast<std::uint16_t>(port + 2)));
+    tcp::acceptor holder(
+        ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port + 2)));
     const auto refused = server.request("PUT", "/_emulator/state", pinned_fixture(port));
     EXPECT_EQ(refused.status, 400u) << refused.body;
     EXPECT_NE(refused.body.find("pinned Kafka port " + std::to_string(port + 2)), std::string::npos)
         << refused.body;
     // The two brokers that had bound give their ports back.
-    for (int i = 0; i < 200 && (port_accepts(port) || port_accepts(static_cast<std::uint16_t>(port + 1))); ++i) {
+    for (int i = 0; i < 200 && (port_accepts(port) || port_accepts(static_cast<std::uint16_t>(port + 1)));
+         ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_FALSE(port_accepts(port));
@@ -137,9 +139,10 @@ TEST(KafkaPinnedPort, APutStatePinningATakenPortIsRefusedAndChangesNothing) {
 
 TEST(KafkaPinnedPort, APortThatLeavesNoRoomForEveryBrokerIsRefused) {
     test_server server;
-    const auto refused = server.request(
-        "PUT", "/_emulator/state",
-        R"({"projects":[{"project_id":")" + project_id + R"(","kafka":{"instances":[{"name":"pinned-high","port":65534}]}}]})");
+    const auto refused =
+        server.request("PUT", "/_emulator/state",
+                       R"({"projects":[{"project_id":")" + project_id +
+                           R"(","kafka":{"instances":[{"name":"pinned-high","port":65534}]}}]})");
     EXPECT_EQ(refused.status, 400u) << refused.body;
     EXPECT_NE(refused.body.find("port"), std::string::npos) << refused.body;
 }
