@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "state/errors.hpp"
+
 namespace emu::kafka {
 
 namespace {
@@ -45,6 +47,17 @@ std::shared_ptr<state::kafka_cluster> request::cluster() const {
 
 state::instance_info request::instance() const {
     return connection.store.get_instance(connection.project_id, connection.instance_id);
+}
+
+void request::record_producer(const std::string& topic, std::int32_t partition) const {
+    try {
+        connection.store.producers(connection.project_id, connection.instance_id)
+            ->record({topic, partition, connection.peer_address, header.client_id.value_or(std::string()),
+                      connection.local_port},
+                     connection.store.now_ms());
+    } catch (const state::error&) {
+        // The instance went away meanwhile: there is nobody to tell.
+    }
 }
 
 }  // namespace emu::kafka

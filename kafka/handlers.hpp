@@ -30,6 +30,10 @@ struct connection_context {
     std::size_t max_decompressed = 100 * 1024 * 1024;
     // Counts what is served and may inject faults (kafka/observer.hpp); none: nothing watches.
     std::shared_ptr<request_observer> observer;
+    // The connection's two ends, set by the session: the client's host:port and the broker port it reached
+    // (what ListTopicProducers shows). Empty and 0 outside a session.
+    std::string peer_address{};
+    std::int32_t local_port = 0;
 };
 
 struct request {
@@ -42,6 +46,8 @@ struct request {
     std::int16_t version() const { return header.api_version; }
     std::shared_ptr<state::kafka_cluster> cluster() const;
     state::instance_info instance() const;
+    // A produce to `partition` of `topic` succeeded: the instance's producer registry notes who sent it.
+    void record_producer(const std::string& topic, std::int32_t partition) const;
 };
 
 // What a handler wants beside its body.

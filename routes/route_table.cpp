@@ -10,6 +10,8 @@
 #include "routes/dis/tags.hpp"
 #include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/unmodelled.hpp"
+#include "routes/dms/cluster.hpp"
+#include "routes/dms/configs.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
 #include "routes/dms/messages.hpp"
@@ -44,6 +46,19 @@ pipeline make_pipeline() {
           dms_api, dms::update_instance_auto_create_topic);
     r.add("DELETE", "/v2/{project_id}/instances/{instance_id}", "DeleteInstance", dms_api,
           dms::delete_instance);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/configs", "ShowInstanceConfigs", dms_api,
+          dms::show_instance_configs);
+    r.add("PUT", "/v2/{project_id}/instances/{instance_id}/configs", "ModifyInstanceConfigs", dms_api,
+          dms::modify_instance_configs);
+    // DMS for Kafka: the cluster behind an instance (its brokers, producers, disk usage)
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/cluster", "ShowCluster", dms_api,
+          dms::show_cluster);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/manage/cluster", "ShowKafkaCluster", dms_api,
+          dms::show_kafka_cluster);
+    r.add("GET", "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/producers",
+          "ListTopicProducers", dms_api, dms::list_topic_producers);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
+          "ShowKafkaTopicPartitionDiskusage", dms_api, dms::show_kafka_topic_partition_diskusage);
     // DMS for Kafka: topics
     r.add("POST", "/v2/{project_id}/instances/{instance_id}/topics", "CreateInstanceTopic", dms_api,
           dms::create_instance_topic);
@@ -59,6 +74,9 @@ pipeline make_pipeline() {
           "ShowKafkaTopicDetail", dms_api, dms::show_kafka_topic_detail);
     r.add("GET", "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions",
           "ListTopicPartitions", dms_api, dms::list_topic_partitions);
+    r.add("POST",
+          "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment",
+          "CreatePartition", dms_api, dms::create_partition);
     // DMS for Kafka: messages
     r.add("POST", "/v2/{project_id}/instances/{instance_id}/messages/action", "SendKafkaMessage", dms_api,
           dms::send_kafka_message);

@@ -60,20 +60,22 @@ std::vector<config_entry> topic_configs(const state::topic_spec& topic) {
     return out;
 }
 
-// A broker's: the defaults a new topic takes and the instance's auto-creation switch. Read-only: there is
-// no AlterConfigs.
+// A broker's: what a topic created on first use takes (the instance's settings, ModifyInstanceConfigs) and
+// the instance's auto-creation switch. Read-only over the wire: there is no AlterConfigs.
 std::vector<config_entry> broker_configs(const state::instance_info& instance,
                                          std::optional<std::int32_t> id) {
     const auto brokers = instance.spec.broker_num;
     std::vector<config_entry> out{
         {"auto.create.topics.enable", instance.spec.enable_auto_topic ? "true" : "false", true,
          static_broker_config},
-        {"default.replication.factor", std::to_string(std::min(rules::max_replication, std::max(brokers, 1))),
+        {"default.replication.factor",
+         std::to_string(std::min(instance.spec.configs.default_replication_factor, std::max(brokers, 1))),
          true, static_broker_config},
         {"log.cleanup.policy", "delete", true, static_broker_config},
-        {"log.retention.hours", std::to_string(rules::default_retention_hours), true, static_broker_config},
+        {"log.retention.hours", std::to_string(instance.spec.configs.log_retention_hours), true,
+         static_broker_config},
         {"message.max.bytes", "10485760", true, static_broker_config},
-        {"num.partitions", std::to_string(rules::default_partitions), true, static_broker_config},
+        {"num.partitions", std::to_string(instance.spec.configs.num_partitions), true, static_broker_config},
     };
     if (id)
         out.insert(out.begin(), config_entry{"broker.id", std::to_string(*id), true, static_broker_config});

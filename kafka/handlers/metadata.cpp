@@ -61,7 +61,7 @@ handler_result metadata(const request& req, protocol::reader& body, protocol::wr
                 answer.error = to_kafka_error(e.code());
                 if (e.code() == state::errc::topic_not_found && allow_auto_create &&
                     instance.spec.enable_auto_topic) {
-                    const auto created = auto_create_topic(*cluster, name, instance.spec.broker_num);
+                    const auto created = auto_create_topic(*cluster, name, instance.spec);
                     answer.error = created.error;
                     answer.partitions = created.partitions;
                     answer.replication = created.replication;

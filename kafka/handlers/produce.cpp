@@ -157,7 +157,7 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
             } catch (const state::error& e) {
                 topic_error = to_kafka_error(e.code());
                 if (e.code() == state::errc::topic_not_found && instance.spec.enable_auto_topic) {
-                    const auto created = auto_create_topic(*cluster, topic.name, instance.spec.broker_num);
+                    const auto created = auto_create_topic(*cluster, topic.name, instance.spec);
                     topic_error = created.error;
                     if (created.error == error_code::none) spec = cluster->get_topic(topic.name);
                 }
@@ -169,6 +169,7 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
             } else {
                 topic.partitions.push_back(
                     append(*cluster, *spec, index, records, req.connection.max_decompressed));
+                if (topic.partitions.back().error == error_code::none) req.record_producer(topic.name, index);
             }
         }
     }

@@ -16,12 +16,14 @@ bool legal_topic_name(std::string_view name) {
 }
 
 created_topic auto_create_topic(state::kafka_cluster& cluster, const std::string& name,
-                                std::int32_t brokers) {
+                                const state::instance_spec& instance) {
     if (!legal_topic_name(name)) return {protocol::error_code::invalid_topic_exception, 0, 0};
     state::topic_spec spec;
     spec.name = name;
-    spec.partition_count = 3;
-    spec.replication = std::min(3, std::max(brokers, 1));
+    spec.partition_count = instance.configs.num_partitions;
+    spec.replication =
+        std::min(instance.configs.default_replication_factor, std::max(instance.broker_num, 1));
+    spec.retention_hours = instance.configs.log_retention_hours;
     try {
         const auto made = cluster.create_topic(spec);
         return {protocol::error_code::none, made.partition_count, made.replication};

@@ -20,9 +20,11 @@ struct created_topic {
     std::int32_t replication = 0;
 };
 
-// Creates a topic on first use (Metadata, Produce) with DMS's auto-creation defaults: 3 partitions,
-// replication min(3, brokers). A name Kafka refuses answers INVALID_TOPIC_EXCEPTION; a topic created by
-// another request meanwhile is taken as it is.
-created_topic auto_create_topic(state::kafka_cluster& cluster, const std::string& name, std::int32_t brokers);
+// Creates a topic on first use (Metadata, Produce) with the instance's broker settings
+// (ModifyInstanceConfigs; DMS's defaults: 3 partitions, 72 hours, replication 3): num.partitions partitions,
+// log.retention.hours, replication default.replication.factor but at most the brokers. A name Kafka refuses
+// answers INVALID_TOPIC_EXCEPTION; a topic created by another request meanwhile is taken as it is.
+created_topic auto_create_topic(state::kafka_cluster& cluster, const std::string& name,
+                                const state::instance_spec& instance);
 
 }  // namespace emu::kafka::handlers

@@ -3,6 +3,7 @@
 #include "routes/control/fixture.hpp"
 #include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/validation.hpp"
+#include "routes/dms/configs.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/validation.hpp"
 
@@ -72,8 +73,9 @@ void write_instance(json_object& o, const state::instance_snapshot& inst) {
         .field("security_group_id", s.security_group_id)
         .values("available_zones", s.available_zones)
         .field("ssl_enable", s.ssl_enable)
-        .field("enable_auto_topic", s.enable_auto_topic)
-        .field("enterprise_project_id", s.enterprise_project_id)
+        .field("enable_auto_topic", s.enable_auto_topic);
+    dms::write_fixture_configs(o, s);
+    o.field("enterprise_project_id", s.enterprise_project_id)
         .field("status", s.status)
         .field("created_at", s.created_at.value_or(0))
         .field_if("port", s.kafka_port)

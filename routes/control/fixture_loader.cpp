@@ -11,6 +11,7 @@
 #include "routes/dis/streams.hpp"
 #include "routes/dis/transfer_tasks.hpp"
 #include "routes/dis/validation.hpp"
+#include "routes/dms/configs.hpp"
 #include "routes/dms/groups.hpp"
 #include "routes/dms/instances.hpp"
 #include "routes/dms/topics.hpp"
@@ -141,6 +142,11 @@ class loader {
         std::string instance_id;
         at(path, service::dms, [&] {
             auto spec = dms::parse_instance_spec(fields, instance_defaults);
+            if (fields.has("kafka_configs")) {
+                const auto* configs = fields.opt_array("kafka_configs");
+                if (configs == nullptr) throw dms_invalid_parameter("kafka_configs");
+                dms::apply_instance_configs(*configs, "kafka_configs", spec);
+            }
             spec.instance_id = fields.opt_string("instance_id").value_or("");
             if (!spec.instance_id.empty() && !is_uuid(spec.instance_id)) throw dms_error("DMS.00400030");
             spec.status = fields.opt_string("status").value_or("RUNNING");

@@ -285,4 +285,23 @@ response list_topic_partitions(const request_context& ctx, state::state& st) {
     });
 }
 
+// UpdateInstanceTopic's partition growth on its own path: the new total, more than the topic has now (DMS
+// says so); the same range (DMS.00400102), quota and RUNNING rule.
+response create_partition(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto document = parse_json_object(ctx.body, service::dms);
+    const json_fields fields(document, service::dms);
+    if (!fields.has("partition")) throw dms_invalid_parameter("partition");
+    const auto partition = ranged(fields, "partition", 1, topic_max_partitions, "DMS.00400102");
+    const auto& project = ctx.param("project_id");
+    const auto& instance_id = ctx.param("instance_id");
+    const auto cluster = st.kafka.running_cluster(project, instance_id);
+    state::topic_update update;
+    update.name = ctx.param("topic");
+    if (*partition <= cluster->get_topic(update.name).partition_count) throw dms_error("DMS.00400102");
+    update.partition_count = static_cast<std::int32_t>(*partition);
+    cluster->update_topics({update});
+    return response::empty(204);
+}
+
 }  // namespace emu::routes::dms

@@ -30,5 +30,8 @@ response show_instance_topic_detail(const request_context& ctx, state::state& st
 response show_kafka_topic_detail(const request_context& ctx, state::state& st);
 // GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions
 response list_topic_partitions(const request_context& ctx, state::state& st);
+// POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment:
+// {"partition": the new total}, 204
+response create_partition(const request_context& ctx, state::state& st);
 
 }  // namespace emu::routes::dms

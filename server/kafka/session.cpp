@@ -20,6 +20,23 @@ namespace beast = boost::beast;
 
 namespace {
 
+// The listener's context with this connection's two ends, which ListTopicProducers shows.
+template <class Socket>
+std::shared_ptr<const emu::kafka::connection_context> with_endpoints(
+    const emu::kafka::connection_context& shared, const Socket& socket) {
+    auto own = std::make_shared<emu::kafka::connection_context>(shared);
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (!ec) {
+        const auto host = peer.address().to_string();
+        own->peer_address =
+            (peer.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(peer.port());
+    }
+    const auto local = socket.local_endpoint(ec);
+    if (!ec) own->local_port = local.port();
+    return own;
+}
+
 class kafka_session : public net::session, public std::enable_shared_from_this<kafka_session> {
   public:
     kafka_session(net::strand_socket&& socket, std::shared_ptr<net::session_registry> owner,
@@ -29,7 +46,7 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
           wait_timer_(stream_.get_executor()),
           delay_timer_(stream_.get_executor()),
           owner_(std::move(owner)),
-          connection_(std::move(connection)),
+          connection_(with_endpoints(*connection, stream_.socket())),
           limits_(limits) {
         if (connection_->observer)
             connection_->observer->connection_opened(connection_->project_id, connection_->instance_id);

@@ -31,6 +31,7 @@ struct kafka_store::instance {
     std::optional<broker_address> address;  // none: the store's default
     std::string listen_error;               // why its listener could not open; empty: it did
     const std::shared_ptr<kafka_cluster> cluster;
+    const std::shared_ptr<producer_registry> producers = std::make_shared<producer_registry>();
 
     std::int32_t max_partitions() const { return spec.broker_num * partitions_per_broker; }
 
@@ -154,6 +155,19 @@ void kafka_store::set_auto_create_topic(const std::string& project_id, const std
     const auto found = find_instance(project_id, instance_id);
     std::unique_lock lock(found->mutex);
     found->spec.enable_auto_topic = enabled;
+}
+
+void kafka_store::update_configs(
+    const std::string& project_id, const std::string& instance_id,
+    const std::function<void(bool& enable_auto_topic, broker_configs& configs)>& change) {
+    const auto found = find_instance(project_id, instance_id);
+    std::unique_lock lock(found->mutex);
+    change(found->spec.enable_auto_topic, found->spec.configs);
+}
+
+std::shared_ptr<producer_registry> kafka_store::producers(const std::string& project_id,
+                                                          const std::string& instance_id) const {
+    return find_instance(project_id, instance_id)->producers;
 }
 
 void kafka_store::set_default_address(broker_address address) {

@@ -12,6 +12,7 @@
 #include "state/clock.hpp"
 #include "state/kafka/cluster.hpp"
 #include "state/kafka/memory_cluster.hpp"
+#include "state/kafka/producers.hpp"
 #include "state/kafka/types.hpp"
 #include "state/storage_budget.hpp"
 
@@ -49,6 +50,14 @@ class kafka_store {
 
     // UpdateInstanceAutoCreateTopic: whether Metadata and Produce create unknown topics.
     void set_auto_create_topic(const std::string& project_id, const std::string& instance_id, bool enabled);
+    // ModifyInstanceConfigs: `change` edits the auto-creation switch and the broker settings under the
+    // instance's lock, so concurrent changes of different settings both hold. It must not throw.
+    void update_configs(const std::string& project_id, const std::string& instance_id,
+                        const std::function<void(bool& enable_auto_topic, broker_configs& configs)>& change);
+
+    // The producers the instance's listeners have seen; it goes with the instance.
+    std::shared_ptr<producer_registry> producers(const std::string& project_id,
+                                                 const std::string& instance_id) const;
 
     // Where clients reach every instance's brokers unless a listener reports one of its own.
     void set_default_address(broker_address address);

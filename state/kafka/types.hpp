@@ -24,6 +24,14 @@ struct kafka_message {
     std::int64_t appended_ms = 0;
 };
 
+// The broker settings of an instance that ModifyInstanceConfigs changes and the emulator honours: what a
+// topic created on first use (Metadata, Produce with auto creation on) gets. DMS's own defaults.
+struct broker_configs {
+    std::int32_t num_partitions = 3;
+    std::int32_t default_replication_factor = 3;  // at most the instance's brokers
+    std::int32_t log_retention_hours = 72;
+};
+
 struct instance_spec {
     std::string instance_id;  // empty: a new UUID is assigned
     std::string name;
@@ -39,6 +47,7 @@ struct instance_spec {
     std::int32_t storage_space = 300;
     bool ssl_enable = false;
     bool enable_auto_topic = false;
+    broker_configs configs;
     std::string enterprise_project_id = "0";
     std::string status = "RUNNING";
     std::optional<std::int64_t> created_at;  // ms; now when absent

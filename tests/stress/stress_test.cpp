@@ -338,6 +338,27 @@ class worker {
 
     // ---- the same partitions over the Kafka wire protocol ----
 
+    // A request's topics array of one topic and one partition, up to the partition's own fields.
+    static void write_one_partition(protocol::writer& w, int partition) {
+        w.array_length(1);
+        w.string(topic);
+        w.array_length(1);
+        w.int32(partition);
+    }
+
+    // A response read past the correlation id (and throttle_time_ms, when it comes first) to its one topic's
+    // one partition's fields.
+    static protocol::reader at_one_partition(const std::string& response, bool throttle_first) {
+        protocol::reader r(response);
+        r.int32();
+        if (throttle_first) r.int32();
+        r.array_length(false);
+        r.string();
+        r.array_length(false);
+        r.int32();
+        return r;
+    }
+
     // The next response on the Kafka connection, or a violation: an unanswered request may or may not
     // have been applied, so the run fails.
     std::optional<std::string> kafka_call(const std::string& request, const char* what) {
@@ -371,19 +392,11 @@ class worker {
         w.nullable_string(std::nullopt);
         w.int16(std::uniform_int_distribution<int>(0, 1)(rng_) == 0 ? std::int16_t{1} : std::int16_t{-1});
         w.int32(10000);
-        w.array_length(1);
-        w.string(topic);
-        w.array_length(1);
-        w.int32(partition);
+        write_one_partition(w, partition);
         w.nullable_bytes(protocol::encode_batch(protocol::batch_header{}, records, codec));
         const auto response = kafka_call(request, "Produce");
         if (!response) return;
-        protocol::reader r(*response);
-        r.int32();
-        r.array_length(false);
-        r.string();
-        r.array_length(false);
-        r.int32();
+        auto r = at_one_partition(*response, false);
         const std::int16_t error = r.int16();
         if (error != 0) return violation("Produce answered error " + std::to_string(error));
         for (auto& value : values)
@@ -406,22 +419,13 @@ class worker {
         w.int32(0);
         w.int32(1 << 12);  // a few batches: enough to observe, little to re-check
         w.int8(0);
-        w.array_length(1);
-        w.string(topic);
-        w.array_length(1);
-        w.int32(partition);
+        write_one_partition(w, partition);
         w.int64(offset);
         w.int64(-1);
         w.int32(1 << 12);
         const auto response = kafka_call(request, "Fetch");
         if (!response) return;
-        protocol::reader r(*response);
-        r.int32();
-        r.int32();
-        r.array_length(false);
-        r.string();
-        r.array_length(false);
-        r.int32();
+        auto r = at_one_partition(*response, true);
         const std::int16_t error = r.int16();
         r.int64();  // high_watermark
         r.int64();  // last_stable_offset
@@ -465,21 +469,12 @@ class worker {
             std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
         std::string request = emu::test::kafka_request_header(21, 1, ++correlation_);
         protocol::writer w(request);
-        w.array_length(1);
-        w.string(topic);
-        w.array_length(1);
-        w.int32(partition);
+        write_one_partition(w, partition);
         w.int64(offset);
         w.int32(10000);
         const auto response = kafka_call(request, "DeleteRecords");
         if (!response) return;
-        protocol::reader r(*response);
-        r.int32();
-        r.int32();
-        r.array_length(false);
-        r.string();
-        r.array_length(false);
-        r.int32();
+        auto r = at_one_partition(*response, true);
         const std::int64_t low = r.int64();
         const std::int16_t error = r.int16();
         if (error != 0 || low < offset) {

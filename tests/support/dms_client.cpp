@@ -133,6 +133,15 @@ void create_group(const test_server& server, const std::string& instance, const 
     EXPECT_EQ(reply.status, 200U) << reply.body;
 }
 
+std::string kafka_bootstrap(const test_server& server, const std::string& instance) {
+    const auto reply = server.request("GET", instance_path(instance));
+    EXPECT_EQ(reply.status, 200U) << reply.body;
+    rapidjson::Document doc;
+    doc.Parse(reply.body.c_str());
+    if (!doc.IsObject() || !doc.HasMember("kafka_private_connect_address")) return "";
+    return doc["kafka_private_connect_address"].GetString();
+}
+
 std::string instance_path(const std::string& instance) {
     return dms + "/instances/" + instance;
 }

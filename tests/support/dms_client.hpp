@@ -53,6 +53,8 @@ void send(const test_server& server, const std::string& instance, const std::str
           const std::string& value, std::optional<int> partition = std::nullopt,
           const std::optional<std::string>& key = std::nullopt);
 void create_group(const test_server& server, const std::string& instance, const std::string& group);
+// The instance's Kafka bootstrap servers as ShowInstance reports them (kafka_private_connect_address).
+std::string kafka_bootstrap(const test_server& server, const std::string& instance);
 
 // ---- paths ----------------------------------------------------------------------------------------
 std::string instance_path(const std::string& instance);  // /v2/{p}/instances/{i}

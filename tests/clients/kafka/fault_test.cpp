@@ -14,12 +14,6 @@
 namespace emu::test {
 namespace {
 
-std::string bootstrap(const test_server& server, const std::string& instance) {
-    rapidjson::Document doc;
-    doc.Parse(server.request("GET", instance_path(instance)).body.c_str());
-    return doc["kafka_private_connect_address"].GetString();
-}
-
 http_reply add_rule(const test_server& server, const std::string& rule) {
     return http_request(server.port(), "POST", "/_emulator/faults", rule,
                         {{"Content-Type", "application/json"}});
@@ -43,7 +37,7 @@ class RdkafkaFaults : public ::testing::Test {
     void SetUp() override {
         instance_ = create_instance(server_);
         create_topic(server_, instance_, "orders", 1);
-        bootstrap_ = bootstrap(server_, instance_);
+        bootstrap_ = kafka_bootstrap(server_, instance_);
     }
 
     test_server server_;
@@ -95,9 +89,7 @@ TEST_F(RdkafkaFaults, AConsumerRetriesFetchErrorsAndADelayedProduceStillDelivers
         rdkafka::producer p(bootstrap_);
         ASSERT_TRUE(p.ok()) << p.error();
         ASSERT_EQ(p.produce("orders", 0, "k", "late"), RD_KAFKA_RESP_ERR_NO_ERROR);
-        const auto reports = p.flush();
-        ASSERT_EQ(reports.size(), 1u);
-        EXPECT_EQ(reports[0].error, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(reports[0].error);
+        rdkafka::expect_delivered(p, 1);
     }
     ASSERT_EQ(
         add_rule(server_, R"({"kafka_api":"Fetch","kafka_error":"NOT_LEADER_OR_FOLLOWER","count":2})").status,

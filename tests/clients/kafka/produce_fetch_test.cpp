@@ -16,12 +16,6 @@
 namespace emu::test {
 namespace {
 
-std::string bootstrap(const test_server& server, const std::string& instance) {
-    rapidjson::Document doc;
-    doc.Parse(server.request("GET", instance_path(instance)).body.c_str());
-    return doc["kafka_private_connect_address"].GetString();
-}
-
 rapidjson::Document partitions(const test_server& server, const std::string& instance,
                                const std::string& topic) {
     rapidjson::Document doc;
@@ -34,7 +28,7 @@ class RdkafkaProduceFetch : public ::testing::Test {
     void SetUp() override {
         instance_ = create_instance(server_);
         create_topic(server_, instance_, "orders", 3);
-        bootstrap_ = bootstrap(server_, instance_);
+        bootstrap_ = kafka_bootstrap(server_, instance_);
     }
 
     // Produces `count` messages "m0".. to one partition and checks every delivery report.
@@ -46,10 +40,7 @@ class RdkafkaProduceFetch : public ::testing::Test {
                                 {{"trace", "t" + std::to_string(i)}}),
                       RD_KAFKA_RESP_ERR_NO_ERROR);
         }
-        const auto reports = p.flush();
-        ASSERT_EQ(reports.size(), static_cast<std::size_t>(count));
-        for (const auto& r : reports)
-            EXPECT_EQ(r.error, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(r.error);
+        rdkafka::expect_delivered(p, static_cast<std::size_t>(count));
     }
 
     test_server server_;

@@ -1,5 +1,7 @@
 #include "tests/clients/kafka/rdkafka.hpp"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <utility>
 
@@ -139,6 +141,12 @@ std::vector<message> consume(const std::string& bootstrap, const std::string& to
     }
     rd_kafka_consumer_close(consumer.get());
     return out;
+}
+
+void expect_delivered(producer& p, std::size_t count) {
+    const auto reports = p.flush();
+    ASSERT_EQ(reports.size(), count);
+    for (const auto& r : reports) EXPECT_EQ(r.error, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(r.error);
 }
 
 }  // namespace emu::test::rdkafka

@@ -55,6 +55,9 @@ class producer {
     handle handle_;
 };
 
+// Flushes `p` and checks, as test failures, that exactly `count` reports came and every one without error.
+void expect_delivered(producer& p, std::size_t count);
+
 // A consumer without a group, assigned to one partition from `offset` (an offset or RD_KAFKA_OFFSET_*):
 // polls until `count` messages came or `timeout_ms` passed; errors polled are returned as messages with
 // `error` set (and end the poll).

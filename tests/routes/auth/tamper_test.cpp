@@ -145,6 +145,13 @@ const observation topic_names = [](const exported& e) {
 const observation auto_topic = [](const exported& e) {
     return text(member(e.kafka_instance(), "enable_auto_topic"));
 };
+const observation payments_partitions = [](const exported& e) {
+    return text(member(e.topic("payments"), "partition"));
+};
+const observation num_partitions = [](const exported& e) {
+    return text(
+        member(element(member(e.kafka_instance(), "kafka_configs"), "name", "num.partitions"), "value"));
+};
 const observation orders_retention = [](const exported& e) {
     return text(member(e.topic("orders"), "retention_time"));
 };
@@ -279,6 +286,9 @@ const std::vector<route_case>& route_cases() {
          204, instance_names, "emu-kafka-01", ""},
         {"UpdateInstanceAutoCreateTopic", false, "POST", instance_root + "/autotopic",
          R"({"enable_auto_topic":true})", R"({"enable_auto_topic":false})", 200, auto_topic, "false", "true"},
+        {"ModifyInstanceConfigs", false, "PUT", instance_root + "/configs",
+         R"({"kafka_configs":[{"name":"num.partitions","value":"5"}]})",
+         R"({"kafka_configs":[{"name":"num.partitions","value":"9"}]})", 200, num_partitions, "3", "5"},
         // DMS for Kafka: topics
         {"CreateInstanceTopic", false, "POST", instance_root + "/topics",
          R"({"id":"genuine-topic","partition":1})", R"({"id":"forged-topic","partition":1})", 200,
@@ -289,6 +299,9 @@ const std::vector<route_case>& route_cases() {
         {"UpdateInstanceTopic", false, "PUT", instance_root + "/topics",
          R"({"topics":[{"id":"orders","retention_time":24}]})",
          R"({"topics":[{"id":"orders","retention_time":1}]})", 204, orders_retention, "72", "24"},
+        {"CreatePartition", false, "POST",
+         instance_root + "/management/topics/payments/partitions-reassignment", R"({"partition":2})",
+         R"({"partition":4})", 204, payments_partitions, "1", "2"},
         // DMS for Kafka: consumer groups
         {"CreateKafkaConsumerGroup", false, "POST", kafka_instance_root + "/group",
          R"({"group_name":"genuine-group"})", R"({"group_name":"forged-group"})", 200, group_names,

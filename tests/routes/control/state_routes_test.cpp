@@ -353,6 +353,8 @@ TEST(export_state, writes_every_field_of_the_fixture_format) {
             info["vpc_id"].GetString() + R"(","subnet_id":")" + info["subnet_id"].GetString() +
             R"(","security_group_id":")" + info["security_group_id"].GetString() +
             R"(","available_zones":["az-1"],"ssl_enable":false,"enable_auto_topic":false,)"
+            R"("kafka_configs":[{"name":"default.replication.factor","value":"3"},)"
+            R"({"name":"log.retention.hours","value":"72"},{"name":"num.partitions","value":"3"}],)"
             R"("enterprise_project_id":"0","status":"RUNNING","created_at":)" +
             t +
             R"(,"topics":[{"id":"orders","partition":1,"replication":3,"retention_time":72,)"
