@@ -37,6 +37,9 @@ std::shared_ptr<net::listener> listeners::bind_one(
         auto acceptor = std::make_shared<net::listener>(
             ioc_, settings_.bind_host, static_cast<std::uint16_t>(candidate), settings_.max_connections,
             [self, connection, limits = settings_.limits](net::strand_socket&& socket) {
+                // As Kafka's brokers do: an answer's last segment never waits for the client's delayed ACK.
+                boost::system::error_code ignored;
+                socket.set_option(net::tcp::no_delay(true), ignored);
                 return make_session(std::move(socket), self->lock()->registry(), connection, limits);
             },
             [](net::strand_socket&& socket) {
