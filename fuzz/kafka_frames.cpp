@@ -30,6 +30,7 @@
 #include "kafka/protocol/api_keys.hpp"
 #include "kafka/protocol/codec.hpp"
 #include "kafka/protocol/error_codes.hpp"
+#include "kafka/protocol/record_batch.hpp"
 #include "state/kafka/instances.hpp"
 
 namespace {
@@ -62,15 +63,19 @@ std::unique_ptr<state::kafka_store> make_store(bool auto_topic) {
     topic.name = "orders";
     topic.partition_count = 3;
     cluster->create_topic(topic);
-    std::vector<state::append_record> records;
+    // Three records in one gzip batch, as a producer sends them: fetches then serve a compressed batch.
+    std::vector<kafka::protocol::record> records;
     for (int i = 0; i < 3; ++i) {
-        state::append_record r;
+        kafka::protocol::record r;
+        r.offset = i;
         r.key = "k" + std::to_string(i);
         r.value = "value " + std::to_string(i);
         r.timestamp = fixed_now - 1000 + i;
         records.push_back(std::move(r));
     }
-    cluster->append("orders", 0, records, false);
+    const std::string batch =
+        kafka::protocol::encode_batch({}, records, kafka::protocol::compression_codec::gzip);
+    cluster->append("orders", 0, {batch, fixed_now - 1000, fixed_now - 998}, false);
     return store;
 }
 
