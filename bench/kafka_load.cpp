@@ -20,6 +20,7 @@
 // Prints one line of key=value pairs on stdout (times in ms, start/end in ns of CLOCK_REALTIME, so that the
 // figures of several processes can be combined); errors go to stderr with a non-zero exit.
 #include <librdkafka/rdkafka.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -36,8 +37,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <time.h>
 
 namespace {
 
@@ -124,13 +123,13 @@ void wait_ready(rd_kafka_t* rk, const std::string& topic) {
 
 // Produces one message, waiting while the local queue is full. The payload is not copied: it must stay
 // valid until delivered.
-void send(rd_kafka_t* rk, const std::string& topic, std::int32_t partition, const char* data, std::size_t size,
-          bool copy) {
+void send(rd_kafka_t* rk, const std::string& topic, std::int32_t partition, const char* data,
+          std::size_t size, bool copy) {
     for (;;) {
-        const rd_kafka_resp_err_t e = rd_kafka_producev(
-            rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-            RD_KAFKA_V_VALUE(const_cast<char*>(data), size), RD_KAFKA_V_MSGFLAGS(copy ? RD_KAFKA_MSG_F_COPY : 0),
-            RD_KAFKA_V_END);
+        const rd_kafka_resp_err_t e =
+            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(data), size),
+                              RD_KAFKA_V_MSGFLAGS(copy ? RD_KAFKA_MSG_F_COPY : 0), RD_KAFKA_V_END);
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) fail(std::string("produce: ") + rd_kafka_err2str(e));
         rd_kafka_poll(rk, 1);
@@ -151,17 +150,18 @@ double pct(std::vector<double>& v, double q) {
     return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
 }
 
-void print_rate(const char* mode, std::int64_t msgs, std::int64_t bytes, std::int64_t t0_mono, std::int64_t t1_mono,
-                std::int64_t start_real) {
+void print_rate(const char* mode, std::int64_t msgs, std::int64_t bytes, std::int64_t t0_mono,
+                std::int64_t t1_mono, std::int64_t start_real) {
     const double s = static_cast<double>(t1_mono - t0_mono) / 1e9;
-    std::printf("mode=%s msgs=%" PRId64 " bytes=%" PRId64 " seconds=%.3f msgs_per_s=%.0f mb_per_s=%.1f"
+    std::printf("mode=%s msgs=%" PRId64 " bytes=%" PRId64
+                " seconds=%.3f msgs_per_s=%.0f mb_per_s=%.1f"
                 " start_ns=%" PRId64 " end_ns=%" PRId64 "\n",
                 mode, msgs, bytes, s, static_cast<double>(msgs) / s, static_cast<double>(bytes) / 1e6 / s,
                 start_real, start_real + (t1_mono - t0_mono));
 }
 
-int produce_mode(const std::string& bootstrap, const std::string& topic, std::int32_t partition, std::int64_t count,
-                 std::size_t size) {
+int produce_mode(const std::string& bootstrap, const std::string& topic, std::int32_t partition,
+                 std::int64_t count, std::size_t size) {
     produce_stats stats;
     auto rk = make(RD_KAFKA_PRODUCER, bootstrap, {{"acks", "all"}, {"linger.ms", "5"}}, &stats);
     wait_ready(rk.get(), topic);
@@ -197,7 +197,8 @@ void assign(rd_kafka_t* rk, const std::string& topic, std::int32_t partition, st
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) fail(std::string("assign: ") + rd_kafka_err2str(e));
 }
 
-int fetch_mode(const std::string& bootstrap, const std::string& topic, std::int32_t partition, std::int64_t count) {
+int fetch_mode(const std::string& bootstrap, const std::string& topic, std::int32_t partition,
+               std::int64_t count) {
     // fetch.wait.max.ms 0: at the end of a pass the next fetch comes back at once. The mock cluster never
     // answers a waiting fetch early, so its last fetch of a pass would otherwise hold up the next pass for
     // the whole wait (librdkafka's default 500 ms) on the same connection.
@@ -313,7 +314,8 @@ int latency_mode(const std::string& bootstrap, const std::string& topic, std::in
     const std::size_t n = latencies.size();
     if (received < total)
         latencies.resize(static_cast<std::size_t>(total - warmup), std::numeric_limits<double>::infinity());
-    std::printf("mode=latency sent=%" PRId64 " fetched=%" PRId64 " measured=%zu p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
+    std::printf("mode=latency sent=%" PRId64 " fetched=%" PRId64
+                " measured=%zu p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
                 " max_ms=%.3f\n",
                 sent, received, n, pct(latencies, 0.50), pct(latencies, 0.99), pct(latencies, 0.999),
                 pct(latencies, 1.0));
@@ -328,7 +330,8 @@ int delete_mode(const std::string& bootstrap, const std::string& topic, std::int
     wait_ready(producer.get(), topic);
     wait_ready(admin.get(), topic);
     rd_kafka_queue_t* queue = rd_kafka_queue_new(admin.get());
-    rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(admin.get(), RD_KAFKA_ADMIN_OP_DELETERECORDS);
+    rd_kafka_AdminOptions_t* options =
+        rd_kafka_AdminOptions_new(admin.get(), RD_KAFKA_ADMIN_OP_DELETERECORDS);
 
     std::int64_t sent = 0;
     std::thread writer([&] { paced_producer(producer.get(), topic, partition, rate, seconds, size, &sent); });
@@ -354,9 +357,12 @@ int delete_mode(const std::string& bootstrap, const std::string& topic, std::int
         } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
             error = rd_kafka_event_error_string(ev);
         } else {
-            const auto* result = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev));
-            if (result == nullptr || result->cnt != 1) error = "no partition in the result";
-            else if (result->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) error = rd_kafka_err2str(result->elems[0].err);
+            const auto* result =
+                rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev));
+            if (result == nullptr || result->cnt != 1)
+                error = "no partition in the result";
+            else if (result->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+                error = rd_kafka_err2str(result->elems[0].err);
         }
         if (ev != nullptr) rd_kafka_event_destroy(ev);
         if (error.empty()) {
@@ -373,9 +379,10 @@ int delete_mode(const std::string& bootstrap, const std::string& topic, std::int
     rd_kafka_queue_destroy(queue);
     for (char& c : first_error)
         if (c == ' ') c = '_';
-    std::printf("mode=delete produced=%" PRId64 " calls=%zu errors=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%s%s\n", sent,
-                latencies.size(), errors, pct(latencies, 0.50), pct(latencies, 0.99), pct(latencies, 1.0),
-                first_error.empty() ? "" : " first_error=", first_error.c_str());
+    std::printf("mode=delete produced=%" PRId64
+                " calls=%zu errors=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%s%s\n",
+                sent, latencies.size(), errors, pct(latencies, 0.50), pct(latencies, 0.99),
+                pct(latencies, 1.0), first_error.empty() ? "" : " first_error=", first_error.c_str());
     return 0;
 }
 
@@ -396,8 +403,9 @@ int main(int argc, char** argv) {
     const std::string bootstrap = argv[2];
     const std::string topic = argv[3];
     const auto partition = static_cast<std::int32_t>(std::atoi(argv[4]));
-    if (mode == "produce" && argc == 7) return produce_mode(bootstrap, topic, partition, std::atoll(argv[5]),
-                                                           static_cast<std::size_t>(std::atoll(argv[6])));
+    if (mode == "produce" && argc == 7)
+        return produce_mode(bootstrap, topic, partition, std::atoll(argv[5]),
+                            static_cast<std::size_t>(std::atoll(argv[6])));
     if (mode == "fetch" && argc == 6) return fetch_mode(bootstrap, topic, partition, std::atoll(argv[5]));
     if (mode == "latency" && argc == 9)
         return latency_mode(bootstrap, topic, partition, std::atof(argv[5]), std::atof(argv[6]),

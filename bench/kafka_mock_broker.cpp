@@ -9,6 +9,7 @@
 // (broker_num 3): the clients then see the same number of brokers and connections on both sides.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <signal.h>
 
 #include <csignal>
 #include <cstdio>
@@ -17,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include <signal.h>
-
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
-void on_signal(int /*signal*/) { stop_requested = 1; }
+void on_signal(int /*signal*/) {
+    stop_requested = 1;
+}
 
 }  // namespace
 
