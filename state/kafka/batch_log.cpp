@@ -11,13 +11,6 @@ namespace emu::state {
 
 namespace protocol = kafka::protocol;
 
-namespace {
-
-// A stored batch was checked when it arrived: decoding it again is bounded only by its own size.
-constexpr std::size_t no_limit = std::numeric_limits<std::size_t>::max();
-
-}  // namespace
-
 batch_log::batch_log() = default;
 batch_log::~batch_log() = default;
 batch_log::batch_log(batch_log&&) noexcept = default;
@@ -90,7 +83,7 @@ std::int64_t batch_log::timestamp_at(std::int64_t offset) const {
     if (offset == s.end() - 1) return s.last_timestamp;
     const std::string_view bytes = c.batch(s);
     std::int64_t found = s.first_timestamp;
-    protocol::visit_records({protocol::read_header(bytes), bytes}, no_limit,
+    protocol::visit_records({protocol::read_header(bytes), bytes}, decode_limit,
                             [&](const protocol::record_view& r) {
                                 if (r.offset == offset) found = r.timestamp;
                             });
@@ -102,7 +95,7 @@ std::int64_t batch_log::first_at_time(std::int64_t timestamp) const {
     scan(start_, [&](const slot& s, std::string_view bytes) {
         if (s.max_timestamp < timestamp) return true;
         // This batch holds a record at or past `timestamp`; it may lie below the log start.
-        protocol::visit_records({protocol::read_header(bytes), bytes}, no_limit,
+        protocol::visit_records({protocol::read_header(bytes), bytes}, decode_limit,
                                 [&](const protocol::record_view& r) {
                                     if (found == end_ && r.offset >= start_ && r.timestamp >= timestamp) {
                                         found = r.offset;

@@ -27,6 +27,9 @@ class batch_log {
     // A batch that does not fit in what is left of a chunk's bytes starts the next chunk; a larger one gets
     // a chunk of its own.
     static constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+    // The decompression bound for decoding a stored batch: it was checked against the request's limit when
+    // it arrived, so decoding it again is bounded by its own size.
+    static constexpr std::size_t decode_limit = SIZE_MAX;
 
     // What the log keeps of each batch beside its bytes.
     struct slot {

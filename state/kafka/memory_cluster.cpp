@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <mutex>
 #include <string_view>
 
@@ -17,8 +16,6 @@ namespace emu::state {
 namespace {
 
 constexpr std::int64_t ms_per_hour = 3'600'000;
-// Stored batches were checked when they arrived: decoding one again is bounded by its own size.
-constexpr std::size_t no_limit = std::numeric_limits<std::size_t>::max();
 
 namespace protocol = kafka::protocol;
 
@@ -45,7 +42,8 @@ std::string encode_messages(const std::vector<const kafka_message*>& messages) {
 // empty (docs/kafka.md).
 template <class F>
 bool decode_batch(const batch_log::slot& s, std::string_view bytes, std::int64_t from, F&& f) {
-    const auto records = protocol::decode_records({protocol::read_header(bytes), bytes}, no_limit);
+    const auto records =
+        protocol::decode_records({protocol::read_header(bytes), bytes}, batch_log::decode_limit);
     for (const auto& r : records) {
         if (r.offset < from) continue;
         kafka_message out;
