@@ -8,6 +8,7 @@
 //   - an unknown API key, or a version outside the table, closes without an answer (ApiVersions above its
 //     range excepted: it answers UNSUPPORTED_VERSION);
 //   - a request that waits (a Fetch long-poll) answers when called again as the final attempt;
+//   - only JoinGroup and SyncGroup answer later (for their group), and what they answer is framed alike;
 //   - nothing is stored unless a Produce partition answered error 0 with the log end as its base offset
 //     (an acks=0 Produce, which has no answer, is replayed with acks=1 on a fresh store to see its answers);
 //   - topics appear only through auto topic creation (Metadata, Produce) when the instance has it.
@@ -147,6 +148,15 @@ run_result run(std::string_view frame, bool auto_topic) {
             if (result.out.wait->count() <= 0) fail("a wait of no time");
             result.out = kafka::dispatch(connection, frame, true);
             if (result.out.wait) fail("the final attempt waits again");
+        }
+        if (result.out.deferred) {
+            const auto h = read_start(frame);
+            if (!h || (h->key != static_cast<std::int16_t>(kp::api_key::join_group) &&
+                       h->key != static_cast<std::int16_t>(kp::api_key::sync_group)))
+                fail("a request other than JoinGroup or SyncGroup answers later");
+            if (!result.out.frame.empty() || result.out.close) fail("a deferred request answered or closed");
+            // A group of one answers at once; one that waits for other members stays unanswered here.
+            result.out.deferred->on_ready([&](std::string answer) { result.out.frame = std::move(answer); });
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());

@@ -18,7 +18,7 @@ using protocol::error_code;
 outcome closed(std::string_view why, const protocol::request_header& h) {
     spdlog::debug("kafka: closing the connection: {} (api key {}, version {}, correlation id {})", why,
                   h.api_key, h.api_version, h.correlation_id);
-    return outcome{{}, true, std::nullopt, {}};
+    return outcome{{}, true, std::nullopt, {}, {}};
 }
 
 // Kafka's answer to an ApiVersions version it does not know: the v0 body with UNSUPPORTED_VERSION and the
@@ -68,7 +68,7 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
     if (fault && fault->drop) {
         spdlog::debug("kafka: a fault rule drops the connection (api key {}, correlation id {})",
                       header.api_key, header.correlation_id);
-        return outcome{{}, true, std::nullopt, delay};
+        return outcome{{}, true, std::nullopt, delay, {}};
     }
     outcome out;
     out.delay = delay;
@@ -80,17 +80,27 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
                                  flexible && api->key != api_key::api_versions);
         protocol::writer w(out.frame);
         if (observer != nullptr) w.note_errors(&errors);
-        const request req{connection, header, flexible, final_attempt};
+        std::shared_ptr<deferred_answer> deferred;
+        request req{connection, header, flexible, final_attempt};
+        req.deferred_slot = &deferred;
+        if (observer != nullptr) {
+            req.deferred_done = [observer = connection.observer, project = connection.project_id,
+                                 instance = connection.instance_id, key = header.api_key,
+                                 version = header.api_version](const std::vector<std::int16_t>& noted) {
+                observer->request_done(project, instance, key, version, noted);
+            };
+        }
         const handler_result result =
             fault && fault->error
                 ? api->error_answer(req, in, w, static_cast<protocol::error_code>(*fault->error))
                 : api->handler(req, in, w);
-        if (result.wait) return outcome{{}, false, result.wait, delay};
+        if (result.wait) return outcome{{}, false, result.wait, delay, {}};
+        if (result.deferred) return outcome{{}, false, std::nullopt, delay, std::move(deferred)};
         if (observer != nullptr) {
             observer->request_done(connection.project_id, connection.instance_id, header.api_key,
                                    header.api_version, errors);
         }
-        if (!result.respond) return outcome{{}, result.close, std::nullopt, delay};
+        if (!result.respond) return outcome{{}, result.close, std::nullopt, delay, {}};
         out.close = result.close;
     } catch (const protocol::decode_error& e) {
         return closed(e.what(), header);

@@ -19,6 +19,8 @@ struct outcome {
     // A fault rule's delay: send the answer (or close, or read on) this much later. Set on the first
     // attempt, also when it waits; the session keeps it for the final one.
     std::chrono::milliseconds delay{0};
+    // The answer comes later (a JoinGroup waiting for its group): the session waits for it, and sends it.
+    std::shared_ptr<deferred_answer> deferred;
 };
 
 // Serves one request frame (the bytes after its size). Kafka closes the connection on a request it cannot

@@ -24,6 +24,7 @@ protocol::error_code to_kafka_error(state::errc code) {
         case errc::instance_name_exists:
         case errc::group_not_found:
         case errc::group_exists:
+        case errc::group_not_empty:
         case errc::stream_not_found:
         case errc::stream_exists:
         case errc::stream_not_running:

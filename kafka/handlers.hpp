@@ -3,10 +3,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kafka/observer.hpp"
 #include "kafka/protocol/api_keys.hpp"
@@ -36,6 +39,29 @@ struct connection_context {
     std::int32_t local_port = 0;
 };
 
+// The answer to a request that waits for others (a JoinGroup for the rest of its group, a SyncGroup for
+// the leader's assignment): the handler gives it to whoever will answer and returns deferred. complete()
+// is called once, from any thread, with what writes the response body; the session then sends the frame.
+class deferred_answer {
+  public:
+    using body_writer = std::function<void(protocol::writer&)>;
+    // `done` is told the error codes the body carried (the observer's count).
+    deferred_answer(std::int32_t correlation_id, bool flexible_header,
+                    std::function<void(const std::vector<std::int16_t>&)> done);
+    void complete(const body_writer& write);
+    // The session's side: `ready` gets the frame once, at once when it is there already.
+    void on_ready(std::function<void(std::string frame)> ready);
+
+  private:
+    std::int32_t correlation_id_;
+    bool flexible_header_;
+    std::function<void(const std::vector<std::int16_t>&)> done_;
+    std::mutex mutex_;  // guards completed_, frame_ and ready_
+    bool completed_ = false;
+    std::optional<std::string> frame_;
+    std::function<void(std::string)> ready_;
+};
+
 struct request {
     const connection_context& connection;
     const protocol::request_header& header;
@@ -48,6 +74,14 @@ struct request {
     state::instance_info instance() const;
     // A produce to `partition` of `topic` succeeded: the instance's producer registry notes who sent it.
     void record_producer(const std::string& topic, std::int32_t partition) const;
+    // The client's host as Kafka's group views give it ("/127.0.0.1").
+    std::string client_host() const;
+    // The answer to complete later; the handler then returns handler_result{.deferred = true}.
+    std::shared_ptr<deferred_answer> defer() const;
+
+    // Set by dispatch: where defer() leaves the answer, and how it reports it.
+    std::shared_ptr<deferred_answer>* deferred_slot = nullptr;
+    std::function<void(const std::vector<std::int16_t>&)> deferred_done{};
 };
 
 // What a handler wants beside its body.
@@ -57,6 +91,8 @@ struct handler_result {
     // Set by a Fetch that has less than it asked for: the session waits up to this long for an append
     // (or the deadline), then calls the handler again; the body written is discarded.
     std::optional<std::chrono::milliseconds> wait;
+    // The answer comes later, through the deferred_answer the handler took with request::defer().
+    bool deferred = false;
 };
 
 using handler_fn = handler_result (*)(const request&, protocol::reader& body, protocol::writer& out);
@@ -90,6 +126,16 @@ handler_result delete_topics(const request&, protocol::reader&, protocol::writer
 handler_result delete_records(const request&, protocol::reader&, protocol::writer&);
 handler_result describe_configs(const request&, protocol::reader&, protocol::writer&);
 handler_result create_partitions(const request&, protocol::reader&, protocol::writer&);
+handler_result find_coordinator(const request&, protocol::reader&, protocol::writer&);
+handler_result join_group(const request&, protocol::reader&, protocol::writer&);
+handler_result sync_group(const request&, protocol::reader&, protocol::writer&);
+handler_result heartbeat(const request&, protocol::reader&, protocol::writer&);
+handler_result leave_group(const request&, protocol::reader&, protocol::writer&);
+handler_result offset_commit(const request&, protocol::reader&, protocol::writer&);
+handler_result offset_fetch(const request&, protocol::reader&, protocol::writer&);
+handler_result list_groups(const request&, protocol::reader&, protocol::writer&);
+handler_result describe_groups(const request&, protocol::reader&, protocol::writer&);
+handler_result delete_groups(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 
 // The table's error_answer functions (error_answers.cpp).
@@ -105,6 +151,17 @@ handler_result delete_topics(const request&, protocol::reader&, protocol::writer
 handler_result delete_records(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result describe_configs(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result create_partitions(const request&, protocol::reader&, protocol::writer&, error_code);
+// The group APIs' (groups.cpp), which decode their requests once for both.
+handler_result find_coordinator(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result join_group(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result sync_group(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result heartbeat(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result leave_group(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result offset_commit(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result offset_fetch(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result list_groups(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result describe_groups(const request&, protocol::reader&, protocol::writer&, error_code);
+handler_result delete_groups(const request&, protocol::reader&, protocol::writer&, error_code);
 }  // namespace error_answers
 
 }  // namespace emu::kafka

@@ -80,7 +80,9 @@ app::app(const config& settings, app_options options)
       pipeline_(routes::make_pipeline()),
       state_(std::make_unique<state::state>(clock_, settings_.max_stored_bytes)),
       services_{settings_, pipeline_, *state_},
-      ioc_(static_cast<int>(settings_.threads == 0 ? 1 : settings_.threads)) {
+      ioc_(static_cast<int>(settings_.threads == 0 ? 1 : settings_.threads)),
+      timers_(std::make_shared<net::asio_timers>(ioc_)) {
+    state_->kafka.set_timers(timers_);
     if (!settings_.fixture.empty()) {
         routes::control::fixture_faults faults{pipeline_.control().cloud_operations, {}};
         try {
@@ -106,7 +108,9 @@ app::~app() {
 }
 
 std::unique_ptr<state::state> app::new_state() const {
-    return std::make_unique<state::state>(clock_, settings_.max_stored_bytes);
+    auto fresh = std::make_unique<state::state>(clock_, settings_.max_stored_bytes);
+    fresh->kafka.set_timers(timers_);
+    return fresh;
 }
 
 std::uint16_t app::listen() {
@@ -156,6 +160,7 @@ void app::start() {
 void app::stop() {
     if (stopped_ || workers_.empty()) return;
     stopped_ = true;
+    timers_->shutdown();
     if (http_listener_) http_listener_->stop();
     if (kafka_listeners_) {
         state_->kafka.set_instances_observer({});

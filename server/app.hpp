@@ -13,6 +13,7 @@
 #include "server/http/session.hpp"
 #include "server/kafka/listeners.hpp"
 #include "server/net/listener.hpp"
+#include "server/net/timers.hpp"
 #include "state/state.hpp"
 
 namespace emu::server {
@@ -72,6 +73,8 @@ class app {
     http::service_context services_;
 
     boost::asio::io_context ioc_;
+    // The state's timers (group session and rebalance timeouts) on ioc_.
+    std::shared_ptr<net::asio_timers> timers_;
     std::shared_ptr<net::listener> http_listener_;
     std::unique_ptr<kafka::listeners> kafka_listeners_;
     std::vector<std::thread> workers_;

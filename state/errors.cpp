@@ -24,6 +24,8 @@ const char* to_string(errc code) {
             return "group_not_found";
         case errc::group_exists:
             return "group_exists";
+        case errc::group_not_empty:
+            return "group_not_empty";
         case errc::stream_not_found:
             return "stream_not_found";
         case errc::stream_exists:

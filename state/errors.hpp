@@ -23,6 +23,7 @@ enum class errc {
     partition_count_decrease,     // name: the topic
     group_not_found,              // name: the group
     group_exists,                 // name: the group
+    group_not_empty,              // name: the group, which has members
     // DIS
     stream_not_found,                 // name: the stream; project_id: where it was looked for
     stream_exists,                    // name: the stream

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "routes/dms/query.hpp"
+#include "routes/http/error_mapping.hpp"
 #include "routes/http/json.hpp"
 #include "routes/http/paging.hpp"
 #include "routes/http/validation.hpp"
@@ -20,11 +21,13 @@ constexpr std::int64_t default_group_page = 10;
 constexpr std::int64_t max_group_page = 50;
 constexpr std::size_t max_group_name = 249;  // Kafka's own limit (reference §9 Q10)
 constexpr std::size_t max_group_desc = 200;
-// Groups without members, in the two spellings the SDK models use (reference §7.1, §7.4).
-constexpr const char* empty_upper = "EMPTY";
-constexpr const char* empty_camel = "Empty";
-constexpr const char* dead_upper = "DEAD";
-constexpr const char* no_strategy = "";  // what Kafka reports for a group with no members
+// A group's state in the two spellings the SDK models use (reference §7.1, §7.4): the coordinator's.
+std::string upper(state::group_state s) {
+    return std::string(state::group_state_upper(s));
+}
+std::string camel(state::group_state s) {
+    return std::string(state::group_state_name(s));
+}
 
 bool is_group_name(std::string_view text) {
     return !text.empty() && text.size() <= max_group_name &&
@@ -41,18 +44,30 @@ void require_page_start(std::int64_t offset, std::int64_t total) {
 }
 
 // DescribeGroupsRespGroup (ShowGroup, ListInstanceConsumerGroup).
-response group_answer(const std::string& group_id, const char* state_name, std::int32_t coordinator,
-                      std::int64_t created_at, const std::optional<std::string>& description) {
+response group_answer(const state::group_info& g) {
     return json_response(200, [&](json_object& o) {
         o.object("group", [&](json_object& group) {
-            group.field("group_id", group_id)
-                .field("state", state_name)
-                .field("coordinator_id", coordinator)
-                .field("createdAt", created_at)
-                .field("assignment_strategy", no_strategy)
-                .field("group_desc", description);
+            group.field("group_id", g.group_id)
+                .field("state", upper(g.state))
+                .field("coordinator_id", g.coordinator_id)
+                .field("createdAt", g.created_at)
+                .field("assignment_strategy", g.protocol)
+                .field("group_desc", g.description);
         });
     });
+}
+
+// The member the group's leader gave the partition, if any.
+const state::group_member_info* owner_of(const state::group_info& g, const std::string& topic,
+                                         std::int32_t partition) {
+    for (const auto& m : g.members) {
+        for (const auto& a : m.assignment) {
+            if (a.topic == topic &&
+                std::find(a.partitions.begin(), a.partitions.end(), partition) != a.partitions.end())
+                return &m;
+        }
+    }
+    return nullptr;
 }
 
 // The optional group_desc of a create or update body.
@@ -94,7 +109,7 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
     return json_response(200, [&](json_object& o) {
         o.array("groups", window.of(groups), [](json_object& group, const auto& g) {
             group.field("group_id", g.group_id)
-                .field("state", empty_upper)
+                .field("state", upper(g.state))
                 .field("coordinator_id", g.coordinator_id)
                 .field("group_desc", g.description)
                 .field("lag", g.lag)
@@ -106,9 +121,8 @@ response list_instance_consumer_groups(const request_context& ctx, state::state&
 
 response show_group(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
-    const auto g =
-        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
-    return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
+    return group_answer(
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group")));
 }
 
 // Terraform's read logic relies on this: a deleted or unknown group is 200 with state DEAD (reference §7.3).
@@ -116,14 +130,17 @@ response list_instance_consumer_group(const request_context& ctx, state::state& 
     require_dms_instance(ctx);
     const auto& group = ctx.param("group");
     try {
-        const auto g = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(group);
-        return group_answer(g.group_id, empty_upper, g.coordinator_id, g.created_at, g.description);
+        return group_answer(
+            st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(group));
     } catch (const state::error& e) {
         if (e.code() != state::errc::group_not_found) throw;
     }
-    const auto brokers =
-        st.kafka.get_instance(ctx.param("project_id"), ctx.param("instance_id")).spec.broker_num;
-    return group_answer(group, dead_upper, state::kafka_key_partition(group, brokers), 0, std::nullopt);
+    state::group_info dead;
+    dead.group_id = group;
+    dead.state = state::group_state::dead;
+    dead.coordinator_id =
+        st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->coordinator(group);
+    return group_answer(dead);
 }
 
 response show_groups(const request_context& ctx, state::state& st) {
@@ -136,10 +153,19 @@ response show_groups(const request_context& ctx, state::state& st) {
     return json_response(200, [&](json_object& o) {
         o.object("group", [&](json_object& group) {
             group.field("group_id", g.group_id)
-                .field("state", empty_camel)
+                .field("state", camel(g.state))
                 .field("coordinator_id", g.coordinator_id)
-                .field("assignment_strategy", no_strategy)
-                .empty_array("members")
+                .field("assignment_strategy", g.protocol)
+                .array("members", g.members,
+                       [](json_object& member, const state::group_member_info& m) {
+                           member.field("member_id", m.member_id)
+                               .field("client_id", m.client_id)
+                               .field("host", m.host)
+                               .array("assignment", m.assignment,
+                                      [](json_object& entry, const state::assigned_partitions& a) {
+                                          entry.field("topic", a.topic).values("partitions", a.partitions);
+                                      });
+                       })
                 .array("group_message_offsets", offsets, [](json_object& entry, const auto& row) {
                     entry.field("topic", row.topic)
                         .field("partition", row.partition)
@@ -207,8 +233,13 @@ response batch_delete_group(const request_context& ctx, state::state& st) {
         try {
             st.kafka.running_cluster(ctx.param("project_id"), ctx.param("instance_id"))->delete_group(name);
         } catch (const state::error& e) {
-            if (e.code() != state::errc::group_not_found) throw;
-            failed.emplace_back(name, dms_error("DMS.111400864").message());
+            if (e.code() == state::errc::group_not_found) {
+                failed.emplace_back(name, dms_error("DMS.111400864").message());
+            } else if (e.code() == state::errc::group_not_empty) {
+                failed.emplace_back(name, to_api_error(e, service::dms).message());
+            } else {
+                throw;
+            }
         }
     }
 
@@ -220,7 +251,7 @@ response batch_delete_group(const request_context& ctx, state::state& st) {
     });
 }
 
-// Groups never have members here, so a reset is always allowed (Kafka requires an EMPTY group).
+// Only a group without members may be reset (Kafka requires it EMPTY): DMS.00400800 otherwise.
 response reset_message_offset(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto document = parse_json_object(ctx.body, service::dms);
@@ -247,8 +278,10 @@ response list_instance_consumer_group_message_offset(const request_context& ctx,
     const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
     const auto& project = ctx.param("project_id");
     const auto& instance_id = ctx.param("instance_id");
-    auto rows = st.kafka.cluster(project, instance_id)->group_offsets(ctx.param("group"));
-    st.kafka.cluster(project, instance_id)->get_topic(*topic);
+    const auto cluster = st.kafka.cluster(project, instance_id);
+    auto rows = cluster->group_offsets(ctx.param("group"));
+    const auto g = cluster->get_group(ctx.param("group"));
+    cluster->get_topic(*topic);
     std::erase_if(rows, [&](const auto& row) {
         return row.topic != *topic || (partition && row.partition != *partition);
     });
@@ -256,17 +289,18 @@ response list_instance_consumer_group_message_offset(const request_context& ctx,
     const auto total = static_cast<std::int64_t>(rows.size());
     const auto window = page_window(total, offset, limit);
     return json_response(200, [&](json_object& o) {
-        o.array("group_message_offsets", window.of(rows), [](json_object& entry, const auto& row) {
+        o.array("group_message_offsets", window.of(rows), [&](json_object& entry, const auto& row) {
+            const auto* owner = owner_of(g, row.topic, row.partition);
             entry.field("topic", row.topic)
                 .field("partition", row.partition)
                 .field("message_current_offset", row.committed)
                 .field("message_log_start_offset", row.log_start)
                 .field("message_log_end_offset", row.log_end)
                 .field("lag", row.lag)
-                // No member owns the partition: groups have no consumers here.
-                .field("consumer_id", "")
-                .field("host", "")
-                .field("client_id", "");
+                // The member the partition is assigned to; empty when none is.
+                .field("consumer_id", owner ? owner->member_id : std::string())
+                .field("host", owner ? owner->host : std::string())
+                .field("client_id", owner ? owner->client_id : std::string());
         });
         o.field("total", total);
     });
@@ -317,13 +351,29 @@ response list_instance_consumer_group_topics(const request_context& ctx, state::
     });
 }
 
+// The group's members, filtered by `host` and `member_id` (substrings), in joining order.
 response list_instance_consumer_group_members(const request_context& ctx, state::state& st) {
     require_dms_instance(ctx);
     const auto offset = query_int(ctx, "offset", 0, 0, INT64_MAX);
-    query_int(ctx, "limit", default_group_page, 1, max_group_page);
-    st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))->get_group(ctx.param("group"));
-    require_page_start(offset, 0);
-    return response::json(200, R"({"members":[],"total":0})");
+    const auto limit = query_int(ctx, "limit", default_group_page, 1, max_group_page);
+    const std::string* host = query_text(ctx, "host");
+    const std::string* member_id = query_text(ctx, "member_id");
+    auto members = st.kafka.cluster(ctx.param("project_id"), ctx.param("instance_id"))
+                       ->get_group(ctx.param("group"))
+                       .members;
+    std::erase_if(members, [&](const state::group_member_info& m) {
+        return (host && m.host.find(*host) == std::string::npos) ||
+               (member_id && m.member_id.find(*member_id) == std::string::npos);
+    });
+    const auto total = static_cast<std::int64_t>(members.size());
+    require_page_start(offset, total);
+    const auto window = page_window(total, offset, limit);
+    return json_response(200, [&](json_object& o) {
+        o.array("members", window.of(members), [](json_object& entry, const state::group_member_info& m) {
+            entry.field("member_id", m.member_id).field("client_id", m.client_id);
+        });
+        o.field("total", total);
+    });
 }
 
 }  // namespace emu::routes::dms

@@ -50,6 +50,10 @@ api_error to_api_error(const state::error& error, service route_service) {
             return dms_error("DMS.111400864");
         case errc::group_exists:
             return dms_error("DMS.10240018");
+        case errc::group_not_empty:
+            return dms_error(400, "DMS.00400800",
+                             "The consumer group " + facts.name +
+                                 " has active members. Stop its consumers and wait until they have left it.");
         case errc::stream_not_found:
             return dis_error("DIS.4301", {facts.name, facts.project_id});
         case errc::stream_exists:

@@ -112,6 +112,7 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
         auto result = emu::kafka::dispatch(*connection_, frame_, final_attempt || closing_, first_attempt);
         if (first_attempt) delay_ = result.delay;
         if (result.wait) return wait(*result.wait);
+        if (result.deferred) return await_answer(std::move(result.deferred));
         if (delay_.count() > 0 && !closing_) {
             delay_timer_.expires_after(std::exchange(delay_, std::chrono::milliseconds(0)));
             delay_timer_.async_wait([self = shared_from_this(), result = std::move(result)](
@@ -166,6 +167,30 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
         });
     }
 
+    // Waits, on the timer and never on the thread, for an answer another request or a timeout completes
+    // (a JoinGroup waiting for its group). A server shutdown cancels the wait and closes.
+    void await_answer(std::shared_ptr<emu::kafka::deferred_answer> answer) {
+        std::weak_ptr<kafka_session> weak = shared_from_this();
+        const auto executor = stream_.get_executor();
+        deferred_frame_.reset();
+        wait_timer_.expires_at(std::chrono::steady_clock::time_point::max());
+        wait_timer_.async_wait([self = shared_from_this()](beast::error_code) {
+            if (!self->deferred_frame_) return self->close();
+            emu::kafka::outcome result;
+            result.frame = std::move(*self->deferred_frame_);
+            self->deferred_frame_.reset();
+            self->finish(std::move(result));
+        });
+        answer->on_ready([weak, executor](std::string frame) {
+            asio::post(executor, [weak, frame = std::move(frame)]() mutable {
+                if (auto self = weak.lock()) {
+                    self->deferred_frame_ = std::move(frame);
+                    self->wait_timer_.cancel();
+                }
+            });
+        });
+    }
+
     void cancel_wait() {
         if (auto cluster = waiting_cluster_.lock(); cluster && wait_id_ != 0) cluster->cancel_wait(wait_id_);
         wait_id_ = 0;
@@ -194,6 +219,7 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the Fetch being waited on
     std::chrono::milliseconds delay_{0};  // a fault rule's, for the frame being served
     std::weak_ptr<state::kafka_cluster> waiting_cluster_;
+    std::optional<std::string> deferred_frame_;  // a deferred answer, once it came
     std::uint64_t wait_id_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "state/kafka/groups.hpp"
 #include "state/kafka/types.hpp"
 
 namespace emu::state {
@@ -84,6 +85,32 @@ class kafka_cluster {
     // An empty `topic` means every topic the group has offsets on; `partition` may be all_partitions.
     virtual void reset_offsets(const std::string& group, const std::string& topic, std::int32_t partition,
                                const reset_target& target) = 0;
+
+    // The Kafka group protocol, as the instance's group coordinator answers it (state/kafka/groups.hpp).
+    // Replies come exactly once, maybe later and from another thread, with no lock held.
+    virtual void join_group(join_group_request request, std::function<void(join_group_result)> reply) = 0;
+    virtual void sync_group(sync_group_request request, std::function<void(sync_group_result)> reply) = 0;
+    virtual kafka_error heartbeat(const std::string& group, const std::string& member_id,
+                                  std::int32_t generation) = 0;
+    // One error per member named.
+    virtual std::vector<kafka_error> leave_group(const std::string& group,
+                                                 const std::vector<std::string>& member_ids) = 0;
+    // One error per entry: UNKNOWN_TOPIC_OR_PARTITION for a partition the cluster does not have, else the
+    // group's answer (generation, member); the entries answered NONE are committed.
+    virtual std::vector<kafka_error> commit_offsets(const std::string& group, const std::string& member_id,
+                                                    std::int32_t generation,
+                                                    const std::vector<offset_commit_entry>& entries) = 0;
+    // Every committed offset (none for an unknown group), sorted by topic and partition.
+    virtual std::vector<committed_entry> committed_offsets(const std::string& group) const = 0;
+    virtual std::optional<kafka_group_view> describe_group(const std::string& group) const = 0;
+    virtual std::vector<kafka_group_view> group_views() const = 0;  // sorted by id
+    // Kafka DeleteGroups: NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND or NONE.
+    virtual kafka_error remove_group(const std::string& group) = 0;
+    // The broker that coordinates the group (FindCoordinator, the REST coordinator_id).
+    virtual std::int32_t coordinator(const std::string& group) const = 0;
+    // For the metrics: completed rebalances and members now.
+    virtual std::uint64_t group_rebalances() const = 0;
+    virtual std::size_t group_members() const = 0;
 
     // Topics and retained messages, for the control plane's counts.
     virtual kafka_counts counts() const = 0;

@@ -63,8 +63,14 @@ instance_info kafka_store::create_instance(const std::string& project_id, instan
     if (spec.instance_id.empty()) spec.instance_id = new_uuid();
     if (!spec.created_at) spec.created_at = clock_();
     const cluster_limits limits{spec.broker_num, spec.broker_num * partitions_per_broker};
+    std::shared_ptr<timer_service> timers;
+    {
+        std::shared_lock lock(mutex_);
+        timers = timers_;
+    }
     auto created = std::make_shared<instance>(
-        std::move(spec), std::make_shared<memory_cluster>(clock_, budget_, reclaimer_, limits));
+        std::move(spec),
+        std::make_shared<memory_cluster>(clock_, budget_, reclaimer_, limits, std::move(timers)));
     broker_address fallback;
     {
         std::unique_lock lock(mutex_);
@@ -207,6 +213,11 @@ std::vector<std::string> kafka_store::listen_errors() const {
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+void kafka_store::set_timers(std::shared_ptr<timer_service> timers) {
+    std::unique_lock lock(mutex_);
+    timers_ = std::move(timers);
 }
 
 void kafka_store::reset() {

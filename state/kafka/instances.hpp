@@ -69,6 +69,10 @@ class kafka_store {
     // The instances whose listener could not open, as "instance <id>: <why>", sorted.
     std::vector<std::string> listen_errors() const;
 
+    // Where the group coordinators of instances created from now on run their timeouts (the server's event
+    // loop); none: they never fire.
+    void set_timers(std::shared_ptr<timer_service> timers);
+
     void reset();
 
     // Called after instances come or go (create, delete, reset, erase, swap), on the thread that changed
@@ -111,6 +115,7 @@ class kafka_store {
     std::shared_ptr<storage_budget> budget_;
     // Frees the records that delete_records cut off; shared with every cluster, so it outlives them.
     std::shared_ptr<reclaimer> reclaimer_;
+    std::shared_ptr<timer_service> timers_;  // guarded by mutex_
     mutable std::shared_mutex
         mutex_;  // guards projects_ (the map, not the instances in it) and default_address_
     std::map<std::string, std::map<std::string, std::shared_ptr<instance>>> projects_;

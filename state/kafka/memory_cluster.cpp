@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "kafka/protocol/consumer_protocol.hpp"
 #include "kafka/protocol/record_batch.hpp"
 #include "state/errors.hpp"
 #include "state/hashing.hpp"
@@ -162,8 +163,13 @@ struct memory_cluster::topic {
 };
 
 memory_cluster::memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget,
-                               std::shared_ptr<reclaimer> freer, cluster_limits limits)
-    : clock_(std::move(clock)), budget_(std::move(budget)), reclaimer_(std::move(freer)), limits_(limits) {}
+                               std::shared_ptr<reclaimer> freer, cluster_limits limits,
+                               std::shared_ptr<timer_service> timers)
+    : clock_(std::move(clock)),
+      budget_(std::move(budget)),
+      reclaimer_(std::move(freer)),
+      limits_(limits),
+      groups_(std::make_shared<group_coordinator>(clock_, std::move(timers))) {}
 
 memory_cluster::~memory_cluster() = default;
 
@@ -297,17 +303,14 @@ void memory_cluster::update_topics(const std::vector<topic_update>& updates) {
 }
 
 std::vector<topic_deletion> memory_cluster::delete_topics(const std::vector<std::string>& names) {
-    std::unique_lock lock(mutex_);
     std::vector<topic_deletion> out;
     out.reserve(names.size());
-    for (const auto& name : names) {
-        const bool deleted = topics_.erase(name) > 0;
-        if (deleted) {
-            for (auto& [group_name, found] : groups_) {
-                std::erase_if(found.offsets, [&](const auto& entry) { return entry.first.first == name; });
-            }
-        }
-        out.push_back({name, deleted});
+    {
+        std::unique_lock lock(mutex_);
+        for (const auto& name : names) out.push_back({name, topics_.erase(name) > 0});
+    }
+    for (const auto& deletion : out) {
+        if (deletion.deleted) groups_->forget_topic(deletion.name);
     }
     return out;
 }
@@ -558,178 +561,235 @@ void memory_cluster::load_partition(const std::string& topic_name, partition_con
     if (content.last_update_ms) log->last_update_ms = *content.last_update_ms;
 }
 
-// Consumer groups.
+// Consumer groups: the coordinator keeps them; the logs give their lag.
 
-group_info memory_cluster::info_locked(const std::string& name, const consumer_group& found,
-                                       std::int64_t lag) const {
-    return group_info{name, found.description, found.created_at, coordinator(name), lag};
+group_info memory_cluster::info_of(const kafka_group_view& view) const {
+    group_info out{view.group_id,
+                   view.description,
+                   view.created_at,
+                   coordinator(view.group_id),
+                   0,
+                   view.state,
+                   view.protocol,
+                   {}};
+    for (const auto& row : offset_rows(groups_->committed(view.group_id))) out.lag += row.lag;
+    for (const auto& m : view.members) {
+        auto& member =
+            out.members.emplace_back(group_member_info{m.member_id, m.client_id, m.client_host, {}});
+        if (view.protocol_type != "consumer") continue;
+        if (const auto decoded = kafka::protocol::decode_consumer_assignment(m.assignment)) {
+            for (const auto& t : *decoded) member.assignment.push_back({t.topic, t.partitions});
+        }
+    }
+    return out;
 }
 
 group_info memory_cluster::create_group(const std::string& name, std::optional<std::string> description) {
-    const std::int64_t now = clock_();
-    std::unique_lock lock(mutex_);
-    if (groups_.contains(name)) throw error(errc::group_exists, {.name = name});
-    const auto& created =
-        groups_.emplace(name, consumer_group{std::move(description), now, {}}).first->second;
-    return info_locked(name, created, 0);
+    return info_of(groups_->create(name, std::move(description)));
 }
 
-namespace {
-
-// Caller holds the topic's mutex (shared). The log around one committed offset.
-group_partition_offset offset_row(const std::string& topic_name, std::int32_t partition,
-                                  std::int64_t committed, const partition_log& log) {
-    return group_partition_offset{topic_name,         partition,        committed,
-                                  log.start_offset(), log.end_offset(), log.end_offset() - committed};
-}
-
-}  // namespace
-
-// Caller holds mutex_ (shared at least).
-std::vector<group_partition_offset> memory_cluster::group_offsets_locked(const consumer_group& found) const {
+// The logs around committed offsets; offsets of partitions the cluster no longer has are left out.
+std::vector<group_partition_offset> memory_cluster::offset_rows(
+    const std::vector<committed_entry>& committed) const {
     const std::int64_t now = clock_();
     std::vector<group_partition_offset> out;
-    for (const auto& [key, committed] : found.offsets) {
-        const auto& [topic_name, partition] = key;
-        const auto t = find_topic_locked(topic_name);
+    std::shared_lock lock(mutex_);
+    for (const auto& entry : committed) {
+        const auto found = topics_.find(entry.topic);
+        if (found == topics_.end()) continue;
+        const auto& t = found->second;
         std::shared_lock topic_lock(t->mutex);
-        partition_log* log = t->log(partition);
-        if (log == nullptr) continue;  // committed for a partition the topic does not have (fixtures)
+        partition_log* log = t->log(entry.partition);
+        if (log == nullptr) continue;
         const auto log_lock = t->open(*log, now);
-        out.push_back(offset_row(topic_name, partition, committed, *log));
+        out.push_back(group_partition_offset{entry.topic, entry.partition, entry.offset, log->start_offset(),
+                                             log->end_offset(), log->end_offset() - entry.offset});
     }
     return out;
 }
 
 std::vector<group_partition_offset> memory_cluster::group_offsets(const std::string& name) const {
-    std::shared_lock lock(mutex_);
-    const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
-    return group_offsets_locked(it->second);
+    if (!groups_->contains(name)) throw error(errc::group_not_found, {.name = name});
+    return offset_rows(groups_->committed(name));
 }
 
 std::vector<group_info> memory_cluster::list_groups() const {
-    std::shared_lock lock(mutex_);
     std::vector<group_info> out;
-    out.reserve(groups_.size());
-    for (const auto& [name, found] : groups_) {
-        std::int64_t lag = 0;
-        for (const auto& row : group_offsets_locked(found)) lag += row.lag;
-        out.push_back(info_locked(name, found, lag));
-    }
+    for (const auto& view : groups_->list()) out.push_back(info_of(view));
     return out;
 }
 
 group_info memory_cluster::get_group(const std::string& name) const {
-    std::shared_lock lock(mutex_);
-    const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
-    std::int64_t lag = 0;
-    for (const auto& row : group_offsets_locked(it->second)) lag += row.lag;
-    return info_locked(name, it->second, lag);
+    const auto view = groups_->describe(name);
+    if (!view) throw error(errc::group_not_found, {.name = name});
+    return info_of(*view);
 }
 
 void memory_cluster::update_group(const std::string& name, std::optional<std::string> description) {
-    std::unique_lock lock(mutex_);
-    const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
-    if (description) it->second.description = std::move(description);
+    groups_->describe_as(name, std::move(description));
 }
 
 void memory_cluster::delete_group(const std::string& name) {
-    std::unique_lock lock(mutex_);
-    if (groups_.erase(name) == 0) throw error(errc::group_not_found, {.name = name});
+    groups_->erase(name);
 }
 
 std::vector<std::string> memory_cluster::subscribed_groups(const std::string& topic_name) const {
-    std::shared_lock lock(mutex_);
-    find_topic_locked(topic_name);
-    std::vector<std::string> out;
-    for (const auto& [name, found] : groups_) {
-        const bool subscribed =
-            std::any_of(found.offsets.begin(), found.offsets.end(),
-                        [&](const auto& entry) { return entry.first.first == topic_name; });
-        if (subscribed) out.push_back(name);
-    }
-    return out;
+    find_topic(topic_name);
+    return groups_->committed_on(topic_name);
 }
 
 void memory_cluster::commit_offset(const std::string& name, const std::string& topic_name,
                                    std::int32_t partition, std::int64_t offset) {
-    std::unique_lock lock(mutex_);
-    const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
-    const auto t = find_topic_locked(topic_name);
+    if (!groups_->contains(name)) throw error(errc::group_not_found, {.name = name});
     {
+        const auto t = find_topic(topic_name);
         std::shared_lock topic_lock(t->mutex);
         if (t->log(partition) == nullptr) throw error(errc::partition_not_found, {.index = partition});
     }
-    it->second.offsets[{topic_name, partition}] = offset;
+    if (groups_->commit(name, {}, -1, {{topic_name, partition, offset, std::nullopt}}) != kafka_error::none)
+        throw error(errc::group_not_empty, {.name = name});
 }
 
 void memory_cluster::reset_offsets(const std::string& name, const std::string& topic_name,
                                    std::int32_t partition, const reset_target& target) {
     const std::int64_t now = clock_();
-    std::unique_lock lock(mutex_);
-    const auto it = groups_.find(name);
-    if (it == groups_.end()) throw error(errc::group_not_found, {.name = name});
-    auto& found = it->second;
+    groups_->require_empty(name);
+    const auto committed = groups_->committed(name);
+    const auto has_committed = [&](const std::string& topic_of_group, std::int32_t index) {
+        return std::any_of(committed.begin(), committed.end(), [&](const committed_entry& e) {
+            return e.topic == topic_of_group && e.partition == index;
+        });
+    };
 
     // The topics concerned: the one named, or every topic the group has offsets on.
     std::vector<std::string> topics;
     if (topic_name.empty()) {
-        for (const auto& [key, committed] : found.offsets) {
-            if (topics.empty() || topics.back() != key.first) topics.push_back(key.first);
+        for (const auto& entry : committed) {
+            if (topics.empty() || topics.back() != entry.topic) topics.push_back(entry.topic);
         }
     } else {
         topics.push_back(topic_name);
     }
-    // Check before changing anything.
-    std::vector<std::pair<std::shared_ptr<topic>, std::vector<std::int32_t>>> plan;
-    for (const auto& topic_of_group : topics) {
-        auto t = find_topic_locked(topic_of_group);
-        std::shared_lock topic_lock(t->mutex);
-        std::vector<std::int32_t> chosen;
-        if (partition == all_partitions) {
-            for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
-                // "All topics of the group" means the partitions it has committed; a named topic, all of
-                // them.
-                if (topic_name.empty() && !found.offsets.contains({topic_of_group, i})) continue;
-                chosen.push_back(i);
+    std::vector<committed_offset> moved;
+    {
+        std::shared_lock lock(mutex_);
+        // Check before changing anything.
+        std::vector<std::pair<std::shared_ptr<topic>, std::vector<std::int32_t>>> plan;
+        for (const auto& topic_of_group : topics) {
+            auto t = find_topic_locked(topic_of_group);
+            std::shared_lock topic_lock(t->mutex);
+            std::vector<std::int32_t> chosen;
+            if (partition == all_partitions) {
+                for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+                    // "All topics of the group" means the partitions it has committed; a named topic, all
+                    // of them.
+                    if (topic_name.empty() && !has_committed(topic_of_group, i)) continue;
+                    chosen.push_back(i);
+                }
+            } else if (t->log(partition) != nullptr) {
+                chosen.push_back(partition);
+            } else if (!topic_name.empty()) {
+                throw error(errc::partition_not_found, {.index = partition});
             }
-        } else if (t->log(partition) != nullptr) {
-            chosen.push_back(partition);
-        } else if (!topic_name.empty()) {
-            throw error(errc::partition_not_found, {.index = partition});
+            plan.emplace_back(std::move(t), std::move(chosen));
         }
-        plan.emplace_back(std::move(t), std::move(chosen));
-    }
-    for (const auto& [t, chosen] : plan) {
-        std::shared_lock topic_lock(t->mutex);
-        for (const auto index : chosen) {
-            partition_log& log = *t->log(index);
-            const auto log_lock = t->open(log, now);
-            std::int64_t offset =
-                target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
-            offset = std::clamp(offset, log.start_offset(), log.end_offset());
-            found.offsets[{t->spec.name, index}] = offset;
+        for (const auto& [t, chosen] : plan) {
+            std::shared_lock topic_lock(t->mutex);
+            for (const auto index : chosen) {
+                partition_log& log = *t->log(index);
+                const auto log_lock = t->open(log, now);
+                std::int64_t offset =
+                    target.offset ? *target.offset : log.offset_for_time(target.timestamp.value_or(0));
+                offset = std::clamp(offset, log.start_offset(), log.end_offset());
+                moved.push_back(committed_offset{t->spec.name, index, offset});
+            }
         }
     }
+    groups_->set_offsets(name, moved);
 }
 
 void memory_cluster::restore_group(const group_snapshot& snapshot) {
-    std::unique_lock lock(mutex_);
-    if (groups_.contains(snapshot.group_id)) throw error(errc::group_exists, {.name = snapshot.group_id});
-    consumer_group restored{snapshot.description, snapshot.created_at, {}};
-    for (const auto& committed : snapshot.offsets) {
-        const auto t = find_topic_locked(committed.topic);
-        std::shared_lock topic_lock(t->mutex);
-        if (t->log(committed.partition) == nullptr) {
-            throw error(errc::partition_not_found, {.index = committed.partition});
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& committed : snapshot.offsets) {
+            const auto t = find_topic_locked(committed.topic);
+            std::shared_lock topic_lock(t->mutex);
+            if (t->log(committed.partition) == nullptr) {
+                throw error(errc::partition_not_found, {.index = committed.partition});
+            }
         }
-        restored.offsets[{committed.topic, committed.partition}] = committed.offset;
     }
-    groups_.emplace(snapshot.group_id, std::move(restored));
+    groups_->restore(snapshot);
+}
+
+void memory_cluster::join_group(join_group_request request, std::function<void(join_group_result)> reply) {
+    groups_->join(std::move(request), std::move(reply));
+}
+
+void memory_cluster::sync_group(sync_group_request request, std::function<void(sync_group_result)> reply) {
+    groups_->sync(std::move(request), std::move(reply));
+}
+
+kafka_error memory_cluster::heartbeat(const std::string& group, const std::string& member_id,
+                                      std::int32_t generation) {
+    return groups_->heartbeat(group, member_id, generation);
+}
+
+std::vector<kafka_error> memory_cluster::leave_group(const std::string& group,
+                                                     const std::vector<std::string>& member_ids) {
+    return groups_->leave(group, member_ids);
+}
+
+std::vector<kafka_error> memory_cluster::commit_offsets(const std::string& group,
+                                                        const std::string& member_id, std::int32_t generation,
+                                                        const std::vector<offset_commit_entry>& entries) {
+    std::vector<kafka_error> out(entries.size(), kafka_error::none);
+    std::vector<offset_commit_entry> known;
+    {
+        std::shared_lock lock(mutex_);
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto found = topics_.find(entries[i].topic);
+            bool exists = false;
+            if (found != topics_.end()) {
+                std::shared_lock topic_lock(found->second->mutex);
+                exists = found->second->log(entries[i].partition) != nullptr;
+            }
+            if (exists) {
+                known.push_back(entries[i]);
+            } else {
+                out[i] = kafka_error::unknown_topic_or_partition;
+            }
+        }
+    }
+    const auto answer = groups_->commit(group, member_id, generation, known);
+    for (auto& e : out) {
+        if (e == kafka_error::none) e = answer;
+    }
+    return out;
+}
+
+std::vector<committed_entry> memory_cluster::committed_offsets(const std::string& group) const {
+    return groups_->committed(group);
+}
+
+std::optional<kafka_group_view> memory_cluster::describe_group(const std::string& group) const {
+    return groups_->describe(group);
+}
+
+std::vector<kafka_group_view> memory_cluster::group_views() const {
+    return groups_->list();
+}
+
+kafka_error memory_cluster::remove_group(const std::string& group) {
+    return groups_->remove(group);
+}
+
+std::uint64_t memory_cluster::group_rebalances() const {
+    return groups_->rebalances();
+}
+
+std::size_t memory_cluster::group_members() const {
+    return groups_->members();
 }
 
 // Control plane: counts and snapshots.
@@ -774,16 +834,7 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
 }
 
 std::vector<group_snapshot> memory_cluster::snapshot_groups() const {
-    std::shared_lock lock(mutex_);
-    std::vector<group_snapshot> out;
-    out.reserve(groups_.size());
-    for (const auto& [name, found] : groups_) {
-        auto& copy = out.emplace_back(group_snapshot{name, found.description, found.created_at, {}});
-        for (const auto& [key, committed] : found.offsets) {
-            copy.offsets.push_back(committed_offset{key.first, key.second, committed});
-        }
-    }
-    return out;
+    return groups_->snapshot();
 }
 
 }  // namespace emu::state

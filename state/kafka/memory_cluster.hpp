@@ -21,12 +21,14 @@ class reclaimer;
 
 // The Kafka cluster of one instance, in memory: topics -> partition logs, and consumer groups. Each
 // partition log has its own lock, so producers on one partition never wait for deletes on another.
-// Lock order: mutex_ (topics and groups) -> a topic's mutex -> partition logs, in ascending order.
+// Lock order: mutex_ (topics) -> a topic's mutex -> partition logs, in ascending order; the group
+// coordinator's lock is taken alone.
 class memory_cluster final : public kafka_cluster {
   public:
-    // Messages are charged to `budget`; records cut off by DeleteRecords are freed by `freer`.
+    // Messages are charged to `budget`; records cut off by DeleteRecords are freed by `freer`; the group
+    // coordinator's timeouts run on `timers` (none: they never fire).
     memory_cluster(clock_fn clock, std::shared_ptr<storage_budget> budget, std::shared_ptr<reclaimer> freer,
-                   cluster_limits limits);
+                   cluster_limits limits, std::shared_ptr<timer_service> timers = nullptr);
     ~memory_cluster() override;
     memory_cluster(const memory_cluster&) = delete;
     memory_cluster& operator=(const memory_cluster&) = delete;
@@ -70,6 +72,23 @@ class memory_cluster final : public kafka_cluster {
     void reset_offsets(const std::string& group, const std::string& topic, std::int32_t partition,
                        const reset_target& target) override;
 
+    void join_group(join_group_request request, std::function<void(join_group_result)> reply) override;
+    void sync_group(sync_group_request request, std::function<void(sync_group_result)> reply) override;
+    kafka_error heartbeat(const std::string& group, const std::string& member_id,
+                          std::int32_t generation) override;
+    std::vector<kafka_error> leave_group(const std::string& group,
+                                         const std::vector<std::string>& member_ids) override;
+    std::vector<kafka_error> commit_offsets(const std::string& group, const std::string& member_id,
+                                            std::int32_t generation,
+                                            const std::vector<offset_commit_entry>& entries) override;
+    std::vector<committed_entry> committed_offsets(const std::string& group) const override;
+    std::optional<kafka_group_view> describe_group(const std::string& group) const override;
+    std::vector<kafka_group_view> group_views() const override;
+    kafka_error remove_group(const std::string& group) override;
+    std::int32_t coordinator(const std::string& group) const override;
+    std::uint64_t group_rebalances() const override;
+    std::size_t group_members() const override;
+
     kafka_counts counts() const override;
 
     memory_cluster* in_memory() override { return this; }
@@ -89,13 +108,6 @@ class memory_cluster final : public kafka_cluster {
     struct topic;
 
   private:
-    struct consumer_group {
-        std::optional<std::string> description;
-        std::int64_t created_at = 0;
-        std::map<std::pair<std::string, std::int32_t>, std::int64_t>
-            offsets;  // (topic, partition) -> committed
-    };
-
     // Caller holds mutex_.
     std::shared_ptr<topic> find_topic_locked(const std::string& name) const;
     std::shared_ptr<topic> find_topic(const std::string& name) const;
@@ -104,17 +116,17 @@ class memory_cluster final : public kafka_cluster {
     // create_topic's and update_topics' checks, under mutex_ (either mode); update's gives the topics.
     void check_create_locked(const topic_spec& spec) const;
     std::vector<std::shared_ptr<topic>> check_updates_locked(const std::vector<topic_update>& updates) const;
-    std::int32_t coordinator(const std::string& group_id) const;
-    group_info info_locked(const std::string& name, const consumer_group& found, std::int64_t lag) const;
-    std::vector<group_partition_offset> group_offsets_locked(const consumer_group& found) const;
+    group_info info_of(const kafka_group_view& view) const;
+    std::vector<group_partition_offset> offset_rows(const std::vector<committed_entry>& committed) const;
 
     clock_fn clock_;
     std::shared_ptr<storage_budget> budget_;
     std::shared_ptr<reclaimer> reclaimer_;
     cluster_limits limits_;
-    mutable std::shared_mutex mutex_;  // guards topics_ and groups_ (the maps, not the topics in them)
+    mutable std::shared_mutex mutex_;  // guards topics_ (the map, not the topics in them)
     std::map<std::string, std::shared_ptr<topic>> topics_;
-    std::map<std::string, consumer_group> groups_;
+    // Groups and their offsets, under their own lock, never taken with mutex_ or a topic's.
+    std::shared_ptr<group_coordinator> groups_;
 
     // Wakes the waiting fetches; called after an append, with no lock held.
     void wake_waiters();

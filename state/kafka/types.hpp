@@ -186,14 +186,33 @@ struct stored_message {
     kafka_message message;
 };
 
-// A consumer group as the management API shows it. Groups have no members yet: their state is EMPTY, and
-// offsets are committed by resets (and fixtures).
+// A consumer group's state, as Kafka's group coordinator keeps it.
+enum class group_state { empty, preparing_rebalance, completing_rebalance, stable, dead };
+
+// What the leader gave one member, decoded from the consumer protocol's assignment.
+struct assigned_partitions {
+    std::string topic;
+    std::vector<std::int32_t> partitions;
+};
+
+struct group_member_info {
+    std::string member_id;
+    std::string client_id;
+    std::string host;                             // as Kafka gives it: "/127.0.0.1"
+    std::vector<assigned_partitions> assignment;  // empty until the group is Stable
+};
+
+// A consumer group as the management API shows it: the coordinator's state and members, and the lag of
+// its committed offsets.
 struct group_info {
     std::string group_id;
     std::optional<std::string> description;
     std::int64_t created_at = 0;      // ms
     std::int32_t coordinator_id = 0;  // broker id
     std::int64_t lag = 0;             // sum over the group's committed partitions
+    group_state state = group_state::empty;
+    std::string protocol;  // the assignment strategy the members chose; empty without members
+    std::vector<group_member_info> members;
 };
 
 // One committed offset of a group with the partition's log around it. lag = log_end - committed: a
