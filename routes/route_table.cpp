@@ -114,6 +114,8 @@ pipeline make_pipeline() {
           dms::list_instance_consumer_group_topics);
     r.add("GET", engine_group + "/members", "ListInstanceConsumerGroupMembers", dms_api,
           dms::list_instance_consumer_group_members);
+    r.add("GET", "/v2/{project_id}/instances/{instance_id}/management/coordinators", "ShowCoordinators",
+          dms_api, dms::show_coordinators);
 
     // DIS: streams
     r.add("POST", "/v2/{project_id}/streams", "CreateStream", dis_api, dis::create_stream);

@@ -34,8 +34,8 @@ find_coordinator_request read_find_coordinator(const request& req, protocol::rea
 }
 
 void write_find_coordinator(const request& req, protocol::writer& out, error_code error,
-                            std::optional<std::string_view> message, std::int32_t node,
-                            std::string_view host, std::int32_t port) {
+                            std::optional<std::string_view> message, std::int32_t node, std::string_view host,
+                            std::int32_t port) {
     if (req.version() >= 1) out.int32(0);  // throttle_time_ms
     out.error(error);
     if (req.version() >= 1) out.nullable_string(message);
@@ -197,8 +197,8 @@ offset_commit_request read_offset_commit(const request& req, protocol::reader& b
         r.generation_id = body.int32();
         r.member_id = std::string(body.string());
     }
-    if (req.version() >= 7) body.nullable_string();                      // group_instance_id
-    if (req.version() >= 2 && req.version() <= 4) body.int64();         // retention_time_ms
+    if (req.version() >= 7) body.nullable_string();              // group_instance_id
+    if (req.version() >= 2 && req.version() <= 4) body.int64();  // retention_time_ms
     const auto topic_count = body.array_length(false, 6);
     for (std::int32_t t = 0; t < topic_count; ++t) {
         auto& topic = r.topics.emplace_back();
@@ -523,19 +523,23 @@ handler_result find_coordinator(const request& req, protocol::reader& body, prot
     return {};
 }
 
-handler_result join_group(const request& req, protocol::reader& body, protocol::writer& out, error_code error) {
+handler_result join_group(const request& req, protocol::reader& body, protocol::writer& out,
+                          error_code error) {
     const auto w = read_join_group(req, body);
-    write_join_group(req.version(), out, state::join_group_result{error, -1, {}, {}, w.request.member_id, {}});
+    write_join_group(req.version(), out,
+                     state::join_group_result{error, -1, {}, {}, w.request.member_id, {}});
     return {};
 }
 
-handler_result sync_group(const request& req, protocol::reader& body, protocol::writer& out, error_code error) {
+handler_result sync_group(const request& req, protocol::reader& body, protocol::writer& out,
+                          error_code error) {
     read_sync_group(req, body);
     write_sync_group(req.version(), out, state::sync_group_result{error, {}});
     return {};
 }
 
-handler_result heartbeat(const request& req, protocol::reader& body, protocol::writer& out, error_code error) {
+handler_result heartbeat(const request& req, protocol::reader& body, protocol::writer& out,
+                         error_code error) {
     read_heartbeat(req, body);
     write_heartbeat(req, out, error);
     return {};
@@ -581,7 +585,8 @@ handler_result describe_groups(const request& req, protocol::reader& body, proto
     return {};
 }
 
-handler_result delete_groups(const request&, protocol::reader& body, protocol::writer& out, error_code error) {
+handler_result delete_groups(const request&, protocol::reader& body, protocol::writer& out,
+                             error_code error) {
     const auto groups = read_delete_groups(body);
     write_delete_groups(out, groups, std::vector<error_code>(groups.size(), error));
     return {};

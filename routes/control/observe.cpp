@@ -168,6 +168,14 @@ response emulator_metrics(const request_context& ctx, state::state& st, control_
         }
     }
 
+    const auto kafka = st.kafka.counts();
+    help_and_type(out, "stream_emulator_kafka_group_members", "gauge",
+                  "Members of the instances' consumer groups (Kafka clients in a group).");
+    out += fmt::format("stream_emulator_kafka_group_members {}\n", kafka.group_members);
+    help_and_type(out, "stream_emulator_kafka_rebalances_total", "counter",
+                  "Rebalances the group coordinators of the instances now held completed.");
+    out += fmt::format("stream_emulator_kafka_rebalances_total {}\n", kafka.rebalances);
+
     help_and_type(out, "stream_emulator_uptime_seconds", "gauge", "Seconds since the emulator started.");
     const auto uptime =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count();

@@ -376,4 +376,23 @@ response list_instance_consumer_group_members(const request_context& ctx, state:
     });
 }
 
+// Every group's coordinator: the broker FindCoordinator names, at the address its Kafka listener
+// advertises; groups sorted by name.
+response show_coordinators(const request_context& ctx, state::state& st) {
+    require_dms_instance(ctx);
+    const auto& project = ctx.param("project_id");
+    const auto& instance_id = ctx.param("instance_id");
+    const auto instance = st.kafka.get_instance(project, instance_id);
+    const auto cluster = st.kafka.cluster(project, instance_id);
+    const auto groups = cluster->list_groups();
+    return json_response(200, [&](json_object& o) {
+        o.array("coordinators", groups, [&](json_object& entry, const state::group_info& g) {
+            entry.field("group_id", g.group_id)
+                .field("id", g.coordinator_id)
+                .field("host", instance.address.host)
+                .field("port", instance.address.port_of(g.coordinator_id));
+        });
+    });
+}
+
 }  // namespace emu::routes::dms

@@ -49,5 +49,6 @@ response list_instance_consumer_group_message_offset(const request_context& ctx,
 response list_instance_consumer_group_topics(const request_context& ctx, state::state& st);
 // GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/members
 response list_instance_consumer_group_members(const request_context& ctx, state::state& st);
+response show_coordinators(const request_context& ctx, state::state& st);
 
 }  // namespace emu::routes::dms

@@ -66,16 +66,18 @@ struct group_coordinator::group {
         return nullptr;
     }
     bool all_joined() const {
-        return pending.empty() && std::all_of(members.begin(), members.end(),
-                                              [](const auto& m) { return static_cast<bool>(m->awaiting_join); });
+        return pending.empty() && std::all_of(members.begin(), members.end(), [](const auto& m) {
+                   return static_cast<bool>(m->awaiting_join);
+               });
     }
     // The protocols every member supports.
     std::vector<std::string> candidates() const {
         std::vector<std::string> out;
         if (members.empty()) return out;
         for (const auto& p : members.front()->protocols) {
-            const bool everyone = std::all_of(members.begin(), members.end(),
-                                              [&](const auto& m) { return m->metadata_of(p.name) != nullptr; });
+            const bool everyone = std::all_of(members.begin(), members.end(), [&](const auto& m) {
+                return m->metadata_of(p.name) != nullptr;
+            });
             if (everyone) out.push_back(p.name);
         }
         return out;
@@ -247,8 +249,8 @@ void group_coordinator::watch_member(group& g, member& m) {
 }
 
 void group_coordinator::remove_member(group& g, const std::string& member_id, later& out) {
-    const auto it = std::find_if(g.members.begin(), g.members.end(),
-                                 [&](const auto& m) { return m->id == member_id; });
+    const auto it =
+        std::find_if(g.members.begin(), g.members.end(), [&](const auto& m) { return m->id == member_id; });
     if (it == g.members.end()) return;
     member& m = **it;
     cancel(m.timer);
@@ -403,12 +405,11 @@ void group_coordinator::join(join_group_request request, join_reply reply) {
             is_new = true;
             if (target.members.size() == 1) target.protocol_type = request.protocol_type;
         }
-        const bool changed =
-            m->protocols.size() != request.protocols.size() ||
-            !std::equal(m->protocols.begin(), m->protocols.end(), request.protocols.begin(),
-                        [](const group_protocol& a, const group_protocol& b) {
-                            return a.name == b.name && a.metadata == b.metadata;
-                        });
+        const bool changed = m->protocols.size() != request.protocols.size() ||
+                             !std::equal(m->protocols.begin(), m->protocols.end(), request.protocols.begin(),
+                                         [](const group_protocol& a, const group_protocol& b) {
+                                             return a.name == b.name && a.metadata == b.metadata;
+                                         });
         m->client_id = request.client_id;
         m->client_host = request.client_host;
         m->session_timeout_ms = request.session_timeout_ms;
@@ -425,12 +426,11 @@ void group_coordinator::join(join_group_request request, join_reply reply) {
         // A known member that changed nothing, outside a rebalance, gets the current generation again; the
         // leader (in Stable) or any change starts a rebalance (Kafka's handleJoinGroup).
         const bool same = !is_new && !changed;
-        const bool answer_now =
-            same && ((target.state == group_state::stable && m->id != target.leader) ||
-                     target.state == group_state::completing_rebalance);
+        const bool answer_now = same && ((target.state == group_state::stable && m->id != target.leader) ||
+                                         target.state == group_state::completing_rebalance);
         if (answer_now) {
-            join_group_result result{kafka_error::none, target.generation, target.protocol, target.leader,
-                                     m->id, {}};
+            join_group_result result{
+                kafka_error::none, target.generation, target.protocol, target.leader, m->id, {}};
             if (m->id == target.leader) {
                 for (const auto& other : target.members)
                     result.members.push_back({other->id, *other->metadata_of(target.protocol)});
@@ -464,7 +464,9 @@ void group_coordinator::sync(sync_group_request request, sync_reply reply) {
             group& g = *it->second;
             switch (g.state) {
                 case group_state::preparing_rebalance:
-                    out.push_back([reply = std::move(reply)] { reply({kafka_error::rebalance_in_progress, {}}); });
+                    out.push_back([reply = std::move(reply)] {
+                        reply({kafka_error::rebalance_in_progress, {}});
+                    });
                     break;
                 case group_state::completing_rebalance:
                     if (m->awaiting_sync) {
@@ -476,9 +478,11 @@ void group_coordinator::sync(sync_group_request request, sync_reply reply) {
                     watch_member(g, *m);
                     if (m->id == g.leader) {
                         for (auto& each : g.members) {
-                            const auto given = std::find_if(request.assignments.begin(), request.assignments.end(),
-                                                            [&](const auto& a) { return a.first == each->id; });
-                            each->assignment = given == request.assignments.end() ? std::string() : given->second;
+                            const auto given =
+                                std::find_if(request.assignments.begin(), request.assignments.end(),
+                                             [&](const auto& a) { return a.first == each->id; });
+                            each->assignment =
+                                given == request.assignments.end() ? std::string() : given->second;
                         }
                         g.state = group_state::stable;
                         for (auto& each : g.members) {
@@ -497,7 +501,9 @@ void group_coordinator::sync(sync_group_request request, sync_reply reply) {
                     });
                     break;
                 default:
-                    out.push_back([reply = std::move(reply)] { reply({kafka_error::unknown_member_id, {}}); });
+                    out.push_back([reply = std::move(reply)] {
+                        reply({kafka_error::unknown_member_id, {}});
+                    });
                     break;
             }
         }
@@ -516,11 +522,12 @@ kafka_error group_coordinator::heartbeat(const std::string& group_id, const std:
     if (m == nullptr) return kafka_error::unknown_member_id;
     if (generation != g.generation) return kafka_error::illegal_generation;
     watch_member(g, *m);
-    return g.state == group_state::preparing_rebalance ? kafka_error::rebalance_in_progress : kafka_error::none;
+    return g.state == group_state::preparing_rebalance ? kafka_error::rebalance_in_progress
+                                                       : kafka_error::none;
 }
 
 std::vector<kafka_error> group_coordinator::leave(const std::string& group_id,
-                                                 const std::vector<std::string>& member_ids) {
+                                                  const std::vector<std::string>& member_ids) {
     std::vector<kafka_error> result;
     later out;
     {
@@ -540,7 +547,8 @@ std::vector<kafka_error> group_coordinator::leave(const std::string& group_id,
 }
 
 kafka_error group_coordinator::commit(const std::string& group_id, const std::string& member_id,
-                                      std::int32_t generation, const std::vector<offset_commit_entry>& entries) {
+                                      std::int32_t generation,
+                                      const std::vector<offset_commit_entry>& entries) {
     if (group_id.empty()) return kafka_error::invalid_group_id;
     for (const auto& e : entries) {
         if (e.metadata && e.metadata->size() > limits_.max_offset_metadata)
@@ -626,7 +634,8 @@ kafka_error group_coordinator::remove(const std::string& group_id) {
     return kafka_error::none;
 }
 
-kafka_group_view group_coordinator::create(const std::string& group_id, std::optional<std::string> description) {
+kafka_group_view group_coordinator::create(const std::string& group_id,
+                                           std::optional<std::string> description) {
     std::lock_guard lock(mutex_);
     if (groups_.contains(group_id)) throw error(errc::group_exists, {.name = group_id});
     group& g = find_or_add(group_id);
@@ -659,7 +668,8 @@ void group_coordinator::require_empty(const std::string& group_id) const {
         throw error(errc::group_not_empty, {.name = group_id});
 }
 
-void group_coordinator::set_offsets(const std::string& group_id, const std::vector<committed_offset>& offsets) {
+void group_coordinator::set_offsets(const std::string& group_id,
+                                    const std::vector<committed_offset>& offsets) {
     std::lock_guard lock(mutex_);
     const auto it = groups_.find(group_id);
     if (it == groups_.end()) throw error(errc::group_not_found, {.name = group_id});

@@ -296,6 +296,8 @@ kafka_counts kafka_store::counts() const {
         const auto counted = inst->cluster->counts();
         out.topics += counted.topics;
         out.messages += counted.messages;
+        out.group_members += counted.group_members;
+        out.rebalances += counted.rebalances;
     }
     return out;
 }

@@ -806,6 +806,8 @@ kafka_counts memory_cluster::counts() const {
             out.messages += log->batches.size();
         }
     }
+    out.group_members = static_cast<std::int64_t>(groups_->members());
+    out.rebalances = static_cast<std::int64_t>(groups_->rebalances());
     return out;
 }
 

@@ -294,7 +294,9 @@ struct kafka_project_snapshot {
 struct kafka_counts {
     std::int64_t instances = 0;
     std::int64_t topics = 0;
-    std::int64_t messages = 0;  // retained ones
+    std::int64_t messages = 0;       // retained ones
+    std::int64_t group_members = 0;  // members of the consumer groups now
+    std::int64_t rebalances = 0;     // rebalances the instances' group coordinators completed
 };
 
 // What a cluster's topics and groups may grow to; fixed by the DMS instance that owns the cluster.

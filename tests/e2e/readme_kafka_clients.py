@@ -80,6 +80,17 @@ def main():
         def local(text):
             return text.replace(README_ADDRESS, address)
 
+        def check_group(block, group):
+            # The group consumer left (the group is empty) after committing the end of every partition it read.
+            shown_group = get_json(port, f"/v2/{PROJECT}/instances/{INSTANCE}/management/groups/{group}")["group"]
+            if shown_group["state"] != "Empty" or shown_group["members"]:
+                failures.append(f"{block}: group {group} is not empty after the consumer left: {shown_group}")
+            partitions = get_json(port, f"/v2/{PROJECT}/kafka/instances/{INSTANCE}/topics/orders/partitions")
+            ends = {p["partition"]: p["last_offset"] for p in partitions["partitions"]}
+            committed = {o["partition"]: o["message_current_offset"] for o in shown_group["group_message_offsets"]}
+            if any(committed.get(p, end) != end for p, end in ends.items() if end > 0) or not committed:
+                failures.append(f"{block}: group {group} committed {committed}, the log ends are {ends}")
+
         def end_offset():
             partitions = get_json(port, f"/v2/{PROJECT}/kafka/instances/{INSTANCE}/topics/orders/partitions")
             return partitions["partitions"][0]["last_offset"]
@@ -93,6 +104,7 @@ def main():
                 failures.append(f"```sh: the kcat consumer did not read the message back:\n{out}")
             if "topic \"orders\" with 3 partitions" not in out:
                 failures.append(f"```sh: kcat -L does not list orders with its 3 partitions:\n{out}")
+            check_group("```sh (kcat -G)", "my-group")
 
         node_path = os.path.join(args.root, "tests", "sdk", "node_modules")
         for text in by_language.get("js", []):
@@ -113,6 +125,11 @@ def main():
                 failures.append("```python: the kafka-python producer did not store one message in partition 0")
             if "b'hello from kafka-python'" not in out or "b'hello from kcat'" not in out:
                 failures.append(f"```python: the consumer did not read partition 0 from its start:\n{out}")
+            retained = sum(p["message_count"] for p in get_json(
+                port, f"/v2/{PROJECT}/kafka/instances/{INSTANCE}/topics/orders/partitions")["partitions"])
+            if f"{retained} messages read by the group" not in out:
+                failures.append(f"```python: the group consumer did not read the {retained} messages:\n{out}")
+            check_group("```python (group)", "python-group")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)

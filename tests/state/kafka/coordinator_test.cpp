@@ -1,8 +1,6 @@
 // The Kafka group coordinator on its own, with timers the test fires by hand: joins, MEMBER_ID_REQUIRED,
 // protocol selection, the leader's assignment, heartbeats, session and rebalance timeouts, leaving,
 // commits by generation, and what the management API may and may not do to a group with members.
-#include "state/kafka/groups.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "state/errors.hpp"
+#include "state/kafka/groups.hpp"
 
 namespace {
 
@@ -32,7 +31,8 @@ class manual_timers final : public timer_service {
         for (;;) {
             auto due = pending_.end();
             for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-                if (it->second.at <= until && (due == pending_.end() || it->second.at < due->second.at)) due = it;
+                if (it->second.at <= until && (due == pending_.end() || it->second.at < due->second.at))
+                    due = it;
             }
             if (due == pending_.end()) break;
             now_ = due->second.at;
@@ -85,8 +85,9 @@ class coordinator_test : public ::testing::Test {
         return slot;
     }
 
-    std::shared_ptr<std::optional<sync_group_result>> sync(const std::string& member, std::int32_t generation,
-                                                           std::vector<std::pair<std::string, std::string>> a = {}) {
+    std::shared_ptr<std::optional<sync_group_result>> sync(
+        const std::string& member, std::int32_t generation,
+        std::vector<std::pair<std::string, std::string>> a = {}) {
         auto slot = std::make_shared<std::optional<sync_group_result>>();
         groups->sync(sync_group_request{"billing", generation, member, std::move(a)},
                      [slot](sync_group_result result) { *slot = std::move(result); });
@@ -182,8 +183,8 @@ TEST_F(coordinator_test, a_member_that_stops_heartbeating_is_removed_after_its_s
     // The first keeps heartbeating; the second does not.
     for (int i = 0; i < 4; ++i) {
         timers->advance(session_ms / 3);
-        ASSERT_EQ(groups->heartbeat("billing", first, 2), i < 3 ? kafka_error::none
-                                                                : kafka_error::rebalance_in_progress);
+        ASSERT_EQ(groups->heartbeat("billing", first, 2),
+                  i < 3 ? kafka_error::none : kafka_error::rebalance_in_progress);
     }
     EXPECT_EQ(state(), group_state::preparing_rebalance);
     auto alone = join(join_request(first, "c1"));
@@ -297,7 +298,8 @@ TEST_F(coordinator_test, a_join_storm_is_bounded_and_unclaimed_ids_expire) {
     group_limits limits;
     limits.max_members = 5;
     groups = std::make_shared<group_coordinator>([] { return std::int64_t{0}; }, timers, limits);
-    for (int i = 0; i < 5; ++i) EXPECT_EQ((*join(join_request("", "c")))->error, kafka_error::member_id_required);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ((*join(join_request("", "c")))->error, kafka_error::member_id_required);
     EXPECT_EQ((*join(join_request("", "c")))->error, kafka_error::group_max_size_reached);
     timers->advance(session_ms);
     EXPECT_EQ((*join(join_request("", "c")))->error, kafka_error::member_id_required)
