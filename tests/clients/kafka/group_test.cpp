@@ -1,7 +1,8 @@
 // librdkafka's high-level consumer (rd_kafka_subscribe) in consumer groups on an instance's listener, and
 // the DMS group views of the same groups: two members share three partitions, one leaves and the other
 // takes over from the committed offsets; a REST offset reset is where the next member starts; a committed
-// offset a REST deletion left below the log start resets per auto.offset.reset. Sessions are 6 s (Kafka's
+// offset a REST deletion left below the log start resets per auto.offset.reset; a member that vanishes
+// without leaving is expired when its session runs out. Sessions are 6 s (Kafka's
 // group.min.session.timeout.ms) with 500 ms heartbeats, so a rebalance is noticed within half a second.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -142,6 +143,15 @@ class group_member {
     void close() {
         if (handle_ && !closed_) {
             rd_kafka_consumer_close(handle_.get());
+            closed_ = true;
+        }
+    }
+
+    // Goes away without leaving the group (no LeaveGroup, no commit), as a process that is killed: the
+    // coordinator only learns of it when its session times out.
+    void vanish() {
+        if (handle_ && !closed_) {
+            rd_kafka_destroy_flags(handle_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
             closed_ = true;
         }
     }
@@ -517,6 +527,54 @@ TEST_F(RdkafkaGroups, ACommittedOffsetBelowARestDeletionResetsPerAutoOffsetReset
     late.close();
     EXPECT_EQ(committed("early", "trimmed"), (partition_offsets{{0, 12}}));
     EXPECT_EQ(committed("late", "trimmed"), (partition_offsets{{0, 12}}));
+}
+
+// A member that stops heartbeating without a LeaveGroup stays in the group until its 6 s session runs
+// out (closing its connections is no leave); then the other member gets its partition and starts at the
+// committed offset.
+TEST_F(RdkafkaGroups, AMemberThatVanishesIsExpiredAfterItsSessionTimeoutAndTheOtherTakesOver) {
+    create_topic(server_, instance_, "vanish", 2);
+    group_member a(bootstrap_, "watchers", "emu-watcher-a");
+    group_member b(bootstrap_, "watchers", "emu-watcher-b");
+    ASSERT_TRUE(a.ok() && b.ok()) << a.error() << b.error();
+    ASSERT_EQ(a.subscribe("vanish"), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(b.subscribe("vanish"), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_TRUE(poll_until(
+        {&a, &b}, [&] { return a.assignment("vanish").size() == 1 && b.assignment("vanish").size() == 1; }));
+    produce("vanish", {0, 1}, 0, 4);
+    ASSERT_TRUE(poll_until({&a, &b}, [&] { return a.received.size() == 4 && b.received.size() == 4; }))
+        << a.received.size() << " + " << b.received.size();
+    ASSERT_EQ(a.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(b.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+    const auto gone = std::chrono::steady_clock::now();
+    a.vanish();
+    // Still a member right after: the coordinator has not heard of it leaving.
+    const auto shown = get_json(server_, management_group_path(instance_, "watchers"));
+    EXPECT_EQ(shown["group"]["members"].Size(), 2U) << to_json(shown);
+
+    ASSERT_TRUE(poll_until(
+        {&b},
+        [&] {
+            return b.assignment("vanish") == std::vector<std::int32_t>{0, 1};
+        },
+        20000));
+    const auto took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - gone);
+    // The session (6 s) began at a's last heartbeat, at most one interval (500 ms) before it went.
+    EXPECT_GE(took.count(), 5000) << "expired after " << took.count() << " ms";
+    EXPECT_LE(took.count(), 12000) << "expired after " << took.count() << " ms";
+    const auto before = b.received.size();
+    produce("vanish", {0, 1}, 4, 2);
+    ASSERT_TRUE(poll_until({&b}, [&] { return b.received.size() >= before + 4; })) << b.received.size();
+    std::map<std::int32_t, std::vector<std::int64_t>> after;
+    for (std::size_t i = before; i < b.received.size(); ++i)
+        after[b.received[i].partition].push_back(b.received[i].offset);
+    EXPECT_EQ(after, (std::map<std::int32_t, std::vector<std::int64_t>>{{0, range(4, 6)}, {1, range(4, 6)}}));
+    const auto left = get_json(server_, management_group_path(instance_, "watchers"));
+    EXPECT_STREQ(left["group"]["state"].GetString(), "Stable");
+    ASSERT_EQ(left["group"]["members"].Size(), 1U) << to_json(left);
+    EXPECT_STREQ(left["group"]["members"][0]["client_id"].GetString(), "emu-watcher-b");
 }
 
 }  // namespace
