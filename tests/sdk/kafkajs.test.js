@@ -3,8 +3,8 @@
 // with each acks setting and gzip, the admin client's createTopics, fetchTopicOffsets and
 // deleteTopicRecords, and the headline: messages produced with kafkajs, deleted through the DMS REST API
 // (the legacy DELETE .../messages and POST .../messages/delete, both through the SDK's client), then read
-// by kafkajs from the new log start. Consumer groups are not served on the wire yet, so reading goes
-// through kafkajs' cluster and broker (Fetch by offset, no group), which a kafkajs consumer runs on.
+// by kafkajs from the new log start. Reading goes through kafkajs' cluster and broker (Fetch by offset, no
+// group), which a kafkajs consumer runs on; kafkajs_groups.test.js covers its consumer groups.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
