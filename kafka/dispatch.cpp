@@ -80,6 +80,7 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
                                  flexible && api->key != api_key::api_versions);
         protocol::writer w(out.frame);
         if (observer != nullptr) w.note_errors(&errors);
+        if (connection.splice_stored) w.splice_into(&out.splices);
         const request req{connection, header, flexible, final_attempt};
         const handler_result result =
             fault && fault->error
@@ -98,7 +99,9 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
         // The instance itself went away (deleted or reset under the connection).
         return closed(e.what(), header);
     }
-    protocol::finish_frame(out.frame);
+    std::size_t spliced = 0;
+    for (const auto& s : out.splices) spliced += s.bytes.size();
+    protocol::finish_frame(out.frame, spliced);
     return out;
 }
 

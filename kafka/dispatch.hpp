@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kafka/handlers.hpp"
 
@@ -19,6 +20,9 @@ struct outcome {
     // A fault rule's delay: send the answer (or close, or read on) this much later. Set on the first
     // attempt, also when it waits; the session keeps it for the final one.
     std::chrono::milliseconds delay{0};
+    // With connection_context::splice_stored: the stored bytes the answer sends from where they lie, each
+    // at its position in `frame` (which holds the rest, its size prefix counting them), in order.
+    std::vector<protocol::spliced_bytes> splices{};
 };
 
 // Serves one request frame (the bytes after its size). Kafka closes the connection on a request it cannot
