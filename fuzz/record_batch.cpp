@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,25 @@ void check_records(const kp::record_batch_view& batch, const std::vector<kp::rec
     }
 }
 
+// kp::check_records (Produce's fast walk) accepts exactly what decode_records accepts, refuses the rest with
+// the same kind, and gives the first and last records' timestamps.
+void agrees_with_check(const kp::record_batch_view& batch, const std::vector<kp::record>& records,
+                       std::optional<kp::batch_error::kind> refused) {
+    kp::records_summary summary;
+    try {
+        summary = kp::check_records(batch, max_decompressed);
+    } catch (const kp::batch_error& e) {
+        if (!refused) fail("check_records refuses a batch decode_records takes");
+        if (e.error_kind() != *refused) fail("check_records and decode_records refuse with different kinds");
+        return;
+    }
+    if (refused) fail("check_records takes a batch decode_records refuses");
+    if (!records.empty() && (summary.first_timestamp != records.front().timestamp ||
+                             summary.last_timestamp != records.back().timestamp)) {
+        fail("check_records' timestamps are not the first and last records'");
+    }
+}
+
 void split_and_decode(std::string_view field) {
     kp::split_result split;
     try {
@@ -106,11 +126,14 @@ void split_and_decode(std::string_view field) {
         fail("the partial tail is elsewhere");
     for (const auto& batch : split.batches) {
         std::vector<kp::record> records;
+        std::optional<kp::batch_error::kind> refused;
         try {
             records = kp::decode_records(batch, max_decompressed);
-        } catch (const kp::batch_error&) {
-            continue;
+        } catch (const kp::batch_error& e) {
+            refused = e.error_kind();
         }
+        agrees_with_check(batch, records, refused);
+        if (refused) continue;
         check_records(batch, records);
         round_trip(batch, records);
     }

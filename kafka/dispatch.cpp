@@ -18,7 +18,7 @@ using protocol::error_code;
 outcome closed(std::string_view why, const protocol::request_header& h) {
     spdlog::debug("kafka: closing the connection: {} (api key {}, version {}, correlation id {})", why,
                   h.api_key, h.api_version, h.correlation_id);
-    return outcome{{}, true, std::nullopt, {}, {}};
+    return outcome{{}, true, std::nullopt, {}, {}, {}};
 }
 
 // Kafka's answer to an ApiVersions version it does not know: the v0 body with UNSUPPORTED_VERSION and the
@@ -68,7 +68,7 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
     if (fault && fault->drop) {
         spdlog::debug("kafka: a fault rule drops the connection (api key {}, correlation id {})",
                       header.api_key, header.correlation_id);
-        return outcome{{}, true, std::nullopt, delay, {}};
+        return outcome{{}, true, std::nullopt, delay, {}, {}};
     }
     outcome out;
     out.delay = delay;
@@ -90,17 +90,18 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
                 observer->request_done(project, instance, key, version, noted);
             };
         }
+        if (connection.splice_stored) w.splice_into(&out.splices);
         const handler_result result =
             fault && fault->error
                 ? api->error_answer(req, in, w, static_cast<protocol::error_code>(*fault->error))
                 : api->handler(req, in, w);
-        if (result.wait) return outcome{{}, false, result.wait, delay, {}};
-        if (result.deferred) return outcome{{}, false, std::nullopt, delay, std::move(deferred)};
+        if (result.wait) return outcome{{}, false, result.wait, delay, {}, {}};
+        if (result.deferred) return outcome{{}, false, std::nullopt, delay, std::move(deferred), {}};
         if (observer != nullptr) {
             observer->request_done(connection.project_id, connection.instance_id, header.api_key,
                                    header.api_version, errors);
         }
-        if (!result.respond) return outcome{{}, result.close, std::nullopt, delay, {}};
+        if (!result.respond) return outcome{{}, result.close, std::nullopt, delay, {}, {}};
         out.close = result.close;
     } catch (const protocol::decode_error& e) {
         return closed(e.what(), header);
@@ -108,7 +109,9 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
         // The instance itself went away (deleted or reset under the connection).
         return closed(e.what(), header);
     }
-    protocol::finish_frame(out.frame);
+    std::size_t spliced = 0;
+    for (const auto& s : out.splices) spliced += s.bytes.size();
+    protocol::finish_frame(out.frame, spliced);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kafka/handlers.hpp"
 
@@ -21,6 +22,9 @@ struct outcome {
     std::chrono::milliseconds delay{0};
     // The answer comes later (a JoinGroup waiting for its group): the session waits for it, and sends it.
     std::shared_ptr<deferred_answer> deferred;
+    // With connection_context::splice_stored: the stored bytes the answer sends from where they lie, each
+    // at its position in `frame` (which holds the rest, its size prefix counting them), in order.
+    std::vector<protocol::spliced_bytes> splices{};
 };
 
 // Serves one request frame (the bytes after its size). Kafka closes the connection on a request it cannot

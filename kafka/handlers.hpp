@@ -37,6 +37,9 @@ struct connection_context {
     // (what ListTopicProducers shows). Empty and 0 outside a session.
     std::string peer_address{};
     std::int32_t local_port = 0;
+    // Fetch answers send the stored batches from where they lie (outcome::splices) instead of copying them
+    // into the frame: the session sets it, as it writes them from there. Off: every answer is whole.
+    bool splice_stored = false;
 };
 
 // The answer to a request that waits for others (a JoinGroup for the rest of its group, a SyncGroup for

@@ -20,7 +20,7 @@ struct partition_answer {
     error_code error = error_code::none;
     std::int64_t high_watermark = -1;
     std::int64_t log_start_offset = -1;
-    std::string records;  // record batches
+    state::stored_bytes records;  // record batches, as the cluster keeps them
 };
 
 struct topic_answer {
@@ -92,7 +92,7 @@ handler_result fetch(const request& req, protocol::reader& body, protocol::write
                                total == 0 ? std::max<std::size_t>(budget, 1) : budget);
             if (total > 0 && budget == 0) answer.records.clear();
             if (answer.error != error_code::none) any_error = true;
-            total += answer.records.size();
+            total += answer.records.size;
             topic.partitions.push_back(std::move(answer));
         }
     }
@@ -130,9 +130,10 @@ handler_result fetch(const request& req, protocol::reader& body, protocol::write
             out.int64(p.high_watermark);
             out.int64(p.high_watermark);  // last_stable_offset
             if (req.version() >= 5) out.int64(p.log_start_offset);
-            out.array_length(0);                     // aborted_transactions
-            if (req.version() >= 11) out.int32(-1);  // preferred_read_replica
-            out.nullable_bytes(p.records);
+            out.array_length(0);                                   // aborted_transactions
+            if (req.version() >= 11) out.int32(-1);                // preferred_read_replica
+            out.int32(static_cast<std::int32_t>(p.records.size));  // records (not null)
+            for (const auto& piece : p.records.pieces) out.splice(piece.bytes, piece.holder);
         }
     }
     return {};

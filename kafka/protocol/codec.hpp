@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,14 @@ class reader {
     std::size_t pos_ = 0;
 };
 
+// Bytes a writer was given to send as they lie rather than copy (writer::splice): they go into its output at
+// `at`, and `holder` keeps them valid until they are sent.
+struct spliced_bytes {
+    std::size_t at = 0;
+    std::string_view bytes;
+    std::shared_ptr<const void> holder;
+};
+
 class writer {
   public:
     explicit writer(std::string& out) : out_(out) {}
@@ -115,6 +124,14 @@ class writer {
         int16(number(code));
     }
     void note_errors(std::vector<std::int16_t>* errors) { errors_ = errors; }
+    // Raw bytes that `holder` keeps valid: copied, unless the writer was given a list to splice them into
+    // (splice_into), where they are noted at the output's current position instead; whoever sends the
+    // output then sends them there, and counts them in its size.
+    void splice(std::string_view v, const std::shared_ptr<const void>& holder) {
+        if (splices_ == nullptr) return raw(v);
+        if (!v.empty()) splices_->push_back({out_.size(), v, holder});
+    }
+    void splice_into(std::vector<spliced_bytes>* splices) { splices_ = splices; }
 
     // Overwrites 4 bytes at `at` (a size or CRC written after what it covers).
     void patch_int32(std::size_t at, std::int32_t v);
@@ -122,6 +139,7 @@ class writer {
   private:
     std::string& out_;
     std::vector<std::int16_t>* errors_ = nullptr;
+    std::vector<spliced_bytes>* splices_ = nullptr;
 };
 
 }  // namespace emu::kafka::protocol

@@ -22,8 +22,8 @@ void start_response(std::string& out, std::int32_t correlation_id, bool flexible
     w.tagged_fields(flexible);
 }
 
-void finish_frame(std::string& out) {
-    writer(out).patch_int32(0, static_cast<std::int32_t>(out.size() - 4));
+void finish_frame(std::string& out, std::size_t spliced) {
+    writer(out).patch_int32(0, static_cast<std::int32_t>(out.size() + spliced - 4));
 }
 
 }  // namespace emu::kafka::protocol

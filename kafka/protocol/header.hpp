@@ -25,8 +25,9 @@ request_header read_header_start(reader& in);
 void read_header_rest(reader& in, request_header& header, bool flexible);
 
 // Starts a response frame in `out`: a size placeholder, the correlation id and, when `flexible`, the
-// header's (empty) tagged fields. finish_frame() fills the size in.
+// header's (empty) tagged fields. finish_frame() fills the size in: that of `out` and of the bytes spliced
+// into it (writer::splice_into), if any.
 void start_response(std::string& out, std::int32_t correlation_id, bool flexible);
-void finish_frame(std::string& out);
+void finish_frame(std::string& out, std::size_t spliced = 0);
 
 }  // namespace emu::kafka::protocol

@@ -190,19 +190,84 @@ std::uint32_t crc32c_portable(std::string_view bytes) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 namespace {
 
-// SSE4.2's crc32 instruction computes CRC-32C (the reflected Castagnoli polynomial) 8 bytes at a time.
-__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::string_view bytes) {
-    const char* p = bytes.data();
-    std::size_t n = bytes.size();
-    std::uint64_t crc = 0xFFFFFFFFu;
+// SSE4.2's crc32 instruction computes CRC-32C (the reflected Castagnoli polynomial) 8 bytes at a time. It
+// takes 3 cycles but can start every cycle, so long inputs go as three lanes of crc_lane bytes computed side
+// by side, then joined: the CRC register is linear over GF(2) in the register and the data, so the register
+// after A B C from r is shift(shift(after A from r) ^ after B from 0) ^ after C from 0, where shift is what
+// crc_lane zero bytes do to a register (a 32x32 bit matrix, applied as four byte-indexed tables).
+constexpr std::size_t crc_lane = 4096;
+
+// The register after `n` bytes from `crc`, no pre- or post-inversion.
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_update(std::uint32_t crc, const char* p,
+                                                              std::size_t n) {
+    std::uint64_t c = crc;
     for (; n >= 8; n -= 8, p += 8) {
         std::uint64_t word = 0;
         std::memcpy(&word, p, 8);
-        crc = __builtin_ia32_crc32di(crc, word);
+        c = __builtin_ia32_crc32di(c, word);
     }
-    auto crc32 = static_cast<std::uint32_t>(crc);
-    for (; n > 0; --n, ++p) crc32 = __builtin_ia32_crc32qi(crc32, static_cast<unsigned char>(*p));
-    return ~crc32;
+    auto c32 = static_cast<std::uint32_t>(c);
+    for (; n > 0; --n, ++p) c32 = __builtin_ia32_crc32qi(c32, static_cast<unsigned char>(*p));
+    return c32;
+}
+
+struct lane_shift {
+    std::uint32_t table[4][256];
+
+    std::uint32_t operator()(std::uint32_t crc) const {
+        return table[0][crc & 0xff] ^ table[1][(crc >> 8) & 0xff] ^ table[2][(crc >> 16) & 0xff] ^
+               table[3][crc >> 24];
+    }
+};
+
+// Built on first use from the 32 registers of one bit each, crc_lane zero bytes on.
+const lane_shift& crc_lane_shift() {
+    static const lane_shift shift = [] {
+        lane_shift out{};
+        const std::string zeros(crc_lane, '\0');
+        std::uint32_t basis[32];
+        for (int bit = 0; bit < 32; ++bit)
+            basis[bit] = crc32c_update(std::uint32_t{1} << bit, zeros.data(), zeros.size());
+        for (int k = 0; k < 4; ++k) {
+            for (std::uint32_t v = 0; v < 256; ++v) {
+                std::uint32_t x = 0;
+                for (int b = 0; b < 8; ++b) {
+                    if (((v >> b) & 1) != 0) x ^= basis[8 * k + b];
+                }
+                out.table[k][v] = x;
+            }
+        }
+        return out;
+    }();
+    return shift;
+}
+
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::string_view bytes) {
+    const char* p = bytes.data();
+    std::size_t n = bytes.size();
+    std::uint32_t crc = 0xFFFFFFFFu;
+    if (n >= 3 * crc_lane) {
+        const lane_shift& shift = crc_lane_shift();
+        for (; n >= 3 * crc_lane; n -= 3 * crc_lane, p += 3 * crc_lane) {
+            std::uint64_t a = crc;
+            std::uint64_t b = 0;
+            std::uint64_t c = 0;
+            for (std::size_t i = 0; i < crc_lane; i += 8) {
+                std::uint64_t wa = 0;
+                std::uint64_t wb = 0;
+                std::uint64_t wc = 0;
+                std::memcpy(&wa, p + i, 8);
+                std::memcpy(&wb, p + crc_lane + i, 8);
+                std::memcpy(&wc, p + 2 * crc_lane + i, 8);
+                a = __builtin_ia32_crc32di(a, wa);
+                b = __builtin_ia32_crc32di(b, wb);
+                c = __builtin_ia32_crc32di(c, wc);
+            }
+            crc = shift(shift(static_cast<std::uint32_t>(a)) ^ static_cast<std::uint32_t>(b)) ^
+                  static_cast<std::uint32_t>(c);
+        }
+    }
+    return ~crc32c_update(crc, p, n);
 }
 
 // __builtin_cpu_init first: this runs as a static initializer, which may precede libgcc's own.
@@ -314,20 +379,23 @@ void check_producer_batch(const batch_header& header) {
     }
 }
 
-void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
-                   const std::function<void(const record_view&)>& visit) {
+namespace {
+
+// The records section of `batch`, decompressed into `storage` when it is compressed, bounded by
+// `max_decompressed` either way, with recordsCount checked against its size.
+std::string_view records_section(const record_batch_view& batch, std::size_t max_decompressed,
+                                 std::string& storage) {
     const batch_header& h = batch.header;
     if (batch.bytes.size() < batch_header_size) fail(kind::corrupt_message, "shorter than its header");
     const std::string_view section = batch.bytes.substr(batch_header_size);
-    std::string decompressed;
     std::string_view data = section;
     if (h.codec() != compression_codec::none) {
         try {
-            decompressed = decompress(h.codec(), section, max_decompressed);
+            storage = decompress(h.codec(), section, max_decompressed);
         } catch (const decompress_error& e) {
             fail(e.over_limit() ? kind::decompressed_too_large : kind::corrupt_message, e.what());
         }
-        data = decompressed;
+        data = storage;
     } else if (section.size() > max_decompressed) {
         fail(kind::decompressed_too_large, "a records section of " + std::to_string(section.size()) +
                                                " bytes, more than " + std::to_string(max_decompressed));
@@ -336,6 +404,11 @@ void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
         fail(kind::invalid_record, "recordsCount " + std::to_string(h.records_count) + " in " +
                                        std::to_string(data.size()) + " bytes");
     }
+    return data;
+}
+
+template <class Visit>
+void walk_records(std::string_view data, const batch_header& h, Visit&& visit) {
     reader r(data);
     std::int32_t delta = -1;
     for (std::int32_t i = 0; i < h.records_count; ++i) {
@@ -357,6 +430,106 @@ void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
     }
 }
 
+// ---- the fast check: read_record's checks on raw pointers, false at the first thing wrong (the caller then
+// walks again with walk_records, which says what). Each varint is read as reader reads it (the same length
+// and overflow limits), every length is bounded by the record's end, and nothing is kept but the first and
+// last timestamp deltas.
+
+using byte_ptr = const unsigned char*;
+
+inline bool fast_uvarint(byte_ptr& p, byte_ptr end, std::uint32_t& v) {
+    if (p != end && *p < 0x80) {  // the common one-byte form
+        v = *p++;
+        return true;
+    }
+    std::uint32_t out = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        if (p == end) return false;
+        const std::uint32_t b = *p++;
+        if (shift == 28 && (b & 0xf0) != 0) return false;
+        out |= (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            v = out;
+            return true;
+        }
+    }
+    return false;
+}
+
+inline bool fast_varint(byte_ptr& p, byte_ptr end, std::int32_t& v) {
+    std::uint32_t u = 0;
+    if (!fast_uvarint(p, end, u)) return false;
+    v = static_cast<std::int32_t>((u >> 1) ^ (~(u & 1) + 1));
+    return true;
+}
+
+inline bool fast_varlong(byte_ptr& p, byte_ptr end, std::int64_t& v) {
+    std::uint64_t u = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+        if (p == end) return false;
+        const std::uint64_t b = *p++;
+        if (shift == 63 && (b & 0xfe) != 0) return false;
+        u |= (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+            return true;
+        }
+    }
+    return false;
+}
+
+// A varint length, -1 (null) allowed when `nullable`, then that many bytes.
+inline bool fast_skip_bytes(byte_ptr& p, byte_ptr end, bool nullable) {
+    std::int32_t n = 0;
+    if (!fast_varint(p, end, n)) return false;
+    if (n < 0) return nullable && n == -1;
+    if (static_cast<std::size_t>(n) > static_cast<std::size_t>(end - p)) return false;
+    p += n;
+    return true;
+}
+
+bool fast_check(std::string_view data, const batch_header& h, std::int64_t& first_delta,
+                std::int64_t& last_delta) {
+    auto p = reinterpret_cast<byte_ptr>(data.data());
+    const byte_ptr end = p + data.size();
+    std::int32_t previous = -1;
+    for (std::int32_t i = 0; i < h.records_count; ++i) {
+        std::int32_t length = 0;
+        if (!fast_varint(p, end, length)) return false;
+        if (length < 0 || static_cast<std::size_t>(length) > static_cast<std::size_t>(end - p)) return false;
+        const byte_ptr record_end = p + length;
+        if (p == record_end) return false;
+        ++p;  // attributes
+        std::int64_t timestamp_delta = 0;
+        std::int32_t delta = 0;
+        if (!fast_varlong(p, record_end, timestamp_delta) || !fast_varint(p, record_end, delta)) return false;
+        if (delta <= previous || delta > h.last_offset_delta) return false;
+        previous = delta;
+        if (i == 0) first_delta = timestamp_delta;
+        last_delta = timestamp_delta;
+        if (!fast_skip_bytes(p, record_end, true) || !fast_skip_bytes(p, record_end, true)) return false;
+        std::int32_t headers = 0;
+        if (!fast_varint(p, record_end, headers)) return false;
+        if (headers < 0 ||
+            static_cast<std::size_t>(headers) > static_cast<std::size_t>(record_end - p) / min_header_size) {
+            return false;
+        }
+        for (std::int32_t k = 0; k < headers; ++k) {
+            if (!fast_skip_bytes(p, record_end, false) || !fast_skip_bytes(p, record_end, true)) return false;
+        }
+        if (p != record_end) return false;
+    }
+    return p == end;
+}
+
+}  // namespace
+
+void visit_records(const record_batch_view& batch, std::size_t max_decompressed,
+                   const std::function<void(const record_view&)>& visit) {
+    std::string storage;
+    walk_records(records_section(batch, max_decompressed, storage), batch.header, visit);
+}
+
 std::vector<record> decode_records(const record_batch_view& batch, std::size_t max_decompressed) {
     std::vector<record> records;
     if (batch.header.records_count > 0) {
@@ -369,9 +542,25 @@ std::vector<record> decode_records(const record_batch_view& batch, std::size_t m
 }
 
 records_summary check_records(const record_batch_view& batch, std::size_t max_decompressed) {
+    const batch_header& h = batch.header;
+    std::string storage;
+    const std::string_view data = records_section(batch, max_decompressed, storage);
     records_summary out;
+    std::int64_t first_delta = 0;
+    std::int64_t last_delta = 0;
+    if (fast_check(data, h, first_delta, last_delta)) {
+        if (h.records_count > 0) {
+            // As read_record computes a record's timestamp.
+            out.first_timestamp =
+                h.timestamp_type_log_append() ? h.max_timestamp : wrapping_add(h.base_timestamp, first_delta);
+            out.last_timestamp =
+                h.timestamp_type_log_append() ? h.max_timestamp : wrapping_add(h.base_timestamp, last_delta);
+        }
+        return out;
+    }
+    // Something is wrong: the full walk finds what, and throws its error.
     bool first = true;
-    visit_records(batch, max_decompressed, [&](const record_view& v) {
+    walk_records(data, h, [&](const record_view& v) {
         if (first) out.first_timestamp = v.timestamp;
         first = false;
         out.last_timestamp = v.timestamp;

@@ -46,8 +46,9 @@ inline constexpr std::int32_t batch_length_overhead = 49;
 inline constexpr std::int8_t current_magic = 2;
 
 // CRC-32C (Castagnoli, reflected, as Kafka and iSCSI use it) of `bytes`; "123456789" gives 0xe3069283.
-// On x86-64 CPUs with SSE4.2 (nearly all) the crc32 instruction computes it, about 15 times faster than a
-// table; elsewhere crc32c_portable does.
+// On x86-64 CPUs with SSE4.2 (nearly all) the crc32 instruction computes it, three lanes at once on inputs
+// of 12 KiB or more: some 15 times faster than a table, 40 times on long inputs; elsewhere
+// crc32c_portable does.
 std::uint32_t crc32c(std::string_view bytes);
 // The same with Boost.CRC's table-driven crc_optimal, on every CPU: the reference crc32c is tested against.
 std::uint32_t crc32c_portable(std::string_view bytes);
@@ -194,7 +195,9 @@ struct records_summary {
     std::int64_t first_timestamp = 0;
     std::int64_t last_timestamp = 0;
 };
-// decode_records' checks and nothing else: what Produce runs on every batch before storing it verbatim.
+// decode_records' checks and nothing else: what Produce runs on every batch before storing it verbatim. It
+// walks the records reading only their varints and lengths, and walks them again as visit_records does only
+// when that finds something wrong, for the error.
 records_summary check_records(const record_batch_view& batch, std::size_t max_decompressed);
 
 // One batch v2 of `records`, which must be non-empty unless the header's lastOffsetDelta is meant (an

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace emu::server::kafka {
 
@@ -25,6 +26,7 @@ template <class Socket>
 std::shared_ptr<const emu::kafka::connection_context> with_endpoints(
     const emu::kafka::connection_context& shared, const Socket& socket) {
     auto own = std::make_shared<emu::kafka::connection_context>(shared);
+    own->splice_stored = true;  // finish() writes the stored bytes from where they lie
     beast::error_code ec;
     const auto peer = socket.remote_endpoint(ec);
     if (!ec) {
@@ -129,13 +131,24 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
             return read_size();
         }
         answer_ = std::move(result.frame);
+        // One gathered write: the frame's own bytes around the stored ones, which splices_ keeps valid.
+        splices_ = std::move(result.splices);
+        buffers_.clear();
+        std::size_t at = 0;
+        for (const auto& s : splices_) {
+            if (s.at > at) buffers_.emplace_back(answer_.data() + at, s.at - at);
+            buffers_.emplace_back(s.bytes.data(), s.bytes.size());
+            at = s.at;
+        }
+        if (at < answer_.size()) buffers_.emplace_back(answer_.data() + at, answer_.size() - at);
         close_after_write_ = result.close;
         stream_.expires_after(limits_.read_timeout);
-        asio::async_write(stream_, asio::buffer(answer_),
+        asio::async_write(stream_, buffers_,
                           beast::bind_front_handler(&kafka_session::on_write, shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t) {
+        splices_.clear();  // the stored bytes are out: their chunks may go
         if (ec || close_after_write_) return close();
         read_size();
     }
@@ -213,6 +226,8 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     std::array<unsigned char, 4> size_bytes_{};
     std::string frame_;
     std::string answer_;
+    std::vector<emu::kafka::protocol::spliced_bytes> splices_;  // of answer_, held until it is written
+    std::vector<asio::const_buffer> buffers_;
     bool close_after_write_ = false;
     bool busy_ = false;     // a request is being read, served or answered
     bool closing_ = false;  // the server is stopping: close once the current answer is out

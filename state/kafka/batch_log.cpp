@@ -1,6 +1,7 @@
 #include "state/kafka/batch_log.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -36,19 +37,19 @@ std::int64_t batch_log::append(const incoming& batch, std::int64_t appended_ms, 
     s.size = static_cast<std::uint32_t>(batch.bytes.size());
 
     const bool full = !chunks_.empty() && (chunks_.back()->slots.size() >= chunk_batches ||
-                                           chunks_.back()->bytes.size() + s.size > chunk_bytes);
+                                           chunks_.back()->used + s.size > chunks_.back()->capacity);
     if (chunks_.empty() || full) {
-        if (full) {  // sealed: give back the growth slack
-            chunks_.back()->slots.shrink_to_fit();
-            chunks_.back()->bytes.shrink_to_fit();
-        }
-        chunks_.push_back(std::make_unique<chunk>());
+        // Sealed: the slots' growth slack goes back. The bytes' slack was never touched, so it is not
+        // resident; shrinking it would move the bytes (readers may hold them) and copy them again.
+        if (full) chunks_.back()->slots.shrink_to_fit();
+        chunks_.push_back(std::make_shared<chunk>(std::max<std::size_t>(chunk_bytes, s.size)));
     }
     chunk& c = *chunks_.back();
-    s.begin = static_cast<std::uint32_t>(c.bytes.size());
-    c.bytes.append(batch.bytes);
+    s.begin = static_cast<std::uint32_t>(c.used);
+    std::memcpy(c.data.get() + c.used, batch.bytes.data(), s.size);
+    c.used += s.size;
     // Patched in place, as a broker does: the offsets it assigns, its leader epoch, LogAppendTime.
-    const std::span<char> stored(c.bytes.data() + s.begin, s.size);
+    const std::span<char> stored(c.data.get() + s.begin, s.size);
     protocol::set_base_offset(stored, s.base_offset);
     protocol::set_partition_leader_epoch(stored, 0);
     if (log_append_time) protocol::set_log_append_time(stored, appended_ms);
@@ -66,7 +67,7 @@ std::size_t batch_log::chunk_index(std::int64_t offset) const {
     if (offset >= chunks_.back()->first()) return chunks_.size() - 1;
     const auto it =
         std::upper_bound(chunks_.begin(), chunks_.end(), offset,
-                         [](std::int64_t n, const std::unique_ptr<chunk>& c) { return n < c->first(); });
+                         [](std::int64_t n, const std::shared_ptr<chunk>& c) { return n < c->first(); });
     return static_cast<std::size_t>(it - chunks_.begin()) - 1;
 }
 

@@ -19,8 +19,12 @@ namespace emu::state {
 // holds against the storage budget is the size of every batch with a retained record.
 //
 // Batches are kept in chunks of up to `chunk_batches` batches whose bytes share one buffer, beside a slot
-// of 56 bytes per batch. Dropping records from the front releases whole chunks, handed back so that the
-// owner frees their memory after releasing its lock. Not thread-safe: the owner locks.
+// of 56 bytes per batch. A chunk's buffer is allocated once at its full size and never moves: bytes are
+// copied into it once, the pages its tail does not reach yet are never touched (nor resident), and a
+// reader holding the chunk (scan_shared) may use the bytes it was given after the owner's lock is released,
+// while later batches are appended behind them. Dropping records from the front releases whole chunks,
+// handed back so that the owner frees their memory after releasing its lock (a reader still holding one
+// frees it last). Not thread-safe: the owner locks.
 class batch_log {
   public:
     static constexpr std::size_t chunk_batches = 4096;
@@ -46,19 +50,22 @@ class batch_log {
     };
 
     struct chunk {
+        explicit chunk(std::size_t capacity_bytes)
+            : data(new char[capacity_bytes]), capacity(capacity_bytes) {}  // not zeroed: touched when written
+
         std::vector<slot> slots;
-        std::string bytes;
+        std::unique_ptr<char[]> data;  // `capacity` bytes, of which the first `used` hold batches
+        std::size_t capacity = 0;
+        std::size_t used = 0;
         std::int64_t max_timestamp = INT64_MIN;
         std::int64_t max_appended_ms = INT64_MIN;
 
         std::int64_t first() const { return slots.front().base_offset; }
         std::int64_t end() const { return slots.back().end(); }
-        std::string_view batch(const slot& s) const {
-            return std::string_view(bytes).substr(s.begin, s.size);
-        }
+        std::string_view batch(const slot& s) const { return std::string_view(data.get() + s.begin, s.size); }
     };
-    // Chunks cut off by trim() or clear(); destroying this frees them.
-    using released = std::vector<std::unique_ptr<chunk>>;
+    // Chunks cut off by trim() or clear(); destroying this frees them (once no reader holds them).
+    using released = std::vector<std::shared_ptr<const chunk>>;
 
     // One batch to append: checked by whoever received it (split_batches, check_producer_batch,
     // check_records), with its first and last records' timestamps.
@@ -95,6 +102,10 @@ class batch_log {
     // (`from` at least start()), in order, until f returns false. The first may begin below `from`.
     template <class F>
     void scan(std::int64_t from, F&& f) const;
+    // The same, f(const slot&, std::string_view bytes, const std::shared_ptr<const chunk>& holder): `bytes`
+    // stay valid, whatever the log does meanwhile, as long as a copy of `holder` is kept.
+    template <class F>
+    void scan_shared(std::int64_t from, F&& f) const;
 
     // The first retained offset whose record's timestamp is at least `timestamp`; end() when none. Decodes
     // only the batch that holds it.
@@ -116,7 +127,7 @@ class batch_log {
     // The timestamp of the record at `offset` (in [start(), end())), from the batch that holds it.
     std::int64_t timestamp_at(std::int64_t offset) const;
 
-    std::deque<std::unique_ptr<chunk>> chunks_;  // ascending, contiguous; the first may hold dropped batches
+    std::deque<std::shared_ptr<chunk>> chunks_;  // ascending, contiguous; the first may hold dropped batches
     std::int64_t start_ = 0;
     std::int64_t end_ = 0;
     std::int64_t stored_ = 0;
@@ -125,12 +136,20 @@ class batch_log {
 
 template <class F>
 void batch_log::scan(std::int64_t from, F&& f) const {
+    scan_shared(from, [&](const slot& s, std::string_view bytes, const std::shared_ptr<const chunk>&) {
+        return f(s, bytes);
+    });
+}
+
+template <class F>
+void batch_log::scan_shared(std::int64_t from, F&& f) const {
     if (from < start_) from = start_;
     if (from >= end_) return;
     for (std::size_t k = chunk_index(from); k < chunks_.size(); ++k) {
-        const chunk& c = *chunks_[k];
+        const std::shared_ptr<const chunk> holder = chunks_[k];
+        const chunk& c = *holder;
         for (std::size_t i = from > c.first() ? slot_index(c, from) : 0; i < c.slots.size(); ++i) {
-            if (!f(c.slots[i], c.batch(c.slots[i]))) return;
+            if (!f(c.slots[i], c.batch(c.slots[i]), holder)) return;
         }
     }
 }

@@ -377,10 +377,12 @@ partition_read memory_cluster::read(const std::string& topic_name, std::int32_t 
     partition_read out;
     out.state = log->snapshot(index);
     if (offset < log->start_offset()) return out;
-    log->batches.scan(offset, [&](const batch_log::slot&, std::string_view bytes) {
-        if (!out.records.empty() && out.records.size() + bytes.size() > max_bytes) return false;
-        out.records.append(bytes);
-        return out.records.size() < max_bytes;
+    // The batches are not copied: the reader holds their chunks, which stay whole until it lets them go.
+    log->batches.scan_shared(offset, [&](const batch_log::slot&, std::string_view bytes,
+                                         const std::shared_ptr<const batch_log::chunk>& holder) {
+        if (!out.records.empty() && out.records.size + bytes.size() > max_bytes) return false;
+        out.records.append(bytes, holder);
+        return out.records.size < max_bytes;
     });
     return out;
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,12 +134,47 @@ struct append_result {
     std::int64_t log_start_offset = 0;
 };
 
+// Stored bytes handed out of a cluster without copying them: views into its memory in order, each kept
+// valid by its holder (whatever the cluster trims or appends meanwhile) as long as a copy of it is kept.
+struct stored_bytes {
+    struct piece {
+        std::string_view bytes;
+        std::shared_ptr<const void> holder;
+    };
+    std::vector<piece> pieces;
+    std::size_t size = 0;  // of all the pieces
+
+    bool empty() const { return size == 0; }
+    // Adds `bytes` after the others; bytes that continue the last piece's in the same holder extend it.
+    void append(std::string_view bytes, const std::shared_ptr<const void>& holder) {
+        if (!pieces.empty() && pieces.back().holder == holder &&
+            pieces.back().bytes.data() + pieces.back().bytes.size() == bytes.data()) {
+            pieces.back().bytes =
+                std::string_view(pieces.back().bytes.data(), pieces.back().bytes.size() + bytes.size());
+        } else {
+            pieces.push_back({bytes, holder});
+        }
+        size += bytes.size();
+    }
+    void clear() {
+        pieces.clear();
+        size = 0;
+    }
+    // The bytes, concatenated.
+    std::string str() const {
+        std::string out;
+        out.reserve(size);
+        for (const auto& p : pieces) out.append(p.bytes);
+        return out;
+    }
+};
+
 // What a Kafka Fetch reads from one partition: its offsets around the read, and the stored record batches
-// that hold the requested offset and those after it, concatenated (empty when the offset lies outside
+// that hold the requested offset and those after it, in order (empty when the offset lies outside
 // [start_offset, end_offset)). The first batch may begin below the requested offset.
 struct partition_read {
     partition_state state;
-    std::string records;
+    stored_bytes records;
 };
 
 // Kafka DeleteRecords: everything below `offset` becomes unreadable. `offset == delete_to_end` means the

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -195,6 +196,13 @@ TEST(KafkaRecordBatch, Crc32cAgreesWithBoostCrc) {
         }
     }
     EXPECT_EQ(crc32c(bytes), emu::kafka::protocol::crc32c_portable(bytes));
+    // Around the lengths where long inputs are taken as three lanes of 4 KiB at once, and a round and more.
+    for (const std::size_t n : {12287, 12288, 12289, 12295, 24575, 24576, 24583, 40000, 100003}) {
+        for (std::size_t at : {std::size_t{0}, std::size_t{3}}) {
+            const auto part = std::string_view(bytes).substr(at, n);
+            EXPECT_EQ(crc32c(part), emu::kafka::protocol::crc32c_portable(part)) << n << " at " << at;
+        }
+    }
 }
 
 TEST(KafkaRecordBatch, GoldenUncompressedBatchFromKafkaPython) {
@@ -357,6 +365,55 @@ TEST(KafkaRecordBatch, CheckRecordsValidatesLikeDecodeRecordsAndGivesTheFirstAnd
     EXPECT_EQ(thrown_kind([&] { check_records(only_batch(broken), limit); }), kind::invalid_record);
     EXPECT_EQ(thrown_kind([&] { decode_records(only_batch(broken), limit); }), kind::invalid_record);
     EXPECT_EQ(thrown_kind([&] { check_records(only_batch(encoded), 10); }), kind::decompressed_too_large);
+}
+
+// check_records walks the records its own, faster way: over every one-byte change of the records section of
+// uncompressed batches (with headers, null keys and values, long varints), it takes what decode_records
+// takes, with the first and last records' timestamps, and refuses the rest with the same kind.
+TEST(KafkaRecordBatch, CheckRecordsAgreesWithDecodeRecordsOnEveryOneByteChange) {
+    std::vector<record> wide = small_records(0);
+    wide.push_back(
+        {3, t0 - 400000, std::string(200, 'k'), std::string(300, 'v'), {{"hk", std::string(130, 'h')}}});
+    const std::vector<std::string> batches = {encode_batch(batch_header{}, small_records(0)),
+                                              encode_batch(batch_header{}, wide), idempotent_hex};
+    std::mt19937 random(17);
+    std::size_t taken = 0;
+    std::size_t refused = 0;
+    for (const std::string& original : batches) {
+        const auto header = read_header(original);
+        for (std::size_t at = emu::kafka::protocol::batch_header_size; at < original.size(); ++at) {
+            for (int variant = 0; variant < 6; ++variant) {
+                std::string bytes = original;
+                const auto old = static_cast<unsigned char>(bytes[at]);
+                const unsigned char values[] = {0x00, 0x01, 0x7f,
+                                                0x80, 0xff, static_cast<unsigned char>(random())};
+                bytes[at] = static_cast<char>(values[variant] == old ? old ^ 0x02 : values[variant]);
+                const record_batch_view batch{header, bytes};  // the CRC is not what is tested here
+                std::optional<kind> decode_refused;
+                std::vector<record> records;
+                try {
+                    records = decode_records(batch, limit);
+                } catch (const batch_error& e) {
+                    decode_refused = e.error_kind();
+                }
+                try {
+                    const auto summary = check_records(batch, limit);
+                    ASSERT_FALSE(decode_refused) << "byte " << at << " set to " << int{values[variant]};
+                    ASSERT_FALSE(records.empty());
+                    EXPECT_EQ(summary.first_timestamp, records.front().timestamp);
+                    EXPECT_EQ(summary.last_timestamp, records.back().timestamp);
+                    ++taken;
+                } catch (const batch_error& e) {
+                    ASSERT_TRUE(decode_refused) << "byte " << at << " set to " << int{values[variant]};
+                    EXPECT_EQ(e.error_kind(), *decode_refused);
+                    ++refused;
+                }
+            }
+        }
+    }
+    // Both verdicts were reached many times: the changes hit lengths and deltas as well as payload bytes.
+    EXPECT_GT(taken, 300u);
+    EXPECT_GT(refused, 300u);
 }
 
 TEST(KafkaRecordBatch, SplitsSeveralBatchesAndReportsATrailingPartialOne) {

@@ -212,7 +212,8 @@ TEST_F(GroupsOnTheWire, FindCoordinatorNamesTheBrokerShowCoordinatorsShows) {
     EXPECT_TRUE(r.at_end());
 
     server_.request("POST", dms + "/kafka/instances/" + instance_ + "/group", R"({"group_name":"billing"})");
-    const auto shown = json(server_.request("GET", instance_path(instance_) + "/management/coordinators").body);
+    const auto shown =
+        json(server_.request("GET", instance_path(instance_) + "/management/coordinators").body);
     ASSERT_TRUE(shown.HasMember("coordinators"));
     ASSERT_EQ(shown["coordinators"].Size(), 1u);
     const auto& c = shown["coordinators"][0];
@@ -266,7 +267,8 @@ TEST_F(GroupsOnTheWire, TwoMembersJoinSyncCommitAndLeaveAsKafkaLaysTheFieldsOut)
     ASSERT_TRUE(second.send_request(sync_request(id2, 2, {})));
     EXPECT_EQ(heartbeat(first, id1, 2), 0) << "the leader's heartbeat while the follower's sync waits";
     EXPECT_STREQ(show_groups()["group"]["state"].GetString(), "CompletingRebalance");
-    ASSERT_TRUE(first.send_request(sync_request(id1, 2, {{id1, assignment({0, 1})}, {id2, assignment({2})}})));
+    ASSERT_TRUE(
+        first.send_request(sync_request(id1, 2, {{id1, assignment({0, 1})}, {id2, assignment({2})}})));
     EXPECT_EQ(read_sync(first.read_response().value_or(std::string(10, '\0'))).second, assignment({0, 1}));
     EXPECT_EQ(read_sync(second.read_response().value_or(std::string(10, '\0'))).second, assignment({2}));
     EXPECT_EQ(heartbeat(second, id2, 2), 0);
@@ -296,14 +298,17 @@ TEST_F(GroupsOnTheWire, TwoMembersJoinSyncCommitAndLeaveAsKafkaLaysTheFieldsOut)
     // REST: the members, who holds partition 2, and the refusals while the group has members.
     view = show_groups();
     EXPECT_EQ(view["group"]["members"].Size(), 2u);
-    const auto offsets = json(
-        server_.request("GET", dms_engine + "/instances/" + instance_ + "/groups/billing/message-offset?topic=orders")
-            .body);
+    const auto offsets = json(server_
+                                  .request("GET", dms_engine + "/instances/" + instance_ +
+                                                      "/groups/billing/message-offset?topic=orders")
+                                  .body);
     ASSERT_EQ(offsets["group_message_offsets"].Size(), 1u);
-    EXPECT_EQ(offsets["group_message_offsets"][0]["consumer_id"].GetString(), id1) << "partition 1 is the leader's";
+    EXPECT_EQ(offsets["group_message_offsets"][0]["consumer_id"].GetString(), id1)
+        << "partition 1 is the leader's";
     EXPECT_STREQ(offsets["group_message_offsets"][0]["host"].GetString(), "/127.0.0.1");
-    const auto reset = server_.request("PUT", dms_engine + "/instances/" + instance_ + "/groups/billing/reset-message-offset",
-                                       R"({"topic":"orders","partition":-1,"message_offset":0})");
+    const auto reset = server_.request(
+        "PUT", dms_engine + "/instances/" + instance_ + "/groups/billing/reset-message-offset",
+        R"({"topic":"orders","partition":-1,"message_offset":0})");
     EXPECT_EQ(reset.status, 400u);
     EXPECT_NE(reset.body.find("DMS.00400800"), std::string::npos) << reset.body;
     EXPECT_EQ(server_.request("DELETE", instance_path(instance_) + "/groups/billing").status, 400u);
@@ -397,7 +402,8 @@ TEST_F(GroupsOnTheWire, AFaultRuleAnswersJoinGroupWithItsError) {
     EXPECT_EQ(server_.request("GET", instance_path(instance_) + "/groups/billing").status, 400u)
         << "the injected answer made no group";
     ASSERT_TRUE(kafka.send_request(join_request("", 2)));
-    EXPECT_EQ(read_join(kafka.read_response().value_or(std::string(4, '\0'))).error, 79) << "the rule is used up";
+    EXPECT_EQ(read_join(kafka.read_response().value_or(std::string(4, '\0'))).error, 79)
+        << "the rule is used up";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kafka/dispatch.hpp"
 #include "kafka/protocol/codec.hpp"
 #include "kafka/protocol/record_batch.hpp"
 #include "tests/support/dms_client.hpp"
@@ -87,8 +88,8 @@ struct fetched {
     std::string records;
 };
 
-// Fetch v5 of one partition from `offset`, not waiting.
-fetched fetch(kafka_connection& kafka, const std::string& topic, std::int64_t offset) {
+// The request frame of Fetch v5 of one partition from `offset`, not waiting.
+std::string fetch_request(const std::string& topic, std::int64_t offset) {
     std::string request = kafka_request_header(1, 5, 12);
     writer w(request);
     w.int32(-1);       // replica_id
@@ -103,7 +104,11 @@ fetched fetch(kafka_connection& kafka, const std::string& topic, std::int64_t of
     w.int64(offset);
     w.int64(-1);       // log_start_offset
     w.int32(1 << 20);  // partition_max_bytes
-    EXPECT_TRUE(kafka.send_request(request));
+    return request;
+}
+
+fetched fetch(kafka_connection& kafka, const std::string& topic, std::int64_t offset) {
+    EXPECT_TRUE(kafka.send_request(fetch_request(topic, offset)));
     const auto response = kafka.read_response();
     EXPECT_TRUE(response.has_value());
     fetched out;
@@ -134,6 +139,19 @@ class StoredBatches : public ::testing::Test {
     test_server server_;
     std::string instance_;
 };
+
+// An answer whose stored bytes were spliced, put together as the session writes it.
+std::string gathered(const kafka::outcome& out) {
+    std::string whole;
+    std::size_t at = 0;
+    for (const auto& s : out.splices) {
+        whole.append(out.frame, at, s.at - at);
+        whole.append(s.bytes);
+        at = s.at;
+    }
+    whole.append(out.frame, at);
+    return whole;
+}
 
 TEST_F(StoredBatches, AProducedBatchIsServedByteForByteButForTheOffsetsAndEpochABrokerAssigns) {
     kafka_connection kafka(broker_port(server_, instance_));
@@ -212,6 +230,52 @@ TEST_F(StoredBatches, LogAppendTimeIsStampedIntoTheStoredBatch) {
     ASSERT_EQ(split.batches.size(), 1U);
     EXPECT_TRUE(split.batches[0].header.timestamp_type_log_append());
     for (const auto& r : protocol::decode_records(split.batches[0], 1 << 20)) EXPECT_EQ(r.timestamp, t0);
+}
+
+}  // namespace
+}  // namespace emu::test
+
+namespace emu::test {
+namespace {
+
+// The session writes a Fetch's stored batches from where the log keeps them, around the rest of the frame:
+// the client gets the bytes a whole answer holds, and the stored bytes stay valid while being written even
+// if the log drops them meanwhile.
+TEST_F(StoredBatches, AFetchSendsTheStoredBatchesAsTheyLieAndTheBytesOfAWholeAnswer) {
+    kafka_connection kafka(broker_port(server_, instance_));
+    std::string produced_bytes;
+    for (int i = 0; i < 3; ++i) {
+        const std::string batch = producer_batch(2 + i, protocol::compression_codec::none);
+        ASSERT_EQ(produce(kafka, "orders", batch).error, 0);
+        produced_bytes += batch;
+    }
+    const std::string request = fetch_request("orders", 1);  // the frame, without its size prefix
+
+    kafka::connection_context whole_context{server_.state().kafka, project_id, instance_, 100 << 20, nullptr};
+    const auto whole = kafka::dispatch(whole_context, request);
+    EXPECT_TRUE(whole.splices.empty());
+    kafka::connection_context splicing = whole_context;
+    splicing.splice_stored = true;
+    const auto spliced = kafka::dispatch(splicing, request);
+    ASSERT_EQ(spliced.splices.size(), 1U);  // three batches side by side in one chunk: one piece
+    EXPECT_EQ(spliced.splices[0].bytes.size(), produced_bytes.size());
+    EXPECT_EQ(spliced.frame.size() + produced_bytes.size(), whole.frame.size());
+    EXPECT_EQ(gathered(spliced), whole.frame);  // the size prefix counts the spliced bytes
+
+    // Over the wire (the session splices): the same bytes.
+    ASSERT_TRUE(kafka.send_request(request));
+    const auto response = kafka.read_response();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(*response, whole.frame.substr(4));
+
+    // Everything deleted (the chunk leaves the log), more produced: the answer held still reads the same.
+    const auto reply = server_.request("POST", post_delete_path(instance_, "orders"),
+                                       R"({"partitions":[{"partition":0,"offset":9}]})");
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(produce(kafka, "orders", producer_batch(5, protocol::compression_codec::none)).error, 0);
+    EXPECT_EQ(gathered(spliced), whole.frame);
+    EXPECT_EQ(fetch(kafka, "orders", 1).error, 1);  // OFFSET_OUT_OF_RANGE: the log moved on
 }
 
 }  // namespace

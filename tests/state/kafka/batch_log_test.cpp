@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,37 @@ TEST(batch_log, fills_chunks_by_count_and_bytes) {
     released = log.trim(log.end() - 1);
     EXPECT_EQ(released.size(), 1U);
     EXPECT_EQ(log.stored_bytes(), static_cast<std::int64_t>(large.size()));
+}
+
+TEST(batch_log, bytes_read_with_their_chunk_stay_put_and_valid_after_the_log_drops_them) {
+    batch_log log;
+    const std::string a = producer_batch(2, 1);
+    log.append(incoming(a, 2, 1), 1, false);
+    std::string_view first;
+    std::shared_ptr<const batch_log::chunk> holder;
+    log.scan_shared(0, [&](const batch_log::slot&, std::string_view bytes,
+                           const std::shared_ptr<const batch_log::chunk>& chunk) {
+        first = bytes;
+        holder = chunk;
+        return false;
+    });
+    ASSERT_NE(holder, nullptr);
+    const std::string copy(first);
+    // Appending behind them does not move them (a chunk's buffer is allocated once).
+    for (int i = 0; i < 100; ++i) log.append(incoming(a, 2, 1), 1, false);
+    bool same_place = false;
+    log.scan(0, [&](const batch_log::slot&, std::string_view bytes) {
+        same_place = bytes.data() == first.data();
+        return false;
+    });
+    EXPECT_TRUE(same_place);
+    // Trimmed and released, the chunk lives on while it is held.
+    auto released = log.trim(log.end());
+    EXPECT_EQ(released.size(), 1U);
+    released.clear();
+    EXPECT_TRUE(log.empty());
+    EXPECT_EQ(std::string(first), copy);
+    EXPECT_EQ(holder.use_count(), 1);  // the reader's is the last reference: it frees the chunk
 }
 
 TEST(batch_log, clear_starts_over_at_the_given_offset) {
