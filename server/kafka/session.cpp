@@ -183,8 +183,9 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
     // Waits, on the timer and never on the thread, for an answer another request or a timeout completes
     // (a JoinGroup waiting for its group). A server shutdown cancels the wait and closes.
     void await_answer(std::shared_ptr<emu::kafka::deferred_answer> answer) {
+        // The answer may come from a timer or another member long after; it holds only a weak reference
+        // (no executor: the state, and the coordinator holding this, outlive the event loop at exit).
         std::weak_ptr<kafka_session> weak = shared_from_this();
-        const auto executor = stream_.get_executor();
         deferred_frame_.reset();
         wait_timer_.expires_at(std::chrono::steady_clock::time_point::max());
         wait_timer_.async_wait([self = shared_from_this()](beast::error_code) {
@@ -194,12 +195,13 @@ class kafka_session : public net::session, public std::enable_shared_from_this<k
             self->deferred_frame_.reset();
             self->finish(std::move(result));
         });
-        answer->on_ready([weak, executor](std::string frame) {
-            asio::post(executor, [weak, frame = std::move(frame)]() mutable {
-                if (auto self = weak.lock()) {
-                    self->deferred_frame_ = std::move(frame);
-                    self->wait_timer_.cancel();
-                }
+        answer->on_ready([weak](std::string frame) {
+            auto self = weak.lock();
+            if (!self) return;
+            const auto executor = self->stream_.get_executor();
+            asio::post(executor, [self = std::move(self), frame = std::move(frame)]() mutable {
+                self->deferred_frame_ = std::move(frame);
+                self->wait_timer_.cancel();
             });
         });
     }

@@ -406,5 +406,26 @@ TEST_F(GroupsOnTheWire, AFaultRuleAnswersJoinGroupWithItsError) {
         << "the rule is used up";
 }
 
+// A join still waiting for the rest of its group when the server stops: the connection closes and the
+// server shuts down (the coordinator that holds the waiting answer outlives the event loop).
+TEST(GroupsOnTheWireShutdown, AServerStoppedWhileAJoinWaitsClosesTheConnection) {
+    auto server = std::make_unique<test_server>();
+    const auto instance = create_instance(*server);
+    create_topic(*server, instance, "orders", 1);
+    const auto shown = json(server->request("GET", instance_path(instance)).body);
+    const auto port = static_cast<std::uint16_t>(shown["port"].GetInt());
+    kafka_connection first(port);
+    kafka_connection second(port);
+    const auto id1 = member_id_for(first);
+    ASSERT_TRUE(first.send_request(join_request(id1, 2)));
+    const auto first_join = first.read_response().value_or(std::string(4, '\0'));
+    ASSERT_EQ(read_join(first_join).error, 0);
+    const auto id2 = member_id_for(second);
+    ASSERT_TRUE(second.send_request(join_request(id2, 2)));  // waits: the first has not joined again
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    server.reset();
+    EXPECT_TRUE(second.closed_by_server(std::chrono::seconds(5)));
+}
+
 }  // namespace
 }  // namespace emu::test
