@@ -37,6 +37,13 @@ struct group_coordinator::member {
     sync_reply awaiting_sync;  // set while its SyncGroup waits for the leader's assignment
     std::uint64_t timer = 0;   // its session timeout
 
+    std::size_t protocol_bytes() const { return bytes_of(protocols); }
+    static std::size_t bytes_of(const std::vector<group_protocol>& list) {
+        std::size_t out = 0;
+        for (const auto& p : list) out += p.name.size() + p.metadata.size();
+        return out;
+    }
+
     const std::string* metadata_of(const std::string& protocol) const {
         for (const auto& p : protocols)
             if (p.name == protocol) return &p.metadata;
@@ -58,7 +65,15 @@ struct group_coordinator::group {
     bool initial_delay = false;    // join_timer is the initial delay: more members may come
     std::optional<std::string> description;
     std::int64_t created_at = 0;
+    bool kept = false;  // created by REST or restored from a state: it stays until deleted
     std::map<std::pair<std::string, std::int32_t>, std::pair<std::int64_t, std::string>> offsets;
+
+    // What the group's record would hold of its members' blobs.
+    std::size_t stored_bytes() const {
+        std::size_t out = 0;
+        for (const auto& m : members) out += m->protocol_bytes() + m->assignment.size();
+        return out;
+    }
 
     member* find(const std::string& member_id) {
         for (auto& m : members)
@@ -335,6 +350,13 @@ void group_coordinator::on_pending_timer(const std::string& group_id, const std:
         if (it == groups_.end()) return;
         group& g = *it->second;
         if (g.pending.erase(member_id) == 0) return;
+        if (g.state == group_state::empty && g.members.empty() && g.pending.empty() && g.generation == 0 &&
+            g.offsets.empty() && !g.kept) {
+            // Only ids nobody joined with ever made this group: it goes with the last of them, so a storm
+            // of first joins to ever new group ids leaves nothing behind.
+            groups_.erase(it);
+            return;
+        }
         maybe_complete_join(g, out);
     }
     for (auto& f : out) f();
@@ -368,6 +390,10 @@ void group_coordinator::join(join_group_request request, join_reply reply) {
                 lock.unlock();
                 return fail(kafka_error::group_max_size_reached);
             }
+            if (target.stored_bytes() + member::bytes_of(request.protocols) > limits_.max_group_bytes) {
+                lock.unlock();
+                return fail(kafka_error::unknown_server_error);
+            }
             const auto id = new_member_id(request.client_id);
             if (request.require_known_member_id) {
                 // KIP-394: the member learns its id and joins again with it, within its session timeout;
@@ -386,6 +412,13 @@ void group_coordinator::join(join_group_request request, join_reply reply) {
             return fail(kafka_error::unknown_member_id);
         } else {
             m = g->find(request.member_id);
+            const std::size_t replaced = m != nullptr ? m->protocol_bytes() : 0;
+            const bool known = m != nullptr || g->pending.contains(request.member_id);
+            if (known && g->stored_bytes() - replaced + member::bytes_of(request.protocols) >
+                             limits_.max_group_bytes) {
+                lock.unlock();
+                return fail(kafka_error::unknown_server_error);
+            }
             if (m == nullptr) {
                 const auto pending = g->pending.find(request.member_id);
                 if (pending == g->pending.end()) {
@@ -450,6 +483,18 @@ void group_coordinator::join(join_group_request request, join_reply reply) {
     for (auto& f : out) f();
 }
 
+bool group_coordinator::fits(const group& g,
+                             const std::vector<std::pair<std::string, std::string>>& assignments) const {
+    std::size_t total = 0;
+    for (const auto& m : g.members) {
+        total += m->protocol_bytes();
+        const auto given = std::find_if(assignments.begin(), assignments.end(),
+                                        [&](const auto& a) { return a.first == m->id; });
+        if (given != assignments.end()) total += given->second.size();
+    }
+    return total <= limits_.max_group_bytes;
+}
+
 void group_coordinator::sync(sync_group_request request, sync_reply reply) {
     later out;
     {
@@ -476,7 +521,19 @@ void group_coordinator::sync(sync_group_request request, sync_reply reply) {
                     }
                     m->awaiting_sync = std::move(reply);
                     watch_member(g, *m);
-                    if (m->id == g.leader) {
+                    if (m->id == g.leader && !fits(g, request.assignments)) {
+                        // Kafka's storeGroup fails (the record is too large): everyone waiting learns of it
+                        // and the group rebalances.
+                        for (auto& each : g.members) {
+                            each->assignment.clear();
+                            if (!each->awaiting_sync) continue;
+                            out.push_back([reply = std::move(each->awaiting_sync)] {
+                                reply({kafka_error::unknown_server_error, {}});
+                            });
+                            each->awaiting_sync = nullptr;
+                        }
+                        prepare_rebalance(g, out);
+                    } else if (m->id == g.leader) {
                         for (auto& each : g.members) {
                             const auto given =
                                 std::find_if(request.assignments.begin(), request.assignments.end(),
@@ -640,6 +697,7 @@ kafka_group_view group_coordinator::create(const std::string& group_id,
     if (groups_.contains(group_id)) throw error(errc::group_exists, {.name = group_id});
     group& g = find_or_add(group_id);
     g.description = std::move(description);
+    g.kept = true;
     return view_of(g);
 }
 
@@ -699,6 +757,7 @@ void group_coordinator::restore(const group_snapshot& snapshot) {
     std::lock_guard lock(mutex_);
     if (groups_.contains(snapshot.group_id)) throw error(errc::group_exists, {.name = snapshot.group_id});
     group& g = find_or_add(snapshot.group_id);
+    g.kept = true;
     g.description = snapshot.description;
     g.created_at = snapshot.created_at;
     for (const auto& o : snapshot.offsets) g.offsets[{o.topic, o.partition}] = {o.offset, std::string()};

@@ -121,6 +121,10 @@ struct group_limits {
     // Members (and members waiting to rejoin with their new id) one group may hold: Kafka's group.max.size
     // is unbounded by default; the emulator bounds memory against a join storm.
     std::size_t max_members = 1000;
+    // The bytes of its members' protocol metadata and assignments one group may hold: Kafka writes a group
+    // as one record of its __consumer_offsets topic, which message.max.bytes bounds (1048588 by default),
+    // and answers UNKNOWN_SERVER_ERROR to the join or the leader's sync whose record would not fit.
+    std::size_t max_group_bytes = 1048588;
 };
 
 class group_coordinator : public std::enable_shared_from_this<group_coordinator> {
@@ -186,6 +190,8 @@ class group_coordinator : public std::enable_shared_from_this<group_coordinator>
     void complete_join(group& g, later& out);
     void remove_member(group& g, const std::string& member_id, later& out);
     void watch_member(group& g, member& m);
+    // Whether the group's record, with these assignments from its leader, stays within max_group_bytes.
+    bool fits(const group& g, const std::vector<std::pair<std::string, std::string>>& assignments) const;
     void on_member_timer(const std::string& group_id, const std::string& member_id, std::uint64_t timer);
     void on_join_timer(const std::string& group_id, std::uint64_t timer);
     void on_pending_timer(const std::string& group_id, const std::string& member_id, std::uint64_t timer);

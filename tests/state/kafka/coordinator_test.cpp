@@ -306,4 +306,57 @@ TEST_F(coordinator_test, a_join_storm_is_bounded_and_unclaimed_ids_expire) {
         << "ids never used are forgotten after a session timeout";
 }
 
+TEST_F(coordinator_test, first_joins_to_ever_new_groups_leave_nothing_once_their_ids_expire) {
+    groups->create("kept", std::nullopt);
+    for (int i = 0; i < 50; ++i) {
+        auto r = join_request("", "c");
+        r.group_id = "storm-" + std::to_string(i);
+        EXPECT_EQ((*join(r))->error, kafka_error::member_id_required);
+    }
+    auto r = join_request("", "c");
+    r.group_id = "kept";
+    EXPECT_EQ((*join(r))->error, kafka_error::member_id_required);
+    EXPECT_EQ(groups->list().size(), 51u);
+    timers->advance(session_ms);
+    const auto left = groups->list();
+    ASSERT_EQ(left.size(), 1u) << "only the group made through the management API stays";
+    EXPECT_EQ(left[0].group_id, "kept");
+    EXPECT_EQ(timers->pending(), 0u);
+}
+
+TEST_F(coordinator_test, a_group_too_large_for_its_record_gets_unknown_server_error_and_keeps_its_state) {
+    group_limits limits;
+    limits.max_group_bytes = 100;
+    groups = std::make_shared<group_coordinator>([] { return std::int64_t{0}; }, timers, limits);
+    auto first = join(join_request("", "c1"));
+    const auto id = (*first)->member_id;
+    auto big = join_request(id, "c1");
+    big.protocols[0].metadata.assign(200, 'm');
+    EXPECT_EQ((*join(big))->error, kafka_error::unknown_server_error)
+        << "a join whose metadata cannot be kept";
+    EXPECT_EQ(state(), group_state::empty);
+
+    auto joined = join(join_request(id, "c1"));  // the same id, small metadata: still valid
+    ASSERT_EQ((*joined)->error, kafka_error::none);
+    EXPECT_EQ((*joined)->generation_id, 1);
+    auto refused = sync(id, 1, {{id, std::string(200, 'a')}});
+    ASSERT_TRUE(refused->has_value());
+    EXPECT_EQ((*refused)->error, kafka_error::unknown_server_error) << "the leader's assignment is too large";
+    EXPECT_EQ(state(), group_state::preparing_rebalance);
+    EXPECT_EQ(groups->describe("billing")->members[0].assignment, "");
+
+    auto again = join(join_request(id, "c1"));
+    ASSERT_EQ((*again)->error, kafka_error::none);
+    EXPECT_EQ((*again)->generation_id, 2);
+    EXPECT_EQ((*sync(id, 2, {{id, "small"}}))->error, kafka_error::none);
+    EXPECT_EQ(state(), group_state::stable);
+
+    EXPECT_EQ((*join(big))->error, kafka_error::unknown_server_error) << "a known member's rejoin, too";
+    const auto view = groups->describe("billing");
+    EXPECT_EQ(view->state, group_state::stable);
+    EXPECT_EQ(view->generation_id, 2);
+    EXPECT_EQ(view->members[0].assignment, "small");
+    EXPECT_EQ(groups->heartbeat("billing", id, 2), kafka_error::none);
+}
+
 }  // namespace
