@@ -1,0 +1,158 @@
+#include "persist/framed_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+namespace emu::persist {
+
+namespace {
+
+std::uint32_t crc_of(std::string_view bytes) {
+    return static_cast<std::uint32_t>(
+        crc32_z(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<z_size_t>(bytes.size())));
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint32_t get_u32(std::string_view bytes, std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+        v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+    return v;
+}
+
+// What is wrong with the record at `at`, or nothing if it is intact; `length` is its payload's.
+std::optional<std::string> check_frame(std::string_view bytes, std::size_t at, std::uint32_t& length) {
+    const std::size_t left = bytes.size() - at;
+    if (left < frame_header_size) return "an incomplete record header";
+    if (get_u32(bytes, at + 8) != crc_of(bytes.substr(at, 8))) return "a record header whose checksum fails";
+    length = get_u32(bytes, at);
+    if (length > max_record_size) return "a record length beyond the limit";
+    if (left - frame_header_size < length) return "a record cut short";
+    if (get_u32(bytes, at + 4) != crc_of(bytes.substr(at + frame_header_size, length)))
+        return "a record whose checksum fails";
+    return std::nullopt;
+}
+
+}  // namespace
+
+corrupt_file::corrupt_file(std::filesystem::path file, std::uint64_t offset, const std::string& what)
+    : std::runtime_error(file.string() + ": " + what + " at offset " + std::to_string(offset) +
+                         ", before intact records: the file is damaged"),
+      file_(std::move(file)),
+      offset_(offset) {}
+
+write_failed::write_failed(const std::filesystem::path& file, int error)
+    : std::runtime_error(file.string() + ": " + std::generic_category().message(error)), error_(error) {}
+
+std::string frame_record(std::string_view payload) {
+    std::string out;
+    out.reserve(frame_header_size + payload.size());
+    put_u32(out, static_cast<std::uint32_t>(payload.size()));
+    put_u32(out, crc_of(payload));
+    put_u32(out, crc_of(out));
+    out.append(payload);
+    return out;
+}
+
+scanned_file scan_records(std::string_view bytes, const std::filesystem::path& file) {
+    scanned_file out;
+    std::size_t at = 0;
+    while (at < bytes.size()) {
+        std::uint32_t length = 0;
+        const auto damage = check_frame(bytes, at, length);
+        if (!damage) {
+            out.records.emplace_back(bytes.substr(at + frame_header_size, length));
+            at += frame_header_size + length;
+            continue;
+        }
+        // Damage: a torn tail only if no intact record starts anywhere after it.
+        for (std::size_t next = at + 1; next + frame_header_size <= bytes.size(); ++next) {
+            std::uint32_t ignored = 0;
+            if (!check_frame(bytes, next, ignored)) throw corrupt_file(file, at, *damage);
+        }
+        out.torn = *damage;
+        break;
+    }
+    out.intact_bytes = at;
+    return out;
+}
+
+scanned_file read_records(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(file)) return {};
+        throw std::runtime_error(file.string() + ": cannot be read");
+    }
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw std::runtime_error(file.string() + ": cannot be read");
+    return scan_records(bytes, file);
+}
+
+framed_writer::framed_writer(std::filesystem::path file, fsync_policy policy, std::uint64_t size)
+    : file_(std::move(file)), policy_(policy), size_(size) {
+    fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw write_failed(file_, errno);
+    // Whatever lies beyond the intact records (a torn tail) goes before anything is appended.
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0 ||
+        ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
+        const int error = errno;
+        ::close(fd_);
+        throw write_failed(file_, error);
+    }
+}
+
+framed_writer::~framed_writer() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void framed_writer::write_all(const std::string& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const auto n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int error = n < 0 ? errno : ENOSPC;
+            // Nothing half-written stays: the file goes back to where this write began.
+            if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
+                ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+            throw write_failed(file_, error);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (policy_ == fsync_policy::always && ::fdatasync(fd_) != 0) {
+        const int error = errno;
+        if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
+            ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+        throw write_failed(file_, error);
+    }
+    size_ += bytes.size();
+    dirty_ = policy_ != fsync_policy::always;
+}
+
+void framed_writer::append(std::string_view payload) {
+    write_all(frame_record(payload));
+}
+
+void framed_writer::append(const std::vector<std::string_view>& payloads) {
+    std::string bytes;
+    for (const auto p : payloads) bytes += frame_record(p);
+    write_all(bytes);
+}
+
+void framed_writer::sync() {
+    if (!dirty_) return;
+    if (::fdatasync(fd_) != 0) throw write_failed(file_, errno);
+    dirty_ = false;
+}
+
+}  // namespace emu::persist

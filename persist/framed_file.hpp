@@ -1,0 +1,94 @@
+#pragma once
+
+// Files of framed records, the unit of everything --data-dir keeps: each record is written as
+//
+//   u32 payload length | u32 CRC-32 of the payload | u32 CRC-32 of the 8 bytes before | payload
+//
+// (little-endian; CRC-32 as zlib computes it), in one write(2). A crash can leave only the last record
+// incomplete or damaged, so reading tells the two apart: a damaged record after which no intact record
+// follows is a torn tail (the caller cuts it off), one that an intact record follows is corruption (the
+// caller refuses to start), named by file and offset.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emu::persist {
+
+inline constexpr std::size_t frame_header_size = 12;
+// No record is larger: a length beyond it is damage, never an allocation.
+inline constexpr std::uint32_t max_record_size = 64u << 20;
+
+// When an append also reaches the disk itself (fdatasync), beyond the file.
+enum class fsync_policy { always, interval, never };
+
+// A file that cannot be read as framed records: damage before its tail.
+class corrupt_file : public std::runtime_error {
+  public:
+    corrupt_file(std::filesystem::path file, std::uint64_t offset, const std::string& what);
+    const std::filesystem::path& file() const { return file_; }
+    std::uint64_t offset() const { return offset_; }
+
+  private:
+    std::filesystem::path file_;
+    std::uint64_t offset_;
+};
+
+// A write or sync the file system refused (a full disk, an I/O error): nothing of it stays in the file.
+class write_failed : public std::runtime_error {
+  public:
+    write_failed(const std::filesystem::path& file, int error);
+    int error() const { return error_; }  // errno, e.g. ENOSPC
+
+  private:
+    int error_;
+};
+
+struct scanned_file {
+    std::vector<std::string> records;  // in file order
+    std::uint64_t intact_bytes = 0;    // the length of the records above: where a torn tail starts
+    std::optional<std::string> torn;   // why the bytes after intact_bytes are a torn tail, if there are any
+};
+
+// Reads every record of `bytes` (the contents of `file`, which names it in errors). Throws corrupt_file for
+// damage before the tail.
+scanned_file scan_records(std::string_view bytes, const std::filesystem::path& file);
+
+// Reads the file and its records (scan_records); a missing file has none.
+scanned_file read_records(const std::filesystem::path& file);
+
+// The frame of one record, as append writes it.
+std::string frame_record(std::string_view payload);
+
+// Appends records to a file, creating it. Not thread-safe: one writer per file, its caller serialises.
+class framed_writer {
+  public:
+    // Opens `file` for appending at `size` (the intact bytes a scan found: anything after is cut off).
+    framed_writer(std::filesystem::path file, fsync_policy policy, std::uint64_t size = 0);
+    ~framed_writer();
+    framed_writer(const framed_writer&) = delete;
+    framed_writer& operator=(const framed_writer&) = delete;
+
+    // Writes the records, all or none (a failed write is cut off again and throws write_failed); with
+    // fsync_policy::always they are also synced before it returns.
+    void append(std::string_view payload);
+    void append(const std::vector<std::string_view>& payloads);
+    // fdatasync, when something was written since the last one.
+    void sync();
+    std::uint64_t size() const { return size_; }
+    const std::filesystem::path& file() const { return file_; }
+
+  private:
+    void write_all(const std::string& bytes);
+
+    std::filesystem::path file_;
+    fsync_policy policy_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+    bool dirty_ = false;
+};
+
+}  // namespace emu::persist

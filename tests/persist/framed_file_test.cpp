@@ -1,0 +1,153 @@
+// Framed record files on real files: what is written reads back, a torn tail is found and cut, damage
+// before the tail is refused with its file and offset, and a full file system leaves nothing half-written.
+#include "persist/framed_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace emu::persist;
+
+class framed_file_test : public ::testing::Test {
+  protected:
+    fs::path dir;
+    void SetUp() override {
+        dir = fs::temp_directory_path() / ("framed-" + std::to_string(::getpid()) + "-" +
+                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    void TearDown() override { fs::remove_all(dir); }
+
+    static std::string contents(const fs::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+    static void overwrite(const fs::path& file, const std::string& bytes) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    }
+};
+
+TEST_F(framed_file_test, records_read_back_in_order_after_the_writer_is_gone) {
+    const auto file = dir / "log";
+    {
+        framed_writer w(file, fsync_policy::always);
+        w.append("first");
+        w.append(std::string(100000, 'x'));
+        w.append("");
+        w.append(std::vector<std::string_view>{"a", "bc"});
+        EXPECT_EQ(w.size(), fs::file_size(file));
+    }
+    const auto read = read_records(file);
+    EXPECT_EQ(read.records, (std::vector<std::string>{"first", std::string(100000, 'x'), "", "a", "bc"}));
+    EXPECT_EQ(read.intact_bytes, fs::file_size(file));
+    EXPECT_FALSE(read.torn);
+    EXPECT_TRUE(read_records(dir / "missing").records.empty());
+}
+
+TEST_F(framed_file_test, every_cut_of_the_last_record_is_a_torn_tail_and_is_cut_before_appending) {
+    const auto file = dir / "log";
+    {
+        framed_writer w(file, fsync_policy::never);
+        w.append("kept-1");
+        w.append("kept-2");
+        w.append("the record being written when the process died");
+    }
+    const auto whole = contents(file);
+    const auto kept = frame_record("kept-1").size() + frame_record("kept-2").size();
+    for (std::size_t cut = kept + 1; cut < whole.size(); ++cut) {
+        overwrite(file, whole.substr(0, cut));
+        const auto read = read_records(file);
+        ASSERT_EQ(read.records.size(), 2u) << "cut at " << cut;
+        EXPECT_EQ(read.intact_bytes, kept);
+        EXPECT_TRUE(read.torn) << "cut at " << cut;
+    }
+    // Garbage where the last record was (a torn write of another kind) is a torn tail too.
+    overwrite(file, whole.substr(0, kept) + std::string(40, '\0'));
+    auto read = read_records(file);
+    EXPECT_EQ(read.records.size(), 2u);
+    ASSERT_TRUE(read.torn);
+
+    // The writer opened at the intact size cuts the tail, and what it appends follows the kept records.
+    {
+        framed_writer w(file, fsync_policy::never, read.intact_bytes);
+        w.append("after-restart");
+    }
+    read = read_records(file);
+    EXPECT_EQ(read.records, (std::vector<std::string>{"kept-1", "kept-2", "after-restart"}));
+    EXPECT_FALSE(read.torn);
+}
+
+TEST_F(framed_file_test, damage_before_the_tail_is_refused_with_its_file_and_offset) {
+    const auto file = dir / "log";
+    {
+        framed_writer w(file, fsync_policy::never);
+        for (int i = 0; i < 5; ++i) w.append("record-" + std::to_string(i));
+    }
+    const auto whole = contents(file);
+    const auto frame = frame_record("record-0").size();
+    // Every single-byte change inside records 1 to 3 (header or payload) is found, at record's offset.
+    for (std::size_t at = frame; at < 4 * frame; ++at) {
+        auto bad = whole;
+        bad[at] = static_cast<char>(bad[at] ^ 0x20);
+        overwrite(file, bad);
+        try {
+            read_records(file);
+            ADD_FAILURE() << "a change at " << at << " was not found";
+        } catch (const corrupt_file& e) {
+            EXPECT_EQ(e.offset(), at / frame * frame) << "change at " << at;
+            EXPECT_EQ(e.file(), file);
+            EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("offset " + std::to_string(at / frame * frame)),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST_F(framed_file_test, a_full_file_system_fails_the_write_and_keeps_only_whole_records) {
+    ASSERT_EQ(::geteuid(), 0u) << "mounting the small file system needs root (CI runs as root)";
+    const auto mnt = dir / "small";
+    fs::create_directories(mnt);
+    ASSERT_EQ(::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k"), 0) << std::strerror(errno);
+    struct unmount {
+        fs::path at;
+        ~unmount() { ::umount(at.c_str()); }
+    } guard{mnt};
+
+    const auto file = mnt / "log";
+    framed_writer w(file, fsync_policy::always);
+    const std::string payload(10000, 'p');
+    int written = 0;
+    int error = 0;
+    for (int i = 0; i < 100 && error == 0; ++i) {
+        try {
+            w.append(payload);
+            ++written;
+        } catch (const write_failed& e) {
+            error = e.error();
+        }
+    }
+    EXPECT_EQ(error, ENOSPC);
+    EXPECT_GT(written, 0);
+    EXPECT_EQ(fs::file_size(file), w.size()) << "the failed write left nothing behind";
+    const auto read = read_records(file);
+    EXPECT_EQ(read.records.size(), static_cast<std::size_t>(written));
+    EXPECT_FALSE(read.torn);
+    // A smaller record still fits where the large one did not.
+    w.append("small");
+    EXPECT_EQ(read_records(file).records.size(), static_cast<std::size_t>(written + 1));
+}
+
+}  // namespace
