@@ -81,6 +81,8 @@ recovered_log segment_log::open() {
         if (read.records.size() != 1 || read.records[0].size() != 8 || read.torn)
             throw corrupt_file(marker, 0, "a start marker that is not one offset");
         marked = get_u64(read.records[0], 0);
+        if (*marked < 0 || *marked > max_log_offset)
+            throw corrupt_file(marker, 0, "a start marker out of range");
     }
 
     std::vector<std::int64_t> names;
@@ -113,6 +115,8 @@ recovered_log segment_log::open() {
             if (record.size() < entry_header)
                 throw corrupt_file(file, at, "an entry shorter than its header");
             log_entry e{get_u64(record, 0), get_u64(record, 8), record.substr(entry_header)};
+            if (e.first < 0 || e.last > max_log_offset)
+                throw corrupt_file(file, at, "an entry's offsets out of range");
             if (e.last < e.first || e.first <= previous_last || (seg.last < 0 && e.first != seg.first))
                 throw corrupt_file(file, at, "an entry out of offset order");
             previous_last = e.last;
@@ -132,7 +136,7 @@ recovered_log segment_log::open() {
 }
 
 void segment_log::append(std::int64_t first, std::int64_t last, std::string_view bytes) {
-    if (first < next_ || last < first)
+    if (first < next_ || last < first || last > max_log_offset)
         throw std::invalid_argument("entry " + std::to_string(first) + ".." + std::to_string(last) +
                                     " does not follow offset " + std::to_string(next_ - 1));
     std::string payload;

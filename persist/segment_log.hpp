@@ -20,6 +20,9 @@
 
 namespace emu::persist {
 
+// Offsets are at most this (Kafka's are int64, far below it in any real log); beyond it is damage.
+inline constexpr std::int64_t max_log_offset = std::int64_t{1} << 62;
+
 struct log_entry {
     std::int64_t first = 0;
     std::int64_t last = 0;
