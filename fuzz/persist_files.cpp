@@ -4,7 +4,9 @@
 //      frames, written again, are exactly the first intact_bytes of the input, with a torn tail reported
 //      exactly when bytes are left after them;
 //   1  the only segment of a segment log: open either throws corrupt_file or recovers entries in offset
-//      order; an entry appended after them is there, after them, when the log is opened again.
+//      order; an entry appended after them is there, after them, when the log is opened again;
+//   2  a metadata log: open either throws corrupt_file or gives a map; a change applied to it is there,
+//      with the rest of the map unchanged, when the log is opened again.
 #include <unistd.h>
 
 #include <cstddef>
@@ -13,9 +15,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "persist/entity_log.hpp"
 #include "persist/framed_file.hpp"
 #include "persist/segment_log.hpp"
 
@@ -71,9 +76,34 @@ void segment(std::string_view bytes) {
     }
     ep::segment_log log(dir, ep::fsync_policy::never, 1024);
     const auto r = log.open();
-    if (r.entries.size() != count + 1 || r.entries.back().first != next || r.entries.back().bytes != "appended")
+    if (r.entries.size() != count + 1 || r.entries.back().first != next ||
+        r.entries.back().bytes != "appended")
         fail("the appended entry is not where it was written");
     if (!r.cut.empty()) fail("a second open cut something");
+}
+
+void metadata(std::string_view bytes) {
+    static const fs::path dir = fs::temp_directory_path() / ("fuzz-metadata-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "metadata.log", std::ios::binary) << bytes;
+    std::map<std::string, std::string> expected;
+    {
+        ep::entity_log log(dir, ep::fsync_policy::never);
+        try {
+            expected = log.open();
+        } catch (const ep::corrupt_file&) {
+            return;
+        }
+        const std::string key = expected.empty() ? "k" : expected.begin()->first;
+        log.apply({{key, "changed"}, {"added", "value"}});
+        expected[key] = "changed";
+        expected["added"] = "value";
+    }
+    ep::entity_log log(dir, ep::fsync_policy::never);
+    std::vector<std::string> cut;
+    if (log.open(&cut) != expected) fail("the metadata log does not hold what was applied");
+    if (!cut.empty()) fail("a second open cut something");
 }
 
 }  // namespace
@@ -81,10 +111,16 @@ void segment(std::string_view bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-    if (data[0] % 2 == 0) {
-        framed(bytes);
-    } else {
-        segment(bytes);
+    switch (data[0] % 3) {
+        case 0:
+            framed(bytes);
+            break;
+        case 1:
+            segment(bytes);
+            break;
+        default:
+            metadata(bytes);
+            break;
     }
     return 0;
 }

@@ -1,0 +1,187 @@
+#include "persist/entity_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+namespace emu::persist {
+
+namespace {
+
+constexpr std::uint8_t put_kind = 1;
+constexpr std::uint8_t erase_kind = 2;
+
+void put_u32(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void put_text(std::string& out, std::string_view text) {
+    put_u32(out, static_cast<std::uint32_t>(text.size()));
+    out.append(text);
+}
+
+class cursor {
+  public:
+    explicit cursor(std::string_view bytes) : bytes_(bytes) {}
+    bool u8(std::uint8_t& v) {
+        if (at_ + 1 > bytes_.size()) return false;
+        v = static_cast<std::uint8_t>(bytes_[at_++]);
+        return true;
+    }
+    bool u32(std::uint32_t& v) {
+        if (at_ + 4 > bytes_.size()) return false;
+        v = 0;
+        for (int i = 0; i < 4; ++i)
+            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes_[at_ + i])) << (8 * i);
+        at_ += 4;
+        return true;
+    }
+    bool text(std::string& out) {
+        std::uint32_t n = 0;
+        if (!u32(n) || n > bytes_.size() - at_) return false;
+        out.assign(bytes_.substr(at_, n));
+        at_ += n;
+        return true;
+    }
+    bool done() const { return at_ == bytes_.size(); }
+
+  private:
+    std::string_view bytes_;
+    std::size_t at_ = 0;
+};
+
+std::string encode(const std::vector<entity_change>& changes) {
+    std::string out;
+    put_u32(out, static_cast<std::uint32_t>(changes.size()));
+    for (const auto& c : changes) {
+        out.push_back(static_cast<char>(c.value ? put_kind : erase_kind));
+        put_text(out, c.key);
+        put_text(out, c.value ? std::string_view(*c.value) : std::string_view());
+    }
+    return out;
+}
+
+// The changes of one record, or none if it does not read as changes.
+std::optional<std::vector<entity_change>> decode(std::string_view record) {
+    cursor in(record);
+    std::uint32_t count = 0;
+    if (!in.u32(count)) return std::nullopt;
+    std::vector<entity_change> out;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::uint8_t kind = 0;
+        entity_change c;
+        std::string value;
+        if (!in.u8(kind) || (kind != put_kind && kind != erase_kind) || !in.text(c.key) || !in.text(value))
+            return std::nullopt;
+        if (kind == put_kind) c.value = std::move(value);
+        out.push_back(std::move(c));
+    }
+    if (!in.done()) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+entity_log::entity_log(std::filesystem::path dir, fsync_policy policy)
+    : dir_(std::move(dir)), policy_(policy) {}
+
+entity_log::~entity_log() = default;
+
+std::uint64_t entity_log::log_bytes() const {
+    return writer_ ? writer_->size() : 0;
+}
+
+const std::map<std::string, std::string>& entity_log::open(std::vector<std::string>* cut) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) throw write_failed(dir_, ec.value());
+    entities_.clear();
+    live_bytes_ = 0;
+    const auto read = read_records(file());
+    std::uint64_t at = 0;
+    for (const auto& record : read.records) {
+        const auto changes = decode(record);
+        if (!changes) throw corrupt_file(file(), at, "a record that is not a set of changes");
+        for (const auto& c : *changes) {
+            if (const auto it = entities_.find(c.key); it != entities_.end()) {
+                live_bytes_ -= it->first.size() + it->second.size();
+                entities_.erase(it);
+            }
+            if (c.value) {
+                live_bytes_ += c.key.size() + c.value->size();
+                entities_.emplace(c.key, *c.value);
+            }
+        }
+        at += frame_header_size + record.size();
+    }
+    if (read.torn && cut != nullptr)
+        cut->push_back(file().string() + ": " + *read.torn + " at offset " +
+                       std::to_string(read.intact_bytes) + ", cut off");
+    writer_ = std::make_unique<framed_writer>(file(), policy_, read.intact_bytes);
+    return entities_;
+}
+
+void entity_log::apply(const std::vector<entity_change>& changes) {
+    if (changes.empty()) return;
+    const auto record = encode(changes);
+    if (record.size() > max_record_size)
+        throw std::invalid_argument("a set of changes larger than a record (" +
+                                    std::to_string(record.size()) + " bytes)");
+    writer_->append(record);
+    for (const auto& c : changes) {
+        if (const auto it = entities_.find(c.key); it != entities_.end()) {
+            live_bytes_ -= it->first.size() + it->second.size();
+            entities_.erase(it);
+        }
+        if (c.value) {
+            live_bytes_ += c.key.size() + c.value->size();
+            entities_.emplace(c.key, *c.value);
+        }
+    }
+    if (writer_->size() > 2 * live_bytes_ + (1u << 20)) {
+        // The changes are in the log already: a compaction the disk refuses waits for the next chance.
+        try {
+            compact();
+        } catch (const write_failed&) {
+            std::error_code ignored;
+            std::filesystem::remove(dir_ / "metadata.log.new", ignored);
+        }
+    }
+}
+
+void entity_log::compact() {
+    const auto next = dir_ / "metadata.log.new";
+    {
+        // The new file is whole once renamed, so its records need not be one: sets of at most 16 MiB.
+        framed_writer w(next, fsync_policy::never);
+        std::vector<entity_change> part;
+        std::size_t bytes = 0;
+        for (const auto& [key, value] : entities_) {
+            part.push_back({key, value});
+            bytes += key.size() + value.size() + 9;
+            if (bytes >= (16u << 20)) {
+                w.append(encode(part));
+                part.clear();
+                bytes = 0;
+            }
+        }
+        if (!part.empty() || entities_.empty()) w.append(encode(part));
+        if (policy_ != fsync_policy::never) w.sync();
+    }
+    std::error_code ec;
+    std::filesystem::rename(next, file(), ec);
+    if (ec) throw write_failed(file(), ec.value());
+    if (policy_ != fsync_policy::never) {
+        const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+    }
+    writer_ = std::make_unique<framed_writer>(file(), policy_, std::filesystem::file_size(file()));
+}
+
+}  // namespace emu::persist
