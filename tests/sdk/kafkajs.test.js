@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
-const { startEmulator, kafkaClient, kafka } = require('./support');
+const { startEmulator, kafkaClient, createKafkaInstance, kafka } = require('./support');
 
 let emulator;
 let client;
@@ -19,16 +19,10 @@ let kafkajs;
 before(async () => {
   emulator = await startEmulator(['--kafka-port', '0']);
   client = kafkaClient(emulator.endpoint);
-  const body = new kafka.CreateInstanceByEngineReq()
-    .withName('kafkajs-01').withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
-  const created = await client.createInstanceByEngine(
-    new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(body));
-  instanceId = created.instance_id;
-  const shown = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(instanceId));
-  assert.ok(shown.port > 0, `ShowInstance reports the listener's port: ${JSON.stringify(shown.port)}`);
-  brokers = [`${shown.connect_address}:${shown.port}`];
+  const created = await createKafkaInstance(client, 'kafkajs-01');
+  instanceId = created.instanceId;
+  assert.ok(created.shown.port > 0, `ShowInstance reports the listener's port: ${JSON.stringify(created.shown.port)}`);
+  brokers = [created.bootstrap];
   kafkajs = new Kafka({ clientId: 'emu-kafkajs', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });

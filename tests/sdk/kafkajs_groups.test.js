@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, AssignerProtocol, logLevel } = require('kafkajs');
-const { startEmulator, kafkaClient, kafka } = require('./support');
+const { startEmulator, kafkaClient, createKafkaInstance, kafka } = require('./support');
 
 let emulator;
 let client;
@@ -18,17 +18,10 @@ let kafkajs;
 before(async () => {
   emulator = await startEmulator(['--kafka-port', '0']);
   client = kafkaClient(emulator.endpoint);
-  const body = new kafka.CreateInstanceByEngineReq()
-    .withName('kafkajs-groups').withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
-  const created = await client.createInstanceByEngine(
-    new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(body));
-  instanceId = created.instance_id;
-  const shown = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(instanceId));
+  const created = await createKafkaInstance(client, 'kafkajs-groups');
+  instanceId = created.instanceId;
   kafkajs = new Kafka({
-    clientId: 'emu-kafkajs', brokers: [`${shown.connect_address}:${shown.port}`], logLevel: logLevel.NOTHING,
-    retry: { retries: 3 },
+    clientId: 'emu-kafkajs', brokers: [created.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 },
   });
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
