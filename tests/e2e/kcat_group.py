@@ -20,10 +20,9 @@ import selectors
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from emulator import start_emulator
+from emulator import kafka_emulator
 from kcat_session import INSTANCE_BODY, PROJECT, Session, kcat
 
 TOPIC = "ledger"
@@ -40,16 +39,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     args = parser.parse_args()
-    proc, http_port = start_emulator(args.binary, extra_args=["--kafka-port", "0"])
-    scratch = tempfile.mkdtemp(prefix="kcat-group-")
-    try:
-        run(Session(f"http://127.0.0.1:{http_port}"), scratch)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
-        for name in os.listdir(scratch):
-            os.unlink(os.path.join(scratch, name))
-        os.rmdir(scratch)
+    with kafka_emulator(args.binary, "kcat-group-") as (endpoint, scratch):
+        run(Session(endpoint), scratch)
 
 
 def rows_of(out):
