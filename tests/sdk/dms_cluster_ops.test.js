@@ -6,7 +6,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, logLevel } = require('kafkajs');
-const { startEmulator, kafkaClient, createKafkaInstance, sdkError, kafka } = require('./support');
+const { startKafkaInstance, withAdmin, sdkError, kafka } = require('./support');
 
 let emulator;
 let client;
@@ -14,9 +14,7 @@ let instanceId;
 let bootstrap;
 
 before(async () => {
-  emulator = await startEmulator(['--kafka-port', '0']);
-  client = kafkaClient(emulator.endpoint);
-  ({ instanceId, bootstrap } = await createKafkaInstance(client, 'cluster-ops-kafka'));
+  ({ emulator, client, instanceId, bootstrap } = await startKafkaInstance('cluster-ops-kafka'));
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
 
@@ -124,14 +122,8 @@ test('ShowCoordinators names each group\'s coordinator as the Kafka listener adv
 
   // Each coordinator is one of the brokers Metadata lists, at its advertised host and port, and the
   // broker the group's REST view names (coordinator_id).
-  const admin = new Kafka({ clientId: 'emu-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  let metadata;
-  try {
-    metadata = await admin.describeCluster();
-  } finally {
-    await admin.disconnect();
-  }
+  const metadata = await withAdmin(new Kafka({ clientId: 'emu-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING }),
+    (admin) => admin.describeCluster());
   const brokers = new Map(metadata.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
   assert.equal(brokers.size, 3);
   assert.equal(brokers.get(0), bootstrap, 'broker 0 is at ShowInstance\'s connect_address and port');

@@ -65,6 +65,30 @@ async function createKafkaInstance(client, name) {
   return { instanceId: created.instance_id, shown, bootstrap: `${shown.connect_address}:${shown.port}` };
 }
 
+// Starts the emulator with ephemeral Kafka ports and creates one Kafka instance named `name` in it; resolves
+// to {emulator, client, instanceId, shown, bootstrap}: the SDK client and createKafkaInstance's answer.
+async function startKafkaInstance(name) {
+  const emulator = await startEmulator(['--kafka-port', '0']);
+  const client = kafkaClient(emulator.endpoint);
+  try {
+    return { emulator, client, ...(await createKafkaInstance(client, name)) };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
+
+// Runs `work` with a connected admin client of `kafkajs` (a kafkajs Kafka), disconnected afterwards.
+async function withAdmin(kafkajs, work) {
+  const admin = kafkajs.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 // The SDK's exception for a failed call, or a failure if the call succeeded.
 async function sdkError(promise) {
   try {
@@ -76,6 +100,6 @@ async function sdkError(promise) {
 }
 
 module.exports = {
-  PROJECT_ID, INSTANCE_ID, CREDENTIALS, startEmulator, kafkaClient, kafkaInstanceBody, createKafkaInstance, sdkError,
-  kafka,
+  PROJECT_ID, INSTANCE_ID, CREDENTIALS, startEmulator, kafkaClient, kafkaInstanceBody, createKafkaInstance,
+  startKafkaInstance, withAdmin, sdkError, kafka,
 };
