@@ -13,7 +13,6 @@ three partitions through REST, produces four lines to each partition with `kcat 
     `kcat -G -e` starts: offsets 1-5 of every partition.
 Every kcat output is compared whole.
 """
-import argparse
 import json
 import os
 import selectors
@@ -22,8 +21,7 @@ import subprocess
 import sys
 import time
 
-from emulator import kafka_emulator
-from kcat_session import INSTANCE_BODY, PROJECT, Session, kcat
+from kcat_session import INSTANCE_BODY, PROJECT, kcat, kcat_main
 
 TOPIC = "ledger"
 GROUP = "readers"
@@ -33,14 +31,6 @@ GROUP_SETTINGS = ["-X", f"client.id={CLIENT_ID}", "-X", "session.timeout.ms=6000
                   "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=200", "-X",
                   "auto.offset.reset=earliest", "-X", "fetch.wait.max.ms=100"]
 ROW_FORMAT = "%p|%o|%s\\n"
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    args = parser.parse_args()
-    with kafka_emulator(args.binary, "kcat-group-") as (endpoint, scratch):
-        run(Session(endpoint), scratch)
 
 
 def rows_of(out):
@@ -161,4 +151,4 @@ def run(s, scratch):
 
 
 if __name__ == "__main__":
-    main()
+    kcat_main(run, "kcat-group-")

@@ -92,12 +92,14 @@ def refused(address):
         return True
 
 
-def main():
+def kcat_main(run_checks, scratch_prefix):
+    """The command line of the kcat scripts (`--binary`): `run_checks(session, scratch)` against a fresh
+    emulator with ephemeral Kafka ports."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     args = parser.parse_args()
-    with kafka_emulator(args.binary, "kcat-e2e-") as (endpoint, scratch):
-        run(Session(endpoint), scratch)
+    with kafka_emulator(args.binary, scratch_prefix) as (endpoint, scratch):
+        run_checks(Session(endpoint), scratch)
 
 
 def run(s, scratch):
@@ -214,4 +216,4 @@ def run(s, scratch):
 
 
 if __name__ == "__main__":
-    main()
+    kcat_main(run, "kcat-e2e-")
