@@ -122,7 +122,8 @@ test('ShowCoordinators names each group\'s coordinator as the Kafka listener adv
 
   // Each coordinator is one of the brokers Metadata lists, at its advertised host and port, and the
   // broker the group's REST view names (coordinator_id).
-  const metadata = await withAdmin(new Kafka({ clientId: 'emu-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING }),
+  const metadata = await withAdmin(
+    new Kafka({ clientId: 'emu-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } }),
     (admin) => admin.describeCluster());
   const brokers = new Map(metadata.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
   assert.equal(brokers.size, 3);
