@@ -13,18 +13,15 @@ three partitions through REST, produces four lines to each partition with `kcat 
     `kcat -G -e` starts: offsets 1-5 of every partition.
 Every kcat output is compared whole.
 """
-import argparse
 import json
 import os
 import selectors
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-from emulator import start_emulator
-from kcat_session import INSTANCE_BODY, PROJECT, Session, kcat
+from kcat_session import INSTANCE_BODY, PROJECT, kcat, kcat_main
 
 TOPIC = "ledger"
 GROUP = "readers"
@@ -34,22 +31,6 @@ GROUP_SETTINGS = ["-X", f"client.id={CLIENT_ID}", "-X", "session.timeout.ms=6000
                   "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=200", "-X",
                   "auto.offset.reset=earliest", "-X", "fetch.wait.max.ms=100"]
 ROW_FORMAT = "%p|%o|%s\\n"
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    args = parser.parse_args()
-    proc, http_port = start_emulator(args.binary, extra_args=["--kafka-port", "0"])
-    scratch = tempfile.mkdtemp(prefix="kcat-group-")
-    try:
-        run(Session(f"http://127.0.0.1:{http_port}"), scratch)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
-        for name in os.listdir(scratch):
-            os.unlink(os.path.join(scratch, name))
-        os.rmdir(scratch)
 
 
 def rows_of(out):
@@ -170,4 +151,4 @@ def run(s, scratch):
 
 
 if __name__ == "__main__":
-    main()
+    kcat_main(run, "kcat-group-")

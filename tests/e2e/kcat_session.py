@@ -15,16 +15,14 @@ Every kcat output is compared whole.
 import argparse
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 
-from emulator import start_emulator
+from emulator import kafka_emulator
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 TOKEN = "MIIany-token-passes-in-loose-mode"
@@ -94,20 +92,14 @@ def refused(address):
         return True
 
 
-def main():
+def kcat_main(run_checks, scratch_prefix):
+    """The command line of the kcat scripts (`--binary`): `run_checks(session, scratch)` against a fresh
+    emulator with ephemeral Kafka ports."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     args = parser.parse_args()
-    proc, http_port = start_emulator(args.binary, extra_args=["--kafka-port", "0"])
-    scratch = tempfile.mkdtemp(prefix="kcat-e2e-")
-    try:
-        run(Session(f"http://127.0.0.1:{http_port}"), scratch)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
-        for name in os.listdir(scratch):
-            os.unlink(os.path.join(scratch, name))
-        os.rmdir(scratch)
+    with kafka_emulator(args.binary, scratch_prefix) as (endpoint, scratch):
+        run_checks(Session(endpoint), scratch)
 
 
 def run(s, scratch):
@@ -224,4 +216,4 @@ def run(s, scratch):
 
 
 if __name__ == "__main__":
-    main()
+    kcat_main(run, "kcat-e2e-")

@@ -1,24 +1,20 @@
 'use strict';
 // The DMS cluster operations through the official Node.js SDK: ShowCluster and ShowKafkaCluster (the
 // brokers ShowInstance's bootstrap list names), CreatePartition, ShowKafkaTopicPartitionDiskusage,
-// ListTopicProducers, ShowInstanceConfigs and ModifyInstanceConfigs, with the errors the SDK surfaces.
+// ListTopicProducers, ShowInstanceConfigs and ModifyInstanceConfigs, with the errors the SDK surfaces;
+// ShowCoordinators against the brokers the instance's Kafka listener advertises (kafkajs' Metadata).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startEmulator, kafkaClient, sdkError, kafka } = require('./support');
+const { Kafka, logLevel } = require('kafkajs');
+const { startKafkaInstance, withAdmin, sdkError, kafka } = require('./support');
 
 let emulator;
 let client;
 let instanceId;
+let bootstrap;
 
 before(async () => {
-  emulator = await startEmulator();
-  client = kafkaClient(emulator.endpoint);
-  const created = await client.createInstanceByEngine(new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(
-    new kafka.CreateInstanceByEngineReq()
-      .withName('cluster-ops-kafka').withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-      .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-      .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1'])));
-  instanceId = created.instance_id;
+  ({ emulator, client, instanceId, bootstrap } = await startKafkaInstance('cluster-ops-kafka'));
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
 
@@ -106,4 +102,44 @@ test('instance configs', async () => {
   assert.equal(refused.errorMsg, 'Invalid configuration parameter num.partitions.');
   const again = await client.showInstanceConfigs(new kafka.ShowInstanceConfigsRequest().withInstanceId(instanceId));
   assert.equal(again.kafka_configs.find((c) => c.name === 'num.partitions').value, '6');
+});
+
+test('ShowCoordinators names each group\'s coordinator as the Kafka listener advertises it', async () => {
+  const none = await client.showCoordinators(new kafka.ShowCoordinatorsRequest().withInstanceId(instanceId));
+  assert.equal(none.httpStatusCode, 200);
+  assert.deepEqual(none.coordinators, []);
+
+  const groups = ['billing', 'audit', 'reports', 'alerts'];
+  for (const name of groups) {
+    await client.createKafkaConsumerGroup(new kafka.CreateKafkaConsumerGroupRequest().withInstanceId(instanceId)
+      .withBody(new kafka.CreateGroupReq().withGroupName(name)));
+  }
+  const shown = await client.showCoordinators(new kafka.ShowCoordinatorsRequest().withInstanceId(instanceId));
+  assert.equal(shown.httpStatusCode, 200);
+  // Every field of the SDK's ShowCoordinatorsRespCoordinators, and nothing else; groups sorted by name.
+  for (const c of shown.coordinators) assert.deepEqual(Object.keys(c).sort(), ['group_id', 'host', 'id', 'port']);
+  assert.deepEqual(shown.coordinators.map((c) => c.group_id), [...groups].sort());
+
+  // Each coordinator is one of the brokers Metadata lists, at its advertised host and port, and the
+  // broker the group's REST view names (coordinator_id).
+  const metadata = await withAdmin(
+    new Kafka({ clientId: 'emu-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } }),
+    (admin) => admin.describeCluster());
+  const brokers = new Map(metadata.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
+  assert.equal(brokers.size, 3);
+  assert.equal(brokers.get(0), bootstrap, 'broker 0 is at ShowInstance\'s connect_address and port');
+  const instance = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(instanceId));
+  const addresses = instance.kafka_private_connect_address.split(',');
+  for (const c of shown.coordinators) {
+    assert.equal(`${c.host}:${c.port}`, brokers.get(c.id), `${c.group_id}'s coordinator ${c.id}`);
+    assert.equal(`${c.host}:${c.port}`, addresses[c.id]);
+    const group = await client.showGroup(new kafka.ShowGroupRequest().withInstanceId(instanceId).withGroup(c.group_id));
+    assert.equal(group.group.coordinator_id, c.id);
+  }
+  // Groups hash to more than one broker: the test compares more than broker 0.
+  assert.ok(new Set(shown.coordinators.map((c) => c.id)).size > 1, JSON.stringify(shown.coordinators));
+
+  const unknown = await sdkError(client.showCoordinators(new kafka.ShowCoordinatorsRequest().withInstanceId('00000000-0000-4000-8000-000000000000')));
+  assert.equal(unknown.httpStatusCode, 404);
+  assert.equal(unknown.errorCode, 'DMS.00404022');
 });

@@ -4,7 +4,7 @@
 // with offset resets and lag, and tearing everything down; then every documented error the SDK surfaces.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startEmulator, kafkaClient, sdkError, kafka } = require('./support');
+const { startEmulator, kafkaClient, kafkaInstanceBody, sdkError, kafka } = require('./support');
 
 const UNKNOWN_INSTANCE = '00000000-0000-4000-8000-000000000000';
 const FAR_FUTURE = 4102444800000;  // 2100-01-01: after every message the emulator stamps
@@ -18,15 +18,8 @@ before(async () => {
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
 
-function instanceBody(name) {
-  return new kafka.CreateInstanceByEngineReq()
-    .withName(name).withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
-}
-
 function createInstance(name) {
-  return client.createInstanceByEngine(new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(instanceBody(name)));
+  return client.createInstanceByEngine(new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(kafkaInstanceBody(name)));
 }
 
 function createTopic(id, partition, instance = instanceId) {
@@ -181,7 +174,7 @@ test('every documented error reaches the SDK exception with its status, code, me
 
   expectSdkError(await sdkError(createInstance('errors-kafka')), 400, 'DMS.00400060', 'This instance name already exists.');
   expectSdkError(await sdkError(client.createInstanceByEngine(new kafka.CreateInstanceByEngineRequest().withEngine('kafka')
-    .withBody(instanceBody('1bad')))), 400, 'DMS.00400010',
+    .withBody(kafkaInstanceBody('1bad')))), 400, 'DMS.00400010',
   'Invalid instance name. The name must be 4 to 64 characters long, start with a letter, and contain only letters, digits, hyphens (-), and underscores (_).');
   expectSdkError(await sdkError(client.showInstance(new kafka.ShowInstanceRequest().withInstanceId('not-a-uuid'))),
     400, 'DMS.00400030', 'Invalid DMS instance id. The id must be a uuid.');

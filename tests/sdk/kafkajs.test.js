@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
-const { startEmulator, kafkaClient, kafka } = require('./support');
+const { startKafkaInstance, withAdmin, kafka } = require('./support');
 
 let emulator;
 let client;
@@ -17,31 +17,14 @@ let brokers;
 let kafkajs;
 
 before(async () => {
-  emulator = await startEmulator(['--kafka-port', '0']);
-  client = kafkaClient(emulator.endpoint);
-  const body = new kafka.CreateInstanceByEngineReq()
-    .withName('kafkajs-01').withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
-  const created = await client.createInstanceByEngine(
-    new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(body));
-  instanceId = created.instance_id;
-  const shown = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(instanceId));
+  let shown;
+  let bootstrap;
+  ({ emulator, client, instanceId, shown, bootstrap } = await startKafkaInstance('kafkajs-01'));
   assert.ok(shown.port > 0, `ShowInstance reports the listener's port: ${JSON.stringify(shown.port)}`);
-  brokers = [`${shown.connect_address}:${shown.port}`];
+  brokers = [bootstrap];
   kafkajs = new Kafka({ clientId: 'emu-kafkajs', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
-
-async function withAdmin(work) {
-  const admin = kafkajs.admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function withProducer(work) {
   const producer = kafkajs.producer({ allowAutoTopicCreation: false });
@@ -54,12 +37,12 @@ async function withProducer(work) {
 }
 
 function createTopic(topic, partitions = 1) {
-  return withAdmin((admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
+  return withAdmin(kafkajs, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
 }
 
 // {partition: {low, high}} from admin.fetchTopicOffsets.
 async function offsets(topic) {
-  const listed = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  const listed = await withAdmin(kafkajs, (admin) => admin.fetchTopicOffsets(topic));
   return Object.fromEntries(listed.map((p) => [p.partition, { low: p.low, high: p.high }]));
 }
 
@@ -102,7 +85,7 @@ test('createTopics creates a topic REST lists, and answers false for one that ex
   assert.ok(topic, JSON.stringify(listed.topics));
   assert.equal(topic.partition, 2);
   assert.equal(await createTopic('created', 2), false);
-  const refused = await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'bad/name' }] }).then(
+  const refused = await withAdmin(kafkajs, (admin) => admin.createTopics({ topics: [{ topic: 'bad/name' }] }).then(
     () => null, (error) => error));
   assert.ok(refused, 'an illegal name is refused');
   assert.match(refused.message, /Topic creation errors|illegal/i);
@@ -139,7 +122,7 @@ test('deleteTopicRecords moves the low watermark that fetchTopicOffsets and REST
     topic: 'trimmed', messages: [0, 1, 2, 3].map((i) => ({ partition: 0, value: `m${i}` })),
   }));
   // kafkajs looks the leaders up in metadata its admin has already loaded, which fetchTopicOffsets does.
-  const trim = (offset) => withAdmin(async (admin) => {
+  const trim = (offset) => withAdmin(kafkajs, async (admin) => {
     await admin.fetchTopicOffsets('trimmed');
     await admin.deleteTopicRecords({ topic: 'trimmed', partitions: [{ partition: 0, offset }] });
   });

@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Kafka, AssignerProtocol, logLevel } = require('kafkajs');
-const { startEmulator, kafkaClient, kafka } = require('./support');
+const { startKafkaInstance, withAdmin, kafka } = require('./support');
 
 let emulator;
 let client;
@@ -16,35 +16,16 @@ let instanceId;
 let kafkajs;
 
 before(async () => {
-  emulator = await startEmulator(['--kafka-port', '0']);
-  client = kafkaClient(emulator.endpoint);
-  const body = new kafka.CreateInstanceByEngineReq()
-    .withName('kafkajs-groups').withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
-    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
-    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
-  const created = await client.createInstanceByEngine(
-    new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(body));
-  instanceId = created.instance_id;
-  const shown = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(instanceId));
+  let bootstrap;
+  ({ emulator, client, instanceId, bootstrap } = await startKafkaInstance('kafkajs-groups'));
   kafkajs = new Kafka({
-    clientId: 'emu-kafkajs', brokers: [`${shown.connect_address}:${shown.port}`], logLevel: logLevel.NOTHING,
-    retry: { retries: 3 },
+    clientId: 'emu-kafkajs', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 },
   });
 });
 after(async () => { assert.equal(await emulator.stop(), 0); });
 
-async function withAdmin(work) {
-  const admin = kafkajs.admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function createTopic(topic, partitions) {
-  await withAdmin((admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
+  await withAdmin(kafkajs, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
 }
 
 // Values "p<partition>-<offset>", `count` to each partition from offset `from`.
@@ -126,7 +107,7 @@ test('a member runs, commits and leaves; describeGroups, fetchOffsets and the RE
     assert.deepEqual(sorted(m.messages), rows(3, 0, 3), 'every message once');
     await m.consumer.commitOffsets([0, 1, 2].map((partition) => ({ topic: 'kjs-orders', partition, offset: '3' })));
 
-    await withAdmin(async (admin) => {
+    await withAdmin(kafkajs, async (admin) => {
       assert.deepEqual(committed(await admin.fetchOffsets({ groupId: 'kjs-billing', topics: ['kjs-orders'] })),
         [[0, '3'], [1, '3'], [2, '3']]);
       const { groups } = await admin.describeGroups(['kjs-billing']);
@@ -171,7 +152,7 @@ test('a member runs, commits and leaves; describeGroups, fetchOffsets and the RE
   }
 
   // disconnect() left the group: Empty, no members, the commits kept.
-  await withAdmin(async (admin) => {
+  await withAdmin(kafkajs, async (admin) => {
     const { groups: [group] } = await admin.describeGroups(['kjs-billing']);
     assert.deepEqual([group.state, group.members], ['Empty', []]);
   });
@@ -192,7 +173,7 @@ test('resetOffsets, fetchOffsets with resolveOffsets and a REST reset are where 
     await first.consumer.disconnect();
   }
 
-  await withAdmin(async (admin) => {
+  await withAdmin(kafkajs, async (admin) => {
     // resetOffsets commits kafkajs' sentinel -2 (earliest), which the coordinator keeps and returns.
     await admin.resetOffsets({ groupId, topic, earliest: true });
     assert.deepEqual(committed(await admin.fetchOffsets({ groupId, topics: [topic] })), [[0, '-2'], [1, '-2']]);
@@ -221,7 +202,7 @@ test('resetOffsets, fetchOffsets with resolveOffsets and a REST reset are where 
   assert.deepEqual(await restOffsets(groupId, topic), [[0, 4, 0], [1, 4, 0]]);
   await restReset(groupId, topic, -1, 2);
   assert.deepEqual(await restOffsets(groupId, topic), [[0, 2, 2], [1, 2, 2]]);
-  await withAdmin(async (admin) => {
+  await withAdmin(kafkajs, async (admin) => {
     assert.deepEqual(committed(await admin.fetchOffsets({ groupId, topics: [topic] })), [[0, '2'], [1, '2']]);
   });
   next = await member(groupId, topic, { fromBeginning: false });
@@ -234,7 +215,7 @@ test('resetOffsets, fetchOffsets with resolveOffsets and a REST reset are where 
   }
 
   // An empty group is deleted: gone from REST, Dead to describeGroups, no offsets.
-  await withAdmin(async (admin) => {
+  await withAdmin(kafkajs, async (admin) => {
     assert.deepEqual((await admin.deleteGroups([groupId])).map((g) => [g.groupId, g.errorCode]), [[groupId, 0]]);
     const { groups: [group] } = await admin.describeGroups([groupId]);
     assert.equal(group.state, 'Dead');

@@ -48,6 +48,47 @@ function kafkaClient(endpoint, projectId = PROJECT_ID) {
   return kafka.KafkaClient.newBuilder().withCredential(credentials).withEndpoint(endpoint).build();
 }
 
+// CreateInstanceByEngine's body for a Kafka 3.x instance of three brokers named `name`.
+function kafkaInstanceBody(name) {
+  return new kafka.CreateInstanceByEngineReq()
+    .withName(name).withEngine('kafka').withEngineVersion('3.x').withBrokerNum(3).withStorageSpace(300)
+    .withProductId('c6.2u4g.cluster').withStorageSpecCode('dms.physical.storage.ultra.v2')
+    .withVpcId('vpc-1').withSubnetId('subnet-1').withSecurityGroupId('sg-1').withAvailableZones(['az-1']);
+}
+
+// Creates a Kafka instance through the SDK; resolves to {instanceId, shown, bootstrap}: ShowInstance's
+// answer, and broker 0's address (`connect_address`:`port`), where the instance's Kafka listener is.
+async function createKafkaInstance(client, name) {
+  const created = await client.createInstanceByEngine(
+    new kafka.CreateInstanceByEngineRequest().withEngine('kafka').withBody(kafkaInstanceBody(name)));
+  const shown = await client.showInstance(new kafka.ShowInstanceRequest().withInstanceId(created.instance_id));
+  return { instanceId: created.instance_id, shown, bootstrap: `${shown.connect_address}:${shown.port}` };
+}
+
+// Starts the emulator with ephemeral Kafka ports and creates one Kafka instance named `name` in it; resolves
+// to {emulator, client, instanceId, shown, bootstrap}: the SDK client and createKafkaInstance's answer.
+async function startKafkaInstance(name) {
+  const emulator = await startEmulator(['--kafka-port', '0']);
+  const client = kafkaClient(emulator.endpoint);
+  try {
+    return { emulator, client, ...(await createKafkaInstance(client, name)) };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
+
+// Runs `work` with a connected admin client of `kafkajs` (a kafkajs Kafka), disconnected afterwards.
+async function withAdmin(kafkajs, work) {
+  const admin = kafkajs.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 // The SDK's exception for a failed call, or a failure if the call succeeded.
 async function sdkError(promise) {
   try {
@@ -58,4 +99,7 @@ async function sdkError(promise) {
   throw new Error('the SDK call succeeded, an error was expected');
 }
 
-module.exports = { PROJECT_ID, INSTANCE_ID, CREDENTIALS, startEmulator, kafkaClient, sdkError, kafka };
+module.exports = {
+  PROJECT_ID, INSTANCE_ID, CREDENTIALS, startEmulator, kafkaClient, kafkaInstanceBody, createKafkaInstance,
+  startKafkaInstance, withAdmin, sdkError, kafka,
+};

@@ -1,15 +1,21 @@
 // Concurrency stress over real sockets: client threads produce, read and delete DMS messages (through REST
 // and, on the same partitions, through the instance's Kafka listener: Produce batches in several codecs,
 // Fetch, DeleteRecords) and commit, read and delete DIS checkpoints on shared partitions of one server for
-// a bounded time, recording every acknowledged operation. Afterwards (and during the run, where an
-// observation allows it) the invariants:
+// a bounded time, recording every acknowledged operation; group consumers, one per consumer group, join
+// their group over the wire, commit offsets (some below the log start those deletions move), have REST
+// resets refused while they are members, leave, and reset their empty group through REST. Afterwards (and
+// during the run, where an observation allows it) the invariants:
 //   1. per partition, the log start offset never decreases, never passes the end offset, and never lags an
 //      acknowledged deletion;
 //   2. every acknowledged message is readable, or below an acknowledged deletion;
 //   3. offsets have no gaps and no duplicates (every offset in [start, end) holds exactly one acknowledged
 //      message, and each acknowledged message sits at one offset only);
-//   4. every acknowledged checkpoint commit is visible unless a later commit or delete was acknowledged.
-// EMU_STRESS_SECONDS (default 3) and EMU_STRESS_THREADS (default 16) bound the run.
+//   4. every acknowledged checkpoint commit is visible unless a later commit or delete was acknowledged;
+//   5. a group's committed offsets, on OffsetFetch and the REST views, are exactly the last acknowledged
+//      commit or reset of each partition, after every one of them and at the end: a refused reset and a
+//      message deletion change none.
+// EMU_STRESS_SECONDS (default 3), EMU_STRESS_THREADS (default 16) and EMU_STRESS_GROUP_THREADS (group
+// consumers, default 4; 0: none) bound the run.
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
@@ -23,10 +29,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,11 +61,11 @@ const std::string topic = "stress";
 const std::string stream = "stress";
 const std::string app = "stress-app";
 
-int env_int(const char* name, int fallback) {
+int env_int(const char* name, int fallback, int minimum = 1) {
     const char* text = std::getenv(name);
     if (text == nullptr || *text == '\0') return fallback;
     const int value = std::atoi(text);
-    return value > 0 ? value : fallback;
+    return value >= minimum ? value : fallback;
 }
 
 // The first violation is enough to fail; all are printed.
@@ -145,6 +153,15 @@ struct dms_paths {
     std::string delete_messages() const {
         return "/v2/" + project + "/kafka/instances/" + instance + "/topics/" + topic + "/messages/delete";
     }
+    std::string show_group(const std::string& group) const {
+        return "/v2/" + project + "/instances/" + instance + "/management/groups/" + group;
+    }
+    std::string engine_group(const std::string& group) const {
+        return "/v2/kafka/" + project + "/instances/" + instance + "/groups/" + group;
+    }
+    std::string group_offsets(const std::string& group) const {
+        return engine_group(group) + "/message-offset?topic=" + topic + "&limit=50";
+    }
 };
 
 struct bounds {
@@ -177,12 +194,39 @@ struct observed_message {
     std::string value;
 };
 
+// What a group has committed on one partition of the topic.
+struct committed_offset {
+    std::int64_t offset = -1;
+    std::string metadata;
+    bool operator==(const committed_offset&) const = default;
+};
+using committed_map = std::map<int, committed_offset>;  // by partition
+
+std::string describe(const committed_map& offsets) {
+    std::string out;
+    for (const auto& [p, c] : offsets) {
+        out += (out.empty() ? "" : ", ") + std::to_string(p) + ":" + std::to_string(c.offset) +
+               (c.metadata.empty() ? "" : "/" + c.metadata);
+    }
+    return "{" + out + "}";
+}
+
+// The offsets alone, as the REST views show them.
+std::map<int, std::int64_t> offsets_of(const committed_map& committed) {
+    std::map<int, std::int64_t> out;
+    for (const auto& [p, c] : committed) out[p] = c.offset;
+    return out;
+}
+
 struct thread_log {
     std::vector<std::vector<std::string>> produced = std::vector<std::vector<std::string>>(kafka_partitions);
     std::vector<observed_message> observed;
     std::vector<checkpoint_op> checkpoints;
     std::vector<checkpoint_read> checkpoint_reads;
     std::map<std::string, std::uint64_t> counts;
+    // A group worker's group and the last acknowledged commit or reset of each partition.
+    std::string group;
+    committed_map committed;
 };
 
 // The highest offset an acknowledged deletion has cut each partition to.
@@ -194,18 +238,163 @@ void raise_to(std::atomic<std::int64_t>& target, std::int64_t value) {
     }
 }
 
+// ---- consumer groups ----------------------------------------------------------------------------------
+
+// Each group worker owns one group: only it joins the group, commits to it and resets it, one request at a
+// time, so what the group has committed is exactly known after every acknowledged write. The other workers
+// send resets to the group only while its owner is a member, which the coordinator must refuse without
+// changing anything; `membership` keeps the owner from leaving while one of those is in flight.
+struct group_slot {
+    std::string name;
+    std::shared_mutex membership;
+    bool has_members = false;  // guarded by membership: true only between the owner's sync and its leave
+};
+std::vector<std::unique_ptr<group_slot>> group_slots;  // filled before the workers start
+
+// The next response on a Kafka connection, or a violation: an unanswered request may or may not have been
+// applied, so the run fails.
+std::optional<std::string> kafka_call(emu::test::kafka_connection& kafka, const std::string& request,
+                                      const char* what) {
+    if (!kafka.send_request(request)) {
+        violation(std::string(what) + ": the Kafka connection closed");
+        return std::nullopt;
+    }
+    auto response = kafka.read_response();
+    if (!response) violation(std::string(what) + ": no Kafka response");
+    return response;
+}
+
+// The consumer protocol's subscription to the topic and assignment of partitions of it (version 0, no
+// user data).
+std::string consumer_subscription() {
+    std::string out;
+    protocol::writer w(out);
+    w.int16(0);
+    w.array_length(1);
+    w.string(topic);
+    w.nullable_bytes(std::nullopt);
+    return out;
+}
+
+std::string consumer_assignment(const std::vector<int>& partitions) {
+    std::string out;
+    protocol::writer w(out);
+    w.int16(0);
+    w.array_length(1);
+    w.string(topic);
+    w.array_length(partitions.size());
+    for (const auto p : partitions) w.int32(p);
+    w.nullable_bytes(std::nullopt);
+    return out;
+}
+
+// A response read past its correlation id and throttle_time_ms.
+protocol::reader past_throttle(const std::string& response) {
+    protocol::reader r(response);
+    r.int32();
+    r.int32();
+    return r;
+}
+
+// OffsetFetch v5 of all the group has committed (topics null); none after a violation.
+std::optional<committed_map> offset_fetch(emu::test::kafka_connection& kafka, std::int32_t correlation,
+                                          const std::string& group) {
+    std::string request = emu::test::kafka_request_header(9, 5, correlation);
+    protocol::writer w(request);
+    w.string(group);
+    w.int32(-1);
+    const auto response = kafka_call(kafka, request, "OffsetFetch");
+    if (!response) return std::nullopt;
+    auto r = past_throttle(*response);
+    committed_map out;
+    for (auto topics = r.array_length(false); topics > 0; --topics) {
+        const std::string name(r.string());
+        for (auto partitions = r.array_length(false); partitions > 0; --partitions) {
+            const int p = r.int32();
+            committed_offset c;
+            c.offset = r.int64();
+            r.int32();  // committed_leader_epoch
+            c.metadata = std::string(r.nullable_string().value_or(""));
+            const auto error = r.int16();
+            if (name != topic || error != 0) {
+                violation(group + ": OffsetFetch answered " + name + "/" + std::to_string(p) +
+                          " with error " + std::to_string(error));
+                return std::nullopt;
+            }
+            out[p] = std::move(c);
+        }
+    }
+    if (const auto error = r.int16(); error != 0) {
+        violation(group + ": OffsetFetch answered error " + std::to_string(error));
+        return std::nullopt;
+    }
+    return out;
+}
+
+// A REST reset of the group's offsets on the topic (one partition, or -1: all), through either route.
+reply reset_offsets(client& c, const dms_paths& dms, const std::string& group, bool engine_route,
+                    int partition, std::int64_t offset) {
+    return c.call(engine_route ? "PUT" : "POST",
+                  (engine_route ? dms.engine_group(group) : dms.show_group(group)) + "/reset-message-offset",
+                  R"({"topic":")" + topic + R"(","partition":)" + std::to_string(partition) +
+                      R"(,"message_offset":)" + std::to_string(offset) + "}");
+}
+
+bool refused_as_not_empty(const reply& r) {
+    return r.status == 400 && r.body.find("DMS.00400800") != std::string::npos;
+}
+
+// ListInstanceConsumerGroupMessageOffset must show exactly the `expected` offsets, each partition with the
+// member assigned it (`owners`; none: no member).
+bool check_rest_offsets(client& c, const dms_paths& dms, const std::string& group,
+                        const committed_map& expected, const std::map<int, std::string>& owners,
+                        const std::string& when) {
+    const auto r = c.call("GET", dms.group_offsets(group));
+    const auto doc = parse(r, "ListInstanceConsumerGroupMessageOffset");
+    if (r.status != 200 || !doc.IsObject() || !doc.HasMember("group_message_offsets")) {
+        violation(group + ": ListInstanceConsumerGroupMessageOffset answered " + std::to_string(r.status) +
+                  ": " + r.body);
+        return false;
+    }
+    std::map<int, std::int64_t> shown;
+    bool owners_match = true;
+    for (const auto& row : doc["group_message_offsets"].GetArray()) {
+        const int p = row["partition"].GetInt();
+        shown[p] = row["message_current_offset"].GetInt64();
+        const auto owner = owners.find(p);
+        owners_match &= row["consumer_id"].GetString() == (owner == owners.end() ? "" : owner->second);
+    }
+    if (shown != offsets_of(expected) || !owners_match ||
+        doc["total"].GetInt64() != static_cast<std::int64_t>(expected.size())) {
+        violation(group + ": after " + when + ", ListInstanceConsumerGroupMessageOffset answered " + r.body +
+                  ", the last acknowledged writes were " + describe(expected));
+        return false;
+    }
+    return true;
+}
+
 class worker {
   public:
+    // `own`: the group a group worker owns; none for the others.
     worker(int id, std::uint16_t port, std::uint16_t kafka_port, const dms_paths& dms,
-           clock_type::time_point start)
+           clock_type::time_point start, group_slot* own = nullptr)
         : id_(id),
           client_(port),
           kafka_(kafka_port),
           dms_(dms),
           start_(start),
-          rng_(static_cast<std::uint64_t>(id) * 7919 + 1) {}
+          rng_(static_cast<std::uint64_t>(id) * 7919 + 1),
+          own_(own) {}
 
     thread_log run(clock_type::time_point deadline) {
+        if (own_ != nullptr) {
+            // A violation leaves the group's state unknown: the worker stops there.
+            while (clock_type::now() < deadline && group_cycle()) {
+            }
+            log_.group = own_->name;
+            log_.committed = expected_;
+            return std::move(log_);
+        }
         while (clock_type::now() < deadline) {
             const int pick = std::uniform_int_distribution<int>(0, 99)(rng_);
             if (pick < 25)
@@ -224,8 +413,10 @@ class worker {
                 commit_checkpoint();
             else if (pick < 94)
                 delete_checkpoint();
-            else
+            else if (pick < 97 || group_slots.empty())
                 read_checkpoint();
+            else
+                reset_members_group();
         }
         return std::move(log_);
     }
@@ -285,13 +476,35 @@ class worker {
         return out;
     }
 
-    void query() {
+    // A random partition with its bounds as read now (invariant 1 checked); none when the read failed.
+    std::optional<std::pair<int, bounds>> random_partition_bounds() {
         const auto all = read_bounds();
-        if (!all) return;
+        if (!all) return std::nullopt;
         const int partition = random_partition(kafka_partitions);
-        const auto b = (*all)[static_cast<std::size_t>(partition)];
-        if (b.start == b.end) return;
-        const auto offset = std::uniform_int_distribution<std::int64_t>(b.start, b.end - 1)(rng_);
+        return std::pair{partition, (*all)[static_cast<std::size_t>(partition)]};
+    }
+
+    std::int64_t random_offset(std::int64_t low, std::int64_t high) {
+        return std::uniform_int_distribution<std::int64_t>(low, high)(rng_);
+    }
+
+    // A random partition and an offset its log holds, as read now; none when the read failed or the log is
+    // empty.
+    std::optional<std::pair<int, std::int64_t>> random_offset_in_log() {
+        const auto picked = random_partition_bounds();
+        if (!picked || picked->second.start == picked->second.end) return std::nullopt;
+        return std::pair{picked->first, random_offset(picked->second.start, picked->second.end - 1)};
+    }
+
+    // An offset to delete to: at most a few messages past the start, so that most of the log stays.
+    std::int64_t random_deletion_point(const bounds& b) {
+        return random_offset(b.start, std::min(b.end, b.start + 5));
+    }
+
+    void query() {
+        const auto picked = random_offset_in_log();
+        if (!picked) return;
+        const auto [partition, offset] = *picked;
         const auto r = client_.call("GET", dms_.message(partition, offset));
         ++log_.counts["dms message read"];
         if (r.status != 200)
@@ -313,13 +526,10 @@ class worker {
     }
 
     void delete_messages() {
-        const auto all = read_bounds();
-        if (!all) return;
-        const int partition = random_partition(kafka_partitions);
-        const auto b = (*all)[static_cast<std::size_t>(partition)];
-        // Keep most of the log: cut at most a few messages past the start.
-        const auto offset =
-            std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
+        const auto picked = random_partition_bounds();
+        if (!picked) return;
+        const auto [partition, b] = *picked;
+        const auto offset = random_deletion_point(b);
         const auto r = client_.call("POST", dms_.delete_messages(),
                                     R"({"partitions":[{"partition":)" + std::to_string(partition) +
                                         R"(,"offset":)" + std::to_string(offset) + "}]}");
@@ -359,18 +569,6 @@ class worker {
         return r;
     }
 
-    // The next response on the Kafka connection, or a violation: an unanswered request may or may not
-    // have been applied, so the run fails.
-    std::optional<std::string> kafka_call(const std::string& request, const char* what) {
-        if (!kafka_.send_request(request)) {
-            violation(std::string(what) + ": the Kafka connection closed");
-            return std::nullopt;
-        }
-        auto response = kafka_.read_response();
-        if (!response) violation(std::string(what) + ": no Kafka response");
-        return response;
-    }
-
     // Produce v3 of one batch of 1-3 records, in a random codec; acknowledged records join the log.
     void kafka_produce() {
         const int partition = random_partition(kafka_partitions);
@@ -394,7 +592,7 @@ class worker {
         w.int32(10000);
         write_one_partition(w, partition);
         w.nullable_bytes(protocol::encode_batch(protocol::batch_header{}, records, codec));
-        const auto response = kafka_call(request, "Produce");
+        const auto response = kafka_call(kafka_, request, "Produce");
         if (!response) return;
         auto r = at_one_partition(*response, false);
         const std::int16_t error = r.int16();
@@ -406,12 +604,9 @@ class worker {
 
     // Fetch v5 from a random offset inside the log; every record at or past it is an observation.
     void kafka_fetch() {
-        const auto all = read_bounds();
-        if (!all) return;
-        const int partition = random_partition(kafka_partitions);
-        const auto b = (*all)[static_cast<std::size_t>(partition)];
-        if (b.start == b.end) return;
-        const auto offset = std::uniform_int_distribution<std::int64_t>(b.start, b.end - 1)(rng_);
+        const auto picked = random_offset_in_log();
+        if (!picked) return;
+        const auto [partition, offset] = *picked;
         std::string request = emu::test::kafka_request_header(1, 5, ++correlation_);
         protocol::writer w(request);
         w.int32(-1);
@@ -423,7 +618,7 @@ class worker {
         w.int64(offset);
         w.int64(-1);
         w.int32(1 << 12);
-        const auto response = kafka_call(request, "Fetch");
+        const auto response = kafka_call(kafka_, request, "Fetch");
         if (!response) return;
         auto r = at_one_partition(*response, true);
         const std::int16_t error = r.int16();
@@ -461,18 +656,16 @@ class worker {
 
     // DeleteRecords v1 of one partition, to an offset a few past the start.
     void kafka_delete_records() {
-        const auto all = read_bounds();
-        if (!all) return;
-        const int partition = random_partition(kafka_partitions);
-        const auto b = (*all)[static_cast<std::size_t>(partition)];
-        const auto offset =
-            std::uniform_int_distribution<std::int64_t>(b.start, std::min(b.end, b.start + 5))(rng_);
+        const auto picked = random_partition_bounds();
+        if (!picked) return;
+        const auto [partition, b] = *picked;
+        const auto offset = random_deletion_point(b);
         std::string request = emu::test::kafka_request_header(21, 1, ++correlation_);
         protocol::writer w(request);
         write_one_partition(w, partition);
         w.int64(offset);
         w.int32(10000);
-        const auto response = kafka_call(request, "DeleteRecords");
+        const auto response = kafka_call(kafka_, request, "DeleteRecords");
         if (!response) return;
         auto r = at_one_partition(*response, true);
         const std::int64_t low = r.int64();
@@ -502,11 +695,16 @@ class worker {
             R"({"app_name":")" + app + R"(","checkpoint_type":"LAST_READ","stream_name":")" + stream +
                 R"(","partition_id":")" + std::to_string(op.partition) + R"(","sequence_number":")" +
                 std::to_string(op.sequence) + R"(","metadata":")" + op.metadata + R"("})");
+        record_checkpoint(std::move(op), r, 201, "CommitCheckpoint");
+    }
+
+    // Records a checkpoint operation just answered, if it was acknowledged with `status`.
+    void record_checkpoint(checkpoint_op op, const reply& r, unsigned status, const char* what) {
         op.acked_ns = since_start_ns(start_);
-        if (r.status != 201)
-            return violation("CommitCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
+        if (r.status != status)
+            return violation(std::string(what) + " answered " + std::to_string(r.status) + ": " + r.body);
+        ++log_.counts[op.is_delete ? "dis checkpoint delete" : "dis checkpoint commit"];
         log_.checkpoints.push_back(std::move(op));
-        ++log_.counts["dis checkpoint commit"];
     }
 
     void delete_checkpoint() {
@@ -516,11 +714,7 @@ class worker {
         op.invoked_ns = since_start_ns(start_);
         const auto r =
             client_.call("DELETE", "/v2/" + project + "/checkpoints?" + checkpoint_query(op.partition));
-        op.acked_ns = since_start_ns(start_);
-        if (r.status != 204)
-            return violation("DeleteCheckpoint answered " + std::to_string(r.status) + ": " + r.body);
-        log_.checkpoints.push_back(std::move(op));
-        ++log_.counts["dis checkpoint delete"];
+        record_checkpoint(std::move(op), r, 204, "DeleteCheckpoint");
     }
 
     void read_checkpoint() {
@@ -539,6 +733,309 @@ class worker {
         ++log_.counts["dis checkpoint read"];
     }
 
+    // ---- the group this worker owns (group workers) ----
+
+    // One member's life in the group: join, sync, commits, heartbeats and refused resets, leave; then, with
+    // the group empty, a reset or a commit for the group. After every acknowledged write, OffsetFetch and
+    // the REST view must show exactly the last acknowledged write of every partition. False on a violation.
+    bool group_cycle() {
+        if (!join_group() || !sync_group()) return false;
+        set_has_members(true);
+        if (!check_committed("the join")) return false;
+        for (int steps = std::uniform_int_distribution<int>(2, 5)(rng_); steps > 0; --steps) {
+            const int pick = std::uniform_int_distribution<int>(0, 9)(rng_);
+            const bool ok = pick < 6 ? member_commit() : pick < 8 ? owner_reset_refused() : heartbeat();
+            if (!ok) return false;
+        }
+        set_has_members(false);
+        if (!leave_group() || !check_committed("leaving")) return false;
+        const int pick = std::uniform_int_distribution<int>(0, 9)(rng_);
+        if (pick < 5) return reset_empty_group();
+        if (pick < 8) return commit_offsets(random_commit_offsets({0, 1, 2, 3}), -1, "");
+        return true;
+    }
+
+    void set_has_members(bool value) {
+        std::unique_lock lock(own_->membership);
+        own_->has_members = value;
+    }
+
+    std::string join_request(const std::string& member_id) {
+        std::string request = emu::test::kafka_request_header(11, 5, ++correlation_);
+        protocol::writer w(request);
+        w.string(own_->name);
+        w.int32(60000);  // session_timeout_ms: no expiry within a run, even under a sanitizer
+        w.int32(60000);  // rebalance_timeout_ms
+        w.string(member_id);
+        w.nullable_string(std::nullopt);  // group_instance_id
+        w.string("consumer");
+        w.array_length(1);
+        w.string("range");
+        w.nullable_bytes(consumer_subscription());
+        return request;
+    }
+
+    // JoinGroup v5 without a member id (MEMBER_ID_REQUIRED gives one), then with it: the only member, so
+    // the leader of a new generation.
+    bool join_group() {
+        const auto first = kafka_call(kafka_, join_request(""), "JoinGroup");
+        if (!first) return false;
+        auto r1 = past_throttle(*first);
+        const auto required = r1.int16();
+        r1.int32();
+        r1.string();
+        r1.string();
+        const std::string member_id(r1.string());
+        if (required != 79 || member_id.empty()) {
+            violation(own_->name + ": a JoinGroup without a member id answered error " +
+                      std::to_string(required) + ", member id '" + member_id + "'");
+            return false;
+        }
+        const auto second = kafka_call(kafka_, join_request(member_id), "JoinGroup");
+        if (!second) return false;
+        auto r = past_throttle(*second);
+        const auto error = r.int16();
+        const auto generation = r.int32();
+        const std::string chosen(r.string());
+        const std::string leader(r.string());
+        const std::string member(r.string());
+        const auto members = r.array_length(false);
+        if (error != 0 || generation <= generation_ || chosen != "range" || leader != member_id ||
+            member != member_id || members != 1) {
+            violation(own_->name + ": the JoinGroup of " + member_id + " answered error " +
+                      std::to_string(error) + ", generation " + std::to_string(generation) + " after " +
+                      std::to_string(generation_) + ", protocol " + chosen + ", leader " + leader + ", " +
+                      std::to_string(members) + " members");
+            return false;
+        }
+        member_id_ = member_id;
+        generation_ = generation;
+        ++log_.counts["group join"];
+        return true;
+    }
+
+    // SyncGroup v3: the leader assigns itself some of the partitions and gets its assignment back.
+    bool sync_group() {
+        assigned_.clear();
+        for (int p = 0; p < kafka_partitions; ++p) {
+            if (std::uniform_int_distribution<int>(0, 1)(rng_) == 0) assigned_.push_back(p);
+        }
+        if (assigned_.empty()) assigned_.push_back(random_partition(kafka_partitions));
+        const auto assignment = consumer_assignment(assigned_);
+        std::string request = member_request(14, 3, generation_, member_id_);
+        protocol::writer w(request);
+        w.array_length(1);
+        w.string(member_id_);
+        w.nullable_bytes(assignment);
+        const auto response = kafka_call(kafka_, request, "SyncGroup");
+        if (!response) return false;
+        auto r = past_throttle(*response);
+        const auto error = r.int16();
+        if (error != 0 || r.bytes() != assignment) {
+            violation(own_->name + ": SyncGroup answered error " + std::to_string(error) +
+                      " or another assignment than the leader's");
+            return false;
+        }
+        ++log_.counts["group sync"];
+        return true;
+    }
+
+    // A request of the member's (SyncGroup, Heartbeat, OffsetCommit) up to its own fields: the group, the
+    // generation, the member id and no group_instance_id.
+    std::string member_request(std::int16_t api_key, std::int16_t version, std::int32_t generation,
+                               const std::string& member_id) {
+        std::string request = emu::test::kafka_request_header(api_key, version, ++correlation_);
+        protocol::writer w(request);
+        w.string(own_->name);
+        w.int32(generation);
+        w.string(member_id);
+        w.nullable_string(std::nullopt);
+        return request;
+    }
+
+    bool heartbeat() {
+        const auto response = kafka_call(kafka_, member_request(12, 3, generation_, member_id_), "Heartbeat");
+        if (!response) return false;
+        auto r = past_throttle(*response);
+        if (const auto error = r.int16(); error != 0) {
+            violation(own_->name + ": the Heartbeat of its only member answered error " +
+                      std::to_string(error));
+            return false;
+        }
+        ++log_.counts["group heartbeat"];
+        return true;
+    }
+
+    // Random offsets for some of `partitions`: anywhere in [0, end], so below the log start too when
+    // messages were deleted (a commit below the start stays as it was committed).
+    std::map<int, std::int64_t> random_commit_offsets(const std::vector<int>& partitions) {
+        std::map<int, std::int64_t> out;
+        const auto all = read_bounds();
+        if (!all) return out;
+        for (const auto p : partitions) {
+            if (out.empty() || std::uniform_int_distribution<int>(0, 1)(rng_) == 0)
+                out[p] = random_offset(0, (*all)[static_cast<std::size_t>(p)].end);
+        }
+        return out;
+    }
+
+    bool member_commit() { return commit_offsets(random_commit_offsets(assigned_), generation_, member_id_); }
+
+    // OffsetCommit v7 as the member in its generation (-1 and no member id: for the empty group); once
+    // acknowledged, the offsets and their metadata are what the group holds.
+    bool commit_offsets(const std::map<int, std::int64_t>& offsets, std::int32_t generation,
+                        const std::string& member_id) {
+        if (offsets.empty()) return false;  // the bounds read failed
+        committed_map sent;
+        std::string request = member_request(8, 7, generation, member_id);
+        protocol::writer w(request);
+        w.array_length(1);
+        w.string(topic);
+        w.array_length(offsets.size());
+        for (const auto& [p, offset] : offsets) {
+            auto& c = sent[p];
+            c.offset = offset;
+            c.metadata = "g" + std::to_string(id_) + "-" + std::to_string(sequence_++);
+            w.int32(p);
+            w.int64(offset);
+            w.int32(-1);  // committed_leader_epoch
+            w.nullable_string(c.metadata);
+            if (offset < acked_delete[p].load()) ++log_.counts["group commit below a deletion"];
+        }
+        const auto response = kafka_call(kafka_, request, "OffsetCommit");
+        if (!response) return false;
+        auto r = past_throttle(*response);
+        bool acknowledged = r.array_length(false) == 1 && r.string() == topic &&
+                            r.array_length(false) == static_cast<std::int32_t>(offsets.size());
+        for (std::size_t i = 0; acknowledged && i < offsets.size(); ++i) {
+            r.int32();
+            acknowledged = r.int16() == 0;
+        }
+        if (!acknowledged) {
+            violation(own_->name + ": OffsetCommit of " + describe(sent) + " in generation " +
+                      std::to_string(generation) + " was not acknowledged");
+            return false;
+        }
+        for (auto& [p, c] : sent) expected_[p] = std::move(c);
+        ++log_.counts[member_id.empty() ? "group commit (empty group)" : "group commit (member)"];
+        return check_committed("a commit");
+    }
+
+    // A reset while this worker is the group's member: refused, and nothing changed.
+    bool owner_reset_refused() {
+        const auto r = reset_offsets(
+            client_, dms_, own_->name, std::uniform_int_distribution<int>(0, 1)(rng_) == 0,
+            std::uniform_int_distribution<int>(-1, kafka_partitions - 1)(rng_), random_offset(0, 10));
+        if (!refused_as_not_empty(r)) {
+            violation(own_->name + ": a reset while the group has a member answered " +
+                      std::to_string(r.status) + ": " + r.body);
+            return false;
+        }
+        ++log_.counts["group reset refused (owner)"];
+        return check_committed("a refused reset");
+    }
+
+    // Another worker's reset of some group whose owner is its member now: refused.
+    void reset_members_group() {
+        auto& slot =
+            *group_slots[static_cast<std::size_t>(random_partition(static_cast<int>(group_slots.size())))];
+        std::shared_lock lock(slot.membership);
+        if (!slot.has_members) return;
+        const auto r = reset_offsets(
+            client_, dms_, slot.name, std::uniform_int_distribution<int>(0, 1)(rng_) == 0,
+            std::uniform_int_distribution<int>(-1, kafka_partitions - 1)(rng_), random_offset(0, 10));
+        if (!refused_as_not_empty(r)) {
+            return violation(slot.name + ": another worker's reset while the group has a member answered " +
+                             std::to_string(r.status) + ": " + r.body);
+        }
+        ++log_.counts["group reset refused (other)"];
+    }
+
+    // LeaveGroup v3 of the member: the group is empty after it.
+    bool leave_group() {
+        std::string request = emu::test::kafka_request_header(13, 3, ++correlation_);
+        protocol::writer w(request);
+        w.string(own_->name);
+        w.array_length(1);
+        w.string(member_id_);
+        w.nullable_string(std::nullopt);
+        const auto response = kafka_call(kafka_, request, "LeaveGroup");
+        if (!response) return false;
+        auto r = past_throttle(*response);
+        const auto error = r.int16();
+        const auto members = r.array_length(false);
+        std::int16_t member_error = -1;
+        if (members == 1) {
+            r.string();
+            r.nullable_string();
+            member_error = r.int16();
+        }
+        if (error != 0 || member_error != 0) {
+            violation(own_->name + ": LeaveGroup of " + member_id_ + " answered error " +
+                      std::to_string(error) + ", member error " + std::to_string(member_error));
+            return false;
+        }
+        assigned_.clear();
+        ++log_.counts["group leave"];
+        return true;
+    }
+
+    // A reset of the empty group to an offset in or around the logs. The reset clamps it to the partition's
+    // log as it is when it applies, which racing deletions and produces move: the offset it leaves lies
+    // between the offset clamped to the log read before and to the log read after (equal to the offset
+    // asked for when that is inside both), and from then on is exactly what the group holds.
+    bool reset_empty_group() {
+        const auto before = read_bounds();
+        if (!before) return false;
+        const int partition = std::uniform_int_distribution<int>(-1, kafka_partitions - 1)(rng_);
+        std::int64_t highest = 0;
+        for (const auto& b : *before) highest = std::max(highest, b.end);
+        const auto offset = random_offset(0, highest + 2);
+        const auto r = reset_offsets(client_, dms_, own_->name,
+                                     std::uniform_int_distribution<int>(0, 1)(rng_) == 0, partition, offset);
+        if (r.status != 204) {
+            violation(own_->name + ": a reset of the empty group answered " + std::to_string(r.status) +
+                      ": " + r.body);
+            return false;
+        }
+        const auto after = read_bounds();
+        const auto fetched = offset_fetch(kafka_, ++correlation_, own_->name);
+        if (!after || !fetched) return false;
+        for (int p = 0; p < kafka_partitions; ++p) {
+            if (partition != -1 && p != partition) continue;
+            const auto i = static_cast<std::size_t>(p);
+            const auto low = std::clamp(offset, (*before)[i].start, (*before)[i].end);
+            const auto high = std::clamp(offset, (*after)[i].start, (*after)[i].end);
+            const auto it = fetched->find(p);
+            if (it == fetched->end() || it->second.offset < low || it->second.offset > high ||
+                !it->second.metadata.empty()) {
+                violation(own_->name + ": a reset of partition " + std::to_string(p) + " to " +
+                          std::to_string(offset) + " left " + describe(*fetched) + ", not an offset in [" +
+                          std::to_string(low) + ", " + std::to_string(high) + "] without metadata");
+                return false;
+            }
+            expected_[p] = it->second;
+            ++log_.counts[low == high ? "group reset (exact)" : "group reset (racing the log)"];
+        }
+        return check_committed("a reset");
+    }
+
+    // OffsetFetch and ListInstanceConsumerGroupMessageOffset show exactly the last acknowledged write of
+    // every partition (REST deletions in between change none), with the member's partitions its own.
+    bool check_committed(const std::string& when) {
+        const auto fetched = offset_fetch(kafka_, ++correlation_, own_->name);
+        if (!fetched) return false;
+        if (*fetched != expected_) {
+            violation(own_->name + ": after " + when + ", OffsetFetch answered " + describe(*fetched) +
+                      ", the last acknowledged writes were " + describe(expected_));
+            return false;
+        }
+        std::map<int, std::string> owners;
+        for (const auto p : assigned_) owners[p] = member_id_;
+        ++log_.counts["group offsets checked"];
+        return check_rest_offsets(client_, dms_, own_->name, expected_, owners, when);
+    }
+
     int id_;
     client client_;
     emu::test::kafka_connection kafka_;
@@ -549,6 +1046,12 @@ class worker {
     std::uint64_t sequence_ = 0;
     bounds seen_[kafka_partitions];
     thread_log log_;
+    // A group worker's: its group, its member while it is one, and what the group holds.
+    group_slot* own_;
+    std::string member_id_;
+    std::int32_t generation_ = 0;
+    std::vector<int> assigned_;
+    committed_map expected_;
 };
 
 void expect_status(const emu::test::http_reply& r, unsigned status, const char* what) {
@@ -685,11 +1188,45 @@ void check_checkpoints(client& c, const std::vector<thread_log>& logs, clock_typ
     }
 }
 
+// Invariant 5 on the final state: every group is empty and holds exactly its owner's last acknowledged
+// writes, on OffsetFetch, ListInstanceConsumerGroupMessageOffset and ShowGroups alike.
+void check_groups(client& c, std::uint16_t kafka_port, const dms_paths& dms,
+                  const std::vector<thread_log>& logs, std::uint64_t& groups_checked) {
+    emu::test::kafka_connection kafka(kafka_port);
+    std::int32_t correlation = 0;
+    for (const auto& log : logs) {
+        if (log.group.empty()) continue;
+        ++groups_checked;
+        const auto fetched = offset_fetch(kafka, ++correlation, log.group);
+        if (fetched && *fetched != log.committed) {
+            violation(log.group + ": at the end OffsetFetch answered " + describe(*fetched) +
+                      ", the last acknowledged writes were " + describe(log.committed));
+        }
+        check_rest_offsets(c, dms, log.group, log.committed, {}, "the run");
+        const auto r = c.call("GET", dms.show_group(log.group));
+        const auto doc = parse(r, "ShowGroups");
+        if (r.status != 200 || !doc.IsObject() || !doc.HasMember("group")) {
+            violation(log.group + ": ShowGroups answered " + std::to_string(r.status) + ": " + r.body);
+            continue;
+        }
+        const auto& group = doc["group"];
+        std::map<int, std::int64_t> shown;
+        for (const auto& row : group["group_message_offsets"].GetArray())
+            shown[row["partition"].GetInt()] = row["message_current_offset"].GetInt64();
+        if (std::string(group["state"].GetString()) != "Empty" || !group["members"].Empty() ||
+            shown != offsets_of(log.committed)) {
+            violation(log.group + ": at the end ShowGroups answered " + r.body +
+                      ", the last acknowledged writes were " + describe(log.committed));
+        }
+    }
+}
+
 }  // namespace
 
 int main() {
     const int seconds = env_int("EMU_STRESS_SECONDS", 3);
     const int threads = env_int("EMU_STRESS_THREADS", 16);
+    const int group_threads = env_int("EMU_STRESS_GROUP_THREADS", 4, 0);
     // One access line per request would drown the figures; refusals and failures still show.
     spdlog::set_level(spdlog::level::warn);
     emu::test::test_server server([](emu::server::config& c) { c.threads = 4; });
@@ -733,13 +1270,19 @@ int main() {
 
     const auto start = clock_type::now();
     const auto deadline = start + std::chrono::seconds(seconds);
-    std::vector<thread_log> logs(static_cast<std::size_t>(threads));
+    for (int g = 0; g < group_threads; ++g) {
+        group_slots.push_back(std::make_unique<group_slot>());
+        group_slots.back()->name = "stress-group-" + std::to_string(g);
+    }
+    std::vector<thread_log> logs(static_cast<std::size_t>(threads + group_threads));
     {
         std::vector<std::thread> pool;
-        for (int i = 0; i < threads; ++i) {
-            pool.emplace_back([&, i] {
+        for (int i = 0; i < threads + group_threads; ++i) {
+            group_slot* own =
+                i < threads ? nullptr : group_slots[static_cast<std::size_t>(i - threads)].get();
+            pool.emplace_back([&, i, own] {
                 try {
-                    worker w(i, server.port(), kafka_port, dms, start);
+                    worker w(i, server.port(), kafka_port, dms, start, own);
                     logs[static_cast<std::size_t>(i)] = w.run(deadline);
                 } catch (const std::exception& e) {
                     violation("client thread " + std::to_string(i) + ": " + e.what());
@@ -756,6 +1299,8 @@ int main() {
     std::uint64_t checkpoint_reads_checked = 0;
     check_logs(checker, dms, logs, messages_checked);
     check_checkpoints(checker, logs, start, checkpoint_reads_checked);
+    std::uint64_t groups_checked = 0;
+    check_groups(checker, kafka_port, dms, logs, groups_checked);
 
     std::map<std::string, std::uint64_t> totals;
     std::uint64_t all = 0;
@@ -767,9 +1312,10 @@ int main() {
         }
         observed += log.observed.size();
     }
-    std::printf("stress: %d client threads, %lld ms, %llu acknowledged operations (%.0f/s)\n", threads,
-                static_cast<long long>(run_ms), static_cast<unsigned long long>(all),
-                run_ms > 0 ? static_cast<double>(all) * 1000.0 / static_cast<double>(run_ms) : 0.0);
+    std::printf(
+        "stress: %d client threads and %d group consumers, %lld ms, %llu acknowledged operations (%.0f/s)\n",
+        threads, group_threads, static_cast<long long>(run_ms), static_cast<unsigned long long>(all),
+        run_ms > 0 ? static_cast<double>(all) * 1000.0 / static_cast<double>(run_ms) : 0.0);
     for (const auto& [name, count] : totals)
         std::printf("  %-28s %llu\n", name.c_str(), static_cast<unsigned long long>(count));
     for (int p = 0; p < kafka_partitions; ++p) {
@@ -778,9 +1324,10 @@ int main() {
     }
     std::printf(
         "invariants: %llu readable messages re-read, %llu mid-run reads matched, %d partitions checked "
-        "for start/end/gaps/duplicates, %llu checkpoint reads (%d final) explained; %zu violations\n",
+        "for start/end/gaps/duplicates, %llu checkpoint reads (%d final) explained, %llu groups' final "
+        "offsets matched; %zu violations\n",
         static_cast<unsigned long long>(messages_checked), static_cast<unsigned long long>(observed),
         kafka_partitions, static_cast<unsigned long long>(checkpoint_reads_checked), dis_partitions,
-        violations.size());
+        static_cast<unsigned long long>(groups_checked), violations.size());
     return violations.empty() ? 0 : 1;
 }
