@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +150,42 @@ TEST_F(framed_file_test, a_full_file_system_fails_the_write_and_keeps_only_whole
     // A smaller record still fits where the large one did not.
     w.append("small");
     EXPECT_EQ(read_records(file).records.size(), static_cast<std::size_t>(written + 1));
+}
+
+TEST_F(framed_file_test, a_writer_killed_mid_stream_keeps_every_record_it_acknowledged_in_order) {
+    const auto file = dir / "log";
+    int acks[2];
+    ASSERT_EQ(::pipe(acks), 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(acks[0]);
+        framed_writer w(file, fsync_policy::never);
+        for (std::uint32_t i = 0;; ++i) {
+            w.append("record-" + std::to_string(i) + std::string(i % 300, 'x'));
+            if (::write(acks[1], &i, sizeof i) != sizeof i) _exit(1);  // acknowledged once it returned
+        }
+    }
+    ::close(acks[1]);
+    std::uint32_t acked = 0;
+    std::uint32_t got = 0;
+    std::int64_t count = 0;
+    while (count < 5000 && ::read(acks[0], &got, sizeof got) == sizeof got) {
+        acked = got;
+        ++count;
+    }
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    while (::read(acks[0], &got, sizeof got) == sizeof got) acked = got;
+    ::close(acks[0]);
+    ASSERT_TRUE(WIFSIGNALED(status));
+
+    const auto read = read_records(file);
+    ASSERT_GE(read.records.size(), static_cast<std::size_t>(acked) + 1)
+        << "an acknowledged record is missing";
+    EXPECT_LE(read.records.size(), static_cast<std::size_t>(acked) + 2) << "more than the one in flight";
+    for (std::size_t i = 0; i < read.records.size(); ++i)
+        ASSERT_EQ(read.records[i], "record-" + std::to_string(i) + std::string(i % 300, 'x')) << i;
 }
 
 }  // namespace
