@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafka/observer.hpp"
@@ -141,9 +142,12 @@ handler_result describe_groups(const request&, protocol::reader&, protocol::writ
 handler_result delete_groups(const request&, protocol::reader&, protocol::writer&);
 }  // namespace handlers
 
-// The table's error_answer functions (error_answers.cpp).
+// The table's error_answer functions, each beside its API's handler: both read the request with the same
+// function and write the response with the same one.
 namespace error_answers {
 using protocol::error_code;
+// The error message of the answers whose version has one.
+inline constexpr std::string_view injected_message = "Injected by a fault rule of the emulator.";
 handler_result api_versions(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result metadata(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result produce(const request&, protocol::reader&, protocol::writer&, error_code);
@@ -154,7 +158,6 @@ handler_result delete_topics(const request&, protocol::reader&, protocol::writer
 handler_result delete_records(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result describe_configs(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result create_partitions(const request&, protocol::reader&, protocol::writer&, error_code);
-// The group APIs' (groups.cpp), which decode their requests once for both.
 handler_result find_coordinator(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result join_group(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result sync_group(const request&, protocol::reader&, protocol::writer&, error_code);

@@ -1,10 +1,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <functional>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafka/error_mapping.hpp"
@@ -13,7 +12,7 @@
 #include "state/errors.hpp"
 #include "state/kafka/topic_rules.hpp"
 
-namespace emu::kafka::handlers {
+namespace emu::kafka {
 
 namespace {
 
@@ -34,13 +33,73 @@ struct config_entry {
     std::int8_t source = default_config;
 };
 
+struct resource_request {
+    std::int8_t type = 0;
+    std::string_view name;
+    std::optional<std::vector<std::string_view>> keys;  // none: every config
+};
+
+struct describe_configs_request {
+    std::vector<resource_request> resources;
+    bool synonyms = false;
+};
+
+describe_configs_request read_describe_configs(const request& req, protocol::reader& body) {
+    describe_configs_request r;
+    const auto count = body.array_length(false, 1 + 2 + 4);
+    for (std::int32_t i = 0; i < count; ++i) {
+        auto& resource = r.resources.emplace_back();
+        resource.type = body.int8();
+        resource.name = body.string();
+        const auto keys = body.int32();  // nullable array
+        if (keys < -1 || static_cast<std::size_t>(std::max(keys, 0)) > body.remaining() / 2) {
+            throw protocol::decode_error("configuration key count");
+        }
+        if (keys >= 0) {
+            resource.keys.emplace();
+            for (std::int32_t k = 0; k < keys; ++k) resource.keys->push_back(body.string());
+        }
+    }
+    r.synonyms = req.version() >= 1 && body.boolean();  // include_synonyms
+    return r;
+}
+
 struct resource_answer {
     error_code error = error_code::none;
-    std::string message;
+    std::optional<std::string> message;  // set with an error
     std::int8_t type = 0;
     std::string name;
     std::vector<config_entry> configs;
 };
+
+void write_describe_configs(const request& req, protocol::writer& out,
+                            const std::vector<resource_answer>& answers, bool synonyms) {
+    out.int32(0);  // throttle_time_ms
+    out.array_length(answers.size());
+    for (const auto& answer : answers) {
+        out.error(answer.error);
+        out.nullable_string(answer.message);
+        out.int8(answer.type);
+        out.string(answer.name);
+        out.array_length(answer.configs.size());
+        for (const auto& c : answer.configs) {
+            out.string(c.name);
+            out.nullable_string(c.value);
+            out.boolean(c.read_only);
+            if (req.version() == 0) out.boolean(c.source == default_config);  // is_default
+            if (req.version() >= 1) out.int8(c.source);
+            out.boolean(false);  // is_sensitive
+            if (req.version() >= 1) {
+                out.array_length(synonyms ? 1 : 0);
+                if (synonyms) {
+                    out.string(c.name);
+                    out.nullable_string(c.value);
+                    out.int8(c.source);
+                }
+            }
+        }
+    }
+}
 
 // A topic's configurations: what DMS lets a topic set (retention_time as retention.ms, the known
 // topic_other_configs) and cleanup.policy, which is always delete (no compaction).
@@ -118,67 +177,42 @@ resource_answer describe(const request& req, std::int8_t type, std::string name)
 
 }  // namespace
 
+namespace handlers {
+
 // DescribeConfigs v0-2 (AK DescribeConfigsRequest/Response.json) for topics and brokers; other resource
 // types answer INVALID_REQUEST. Named keys pick configs (unknown ones are left out, as Kafka does);
 // v1+ synonyms, when asked for, list the config itself with its source.
 handler_result describe_configs(const request& req, protocol::reader& body, protocol::writer& out) {
-    struct resource_request {
-        std::int8_t type = 0;
-        std::string name;
-        std::optional<std::set<std::string, std::less<>>> keys;
-    };
-    std::vector<resource_request> resources;
-    const auto count = body.array_length(false, 1 + 2 + 4);
-    for (std::int32_t i = 0; i < count; ++i) {
-        resource_request r;
-        r.type = body.int8();
-        r.name = std::string(body.string());
-        const auto keys = body.int32();  // nullable array
-        if (keys < -1 || static_cast<std::size_t>(std::max(keys, 0)) > body.remaining() / 2) {
-            throw protocol::decode_error("configuration key count");
+    const auto r = read_describe_configs(req, body);
+    std::vector<resource_answer> answers;
+    for (const auto& resource : r.resources) {
+        auto answer = describe(req, resource.type, std::string(resource.name));
+        if (const auto& keys = resource.keys) {
+            std::erase_if(answer.configs, [&](const config_entry& c) {
+                return std::find(keys->begin(), keys->end(), c.name) == keys->end();
+            });
         }
-        if (keys >= 0) {
-            r.keys.emplace();
-            for (std::int32_t k = 0; k < keys; ++k) r.keys->emplace(body.string());
-        }
-        resources.push_back(std::move(r));
+        answers.push_back(std::move(answer));
     }
-    const bool synonyms = req.version() >= 1 && body.boolean();
-
-    out.int32(0);  // throttle_time_ms
-    out.array_length(resources.size());
-    for (const auto& r : resources) {
-        auto answer = describe(req, r.type, r.name);
-        if (r.keys) {
-            std::erase_if(answer.configs, [&](const config_entry& c) { return !r.keys->contains(c.name); });
-        }
-        out.error(answer.error);
-        if (answer.error == error_code::none) {
-            out.nullable_string(std::nullopt);
-        } else {
-            out.nullable_string(answer.message);
-        }
-        out.int8(answer.type);
-        out.string(answer.name);
-        out.array_length(answer.configs.size());
-        for (const auto& c : answer.configs) {
-            out.string(c.name);
-            out.nullable_string(c.value);
-            out.boolean(c.read_only);
-            if (req.version() == 0) out.boolean(c.source == default_config);  // is_default
-            if (req.version() >= 1) out.int8(c.source);
-            out.boolean(false);  // is_sensitive
-            if (req.version() >= 1) {
-                out.array_length(synonyms ? 1 : 0);
-                if (synonyms) {
-                    out.string(c.name);
-                    out.nullable_string(c.value);
-                    out.int8(c.source);
-                }
-            }
-        }
-    }
+    write_describe_configs(req, out, answers, r.synonyms);
     return {};
 }
 
-}  // namespace emu::kafka::handlers
+}  // namespace handlers
+
+namespace error_answers {
+
+handler_result describe_configs(const request& req, protocol::reader& body, protocol::writer& out,
+                                error_code error) {
+    const auto r = read_describe_configs(req, body);
+    std::vector<resource_answer> answers;
+    for (const auto& resource : r.resources)
+        answers.push_back(
+            {error, std::string(injected_message), resource.type, std::string(resource.name), {}});
+    write_describe_configs(req, out, answers, r.synonyms);
+    return {};
+}
+
+}  // namespace error_answers
+
+}  // namespace emu::kafka

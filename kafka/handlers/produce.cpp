@@ -2,22 +2,48 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafka/error_mapping.hpp"
 #include "kafka/handlers.hpp"
+#include "kafka/handlers/per_topic.hpp"
 #include "kafka/handlers/topics.hpp"
 #include "kafka/protocol/error_codes.hpp"
 #include "kafka/protocol/record_batch.hpp"
 #include "state/errors.hpp"
 #include "state/kafka/topic_rules.hpp"
 
-namespace emu::kafka::handlers {
+namespace emu::kafka {
 
 namespace {
 
 using protocol::batch_error;
 using protocol::error_code;
+
+// The request, read whole before anything is stored: a request that does not decode closes the
+// connection, and must leave nothing behind. The records are views into the frame.
+struct partition_data {
+    std::int32_t index = 0;
+    std::optional<std::string_view> records;
+};
+
+struct produce_request {
+    std::int16_t acks = 0;
+    topics_of<partition_data> topics;
+};
+
+produce_request read_produce(const request& req, protocol::reader& body) {
+    produce_request r;
+    if (req.version() >= 3) body.nullable_string();  // transactional_id
+    r.acks = body.int16();
+    body.int32();  // timeout_ms: a single node answers at once
+    r.topics = read_topics<partition_data>(body, 8, [](protocol::reader& b) {
+        const std::int32_t index = b.int32();
+        return partition_data{index, b.nullable_bytes()};
+    });
+    return r;
+}
 
 struct partition_answer {
     std::int32_t index = 0;
@@ -27,10 +53,16 @@ struct partition_answer {
     std::int64_t log_start_offset = -1;
 };
 
-struct topic_answer {
-    std::string name;
-    std::vector<partition_answer> partitions;
-};
+void write_produce(const request& req, protocol::writer& out, const topics_of<partition_answer>& topics) {
+    write_topics(out, topics, [&](const partition_answer& p) {
+        out.int32(p.index);
+        out.error(p.error);
+        out.int64(p.base_offset);
+        if (req.version() >= 2) out.int64(p.log_append_time);
+        if (req.version() >= 5) out.int64(p.log_start_offset);
+    });
+    if (req.version() >= 1) out.int32(0);  // throttle_time_ms
+}
 
 error_code batch_error_code(const batch_error& e) {
     switch (e.error_kind()) {
@@ -108,6 +140,8 @@ partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& 
 
 }  // namespace
 
+namespace handlers {
+
 // Produce v3-7 (AK ProduceRequest/Response.json): each partition's batch is validated whole and appended
 // with contiguous offsets, or refused with its error code and nothing stored; other partitions are not
 // affected. v0-2 (message format v0/v1) answer UNSUPPORTED_VERSION per partition, as Kafka 4.0 does.
@@ -115,51 +149,29 @@ partition_answer append(state::kafka_cluster& cluster, const state::topic_spec& 
 // than -1, 0 and 1 are INVALID_REQUIRED_ACKS. Unknown topics are created first when the instance has auto
 // topic creation on.
 handler_result produce(const request& req, protocol::reader& body, protocol::writer& out) {
-    if (req.version() >= 3) body.nullable_string();  // transactional_id
-    const std::int16_t acks = body.int16();
-    body.int32();  // timeout_ms: a single node answers at once
-    // The whole body is read before anything is stored: a request that does not decode closes the
-    // connection, and must leave nothing behind (its records views point into the frame).
-    struct partition_data {
-        std::int32_t index = 0;
-        std::optional<std::string_view> records;
-    };
-    struct topic_data {
-        std::string_view name;
-        std::vector<partition_data> partitions;
-    };
-    std::vector<topic_data> wanted;
-    const auto topic_count = body.array_length(false, 6);
-    for (std::int32_t t = 0; t < topic_count; ++t) {
-        topic_data& topic = wanted.emplace_back();
-        topic.name = body.string();
-        const auto partition_count = body.array_length(false, 8);
-        for (std::int32_t p = 0; p < partition_count; ++p) {
-            const std::int32_t index = body.int32();
-            topic.partitions.push_back({index, body.nullable_bytes()});
-        }
-    }
-    std::vector<topic_answer> topics;
+    const auto r = read_produce(req, body);
+    topics_of<partition_answer> topics;
     const auto instance = req.instance();
     const auto cluster = req.cluster();
-    for (const auto& data : wanted) {
-        topic_answer& topic = topics.emplace_back();
-        topic.name = std::string(data.name);
+    for (const auto& data : r.topics) {
+        auto& topic = topics.emplace_back();
+        topic.name = data.name;
+        const std::string name(data.name);
         std::optional<state::topic_spec> spec;
         error_code topic_error = error_code::none;
         if (req.version() < 3) {
             topic_error = error_code::unsupported_version;
-        } else if (acks != -1 && acks != 0 && acks != 1) {
+        } else if (r.acks != -1 && r.acks != 0 && r.acks != 1) {
             topic_error = error_code::invalid_required_acks;
         } else {
             try {
-                spec = cluster->get_topic(topic.name);
+                spec = cluster->get_topic(name);
             } catch (const state::error& e) {
                 topic_error = to_kafka_error(e.code());
                 if (e.code() == state::errc::topic_not_found && instance.spec.enable_auto_topic) {
-                    const auto created = auto_create_topic(*cluster, topic.name, instance.spec);
+                    const auto created = handlers::auto_create_topic(*cluster, name, instance.spec);
                     topic_error = created.error;
-                    if (created.error == error_code::none) spec = cluster->get_topic(topic.name);
+                    if (created.error == error_code::none) spec = cluster->get_topic(name);
                 }
             }
         }
@@ -169,31 +181,37 @@ handler_result produce(const request& req, protocol::reader& body, protocol::wri
             } else {
                 topic.partitions.push_back(
                     append(*cluster, *spec, index, records, req.connection.max_decompressed));
-                if (topic.partitions.back().error == error_code::none) req.record_producer(topic.name, index);
+                if (topic.partitions.back().error == error_code::none) req.record_producer(name, index);
             }
         }
     }
-    if (acks == 0) {
-        const bool failed = std::any_of(topics.begin(), topics.end(), [](const topic_answer& t) {
-            return std::any_of(t.partitions.begin(), t.partitions.end(),
-                               [](const partition_answer& p) { return p.error != error_code::none; });
-        });
+    if (r.acks == 0) {
+        const bool failed =
+            std::any_of(topics.begin(), topics.end(), [](const per_topic<partition_answer>& t) {
+                return std::any_of(t.partitions.begin(), t.partitions.end(),
+                                   [](const partition_answer& p) { return p.error != error_code::none; });
+            });
         return handler_result{false, failed, std::nullopt};
     }
-    out.array_length(topics.size());
-    for (const auto& t : topics) {
-        out.string(t.name);
-        out.array_length(t.partitions.size());
-        for (const auto& p : t.partitions) {
-            out.int32(p.index);
-            out.error(p.error);
-            out.int64(p.base_offset);
-            if (req.version() >= 2) out.int64(p.log_append_time);
-            if (req.version() >= 5) out.int64(p.log_start_offset);
-        }
-    }
-    if (req.version() >= 1) out.int32(0);  // throttle_time_ms
+    write_produce(req, out, topics);
     return {};
 }
 
-}  // namespace emu::kafka::handlers
+}  // namespace handlers
+
+namespace error_answers {
+
+// acks 0 has no answer: the connection closes, as Kafka closes it on a failed acks-0 Produce.
+handler_result produce(const request& req, protocol::reader& body, protocol::writer& out, error_code error) {
+    const auto r = read_produce(req, body);
+    if (r.acks == 0) return handler_result{false, true, std::nullopt};
+    write_produce(req, out,
+                  answer_each<partition_answer>(r.topics, [&](const std::string&, const partition_data& p) {
+                      return partition_answer{p.index, error, -1, -1, -1};
+                  }));
+    return {};
+}
+
+}  // namespace error_answers
+
+}  // namespace emu::kafka

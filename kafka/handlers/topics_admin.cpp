@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafka/error_mapping.hpp"
@@ -16,7 +17,7 @@
 // CreateTopics, DeleteTopics and CreatePartitions: the REST topic operations (state create_topic,
 // delete_topics, update_topics) with the same limits (state/kafka/topic_rules.hpp) and the same partition
 // quota, answered per topic in Kafka's words.
-namespace emu::kafka::handlers {
+namespace emu::kafka {
 
 namespace {
 
@@ -62,10 +63,12 @@ std::optional<std::int64_t> parse_int(std::string_view v) {
 }
 
 // Applies one CreateTopics config to the spec; a failure when the emulator cannot take it.
-std::optional<failure> apply_config(state::topic_spec& spec, const std::string& name,
+std::optional<failure> apply_config(state::topic_spec& spec, std::string_view name,
                                     const std::optional<std::string_view>& value) {
-    if (!value)
-        return failure{error_code::invalid_request, "Null value not supported for topic configs: " + name};
+    if (!value) {
+        return failure{error_code::invalid_request,
+                       "Null value not supported for topic configs: " + std::string(name)};
+    }
     if (name == "retention.ms") {
         const auto ms = parse_int(*value);
         if (!ms || *ms <= 0 || *ms % ms_per_hour != 0 || *ms / ms_per_hour > rules::max_retention_hours) {
@@ -88,11 +91,13 @@ std::optional<failure> apply_config(state::topic_spec& spec, const std::string& 
                        "Invalid value " + std::string(*value) + " for cleanup.policy"};
     }
     const auto* known = rules::find_config(name);
-    if (known == nullptr) return failure{error_code::invalid_config, "Unknown topic config name: " + name};
+    if (known == nullptr) {
+        return failure{error_code::invalid_config, "Unknown topic config name: " + std::string(name)};
+    }
     if (!known->valid(*value)) {
-        return failure{error_code::invalid_config, "Invalid value " + std::string(*value) +
-                                                       " for configuration " + name + ": valid values are " +
-                                                       std::string(known->valid_values)};
+        return failure{error_code::invalid_config,
+                       "Invalid value " + std::string(*value) + " for configuration " + std::string(name) +
+                           ": valid values are " + std::string(known->valid_values)};
     }
     for (auto& set : spec.other_configs) {
         if (set.name == name) {
@@ -100,44 +105,143 @@ std::optional<failure> apply_config(state::topic_spec& spec, const std::string& 
             return std::nullopt;
         }
     }
-    spec.other_configs.push_back({name, std::string(*value)});
+    spec.other_configs.push_back({std::string(name), std::string(*value)});
     return std::nullopt;
 }
 
-struct topic_request {
-    std::string name;
+// ---- CreateTopics v0-4 ----
+
+struct create_topic_request {
+    std::string_view name;
     std::int32_t partitions = 0;
     std::int16_t replication = 0;
     std::int32_t assignments = 0;
-    std::vector<std::pair<std::string, std::optional<std::string_view>>> configs;
+    std::vector<std::pair<std::string_view, std::optional<std::string_view>>> configs;
 };
+
+struct create_topics_request {
+    std::vector<create_topic_request> topics;
+    bool validate_only = false;
+};
+
+create_topics_request read_create_topics(const request& req, protocol::reader& body) {
+    create_topics_request r;
+    const auto count = body.array_length(false, 2 + 4 + 2 + 4 + 4);
+    for (std::int32_t i = 0; i < count; ++i) {
+        auto& t = r.topics.emplace_back();
+        t.name = body.string();
+        t.partitions = body.int32();
+        t.replication = body.int16();
+        t.assignments = body.array_length(false, 4 + 4);
+        for (std::int32_t a = 0; a < t.assignments; ++a) {
+            body.int32();  // partition_index
+            const auto ids = body.array_length(false, 4);
+            for (std::int32_t b = 0; b < ids; ++b) body.int32();
+        }
+        const auto configs = body.array_length(false, 2 + 2);
+        for (std::int32_t c = 0; c < configs; ++c) {
+            const auto name = body.string();
+            t.configs.emplace_back(name, body.nullable_string());
+        }
+    }
+    body.int32();  // timeout_ms
+    r.validate_only = req.version() >= 1 && body.boolean();
+    return r;
+}
+
+// ---- DeleteTopics v0-3 ----
+
+std::vector<std::string_view> read_delete_topics(protocol::reader& body) {
+    std::vector<std::string_view> names;
+    const auto count = body.array_length(false, 2);
+    for (std::int32_t i = 0; i < count; ++i) names.push_back(body.string());
+    body.int32();  // timeout_ms
+    return names;
+}
+
+// ---- CreatePartitions v0-1 ----
+
+struct create_partitions_topic {
+    std::string_view name;
+    std::int32_t count = 0;
+    bool assigned = false;
+};
+
+struct create_partitions_request {
+    std::vector<create_partitions_topic> topics;
+    bool validate_only = false;
+};
+
+create_partitions_request read_create_partitions(protocol::reader& body) {
+    create_partitions_request r;
+    const auto topic_count = body.array_length(false, 2 + 4 + 4);
+    for (std::int32_t i = 0; i < topic_count; ++i) {
+        auto& t = r.topics.emplace_back();
+        t.name = body.string();
+        t.count = body.int32();
+        const auto assignments = body.int32();  // nullable array
+        if (assignments < -1 || static_cast<std::size_t>(std::max(assignments, 0)) > body.remaining() / 4) {
+            throw protocol::decode_error("assignment count");
+        }
+        t.assigned = assignments >= 0;
+        for (std::int32_t a = 0; a < assignments; ++a) {
+            const auto ids = body.array_length(false, 4);
+            for (std::int32_t b = 0; b < ids; ++b) body.int32();
+        }
+    }
+    body.int32();  // timeout_ms
+    r.validate_only = body.boolean();
+    return r;
+}
+
+// ---- The three answers: per topic its name, error and (where the version has one) message ----
+
+struct topic_result {
+    std::string name;
+    failure result;
+};
+
+void write_topic_results(protocol::writer& out, const std::vector<topic_result>& results, bool throttle,
+                         bool with_message) {
+    if (throttle) out.int32(0);  // throttle_time_ms
+    out.array_length(results.size());
+    for (const auto& [name, result] : results) {
+        out.string(name);
+        out.error(result.code);
+        if (with_message) {
+            if (result.code == error_code::none) {
+                out.nullable_string(std::nullopt);
+            } else {
+                out.nullable_string(result.message);
+            }
+        }
+    }
+}
+
+// Every topic the request names, as it names them, answered `error`.
+template <typename Topic, typename Name>
+std::vector<topic_result> injected_results(const std::vector<Topic>& topics, Name name_of, error_code error) {
+    std::vector<topic_result> out;
+    for (const auto& t : topics)
+        out.push_back({std::string(name_of(t)), {error, std::string(error_answers::injected_message)}});
+    return out;
+}
 
 // Names that come more than once in a request: Kafka refuses each of them whole (INVALID_REQUEST).
 template <typename T, typename Name>
 std::map<std::string, int> name_counts(const std::vector<T>& items, Name name_of) {
     std::map<std::string, int> counts;
-    for (const auto& item : items) ++counts[name_of(item)];
+    for (const auto& item : items) ++counts[std::string(name_of(item))];
     return counts;
 }
 
 const std::string duplicate_message = "Duplicate topic name.";
 
-void write_failure(protocol::writer& out, const failure& f, bool with_message) {
-    out.error(f.code);
-    if (with_message) {
-        if (f.code == error_code::none) {
-            out.nullable_string(std::nullopt);
-        } else {
-            out.nullable_string(f.message);
-        }
-    }
-}
-
-failure create_one(state::kafka_cluster& cluster, const topic_request& t, std::int32_t brokers,
+failure create_one(state::kafka_cluster& cluster, const create_topic_request& t, std::int32_t brokers,
                    bool validate_only) {
-    if (!legal_topic_name(t.name)) {
+    if (!handlers::legal_topic_name(t.name)) {
         return {error_code::invalid_topic_exception,
-                "Topic name \"" + t.name +
+                "Topic name \"" + std::string(t.name) +
                     "\" is illegal: 1 to 249 of ASCII alphanumerics, '.', '_' and '-', "
                     "not '.' or '..'."};
     }
@@ -190,58 +294,29 @@ failure create_one(state::kafka_cluster& cluster, const topic_request& t, std::i
 
 }  // namespace
 
+namespace handlers {
+
 // CreateTopics v0-4 (AK CreateTopicsRequest/Response.json). -1 partitions or replication take the defaults
 // of a topic created through REST (3 partitions, replication min(3, brokers)); v1+ validate_only runs every
 // check, the partition quota included, and creates nothing; v1+ error_message is set on every error.
 handler_result create_topics(const request& req, protocol::reader& body, protocol::writer& out) {
-    std::vector<topic_request> topics;
-    const auto count = body.array_length(false, 2 + 4 + 2 + 4 + 4);
-    for (std::int32_t i = 0; i < count; ++i) {
-        topic_request t;
-        t.name = std::string(body.string());
-        t.partitions = body.int32();
-        t.replication = body.int16();
-        t.assignments = body.array_length(false, 4 + 4);
-        for (std::int32_t a = 0; a < t.assignments; ++a) {
-            body.int32();  // partition_index
-            const auto ids = body.array_length(false, 4);
-            for (std::int32_t b = 0; b < ids; ++b) body.int32();
-        }
-        const auto configs = body.array_length(false, 2 + 2);
-        for (std::int32_t c = 0; c < configs; ++c) {
-            std::string name(body.string());
-            t.configs.emplace_back(std::move(name), body.nullable_string());
-        }
-        topics.push_back(std::move(t));
-    }
-    body.int32();  // timeout_ms
-    const bool validate_only = req.version() >= 1 && body.boolean();
-
+    const auto r = read_create_topics(req, body);
     const auto instance = req.instance();
     const auto cluster = req.cluster();
-    const auto counts = name_counts(topics, [](const topic_request& t) { return t.name; });
-    struct answer {
-        std::string name;
-        failure result;
-    };
-    std::vector<answer> answers;
+    const auto counts = name_counts(r.topics, [](const create_topic_request& t) { return t.name; });
+    std::vector<topic_result> answers;
     std::map<std::string, bool> answered;
-    for (const auto& t : topics) {
-        if (answered[t.name]) continue;  // a duplicate answers once
-        answered[t.name] = true;
-        if (counts.at(t.name) > 1) {
-            answers.push_back({t.name, {error_code::invalid_request, duplicate_message}});
+    for (const auto& t : r.topics) {
+        const std::string name(t.name);
+        if (answered[name]) continue;  // a duplicate answers once
+        answered[name] = true;
+        if (counts.at(name) > 1) {
+            answers.push_back({name, {error_code::invalid_request, duplicate_message}});
         } else {
-            answers.push_back({t.name, create_one(*cluster, t, instance.spec.broker_num, validate_only)});
+            answers.push_back({name, create_one(*cluster, t, instance.spec.broker_num, r.validate_only)});
         }
     }
-
-    if (req.version() >= 2) out.int32(0);  // throttle_time_ms
-    out.array_length(answers.size());
-    for (const auto& a : answers) {
-        out.string(a.name);
-        write_failure(out, a.result, req.version() >= 1);
-    }
+    write_topic_results(out, answers, req.version() >= 2, req.version() >= 1);
     return {};
 }
 
@@ -249,12 +324,8 @@ handler_result create_topics(const request& req, protocol::reader& body, protoco
 // topics' logs and every group's offsets on them. An unknown topic is UNKNOWN_TOPIC_OR_PARTITION; a name
 // given twice is INVALID_REQUEST and is not deleted.
 handler_result delete_topics(const request& req, protocol::reader& body, protocol::writer& out) {
-    std::vector<std::string> names;
-    const auto count = body.array_length(false, 2);
-    for (std::int32_t i = 0; i < count; ++i) names.emplace_back(body.string());
-    body.int32();  // timeout_ms
-
-    const auto counts = name_counts(names, [](const std::string& n) { return n; });
+    const auto names = read_delete_topics(body);
+    const auto counts = name_counts(names, [](std::string_view n) { return n; });
     std::vector<std::string> unique;
     for (const auto& [name, n] : counts) {
         if (n == 1) unique.push_back(name);
@@ -267,19 +338,15 @@ handler_result delete_topics(const request& req, protocol::reader& body, protoco
         results[deletion.name] = deletion.deleted ? error_code::none : error_code::unknown_topic_or_partition;
     }
 
-    if (req.version() >= 1) out.int32(0);  // throttle_time_ms
-    std::vector<std::string> order;
+    std::vector<topic_result> answers;
     std::map<std::string, bool> answered;
-    for (const auto& name : names) {
+    for (const auto asked : names) {
+        const std::string name(asked);
         if (answered[name]) continue;
         answered[name] = true;
-        order.push_back(name);
+        answers.push_back({name, {results.at(name), {}}});
     }
-    out.array_length(order.size());
-    for (const auto& name : order) {
-        out.string(name);
-        out.error(results.at(name));
-    }
+    write_topic_results(out, answers, req.version() >= 1, false);
     return {};
 }
 
@@ -287,45 +354,22 @@ handler_result delete_topics(const request& req, protocol::reader& body, protoco
 // must be above its current one and at most the per-topic limit; the new partitions count against the
 // instance's partition quota as a REST UpdateInstanceTopic's do. Each topic is applied on its own.
 handler_result create_partitions(const request& req, protocol::reader& body, protocol::writer& out) {
-    struct topic_request {
-        std::string name;
-        std::int32_t count = 0;
-        bool assigned = false;
-    };
-    std::vector<topic_request> topics;
-    const auto topic_count = body.array_length(false, 2 + 4 + 4);
-    for (std::int32_t i = 0; i < topic_count; ++i) {
-        topic_request t;
-        t.name = std::string(body.string());
-        t.count = body.int32();
-        const auto assignments = body.int32();  // nullable array
-        if (assignments < -1 || static_cast<std::size_t>(std::max(assignments, 0)) > body.remaining() / 4) {
-            throw protocol::decode_error("assignment count");
-        }
-        t.assigned = assignments >= 0;
-        for (std::int32_t a = 0; a < assignments; ++a) {
-            const auto ids = body.array_length(false, 4);
-            for (std::int32_t b = 0; b < ids; ++b) body.int32();
-        }
-        topics.push_back(std::move(t));
-    }
-    body.int32();  // timeout_ms
-    const bool validate_only = body.boolean();
-
+    const auto r = read_create_partitions(body);
     const auto cluster = req.cluster();
-    const auto counts = name_counts(topics, [](const topic_request& t) { return t.name; });
-    std::vector<std::pair<std::string, failure>> answers;
+    const auto counts = name_counts(r.topics, [](const create_partitions_topic& t) { return t.name; });
+    std::vector<topic_result> answers;
     std::map<std::string, bool> answered;
-    for (const auto& t : topics) {
-        if (answered[t.name]) continue;
-        answered[t.name] = true;
-        if (counts.at(t.name) > 1) {
-            answers.push_back({t.name, {error_code::invalid_request, duplicate_message}});
+    for (const auto& t : r.topics) {
+        const std::string name(t.name);
+        if (answered[name]) continue;
+        answered[name] = true;
+        if (counts.at(name) > 1) {
+            answers.push_back({name, {error_code::invalid_request, duplicate_message}});
             continue;
         }
         failure result;
         try {
-            const auto current = cluster->get_topic(t.name);
+            const auto current = cluster->get_topic(name);
             if (t.assigned) {
                 result = {error_code::policy_violation,
                           "Manual replica assignment is not supported: the emulator places replicas as DMS "
@@ -344,9 +388,9 @@ handler_result create_partitions(const request& req, protocol::reader& body, pro
                                                               " per topic."};
             } else {
                 state::topic_update update;
-                update.name = t.name;
+                update.name = name;
                 update.partition_count = t.count;
-                if (validate_only) {
+                if (r.validate_only) {
                     cluster->check_update_topics({update});
                 } else {
                     cluster->update_topics({update});
@@ -355,16 +399,46 @@ handler_result create_partitions(const request& req, protocol::reader& body, pro
         } catch (const state::error& e) {
             result = from_state(e);
         }
-        answers.push_back({t.name, result});
+        answers.push_back({name, result});
     }
-
-    out.int32(0);  // throttle_time_ms
-    out.array_length(answers.size());
-    for (const auto& [name, result] : answers) {
-        out.string(name);
-        write_failure(out, result, true);
-    }
+    write_topic_results(out, answers, true, true);
     return {};
 }
 
-}  // namespace emu::kafka::handlers
+}  // namespace handlers
+
+namespace error_answers {
+
+handler_result create_topics(const request& req, protocol::reader& body, protocol::writer& out,
+                             error_code error) {
+    const auto r = read_create_topics(req, body);
+    write_topic_results(out,
+                        injected_results(
+                            r.topics, [](const auto& t) { return t.name; }, error),
+                        req.version() >= 2, req.version() >= 1);
+    return {};
+}
+
+handler_result delete_topics(const request& req, protocol::reader& body, protocol::writer& out,
+                             error_code error) {
+    const auto names = read_delete_topics(body);
+    write_topic_results(out,
+                        injected_results(
+                            names, [](std::string_view n) { return n; }, error),
+                        req.version() >= 1, false);
+    return {};
+}
+
+handler_result create_partitions(const request&, protocol::reader& body, protocol::writer& out,
+                                 error_code error) {
+    const auto r = read_create_partitions(body);
+    write_topic_results(out,
+                        injected_results(
+                            r.topics, [](const auto& t) { return t.name; }, error),
+                        true, true);
+    return {};
+}
+
+}  // namespace error_answers
+
+}  // namespace emu::kafka

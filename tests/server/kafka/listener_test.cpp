@@ -320,6 +320,31 @@ TEST(KafkaListener, AProduceThatDoesNotDecodeStoresNothing) {
     EXPECT_EQ(server.request("GET", partitions_path(instance, "orders")).body, partitions_before);
 }
 
+// DeleteRecords reads its whole body before it deletes: one cut short after its topics (no timeout_ms)
+// closes the connection and deletes nothing, not even from the topics it read in full.
+TEST(KafkaListener, ADeleteRecordsThatDoesNotDecodeDeletesNothing) {
+    test_server server;
+    const auto instance = create_instance(server);
+    create_topic(server, instance, "orders", 1);
+    send(server, instance, "orders", "first", 0);
+    send(server, instance, "orders", "second", 0);
+
+    std::string request = kafka_request_header(21, 1, 3);
+    writer w(request);
+    w.array_length(1);
+    w.string("orders");
+    w.array_length(1);
+    w.int32(0);
+    w.int64(-1);  // to the high watermark; timeout_ms left out
+
+    kafka_connection kafka(static_cast<std::uint16_t>(show_address(server, instance).port));
+    ASSERT_TRUE(kafka.send_request(request));
+    EXPECT_TRUE(kafka.closed_by_server());
+    const auto p = server.state().kafka.cluster(project_id, instance)->partition("orders", 0);
+    EXPECT_EQ(p.start_offset, 0);
+    EXPECT_EQ(p.end_offset, 2);
+}
+
 // UpdateInstanceAutoCreateTopic turns on what Metadata does with a topic nobody created: it is created
 // with three partitions, visible to REST at once; a body without the flag is refused and changes nothing.
 TEST(KafkaListener, AutoTopicCreationFollowsUpdateInstanceAutoCreateTopic) {
