@@ -1,9 +1,5 @@
 #include "persist/entity_log.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <stdexcept>
 #include <system_error>
 
@@ -14,12 +10,8 @@ namespace {
 constexpr std::uint8_t put_kind = 1;
 constexpr std::uint8_t erase_kind = 2;
 
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
 void put_text(std::string& out, std::string_view text) {
-    put_u32(out, static_cast<std::uint32_t>(text.size()));
+    append_u32(out, static_cast<std::uint32_t>(text.size()));
     out.append(text);
 }
 
@@ -33,9 +25,7 @@ class cursor {
     }
     bool u32(std::uint32_t& v) {
         if (at_ + 4 > bytes_.size()) return false;
-        v = 0;
-        for (int i = 0; i < 4; ++i)
-            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes_[at_ + i])) << (8 * i);
+        v = read_u32(bytes_, at_);
         at_ += 4;
         return true;
     }
@@ -55,7 +45,7 @@ class cursor {
 
 std::string encode(const std::vector<entity_change>& changes) {
     std::string out;
-    put_u32(out, static_cast<std::uint32_t>(changes.size()));
+    append_u32(out, static_cast<std::uint32_t>(changes.size()));
     for (const auto& c : changes) {
         out.push_back(static_cast<char>(c.value ? put_kind : erase_kind));
         put_text(out, c.key);
@@ -90,6 +80,19 @@ entity_log::entity_log(std::filesystem::path dir, fsync_policy policy)
 
 entity_log::~entity_log() = default;
 
+void entity_log::apply_to_map(const std::vector<entity_change>& changes) {
+    for (const auto& c : changes) {
+        if (const auto it = entities_.find(c.key); it != entities_.end()) {
+            live_bytes_ -= it->first.size() + it->second.size();
+            entities_.erase(it);
+        }
+        if (c.value) {
+            live_bytes_ += c.key.size() + c.value->size();
+            entities_.emplace(c.key, *c.value);
+        }
+    }
+}
+
 std::uint64_t entity_log::log_bytes() const {
     return writer_ ? writer_->size() : 0;
 }
@@ -105,16 +108,7 @@ const std::map<std::string, std::string>& entity_log::open(std::vector<std::stri
     for (const auto& record : read.records) {
         const auto changes = decode(record);
         if (!changes) throw corrupt_file(file(), at, "a record that is not a set of changes");
-        for (const auto& c : *changes) {
-            if (const auto it = entities_.find(c.key); it != entities_.end()) {
-                live_bytes_ -= it->first.size() + it->second.size();
-                entities_.erase(it);
-            }
-            if (c.value) {
-                live_bytes_ += c.key.size() + c.value->size();
-                entities_.emplace(c.key, *c.value);
-            }
-        }
+        apply_to_map(*changes);
         at += frame_header_size + record.size();
     }
     if (read.torn && cut != nullptr)
@@ -131,16 +125,7 @@ void entity_log::apply(const std::vector<entity_change>& changes) {
         throw std::invalid_argument("a set of changes larger than a record (" +
                                     std::to_string(record.size()) + " bytes)");
     writer_->append(record);
-    for (const auto& c : changes) {
-        if (const auto it = entities_.find(c.key); it != entities_.end()) {
-            live_bytes_ -= it->first.size() + it->second.size();
-            entities_.erase(it);
-        }
-        if (c.value) {
-            live_bytes_ += c.key.size() + c.value->size();
-            entities_.emplace(c.key, *c.value);
-        }
-    }
+    apply_to_map(changes);
     if (writer_->size() > 2 * live_bytes_ + (1u << 20)) {
         // The changes are in the log already: a compaction the disk refuses waits for the next chance.
         try {
@@ -153,35 +138,24 @@ void entity_log::apply(const std::vector<entity_change>& changes) {
 }
 
 void entity_log::compact() {
-    const auto next = dir_ / "metadata.log.new";
-    {
-        // The new file is whole once renamed, so its records need not be one: sets of at most 16 MiB.
-        framed_writer w(next, fsync_policy::never);
-        std::vector<entity_change> part;
-        std::size_t bytes = 0;
-        for (const auto& [key, value] : entities_) {
-            part.push_back({key, value});
-            bytes += key.size() + value.size() + 9;
-            if (bytes >= (16u << 20)) {
-                w.append(encode(part));
-                part.clear();
-                bytes = 0;
-            }
-        }
-        if (!part.empty() || entities_.empty()) w.append(encode(part));
-        if (policy_ != fsync_policy::never) w.sync();
-    }
-    std::error_code ec;
-    std::filesystem::rename(next, file(), ec);
-    if (ec) throw write_failed(file(), ec.value());
-    if (policy_ != fsync_policy::never) {
-        const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0) {
-            ::fsync(fd);
-            ::close(fd);
+    // The new file is whole once renamed, so its records need not be one: sets of at most 16 MiB.
+    std::vector<std::string> records;
+    std::vector<entity_change> part;
+    std::size_t bytes = 0;
+    for (const auto& [key, value] : entities_) {
+        part.push_back({key, value});
+        bytes += key.size() + value.size() + 9;
+        if (bytes >= (16u << 20)) {
+            records.push_back(encode(part));
+            part.clear();
+            bytes = 0;
         }
     }
+    if (!part.empty() || entities_.empty()) records.push_back(encode(part));
+    replace_file(file(), records, policy_);
+    // Appends go to the new file from here, even if the directory's sync below fails.
     writer_ = std::make_unique<framed_writer>(file(), policy_, std::filesystem::file_size(file()));
+    if (policy_ != fsync_policy::never) sync_dir(dir_);
 }
 
 }  // namespace emu::persist

@@ -46,6 +46,7 @@ class entity_log {
 
   private:
     std::filesystem::path file() const { return dir_ / "metadata.log"; }
+    void apply_to_map(const std::vector<entity_change>& changes);  // to entities_ and live_bytes_
 
     std::filesystem::path dir_;
     fsync_policy policy_;

@@ -19,26 +19,15 @@ std::uint32_t crc_of(std::string_view bytes) {
         crc32_z(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<z_size_t>(bytes.size())));
 }
 
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-std::uint32_t get_u32(std::string_view bytes, std::size_t at) {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i)
-        v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    return v;
-}
-
 // What is wrong with the record at `at`, or nothing if it is intact; `length` is its payload's.
 std::optional<std::string> check_frame(std::string_view bytes, std::size_t at, std::uint32_t& length) {
     const std::size_t left = bytes.size() - at;
     if (left < frame_header_size) return "an incomplete record header";
-    if (get_u32(bytes, at + 8) != crc_of(bytes.substr(at, 8))) return "a record header whose checksum fails";
-    length = get_u32(bytes, at);
+    if (read_u32(bytes, at + 8) != crc_of(bytes.substr(at, 8))) return "a record header whose checksum fails";
+    length = read_u32(bytes, at);
     if (length > max_record_size) return "a record length beyond the limit";
     if (left - frame_header_size < length) return "a record cut short";
-    if (get_u32(bytes, at + 4) != crc_of(bytes.substr(at + frame_header_size, length)))
+    if (read_u32(bytes, at + 4) != crc_of(bytes.substr(at + frame_header_size, length)))
         return "a record whose checksum fails";
     return std::nullopt;
 }
@@ -54,12 +43,58 @@ corrupt_file::corrupt_file(std::filesystem::path file, std::uint64_t offset, con
 write_failed::write_failed(const std::filesystem::path& file, int error)
     : std::runtime_error(file.string() + ": " + std::generic_category().message(error)), error_(error) {}
 
+void append_u32(std::string& out, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+void append_u64(std::string& out, std::int64_t value) {
+    const auto v = static_cast<std::uint64_t>(value);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint32_t read_u32(std::string_view bytes, std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+        v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+    return v;
+}
+
+std::int64_t read_u64(std::string_view bytes, std::size_t at) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i)
+        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+    return static_cast<std::int64_t>(v);
+}
+
+void sync_dir(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw write_failed(dir, errno);
+    const int rc = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (rc != 0) throw write_failed(dir, error);
+}
+
+void replace_file(const std::filesystem::path& file, const std::vector<std::string>& payloads,
+                  fsync_policy policy) {
+    auto temp = file;
+    temp += ".new";
+    {
+        framed_writer w(temp, fsync_policy::never);
+        for (const auto& p : payloads) w.append(p);
+        if (policy != fsync_policy::never) w.sync();
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, file, ec);
+    if (ec) throw write_failed(file, ec.value());
+}
+
 std::string frame_record(std::string_view payload) {
     std::string out;
     out.reserve(frame_header_size + payload.size());
-    put_u32(out, static_cast<std::uint32_t>(payload.size()));
-    put_u32(out, crc_of(payload));
-    put_u32(out, crc_of(out));
+    append_u32(out, static_cast<std::uint32_t>(payload.size()));
+    append_u32(out, crc_of(payload));
+    append_u32(out, crc_of(out));
     out.append(payload);
     return out;
 }
@@ -115,6 +150,10 @@ framed_writer::~framed_writer() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+void framed_writer::cut_back() {
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+}
+
 void framed_writer::write_all(const std::string& bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -122,17 +161,14 @@ void framed_writer::write_all(const std::string& bytes) {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             const int error = n < 0 ? errno : ENOSPC;
-            // Nothing half-written stays: the file goes back to where this write began.
-            if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
-                ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+            cut_back();
             throw write_failed(file_, error);
         }
         done += static_cast<std::size_t>(n);
     }
     if (policy_ == fsync_policy::always && ::fdatasync(fd_) != 0) {
         const int error = errno;
-        if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
-            ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+        cut_back();
         throw write_failed(file_, error);
     }
     size_ += bytes.size();

@@ -63,6 +63,21 @@ scanned_file read_records(const std::filesystem::path& file);
 // The frame of one record, as append writes it.
 std::string frame_record(std::string_view payload);
 
+// The little-endian integers of every persist format.
+void append_u32(std::string& out, std::uint32_t value);
+void append_u64(std::string& out, std::int64_t value);
+std::uint32_t read_u32(std::string_view bytes, std::size_t at);  // bytes[at, at + 4) must exist
+std::int64_t read_u64(std::string_view bytes, std::size_t at);   // bytes[at, at + 8) must exist
+
+// Makes a rename or unlink in `dir` durable (fsync of the directory); throws write_failed.
+void sync_dir(const std::filesystem::path& dir);
+
+// Writes `payloads` as the framed records of a new `file`, through `file`.new renamed over it, so that
+// `file` is the old one or the new one whole, never a part; synced first unless `policy` is never. The
+// caller syncs the directory when the rename must be durable.
+void replace_file(const std::filesystem::path& file, const std::vector<std::string>& payloads,
+                  fsync_policy policy);
+
 // Appends records to a file, creating it. Not thread-safe: one writer per file, its caller serialises.
 class framed_writer {
   public:
@@ -83,6 +98,8 @@ class framed_writer {
 
   private:
     void write_all(const std::string& bytes);
+    // The file back to its size before the write that failed: nothing half-written stays.
+    void cut_back();
 
     std::filesystem::path file_;
     fsync_policy policy_;

@@ -1,8 +1,5 @@
 #include "persist/segment_log.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -16,18 +13,6 @@ namespace {
 
 constexpr std::size_t entry_header = 16;
 
-void put_u64(std::string& out, std::int64_t value) {
-    const auto v = static_cast<std::uint64_t>(value);
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-std::int64_t get_u64(std::string_view bytes, std::size_t at) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i)
-        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    return static_cast<std::int64_t>(v);
-}
-
 // The first offset a segment's file name gives, if it is one of ours.
 std::optional<std::int64_t> segment_name(const std::filesystem::path& file) {
     if (file.extension() != ".seg") return std::nullopt;
@@ -37,16 +22,6 @@ std::optional<std::int64_t> segment_name(const std::filesystem::path& file) {
     const auto [end, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), value);
     if (ec != std::errc() || end != stem.data() + stem.size() || value < 0) return std::nullopt;
     return value;
-}
-
-// Makes a rename or unlink in `dir` durable.
-void sync_dir(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw write_failed(dir, errno);
-    const int rc = ::fsync(fd);
-    const int error = errno;
-    ::close(fd);
-    if (rc != 0) throw write_failed(dir, error);
 }
 
 }  // namespace
@@ -80,7 +55,7 @@ recovered_log segment_log::open() {
         const auto read = read_records(marker);
         if (read.records.size() != 1 || read.records[0].size() != 8 || read.torn)
             throw corrupt_file(marker, 0, "a start marker that is not one offset");
-        marked = get_u64(read.records[0], 0);
+        marked = read_u64(read.records[0], 0);
         if (*marked < 0 || *marked > max_log_offset)
             throw corrupt_file(marker, 0, "a start marker out of range");
     }
@@ -114,7 +89,7 @@ recovered_log segment_log::open() {
         for (const auto& record : read.records) {
             if (record.size() < entry_header)
                 throw corrupt_file(file, at, "an entry shorter than its header");
-            log_entry e{get_u64(record, 0), get_u64(record, 8), record.substr(entry_header)};
+            log_entry e{read_u64(record, 0), read_u64(record, 8), record.substr(entry_header)};
             if (e.first < 0 || e.last > max_log_offset)
                 throw corrupt_file(file, at, "an entry's offsets out of range");
             if (e.last < e.first || e.first <= previous_last || (seg.last < 0 && e.first != seg.first))
@@ -141,8 +116,8 @@ void segment_log::append(std::int64_t first, std::int64_t last, std::string_view
                                     " does not follow offset " + std::to_string(next_ - 1));
     std::string payload;
     payload.reserve(entry_header + bytes.size());
-    put_u64(payload, first);
-    put_u64(payload, last);
+    append_u64(payload, first);
+    append_u64(payload, last);
     payload.append(bytes);
     const bool fresh = !writer_ || writer_->size() >= segment_bytes_;
     if (fresh) {
@@ -165,16 +140,9 @@ void segment_log::append(std::int64_t first, std::int64_t last, std::string_view
 }
 
 void segment_log::write_start(std::int64_t offset) {
-    const auto temp = dir_ / "start.new";
-    {
-        framed_writer w(temp, policy_ == fsync_policy::never ? fsync_policy::never : fsync_policy::always);
-        std::string value;
-        put_u64(value, offset);
-        w.append(value);
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, dir_ / "start", ec);
-    if (ec) throw write_failed(dir_ / "start", ec.value());
+    std::string value;
+    append_u64(value, offset);
+    replace_file(dir_ / "start", {value}, policy_);
     if (policy_ != fsync_policy::never) sync_dir(dir_);
 }
 
