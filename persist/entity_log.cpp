@@ -137,6 +137,10 @@ void entity_log::apply(const std::vector<entity_change>& changes) {
     }
 }
 
+void entity_log::sync() {
+    if (writer_) writer_->sync();
+}
+
 void entity_log::compact() {
     // The new file is whole once renamed, so its records need not be one: sets of at most 16 MiB.
     std::vector<std::string> records;

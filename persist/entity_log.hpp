@@ -40,6 +40,8 @@ class entity_log {
     void apply(const std::vector<entity_change>& changes);
     // Writes the map anew and renames it over the log.
     void compact();
+    // fdatasync of what was appended since the last one (--fsync interval).
+    void sync();
 
     const std::map<std::string, std::string>& entities() const { return entities_; }
     std::uint64_t log_bytes() const;

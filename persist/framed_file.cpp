@@ -1,13 +1,13 @@
 #include "persist/framed_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 namespace emu::persist {
@@ -123,14 +123,32 @@ scanned_file scan_records(std::string_view bytes, const std::filesystem::path& f
 }
 
 scanned_file read_records(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        if (!std::filesystem::exists(file)) return {};
-        throw std::runtime_error(file.string() + ": cannot be read");
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return {};
+        throw std::runtime_error(file.string() + ": cannot be read: " + std::strerror(errno));
     }
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw std::runtime_error(file.string() + ": cannot be read");
-    return scan_records(bytes, file);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int error = errno;
+        ::close(fd);
+        throw std::runtime_error(file.string() + ": cannot be read: " + std::strerror(error));
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    if (size == 0) {
+        ::close(fd);
+        return {};
+    }
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    const int error = errno;
+    ::close(fd);
+    if (mapped == MAP_FAILED)
+        throw std::runtime_error(file.string() + ": cannot be read: " + std::strerror(error));
+    std::shared_ptr<const char> bytes(static_cast<const char*>(mapped),
+                                      [size](const char* p) { ::munmap(const_cast<char*>(p), size); });
+    auto out = scan_records(std::string_view(bytes.get(), size), file);
+    out.bytes = std::move(bytes);
+    return out;
 }
 
 framed_writer::framed_writer(std::filesystem::path file, fsync_policy policy, std::uint64_t size)

@@ -10,6 +10,7 @@
 // caller refuses to start), named by file and offset.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,16 +49,19 @@ class write_failed : public std::runtime_error {
 };
 
 struct scanned_file {
-    std::vector<std::string> records;  // in file order
-    std::uint64_t intact_bytes = 0;    // the length of the records above: where a torn tail starts
-    std::optional<std::string> torn;   // why the bytes after intact_bytes are a torn tail, if there are any
+    // Holds the file's contents (mapped) when read_records read them: the records point into them (from
+    // scan_records, into the caller's bytes).
+    std::shared_ptr<const char> bytes;
+    std::vector<std::string_view> records;  // in file order
+    std::uint64_t intact_bytes = 0;         // the length of the records above: where a torn tail starts
+    std::optional<std::string> torn;  // why the bytes after intact_bytes are a torn tail, if there are any
 };
 
 // Reads every record of `bytes` (the contents of `file`, which names it in errors). Throws corrupt_file for
 // damage before the tail.
 scanned_file scan_records(std::string_view bytes, const std::filesystem::path& file);
 
-// Reads the file and its records (scan_records); a missing file has none.
+// Reads the file and its records (scan_records); a missing file has none. The file is mapped, not copied.
 scanned_file read_records(const std::filesystem::path& file);
 
 // The frame of one record, as append writes it.

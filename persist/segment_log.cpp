@@ -96,11 +96,12 @@ recovered_log segment_log::open() {
                 throw corrupt_file(file, at, "an entry out of offset order");
             previous_last = e.last;
             seg.last = e.last;
-            if (!marked || e.last >= *marked) out.entries.push_back(std::move(e));
+            if (!marked || e.last >= *marked) out.entries.push_back(e);
             at += frame_header_size + record.size();
         }
         segments_.push_back(seg);
         last_size = read.intact_bytes;
+        out.files.push_back(read.bytes);
     }
     start_ = marked ? *marked : (segments_.empty() ? 0 : segments_.front().first);
     next_ = std::max(start_, previous_last + 1);
@@ -121,6 +122,8 @@ void segment_log::append(std::int64_t first, std::int64_t last, std::string_view
     payload.append(bytes);
     const bool fresh = !writer_ || writer_->size() >= segment_bytes_;
     if (fresh) {
+        // The flusher syncs only the segment being written: a closed one reaches the disk now.
+        if (writer_ && policy_ == fsync_policy::interval) writer_->sync();
         auto next = std::make_unique<framed_writer>(path_of(first), policy_);
         try {
             next->append(payload);

@@ -40,7 +40,9 @@ void load_fixture_file(const std::string& path, state::state& st, fixture_faults
 
 // Everything `st` holds (or one project's part) as a fixture document that load_fixture_text turns back into
 // the same state: projects sorted by id, then instances by id, topics, groups, streams and apps by name.
+// Without `with_records`, partitions come without messages and records: --data-dir keeps those apart.
 std::string export_fixture(const state::state& st,
-                           const std::optional<std::string>& project_id = std::nullopt);
+                           const std::optional<std::string>& project_id = std::nullopt,
+                           bool with_records = true);
 
 }  // namespace emu::routes::control

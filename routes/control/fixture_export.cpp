@@ -181,9 +181,10 @@ void write_document(json_writer& writer, const std::vector<state::kafka_project_
 
 }  // namespace
 
-std::string export_fixture(const state::state& st, const std::optional<std::string>& project_id) {
-    const auto kafka = st.kafka.snapshot(project_id);
-    const auto dis = st.dis.snapshot(project_id);
+std::string export_fixture(const state::state& st, const std::optional<std::string>& project_id,
+                           bool with_records) {
+    const auto kafka = st.kafka.snapshot(project_id, with_records);
+    const auto dis = st.dis.snapshot(project_id, with_records);
     rapidjson::StringBuffer buffer;
     json_writer writer(buffer);
     write_document(writer, kafka, dis);

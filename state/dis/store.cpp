@@ -122,7 +122,8 @@ struct dis_store::partition {
 };
 
 struct dis_store::stream {
-    stream(stream_spec s, std::int64_t now) : spec(std::move(s)), last_modified_time(now) {
+    stream(stream_spec s, std::int64_t now)
+        : spec(std::move(s)), last_modified_time(now), serial(next_stream_serial.fetch_add(1) + 1) {
         for (std::int32_t i = 0; i < spec.partition_count; ++i)
             partitions.push_back(std::make_unique<partition>());
     }
@@ -135,6 +136,9 @@ struct dis_store::stream {
     std::vector<partition_count_change> changes;
     std::map<std::string, transfer_task> tasks;  // by name; under the project's lock like spec
     std::atomic<std::uint32_t> round_robin{0};
+    // Tells a stream from an earlier one with the same id (log_extent::incarnation).
+    const std::uint64_t serial;
+    static inline std::atomic<std::uint64_t> next_stream_serial{0};
     mutable std::mutex requests_mutex;  // guards requests: one lock per counted request, none per record
     mutable traffic_log requests;       // successful put and get requests and their latency, per minute
 
@@ -991,7 +995,7 @@ void dis_store::reset() {
 namespace {
 
 // Caller holds the project's lock. Copies every partition of `s` under its own lock, retention applied first.
-stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
+stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now, bool with_records) {
     stream_snapshot out{s.spec, s.last_modified_time, s.changes, {}, {}};
     for (const auto& [name, task] : s.tasks) out.transfer_tasks.push_back(task);
     out.partitions.reserve(s.partitions.size());
@@ -1002,11 +1006,13 @@ stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
         expired = p.settle(now, s.retention_ms());
         const bool cut = p.status != dis_partition_status::active;
         std::vector<dis_record> records;
-        records.reserve(static_cast<std::size_t>(p.records.size()));
-        p.records.scan(p.earliest(), [&records](const log_entry& entry) {
-            records.push_back(to_record(entry));
-            return true;
-        });
+        if (with_records) {
+            records.reserve(static_cast<std::size_t>(p.records.size()));
+            p.records.scan(p.earliest(), [&records](const log_entry& entry) {
+                records.push_back(to_record(entry));
+                return true;
+            });
+        }
         out.partitions.push_back(dis_partition_snapshot{static_cast<std::int32_t>(i), p.status, p.earliest(),
                                                         cut ? p.deleted_at : 0, cut ? p.hash_slices : 0,
                                                         std::move(records)});
@@ -1016,7 +1022,8 @@ stream_snapshot copy_stream(const dis_store::stream& s, std::int64_t now) {
 
 }  // namespace
 
-std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::string>& project_id) const {
+std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::string>& project_id,
+                                                      bool with_records) const {
     std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
     {
         std::shared_lock lock(mutex_);
@@ -1030,7 +1037,7 @@ std::vector<dis_project_snapshot> dis_store::snapshot(const std::optional<std::s
         std::shared_lock lock(p->mutex);
         if (p->streams.empty() && p->apps.empty()) continue;
         auto& copy = out.emplace_back(dis_project_snapshot{id, {}, {}, {}});
-        for (const auto& [name, s] : p->streams) copy.streams.push_back(copy_stream(*s, now));
+        for (const auto& [name, s] : p->streams) copy.streams.push_back(copy_stream(*s, now, with_records));
         for (const auto& [name, app] : p->apps) copy.apps.push_back(app);
         for (const auto& [key, value] : p->checkpoints)
             copy.checkpoints.push_back(checkpoint_entry{key, value});
@@ -1080,6 +1087,85 @@ std::vector<std::string> dis_store::project_ids() const {
 void dis_store::reset_project(const std::string& project_id) {
     std::unique_lock lock(mutex_);
     projects_.erase(project_id);
+}
+
+std::vector<log_extent> dis_store::log_extents(const std::optional<std::string>& project_id) const {
+    std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, p] : projects_) {
+            if (!project_id || id == *project_id) found.emplace_back(id, p);
+        }
+    }
+    std::vector<log_extent> out;
+    for (const auto& [id, p] : found) {
+        std::shared_lock lock(p->mutex);
+        for (const auto& [name, s] : p->streams) {
+            for (std::size_t i = 0; i < s->partitions.size(); ++i) {
+                // Partitions are never removed from a stream (a scale-down marks them), so the stream held
+                // keeps this one alive.
+                partition* part = s->partitions[i].get();
+                log_extent& e = out.emplace_back();
+                e.name = {"dis", id, s->spec.stream_id, std::to_string(i)};
+                e.incarnation = s->serial;
+                {
+                    std::lock_guard part_lock(part->mutex);
+                    e.start = part->earliest();
+                    e.end = part->next();
+                }
+                e.read = [s, part](std::int64_t from, const std::function<void(const stored_entry&)>& sink) {
+                    std::lock_guard part_lock(part->mutex);
+                    std::string entry;
+                    part->records.scan(from, [&](const log_entry& r) {
+                        entry.clear();
+                        put_i64(entry, r.timestamp);
+                        put_i64(entry, r.appended_ms);
+                        put_i64(entry, r.key ? static_cast<std::int64_t>(r.key->size()) : -1);
+                        if (r.key) entry.append(*r.key);
+                        entry.append(r.value);
+                        sink(stored_entry{r.number, r.number, entry});
+                        return true;
+                    });
+                    return log_extent::bounds{part->earliest(), part->next()};
+                };
+                e.restore = [s, part, budget = budget_](std::int64_t start,
+                                                        const std::vector<stored_entry>& entries) {
+                    constexpr std::size_t header = 3 * sizeof(std::int64_t);
+                    std::uint64_t bytes = 0;
+                    for (std::size_t k = 0; k < entries.size(); ++k) {
+                        const auto& entry = entries[k];
+                        if (entry.bytes.size() < header || entry.first != entry.last)
+                            throw std::invalid_argument("an entry that is not one record");
+                        const std::int64_t key = get_i64(entry.bytes, 16);
+                        if (key < -1 || key > static_cast<std::int64_t>(entry.bytes.size() - header))
+                            throw std::invalid_argument("a record whose key runs past its end");
+                        if (k > 0 && entry.first != entries[k - 1].last + 1)
+                            throw std::invalid_argument("entries that are not contiguous");
+                        bytes += entry.bytes.size() - header;
+                    }
+                    std::lock_guard part_lock(part->mutex);
+                    if (!budget->try_reserve(bytes)) throw std::length_error("the storage cap is reached");
+                    const bool none = entries.empty() || entries.back().last < start;
+                    auto previous = part->records.clear(none ? start : entries.front().first);
+                    part->charge.release_all();
+                    part->charge.adopt(budget, bytes);
+                    if (none) return;
+                    for (const auto& entry : entries) {
+                        const std::int64_t key = get_i64(entry.bytes, 16);
+                        const std::string_view rest = entry.bytes.substr(header);
+                        std::optional<std::string_view> partition_key;
+                        if (key >= 0) partition_key = rest.substr(0, static_cast<std::size_t>(key));
+                        part->records.append(
+                            get_i64(entry.bytes, 0), get_i64(entry.bytes, 8), partition_key,
+                            rest.substr(static_cast<std::size_t>(std::max<std::int64_t>(key, 0))));
+                    }
+                    auto dropped = part->records.trim(start);
+                    part->charge.shrink_to(static_cast<std::uint64_t>(part->records.stored_bytes()));
+                };
+            }
+        }
+    }
+    return out;
 }
 
 stream_info dis_store::restore_stream(const std::string& project_id, stream_snapshot snapshot) {

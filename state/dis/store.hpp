@@ -12,6 +12,7 @@
 
 #include "state/clock.hpp"
 #include "state/dis/groups.hpp"
+#include "state/log_extent.hpp"
 #include "state/storage_budget.hpp"
 
 namespace emu::state {
@@ -414,12 +415,16 @@ class dis_store {
     // Every project with at least one stream or app (or only `project_id`), sorted by id. Each partition is
     // copied under its own lock after retention is applied, so a snapshot taken while requests run is
     // consistent per project catalogue and per partition, not across the store.
-    std::vector<dis_project_snapshot> snapshot(
-        const std::optional<std::string>& project_id = std::nullopt) const;
+    // Without `with_records`, partitions come without their records (--data-dir keeps those apart).
+    std::vector<dis_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt,
+                                               bool with_records = true) const;
     dis_counts counts() const;
     // Projects with at least one stream or app, sorted.
     std::vector<std::string> project_ids() const;
     void reset_project(const std::string& project_id);
+    // --data-dir: the record logs of every stream partition, in any state (or one project's), named
+    // ("dis", project, stream id, partition).
+    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt) const;
     // Creates a stream as a snapshot describes it, checked like create_stream (name free, partition quota).
     // Partitions the snapshot leaves out are empty and ACTIVE; records get sequence numbers from each
     // partition's `earliest` up, keeping non-zero timestamps and accepted_at (else now). The caller makes

@@ -4,6 +4,7 @@
 #include <array>
 #include <mutex>
 #include <string_view>
+#include <tuple>
 
 #include "state/errors.hpp"
 #include "state/ids.hpp"
@@ -252,8 +253,8 @@ std::vector<kafka_store::instance_key> kafka_store::instance_keys() const {
 
 // Control plane: snapshots, counts, per-project reset and restores.
 
-std::vector<kafka_project_snapshot> kafka_store::snapshot(
-    const std::optional<std::string>& project_id) const {
+std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<std::string>& project_id,
+                                                          bool with_messages) const {
     std::vector<std::pair<std::string, std::vector<std::shared_ptr<instance>>>> found;
     {
         std::shared_lock lock(mutex_);
@@ -275,9 +276,26 @@ std::vector<kafka_project_snapshot> kafka_store::snapshot(
             }
             auto* data = inst->cluster->in_memory();
             if (data == nullptr) throw error(errc::not_supported, {.name = spec.instance_id});
-            project.instances.push_back(
-                instance_snapshot{std::move(spec), data->snapshot_topics(), data->snapshot_groups()});
+            project.instances.push_back(instance_snapshot{
+                std::move(spec), data->snapshot_topics(with_messages), data->snapshot_groups()});
         }
+    }
+    return out;
+}
+
+std::vector<log_extent> kafka_store::log_extents(const std::optional<std::string>& project_id) const {
+    std::vector<std::tuple<std::string, std::string, std::shared_ptr<kafka_cluster>>> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, instances] : projects_) {
+            if (project_id && id != *project_id) continue;
+            for (const auto& [instance_id, inst] : instances)
+                found.emplace_back(id, instance_id, inst->cluster);
+        }
+    }
+    std::vector<log_extent> out;
+    for (const auto& [id, instance_id, cluster] : found) {
+        if (auto* data = cluster->in_memory()) data->log_extents({"kafka", id, instance_id}, out);
     }
     return out;
 }

@@ -93,12 +93,16 @@ class kafka_store {
     // Every project with at least one instance (or only `project_id`), sorted by id. Each partition is copied
     // under its own lock after retention is applied, so a snapshot taken while requests run is consistent per
     // partition, not across the store.
-    std::vector<kafka_project_snapshot> snapshot(
-        const std::optional<std::string>& project_id = std::nullopt) const;
+    // Without `with_messages`, partitions come without their messages (--data-dir keeps those apart).
+    std::vector<kafka_project_snapshot> snapshot(const std::optional<std::string>& project_id = std::nullopt,
+                                                 bool with_messages = true) const;
     kafka_counts counts() const;
     // Projects with at least one instance, sorted.
     std::vector<std::string> project_ids() const;
     void reset_project(const std::string& project_id);
+    // --data-dir: the partition logs of every in-memory instance (or one project's), named ("kafka",
+    // project, instance id, topic, partition).
+    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt) const;
     // Removes an instance whatever its status; false when there is none.
     bool erase_instance(const std::string& project_id, const std::string& instance_id);
     // Exchanges the whole content with `other` in one step; each store keeps its clock.

@@ -132,7 +132,7 @@ struct partition_log {
 }  // namespace
 
 struct memory_cluster::topic {
-    topic(topic_spec s, std::int64_t now) : spec(std::move(s)) {
+    topic(topic_spec s, std::int64_t now) : spec(std::move(s)), serial(next_topic_serial.fetch_add(1) + 1) {
         for (std::int32_t i = 0; i < spec.partition_count; ++i)
             logs.push_back(std::make_unique<partition_log>(now));
     }
@@ -141,6 +141,9 @@ struct memory_cluster::topic {
     topic_spec spec;
     std::vector<std::unique_ptr<partition_log>> logs;
     std::atomic<std::uint32_t> round_robin{0};
+    // Tells a topic from an earlier one of the same name (log_extent::incarnation).
+    const std::uint64_t serial;
+    static inline std::atomic<std::uint64_t> next_topic_serial{0};
 
     partition_log* log(std::int32_t index) const {
         if (index < 0 || index >= static_cast<std::int32_t>(logs.size())) return nullptr;
@@ -813,7 +816,7 @@ kafka_counts memory_cluster::counts() const {
     return out;
 }
 
-std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
+std::vector<topic_snapshot> memory_cluster::snapshot_topics(bool with_messages) const {
     const std::int64_t now = clock_();
     std::shared_lock lock(mutex_);
     std::vector<topic_snapshot> out;
@@ -827,6 +830,7 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
             const auto state = log.snapshot(i);
             auto& partition_copy = copy.partitions.emplace_back(
                 partition_snapshot{i, state.start_offset, state.last_update_ms, {}});
+            if (!with_messages) continue;
             partition_copy.messages.reserve(static_cast<std::size_t>(log.batches.size()));
             for_each_message(log.batches, log.start_offset(), [&partition_copy](kafka_message&& m) {
                 partition_copy.messages.push_back(std::move(m));
@@ -835,6 +839,74 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics() const {
         }
     }
     return out;
+}
+
+void memory_cluster::log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out) const {
+    std::shared_lock lock(mutex_);
+    for (const auto& [name, t] : topics_) {
+        std::shared_lock topic_lock(t->mutex);
+        for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+            log_extent& e = out.emplace_back();
+            e.name = prefix;
+            e.name.push_back(name);
+            e.name.push_back(std::to_string(i));
+            e.incarnation = t->serial;
+            {
+                std::lock_guard log_lock(t->log(i)->mutex);
+                e.start = t->log(i)->start_offset();
+                e.end = t->log(i)->end_offset();
+            }
+            // The topic is held, so its logs outlive the closures (a partition count only grows).
+            e.read = [t, i](std::int64_t from, const std::function<void(const stored_entry&)>& sink) {
+                std::shared_lock held(t->mutex);
+                partition_log& log = *t->log(i);
+                std::lock_guard log_lock(log.mutex);
+                std::string entry;
+                log.batches.scan(from, [&](const batch_log::slot& s, std::string_view bytes) {
+                    entry.clear();
+                    put_i64(entry, s.appended_ms);
+                    put_i64(entry, s.first_timestamp);
+                    put_i64(entry, s.last_timestamp);
+                    entry.append(bytes);
+                    sink(stored_entry{s.base_offset, s.end() - 1, entry});
+                    return true;
+                });
+                return log_extent::bounds{log.start_offset(), log.end_offset()};
+            };
+            e.restore = [t, i, budget = budget_](std::int64_t start,
+                                                 const std::vector<stored_entry>& entries) {
+                std::shared_lock held(t->mutex);
+                partition_log& log = *t->log(i);
+                constexpr std::size_t header = 3 * sizeof(std::int64_t);
+                std::uint64_t bytes = 0;
+                for (std::size_t k = 0; k < entries.size(); ++k) {
+                    if (entries[k].bytes.size() < header + 61)
+                        throw std::invalid_argument("an entry too short for a record batch");
+                    if (k > 0 && entries[k].first != entries[k - 1].last + 1)
+                        throw std::invalid_argument("entries that are not contiguous");
+                    bytes += entries[k].bytes.size() - header;
+                }
+                batch_log::released previous;  // freed after the lock below is released
+                std::lock_guard log_lock(log.mutex);
+                if (!budget->try_reserve(bytes)) throw std::length_error("the storage cap is reached");
+                previous = log.batches.clear(
+                    entries.empty() || entries.back().last < start ? start : entries.front().first);
+                log.charge.release_all();
+                log.charge.adopt(budget, bytes);
+                if (entries.empty() || entries.back().last < start) return;
+                for (const auto& entry : entries) {
+                    const std::string_view batch = entry.bytes.substr(header);
+                    const std::int64_t appended = get_i64(entry.bytes, 0);
+                    const std::int64_t base = log.batches.append(
+                        {batch, get_i64(entry.bytes, 8), get_i64(entry.bytes, 16)}, appended, false);
+                    if (log.batches.end() != entry.last + 1 || base != entry.first)
+                        throw std::invalid_argument("an entry whose batch holds other offsets");
+                    log.last_update_ms = std::max(log.last_update_ms, appended);
+                }
+                auto dropped = log.trim_to(start);
+            };
+        }
+    }
 }
 
 std::vector<group_snapshot> memory_cluster::snapshot_groups() const {

@@ -13,6 +13,7 @@
 
 #include "state/clock.hpp"
 #include "state/kafka/cluster.hpp"
+#include "state/log_extent.hpp"
 #include "state/storage_budget.hpp"
 
 namespace emu::state {
@@ -102,8 +103,10 @@ class memory_cluster final : public kafka_cluster {
     void restore_group(const group_snapshot& group);
     // Topics sorted by name, each partition copied under its own lock after retention is applied; groups
     // sorted by name.
-    std::vector<topic_snapshot> snapshot_topics() const;
+    std::vector<topic_snapshot> snapshot_topics(bool with_messages = true) const;
     std::vector<group_snapshot> snapshot_groups() const;
+    // --data-dir: every partition log, named `prefix` + (topic, partition), by topic name and partition.
+    void log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out) const;
 
     struct topic;
 
