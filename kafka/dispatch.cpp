@@ -87,6 +87,9 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
             req.deferred_done = [observer = connection.observer, project = connection.project_id,
                                  instance = connection.instance_id, key = header.api_key,
                                  version = header.api_version](const std::vector<std::int16_t>& noted) {
+                // The group's answer stands either way: what a join changes (a new group) is kept by the
+                // next request that changes the instance, if not now.
+                observer->keep(project, instance, key);
                 observer->request_done(project, instance, key, version, noted);
             };
         }
@@ -97,6 +100,30 @@ outcome dispatch(const connection_context& connection, std::string_view frame, b
                 : api->handler(req, in, w);
         if (result.wait) return outcome{{}, false, result.wait, delay, {}, {}};
         if (result.deferred) return outcome{{}, false, std::nullopt, delay, std::move(deferred), {}};
+        if (observer != nullptr &&
+            !observer->keep(connection.project_id, connection.instance_id, header.api_key)) {
+            // What the request changed could not be kept (a full disk): it is answered as Kafka answers a
+            // log directory that failed, KAFKA_STORAGE_ERROR in every error field, which clients retry.
+            out.frame.clear();
+            out.splices.clear();
+            errors.clear();
+            protocol::reader again(frame);
+            protocol::request_header repeated = protocol::read_header_start(again);
+            protocol::read_header_rest(again, repeated, flexible);
+            protocol::start_response(out.frame, header.correlation_id,
+                                     flexible && api->key != api_key::api_versions);
+            protocol::writer refusal(out.frame);
+            refusal.note_errors(&errors);
+            req.error_message = "The emulator could not keep the change in its --data-dir.";
+            const handler_result refused =
+                api->error_answer(req, again, refusal, error_code::kafka_storage_error);
+            observer->request_done(connection.project_id, connection.instance_id, header.api_key,
+                                   header.api_version, errors);
+            if (!refused.respond) return outcome{{}, refused.close, std::nullopt, delay, {}, {}};
+            out.close = refused.close;
+            protocol::finish_frame(out.frame);
+            return out;
+        }
         if (observer != nullptr) {
             observer->request_done(connection.project_id, connection.instance_id, header.api_key,
                                    header.api_version, errors);

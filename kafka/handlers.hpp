@@ -86,6 +86,9 @@ struct request {
     // Set by dispatch: where defer() leaves the answer, and how it reports it.
     std::shared_ptr<deferred_answer>* deferred_slot = nullptr;
     std::function<void(const std::vector<std::int16_t>&)> deferred_done{};
+    // The error message an error answer gives where its version has one (a fault rule's, or why a change
+    // could not be kept).
+    std::string_view error_message = "Injected by a fault rule of the emulator.";
 };
 
 // What a handler wants beside its body.
@@ -146,8 +149,6 @@ handler_result delete_groups(const request&, protocol::reader&, protocol::writer
 // function and write the response with the same one.
 namespace error_answers {
 using protocol::error_code;
-// The error message of the answers whose version has one.
-inline constexpr std::string_view injected_message = "Injected by a fault rule of the emulator.";
 handler_result api_versions(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result metadata(const request&, protocol::reader&, protocol::writer&, error_code);
 handler_result produce(const request&, protocol::reader&, protocol::writer&, error_code);

@@ -30,6 +30,13 @@ class request_observer {
     // Asked once per request the table serves (known key, supported version), before it is handled.
     virtual std::optional<injected_fault> fault_for(std::string_view project_id, std::string_view instance_id,
                                                     std::int16_t api_key, std::int16_t api_version) = 0;
+    // A request was handled and its answer is about to go out (for JoinGroup and SyncGroup, once the group
+    // has answered): what it changed must be kept now (--data-dir). False when it could not be (the disk
+    // refused it): the connection is then closed without the answer, so nothing unkept is acknowledged.
+    virtual bool keep(std::string_view /*project_id*/, std::string_view /*instance_id*/,
+                      std::int16_t /*api_key*/) {
+        return true;
+    }
     // A request was served: `errors` are the non-zero error codes its response carries, one per error
     // field (empty for a Produce with acks 0, which has no response).
     virtual void request_done(std::string_view project_id, std::string_view instance_id, std::int16_t api_key,

@@ -208,7 +208,7 @@ handler_result describe_configs(const request& req, protocol::reader& body, prot
     std::vector<resource_answer> answers;
     for (const auto& resource : r.resources)
         answers.push_back(
-            {error, std::string(injected_message), resource.type, std::string(resource.name), {}});
+            {error, std::string(req.error_message), resource.type, std::string(resource.name), {}});
     write_describe_configs(req, out, answers, r.synonyms);
     return {};
 }

@@ -519,7 +519,7 @@ namespace error_answers {
 handler_result find_coordinator(const request& req, protocol::reader& body, protocol::writer& out,
                                 error_code error) {
     read_find_coordinator(req, body);
-    write_find_coordinator(req, out, error, injected_message, -1, "", -1);
+    write_find_coordinator(req, out, error, req.error_message, -1, "", -1);
     return {};
 }
 

@@ -220,10 +220,10 @@ void write_topic_results(protocol::writer& out, const std::vector<topic_result>&
 
 // Every topic the request names, as it names them, answered `error`.
 template <typename Topic, typename Name>
-std::vector<topic_result> injected_results(const std::vector<Topic>& topics, Name name_of, error_code error) {
+std::vector<topic_result> injected_results(const std::vector<Topic>& topics, Name name_of, error_code error,
+                                           std::string_view message) {
     std::vector<topic_result> out;
-    for (const auto& t : topics)
-        out.push_back({std::string(name_of(t)), {error, std::string(error_answers::injected_message)}});
+    for (const auto& t : topics) out.push_back({std::string(name_of(t)), {error, std::string(message)}});
     return out;
 }
 
@@ -414,7 +414,7 @@ handler_result create_topics(const request& req, protocol::reader& body, protoco
     const auto r = read_create_topics(req, body);
     write_topic_results(out,
                         injected_results(
-                            r.topics, [](const auto& t) { return t.name; }, error),
+                            r.topics, [](const auto& t) { return t.name; }, error, req.error_message),
                         req.version() >= 2, req.version() >= 1);
     return {};
 }
@@ -424,17 +424,17 @@ handler_result delete_topics(const request& req, protocol::reader& body, protoco
     const auto names = read_delete_topics(body);
     write_topic_results(out,
                         injected_results(
-                            names, [](std::string_view n) { return n; }, error),
+                            names, [](std::string_view n) { return n; }, error, req.error_message),
                         req.version() >= 1, false);
     return {};
 }
 
-handler_result create_partitions(const request&, protocol::reader& body, protocol::writer& out,
+handler_result create_partitions(const request& req, protocol::reader& body, protocol::writer& out,
                                  error_code error) {
     const auto r = read_create_partitions(body);
     write_topic_results(out,
                         injected_results(
-                            r.topics, [](const auto& t) { return t.name; }, error),
+                            r.topics, [](const auto& t) { return t.name; }, error, req.error_message),
                         true, true);
     return {};
 }
