@@ -16,13 +16,16 @@ declare -A ROUTE_TITLE=(
   [delete_checkpoint]="DIS DeleteCheckpoint"
   [delete_messages]="DMS delete messages"
   [send_message]="DMS SendKafkaMessage"
+  [put_records]="DIS PutRecords"
 )
-declare -A ROUTE_METHOD=([show_checkpoint]=GET [delete_checkpoint]=DELETE [delete_messages]=DELETE [send_message]=POST)
+declare -A ROUTE_METHOD=([show_checkpoint]=GET [delete_checkpoint]=DELETE [delete_messages]=DELETE [send_message]=POST
+  [put_records]=POST)
 declare -A ROUTE_PATH=(
   [show_checkpoint]="/v2/$PROJECT_ID/checkpoints?stream_name=s1&app_name=a1&checkpoint_type=LAST_READ&partition_id=1"
   [delete_checkpoint]="/v2/$PROJECT_ID/checkpoints?stream_name=s1&app_name=a1&checkpoint_type=LAST_READ&partition_id=0"
   [delete_messages]="/v2/$PROJECT_ID/kafka/instances/$INSTANCE_ID/topics/t01/messages"
   [send_message]="/v2/$PROJECT_ID/instances/$INSTANCE_ID/messages/action?action_id=send"
+  [put_records]="/v2/$PROJECT_ID/records"   # measured with --data-dir only (step 8): no peer serves it
 )
 declare -A ROUTE_BODY=(
   [delete_messages]='{"partitions":[{"partition":0,"offset":5}]}'

@@ -145,6 +145,16 @@ response pipeline::handle(request_context& ctx, state::state& st) const {
         // without the slash. The journal still shows the path as sent (raw_path).
         if (matched.trailing_slash) ctx.segments.pop_back();
         answer = run(*matched.found, ctx, st);
+        if (commit_ && answer.status / 100 == 2 && !answer.drop && ctx.method != "GET" &&
+            ctx.method != "HEAD") {
+            try {
+                commit_(ctx, *matched.found);
+            } catch (const std::exception& error) {
+                spdlog::error("request {} {} {}: its change could not be kept: {}", ctx.request_id,
+                              ctx.method, redacted_target(ctx.target), error.what());
+                answer = error_response(internal_error(matched.found->family), ctx.request_id);
+            }
+        }
     }
     const auto handled =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,11 @@ class pipeline {
     // Every route of `operation`, whenever it was added, also takes application/x-protobuf bodies, which
     // its handler reads and answers (DIS's native SDKs); the other routes refuse them as not JSON.
     void accept_protobuf(std::string operation) { protobuf_operations_.insert(std::move(operation)); }
+    // Called after a request other than GET or HEAD was answered 2xx, before the answer goes out: --data-dir
+    // keeps what it changed. When it throws, the answer becomes the service's 500 (the change is not
+    // acknowledged). Set before the server starts.
+    using commit_fn = std::function<void(const request_context&, const route&)>;
+    void set_commit(commit_fn commit) { commit_ = std::move(commit); }
 
     // Matches the request, fills ctx.params and ctx.matched, runs the chain and records the exchange. A
     // cloud-API request that a fault rule catches (after authentication) gets the rule's answer instead of
@@ -90,6 +96,7 @@ class pipeline {
     auth::auth_settings auth_;
     std::size_t body_limit_ = 8 * 1024 * 1024;  // the server's default --body-limit
     std::unordered_set<std::string> protobuf_operations_;
+    commit_fn commit_;
     std::shared_ptr<auth::limits> limits_ = std::make_shared<auth::limits>();  // guards itself
     std::shared_ptr<control::control_plane> control_ = std::make_shared<control::control_plane>();
 };

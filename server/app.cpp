@@ -10,6 +10,7 @@
 #include <span>
 #include <string_view>
 
+#include "kafka/protocol/api_keys.hpp"
 #include "routes/auth/credentials.hpp"
 #include "routes/control/fixture.hpp"
 
@@ -46,7 +47,42 @@ routes::auth::auth_settings configured_auth(const config& settings, const state:
 // fault rules (those with kafka_api).
 class kafka_control final : public emu::kafka::request_observer {
   public:
-    explicit kafka_control(routes::control::control_plane& control) : control_(control) {}
+    kafka_control(routes::control::control_plane& control, persistence* kept, const state::state& st)
+        : control_(control), kept_(kept), state_(st) {}
+
+    bool keep(std::string_view project_id, std::string_view instance_id, std::int16_t key) override {
+        if (kept_ == nullptr) return true;
+        using emu::kafka::protocol::api_key;
+        switch (static_cast<api_key>(key)) {
+            case api_key::fetch:
+            case api_key::list_offsets:
+            case api_key::offset_fetch:
+            case api_key::find_coordinator:
+            case api_key::heartbeat:
+            case api_key::describe_groups:
+            case api_key::list_groups:
+            case api_key::api_versions:
+            case api_key::describe_configs:
+            case api_key::init_producer_id:
+                return true;  // they change nothing that is kept
+            default:
+                break;
+        }
+        persistence::scope what;
+        what.project_id = std::string(project_id);
+        if (static_cast<api_key>(key) == api_key::produce) {
+            what.metadata = false;
+            what.instance_id = std::string(instance_id);
+            what.dis = false;
+        }
+        try {
+            kept_->commit(state_, what);
+            return true;
+        } catch (const std::exception& error) {
+            spdlog::error("kafka: instance {}: a change could not be kept: {}", instance_id, error.what());
+            return false;
+        }
+    }
 
     void connection_opened(std::string_view, std::string_view) override {
         control_.kafka.connection_opened();
@@ -70,7 +106,37 @@ class kafka_control final : public emu::kafka::request_observer {
 
   private:
     routes::control::control_plane& control_;
+    persistence* kept_;
+    const state::state& state_;
 };
+
+// What a REST request may have changed, for --data-dir.
+persistence::scope commit_scope(const routes::request_context& ctx, const routes::route& r) {
+    persistence::scope what;
+    if (r.family == routes::service::gateway) return what;  // the control plane: anything, anywhere
+    if (const auto& project = ctx.param("project_id"); !project.empty()) what.project_id = project;
+    if (r.operation == "SendKafkaMessage" && what.project_id) {
+        what.metadata = false;
+        what.instance_id = ctx.param("instance_id");
+        what.dis = false;
+    } else if (r.operation == "SendRecords" && what.project_id) {
+        what.metadata = false;
+        what.kafka = false;
+    }
+    return what;
+}
+
+std::unique_ptr<persistence> open_data_dir(const config& settings) {
+    if (settings.data_dir.empty()) return nullptr;
+    try {
+        return std::make_unique<persistence>(settings.data_dir, *parse_fsync_policy(settings.fsync),
+                                             settings.fsync_interval);
+    } catch (const persist::unusable_dir& error) {
+        throw startup_error(1, error.what());
+    } catch (const persist::corrupt_file& error) {
+        throw startup_error(1, std::string("--data-dir ") + settings.data_dir + ": " + error.what());
+    }
+}
 
 }  // namespace
 
@@ -83,7 +149,21 @@ app::app(const config& settings, app_options options)
       ioc_(static_cast<int>(settings_.threads == 0 ? 1 : settings_.threads)),
       timers_(std::make_shared<net::asio_timers>(ioc_)) {
     state_->kafka.set_timers(timers_);
-    if (!settings_.fixture.empty()) {
+    persistence_ = open_data_dir(settings_);
+    if (persistence_ && persistence_->holds_state()) {
+        if (!settings_.fixture.empty())
+            spdlog::info("--data-dir {} was used before: its state is restored, --fixture {} is not loaded",
+                         settings_.data_dir, settings_.fixture);
+        try {
+            persistence_->restore(*state_);
+        } catch (const std::exception& error) {
+            throw startup_error(1, std::string("--data-dir ") + settings_.data_dir + ": " + error.what());
+        }
+        const auto counts = state_->counts();
+        spdlog::info("--data-dir {}: restored {} instances, {} topics, {} messages, {} streams, {} records",
+                     settings_.data_dir, counts.kafka.instances, counts.kafka.topics, counts.kafka.messages,
+                     counts.dis.streams, counts.dis.records);
+    } else if (!settings_.fixture.empty()) {
         routes::control::fixture_faults faults{pipeline_.control().cloud_operations, {}};
         try {
             routes::control::load_fixture_file(settings_.fixture, *state_, &faults);
@@ -91,6 +171,15 @@ app::app(const config& settings, app_options options)
             throw startup_error(2, std::string("bad fixture: ") + error.what());
         }
         for (auto& rule : faults.rules) pipeline_.control().faults.add(std::move(rule));
+        if (persistence_) persistence_->commit(*state_, {});  // the fixture seeds the directory
+    }
+    if (persistence_) {
+        pipeline_.set_commit([this](const routes::request_context& ctx, const routes::route& r) {
+            if (r.family == routes::service::gateway && r.operation != "EmulatorReset" &&
+                r.operation != "ReplaceState" && r.operation != "MergeState")
+                return;
+            persistence_->commit(*state_, commit_scope(ctx, r));
+        });
     }
     if (options.auth) {
         options.auth->now_ms = clock_;
@@ -134,7 +223,8 @@ std::uint16_t app::listen() {
     kafka_settings.max_connections = settings_.max_connections;
     kafka_settings.limits = {settings_.kafka_max_request_bytes, settings_.read_timeout,
                              settings_.idle_timeout};
-    kafka_settings.observer = std::make_shared<kafka_control>(pipeline_.control());
+    kafka_settings.observer =
+        std::make_shared<kafka_control>(pipeline_.control(), persistence_.get(), *state_);
     state_->kafka.set_default_address({kafka_settings.advertised_host, settings_.kafka_port, {}});
     kafka_listeners_ = std::make_unique<kafka::listeners>(ioc_, state_->kafka, std::move(kafka_settings));
     state_->kafka.set_instances_observer([listeners = kafka_listeners_.get()] { listeners->reconcile(); });

@@ -14,6 +14,7 @@
 #include "server/kafka/listeners.hpp"
 #include "server/net/listener.hpp"
 #include "server/net/timers.hpp"
+#include "server/persistence.hpp"
 #include "state/state.hpp"
 
 namespace emu::server {
@@ -70,6 +71,7 @@ class app {
     state::clock_fn clock_;
     routes::pipeline pipeline_;
     std::unique_ptr<state::state> state_;
+    std::unique_ptr<persistence> persistence_;  // --data-dir; null: in memory only
     http::service_context services_;
 
     boost::asio::io_context ioc_;

@@ -57,6 +57,16 @@ parse_outcome parse_config(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--fixture", c.fixture, "JSON file that seeds the state at startup")
         ->envname("STREAM_EMULATOR_FIXTURE");
+    app.add_option("--data-dir", c.data_dir,
+                   "Directory that keeps the state across restarts (made if missing); every acknowledged "
+                   "write is in it before its answer. Empty: in memory only")
+        ->envname("STREAM_EMULATOR_DATA_DIR");
+    app.add_option("--fsync", c.fsync,
+                   "With --data-dir, when writes also reach the disk: always (before each answer), interval "
+                   "(every second), never (left to the OS)")
+        ->envname("STREAM_EMULATOR_FSYNC")
+        ->check(CLI::IsMember({"always", "interval", "never"}))
+        ->capture_default_str();
     app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical or off")
         ->envname("STREAM_EMULATOR_LOG_LEVEL")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

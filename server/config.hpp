@@ -20,6 +20,12 @@ struct config {
     std::uint16_t kafka_port = 9092;
     std::size_t kafka_max_request_bytes = 100 * 1024 * 1024;
     std::string fixture;
+    // --data-dir (docs/persistence.md): where the state is kept and restored from; empty: in memory only.
+    // --fsync: when a write also reaches the disk (always, interval, never); interval syncs every
+    // fsync_interval.
+    std::string data_dir;
+    std::string fsync = "interval";
+    std::chrono::milliseconds fsync_interval{1000};
     std::string log_level = "info";
     std::size_t body_limit = 8 * 1024 * 1024;
     std::uint32_t header_limit = 64 * 1024;  // request line and headers; IAM tokens alone can be several KB

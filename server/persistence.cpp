@@ -1,0 +1,287 @@
+#include "server/persistence.hpp"
+
+#include <malloc.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "routes/control/fixture.hpp"
+
+namespace emu::server {
+
+namespace {
+
+// A name part as a path component: letters, digits, '_' and '-' stay, every other byte is %XX (so no part
+// is "." or "..", or holds a '/'); an empty part is "%".
+std::string escape_part(const std::string& part) {
+    if (part.empty()) return "%";
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(part.size());
+    for (const char c : part) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-') {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[u >> 4]);
+            out.push_back(hex[u & 15]);
+        }
+    }
+    return out;
+}
+
+std::string log_key(const std::vector<std::string>& name) {
+    std::string out;
+    for (const auto& part : name) {
+        if (!out.empty()) out.push_back('/');
+        out += escape_part(part);
+    }
+    return out;
+}
+
+// Removes a log's directory, and the parents (topic, instance, project) it leaves empty.
+void remove_log_dir(const std::filesystem::path& root, const std::string& key) {
+    auto dir = root / key;
+    std::filesystem::remove_all(dir);
+    std::error_code error;
+    for (dir = dir.parent_path(); dir != root && dir.has_relative_path(); dir = dir.parent_path()) {
+        if (!std::filesystem::is_empty(dir, error) || error || !std::filesystem::remove(dir, error)) break;
+    }
+}
+
+std::string metadata_key(char kind, const std::string& project_id) {
+    return std::string(1, kind) + "/" + project_id;
+}
+
+std::string to_text(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The project's fixture document without messages and records, split in two: everything but the DIS
+// checkpoints, and a document of only those (loaded once the records are back: a checkpoint may not lie
+// beyond its partition's end). Either is empty when it would hold nothing.
+std::pair<std::string, std::string> project_documents(const state::state& st, const std::string& project_id) {
+    const std::string text = routes::control::export_fixture(st, project_id, false);
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("projects"))
+        throw std::logic_error("an export that is not a fixture document");
+    auto& projects = doc["projects"];
+    if (projects.Empty()) return {};
+    auto& project = projects[0];
+    std::string checkpoints;
+    if (project.HasMember("dis") && project["dis"].HasMember("checkpoints") &&
+        !project["dis"]["checkpoints"].Empty()) {
+        rapidjson::Document only;
+        auto& a = only.GetAllocator();
+        only.SetObject();
+        rapidjson::Value entry(rapidjson::kObjectType);
+        entry.AddMember("project_id", rapidjson::Value(project_id.c_str(), a), a);
+        rapidjson::Value dis(rapidjson::kObjectType);
+        dis.AddMember("checkpoints", rapidjson::Value(project["dis"]["checkpoints"], a), a);
+        entry.AddMember("dis", dis, a);
+        rapidjson::Value list(rapidjson::kArrayType);
+        list.PushBack(entry, a);
+        only.AddMember("projects", list, a);
+        checkpoints = to_text(only);
+        project["dis"].RemoveMember("checkpoints");
+    }
+    return {to_text(doc), checkpoints};
+}
+
+void put_or_erase(const std::map<std::string, std::string>& held, const std::string& key,
+                  const std::string& value, std::vector<persist::entity_change>& out) {
+    const auto it = held.find(key);
+    if (value.empty()) {
+        if (it != held.end()) out.push_back({key, std::nullopt});
+    } else if (it == held.end() || it->second != value) {
+        out.push_back({key, value});
+    }
+}
+
+std::vector<state::log_extent> extents_of(const state::state& st, const persistence::scope& what) {
+    std::vector<state::log_extent> out;
+    if (what.metadata || what.kafka) {
+        out = st.kafka.log_extents(what.project_id);
+        if (!what.metadata && what.instance_id) {
+            std::erase_if(out, [&](const state::log_extent& e) { return e.name.at(2) != *what.instance_id; });
+        }
+    }
+    if (what.metadata || what.dis) {
+        auto dis = st.dis.log_extents(what.project_id);
+        out.insert(out.end(), std::make_move_iterator(dis.begin()), std::make_move_iterator(dis.end()));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<persist::fsync_policy> parse_fsync_policy(const std::string& name) {
+    if (name == "always") return persist::fsync_policy::always;
+    if (name == "interval") return persist::fsync_policy::interval;
+    if (name == "never") return persist::fsync_policy::never;
+    return std::nullopt;
+}
+
+persistence::persistence(const std::filesystem::path& dir, persist::fsync_policy policy,
+                         std::chrono::milliseconds interval)
+    : dir_(dir), policy_(policy), metadata_(dir, policy) {
+    std::vector<std::string> cut;
+    metadata_.open(&cut);
+    for (const auto& line : cut) spdlog::warn("--data-dir {}: cut a torn tail: {}", dir.string(), line);
+    if (policy == persist::fsync_policy::interval) {
+        flusher_ = std::make_unique<persist::flusher>(interval);
+        flusher_->add([this] { sync_files(); });
+    }
+}
+
+persistence::~persistence() {
+    flusher_.reset();  // a last round first
+}
+
+bool persistence::holds_state() const {
+    return !dir_.fresh();
+}
+
+void persistence::sync_files() {
+    std::lock_guard lock(mutex_);
+    metadata_.sync();
+    for (auto& [key, tracked] : logs_) tracked.log->sync();
+}
+
+void persistence::restore(state::state& st) {
+    std::lock_guard lock(mutex_);
+    const auto& held = metadata_.entities();
+    const std::string source = (dir_.path() / "metadata.log").string();
+    for (const auto& [key, value] : held) {
+        if (key.starts_with("p/")) routes::control::load_fixture_text(value, source, st);
+    }
+    const auto root = dir_.path() / "logs";
+    for (auto& extent : extents_of(st, scope{})) {
+        const std::string key = log_key(extent.name);
+        tracked_log tracked{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation, 0, 0};
+        auto recovered = tracked.log->open();
+        for (const auto& line : recovered.cut) spdlog::warn("--data-dir {}: cut a torn tail: {}", path().string(), line);
+        const std::int64_t start = std::max(extent.start, recovered.start);
+        std::vector<state::stored_entry> entries;
+        entries.reserve(recovered.entries.size());
+        for (const auto& e : recovered.entries) entries.push_back({e.first, e.last, e.bytes});
+        try {
+            extent.restore(start, entries);
+        } catch (const std::invalid_argument& error) {
+            throw persist::corrupt_file(root / key, 0, error.what());
+        }
+        recovered = {};
+        const auto bounds = extent.read(INT64_MAX, [](const state::stored_entry&) {});
+        tracked.start = bounds.start;
+        tracked.end = bounds.end;
+        logs_.emplace(key, std::move(tracked));
+    }
+    for (const auto& [key, value] : held) {
+        if (key.starts_with("c/")) routes::control::load_fixture_text(value, source, st);
+    }
+    // What reading took (the documents, the entry lists) goes back to the system: a restored emulator holds
+    // no more than one that received the same writes.
+    ::malloc_trim(0);
+}
+
+bool persistence::sync_logs(const std::vector<state::log_extent>& extents,
+                            const std::vector<std::string>& prefixes, std::vector<std::string>& gone) {
+    bool changed = false;
+    std::set<std::string> seen;
+    const auto root = dir_.path() / "logs";
+    for (const auto& extent : extents) {
+        std::string key = log_key(extent.name);
+        auto it = logs_.find(key);
+        if (it != logs_.end() && it->second.incarnation != extent.incarnation) {
+            // The same name made anew (a topic deleted and created again): the old log goes.
+            it->second.log.reset();
+            remove_log_dir(root, key);
+            logs_.erase(it);
+            it = logs_.end();
+        }
+        if (it == logs_.end()) {
+            // Whatever a crash left under this name belongs to no log the metadata knows.
+            std::filesystem::remove_all(root / key);
+            tracked_log fresh{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation,
+                              extent.start, extent.start};
+            fresh.log->open();
+            it = logs_.emplace(key, std::move(fresh)).first;
+            changed = true;
+        }
+        tracked_log& t = it->second;
+        seen.insert(std::move(key));
+        if (extent.start == t.start && extent.end == t.end) continue;
+        const auto bounds = extent.read(t.end, [&t](const state::stored_entry& entry) {
+            if (entry.last < t.end) return;  // held already
+            t.log->append(entry.first, entry.last, entry.bytes);
+            t.end = entry.last + 1;
+        });
+        t.end = std::max(t.end, bounds.end);
+        if (bounds.start > t.start) {
+            t.log->set_start(bounds.start);
+            t.start = bounds.start;
+        }
+    }
+    for (const auto& prefix : prefixes) {
+        for (auto it = logs_.lower_bound(prefix); it != logs_.end() && it->first.starts_with(prefix);) {
+            if (!seen.contains(it->first)) {
+                gone.push_back(it->first);
+                changed = true;
+            }
+            ++it;
+        }
+    }
+    return changed;
+}
+
+void persistence::metadata_changes(const state::state& st, const std::string& project_id,
+                                   std::vector<persist::entity_change>& out) const {
+    const auto [main, checkpoints] = project_documents(st, project_id);
+    put_or_erase(metadata_.entities(), metadata_key('p', project_id), main, out);
+    put_or_erase(metadata_.entities(), metadata_key('c', project_id), checkpoints, out);
+}
+
+void persistence::commit(const state::state& st, const scope& what) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> prefixes;
+    if (!what.project_id) {
+        prefixes = {"dis/", "kafka/"};
+    } else {
+        const std::string project = escape_part(*what.project_id) + "/";
+        if (what.metadata || what.dis) prefixes.push_back("dis/" + project);
+        if (what.metadata || (what.kafka && !what.instance_id)) prefixes.push_back("kafka/" + project);
+        if (!what.metadata && what.kafka && what.instance_id)
+            prefixes.push_back("kafka/" + project + escape_part(*what.instance_id) + "/");
+    }
+    std::vector<std::string> gone;
+    const bool logs_changed = sync_logs(extents_of(st, what), prefixes, gone);
+    if (!what.metadata && !logs_changed) return;
+    std::vector<persist::entity_change> changes;
+    if (what.project_id) {
+        metadata_changes(st, *what.project_id, changes);
+    } else {
+        std::set<std::string> projects;
+        for (const auto& id : st.kafka.project_ids()) projects.insert(id);
+        for (const auto& id : st.dis.project_ids()) projects.insert(id);
+        for (const auto& [key, value] : metadata_.entities()) projects.insert(key.substr(2));
+        for (const auto& id : projects) metadata_changes(st, id, changes);
+    }
+    metadata_.apply(changes);
+    // Only once the metadata no longer names them: a crash in between leaves logs nothing names, which the
+    // next log of their name clears, never a topic without its messages.
+    for (const auto& key : gone) {
+        logs_.erase(key);
+        remove_log_dir(dir_.path() / "logs", key);
+    }
+}
+
+}  // namespace emu::server
