@@ -24,7 +24,8 @@ std::string escape_part(const std::string& part) {
     out.reserve(part.size());
     for (const char c : part) {
         const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-') {
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+            u == '-') {
             out.push_back(c);
         } else {
             out.push_back('%');
@@ -107,16 +108,15 @@ void put_or_erase(const std::map<std::string, std::string>& held, const std::str
     }
 }
 
-std::vector<state::log_extent> extents_of(const state::state& st, const persistence::scope& what) {
+// The logs `what` may have changed; with `changed`, only those it accepts.
+std::vector<state::log_extent> extents_of(const state::state& st, const persistence::scope& what,
+                                          const state::log_filter* changed = nullptr) {
     std::vector<state::log_extent> out;
     if (what.metadata || what.kafka) {
-        out = st.kafka.log_extents(what.project_id);
-        if (!what.metadata && what.instance_id) {
-            std::erase_if(out, [&](const state::log_extent& e) { return e.name.at(2) != *what.instance_id; });
-        }
+        out = st.kafka.log_extents(what.project_id, what.metadata ? std::nullopt : what.instance_id, changed);
     }
     if (what.metadata || what.dis) {
-        auto dis = st.dis.log_extents(what.project_id);
+        auto dis = st.dis.log_extents(what.project_id, changed);
         out.insert(out.end(), std::make_move_iterator(dis.begin()), std::make_move_iterator(dis.end()));
     }
     return out;
@@ -167,9 +167,11 @@ void persistence::restore(state::state& st) {
     const auto root = dir_.path() / "logs";
     for (auto& extent : extents_of(st, scope{})) {
         const std::string key = log_key(extent.name);
-        tracked_log tracked{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation, 0, 0};
+        tracked_log tracked{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation,
+                            extent.partition, 0, 0};
         auto recovered = tracked.log->open();
-        for (const auto& line : recovered.cut) spdlog::warn("--data-dir {}: cut a torn tail: {}", path().string(), line);
+        for (const auto& line : recovered.cut)
+            spdlog::warn("--data-dir {}: cut a torn tail: {}", path().string(), line);
         const std::int64_t start = std::max(extent.start, recovered.start);
         std::vector<state::stored_entry> entries;
         entries.reserve(recovered.entries.size());
@@ -183,7 +185,8 @@ void persistence::restore(state::state& st) {
         const auto bounds = extent.read(INT64_MAX, [](const state::stored_entry&) {});
         tracked.start = bounds.start;
         tracked.end = bounds.end;
-        logs_.emplace(key, std::move(tracked));
+        auto& kept = logs_.emplace(key, std::move(tracked)).first->second;
+        by_identity_[{kept.incarnation, kept.partition}] = &kept;
     }
     for (const auto& [key, value] : held) {
         if (key.starts_with("c/")) routes::control::load_fixture_text(value, source, st);
@@ -205,6 +208,7 @@ bool persistence::sync_logs(const std::vector<state::log_extent>& extents,
             // The same name made anew (a topic deleted and created again): the old log goes.
             it->second.log.reset();
             remove_log_dir(root, key);
+            by_identity_.erase({it->second.incarnation, it->second.partition});
             logs_.erase(it);
             it = logs_.end();
         }
@@ -212,9 +216,10 @@ bool persistence::sync_logs(const std::vector<state::log_extent>& extents,
             // Whatever a crash left under this name belongs to no log the metadata knows.
             std::filesystem::remove_all(root / key);
             tracked_log fresh{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation,
-                              extent.start, extent.start};
+                              extent.partition, extent.start, extent.start};
             fresh.log->open();
             it = logs_.emplace(key, std::move(fresh)).first;
+            by_identity_[{extent.incarnation, extent.partition}] = &it->second;
             changed = true;
         }
         tracked_log& t = it->second;
@@ -263,7 +268,21 @@ void persistence::commit(const state::state& st, const scope& what) {
             prefixes.push_back("kafka/" + project + escape_part(*what.instance_id) + "/");
     }
     std::vector<std::string> gone;
-    const bool logs_changed = sync_logs(extents_of(st, what), prefixes, gone);
+    std::vector<state::log_extent> extents;
+    if (what.metadata) {
+        extents = extents_of(st, what);  // all of them: those that went are the ones not among them
+    } else {
+        // After a produce: only the logs that differ from what the directory holds (one, usually). Logs
+        // that went are left to the commit of the request that removed them.
+        prefixes.clear();
+        const state::log_filter changed = [this](std::uint64_t incarnation, std::int32_t partition,
+                                                 std::int64_t start, std::int64_t end) {
+            const auto it = by_identity_.find({incarnation, partition});
+            return it == by_identity_.end() || it->second->start != start || it->second->end != end;
+        };
+        extents = extents_of(st, what, &changed);
+    }
+    const bool logs_changed = sync_logs(extents, prefixes, gone);
     if (!what.metadata && !logs_changed) return;
     std::vector<persist::entity_change> changes;
     if (what.project_id) {
@@ -279,7 +298,10 @@ void persistence::commit(const state::state& st, const scope& what) {
     // Only once the metadata no longer names them: a crash in between leaves logs nothing names, which the
     // next log of their name clears, never a topic without its messages.
     for (const auto& key : gone) {
-        logs_.erase(key);
+        if (const auto it = logs_.find(key); it != logs_.end()) {
+            by_identity_.erase({it->second.incarnation, it->second.partition});
+            logs_.erase(it);
+        }
         remove_log_dir(dir_.path() / "logs", key);
     }
 }

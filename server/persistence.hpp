@@ -64,7 +64,8 @@ class persistence {
   private:
     struct tracked_log {
         std::unique_ptr<persist::segment_log> log;
-        std::uint64_t incarnation = 0;
+        std::uint64_t incarnation = 0;  // with partition: the state's log this is (state::log_extent)
+        std::int32_t partition = 0;
         std::int64_t start = 0;  // what the directory holds: offsets [start, end)
         std::int64_t end = 0;
     };
@@ -84,6 +85,8 @@ class persistence {
     mutable std::mutex mutex_;  // guards everything below
     persist::entity_log metadata_;
     std::map<std::string, tracked_log> logs_;  // by path under DIR/logs
+    // The same logs by the state's identity, so that a commit after a produce finds them without names.
+    std::map<std::pair<std::uint64_t, std::int32_t>, tracked_log*> by_identity_;
     std::unique_ptr<persist::flusher> flusher_;
 };
 

@@ -22,8 +22,11 @@ struct log_extent {
     // Unique in the state: ("kafka", project, instance id, topic, partition) or ("dis", project, stream
     // id, partition). Parts are the names as the API took them, to be escaped by whoever makes paths.
     std::vector<std::string> name;
-    // Differs for a log of the same name made anew (a topic deleted and created again), within a process.
+    // Differs for a log of the same name made anew (a topic deleted and created again), within a process;
+    // with `partition`, it tells every log of the state from every other (a DIS stream's has the top bit
+    // set).
     std::uint64_t incarnation = 0;
+    std::int32_t partition = 0;
     std::int64_t start = 0;  // offsets [start, end) when the extent was taken
     std::int64_t end = 0;
 
@@ -39,6 +42,12 @@ struct log_extent {
     // take (bytes that are not its own), std::length_error past the storage cap.
     std::function<void(std::int64_t start, const std::vector<stored_entry>& entries)> restore;
 };
+
+// Asked for every log before its extent is made, with what identifies it and its offsets now: false leaves
+// it out (a log whose keeper holds it up to date already), so that a commit after a produce makes the
+// extent of the one log that changed only.
+using log_filter = std::function<bool(std::uint64_t incarnation, std::int32_t partition, std::int64_t start,
+                                      std::int64_t end)>;
 
 // Fixed-width integers at the front of an entry's bytes, in the host's byte order (a data directory is
 // read by the machine kind that wrote it).

@@ -1089,7 +1089,8 @@ void dis_store::reset_project(const std::string& project_id) {
     projects_.erase(project_id);
 }
 
-std::vector<log_extent> dis_store::log_extents(const std::optional<std::string>& project_id) const {
+std::vector<log_extent> dis_store::log_extents(const std::optional<std::string>& project_id,
+                                               const log_filter* changed) const {
     std::vector<std::pair<std::string, std::shared_ptr<project>>> found;
     {
         std::shared_lock lock(mutex_);
@@ -1100,19 +1101,28 @@ std::vector<log_extent> dis_store::log_extents(const std::optional<std::string>&
     std::vector<log_extent> out;
     for (const auto& [id, p] : found) {
         std::shared_lock lock(p->mutex);
-        for (const auto& [name, s] : p->streams) {
+        for (const auto& named : p->streams) {
+            const std::shared_ptr<stream> s = named.second;  // a variable the closures below can capture
             for (std::size_t i = 0; i < s->partitions.size(); ++i) {
                 // Partitions are never removed from a stream (a scale-down marks them), so the stream held
                 // keeps this one alive.
                 partition* part = s->partitions[i].get();
-                log_extent& e = out.emplace_back();
-                e.name = {"dis", id, s->spec.stream_id, std::to_string(i)};
-                e.incarnation = s->serial;
+                const std::uint64_t incarnation = s->serial | (std::uint64_t{1} << 63);
+                const auto index = static_cast<std::int32_t>(i);
+                std::int64_t first = 0;
+                std::int64_t end_offset = 0;
                 {
                     std::lock_guard part_lock(part->mutex);
-                    e.start = part->earliest();
-                    e.end = part->next();
+                    first = part->earliest();
+                    end_offset = part->next();
                 }
+                if (changed != nullptr && !(*changed)(incarnation, index, first, end_offset)) continue;
+                log_extent& e = out.emplace_back();
+                e.name = {"dis", id, s->spec.stream_id, std::to_string(i)};
+                e.incarnation = incarnation;
+                e.partition = index;
+                e.start = first;
+                e.end = end_offset;
                 e.read = [s, part](std::int64_t from, const std::function<void(const stored_entry&)>& sink) {
                     std::lock_guard part_lock(part->mutex);
                     std::string entry;

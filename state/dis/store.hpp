@@ -424,7 +424,9 @@ class dis_store {
     void reset_project(const std::string& project_id);
     // --data-dir: the record logs of every stream partition, in any state (or one project's), named
     // ("dis", project, stream id, partition).
-    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt) const;
+    // With `changed`, only the logs it accepts.
+    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt,
+                                        const log_filter* changed = nullptr) const;
     // Creates a stream as a snapshot describes it, checked like create_stream (name free, partition quota).
     // Partitions the snapshot leaves out are empty and ACTIVE; records get sequence numbers from each
     // partition's `earliest` up, keeping non-zero timestamps and accepted_at (else now). The caller makes

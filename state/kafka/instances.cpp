@@ -283,19 +283,22 @@ std::vector<kafka_project_snapshot> kafka_store::snapshot(const std::optional<st
     return out;
 }
 
-std::vector<log_extent> kafka_store::log_extents(const std::optional<std::string>& project_id) const {
+std::vector<log_extent> kafka_store::log_extents(const std::optional<std::string>& project_id,
+                                                 const std::optional<std::string>& instance_id,
+                                                 const log_filter* changed) const {
     std::vector<std::tuple<std::string, std::string, std::shared_ptr<kafka_cluster>>> found;
     {
         std::shared_lock lock(mutex_);
         for (const auto& [id, instances] : projects_) {
             if (project_id && id != *project_id) continue;
-            for (const auto& [instance_id, inst] : instances)
-                found.emplace_back(id, instance_id, inst->cluster);
+            for (const auto& [key, inst] : instances) {
+                if (!instance_id || key == *instance_id) found.emplace_back(id, key, inst->cluster);
+            }
         }
     }
     std::vector<log_extent> out;
-    for (const auto& [id, instance_id, cluster] : found) {
-        if (auto* data = cluster->in_memory()) data->log_extents({"kafka", id, instance_id}, out);
+    for (const auto& [id, key, cluster] : found) {
+        if (auto* data = cluster->in_memory()) data->log_extents({"kafka", id, key}, out, changed);
     }
     return out;
 }

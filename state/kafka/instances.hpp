@@ -102,7 +102,10 @@ class kafka_store {
     void reset_project(const std::string& project_id);
     // --data-dir: the partition logs of every in-memory instance (or one project's), named ("kafka",
     // project, instance id, topic, partition).
-    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt) const;
+    // With `instance_id`, only that instance's; with `changed`, only the logs it accepts.
+    std::vector<log_extent> log_extents(const std::optional<std::string>& project_id = std::nullopt,
+                                        const std::optional<std::string>& instance_id = std::nullopt,
+                                        const log_filter* changed = nullptr) const;
     // Removes an instance whatever its status; false when there is none.
     bool erase_instance(const std::string& project_id, const std::string& instance_id);
     // Exchanges the whole content with `other` in one step; each store keeps its clock.

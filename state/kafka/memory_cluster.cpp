@@ -841,21 +841,30 @@ std::vector<topic_snapshot> memory_cluster::snapshot_topics(bool with_messages) 
     return out;
 }
 
-void memory_cluster::log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out) const {
+void memory_cluster::log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out,
+                                 const log_filter* changed) const {
     std::shared_lock lock(mutex_);
-    for (const auto& [name, t] : topics_) {
+    for (const auto& named : topics_) {
+        const std::string& name = named.first;
+        const std::shared_ptr<topic> t = named.second;  // a variable the closures below can capture
         std::shared_lock topic_lock(t->mutex);
         for (std::int32_t i = 0; i < static_cast<std::int32_t>(t->logs.size()); ++i) {
+            std::int64_t first = 0;
+            std::int64_t end_offset = 0;
+            {
+                std::lock_guard log_lock(t->log(i)->mutex);
+                first = t->log(i)->start_offset();
+                end_offset = t->log(i)->end_offset();
+            }
+            if (changed != nullptr && !(*changed)(t->serial, i, first, end_offset)) continue;
             log_extent& e = out.emplace_back();
             e.name = prefix;
             e.name.push_back(name);
             e.name.push_back(std::to_string(i));
             e.incarnation = t->serial;
-            {
-                std::lock_guard log_lock(t->log(i)->mutex);
-                e.start = t->log(i)->start_offset();
-                e.end = t->log(i)->end_offset();
-            }
+            e.partition = i;
+            e.start = first;
+            e.end = end_offset;
             // The topic is held, so its logs outlive the closures (a partition count only grows).
             e.read = [t, i](std::int64_t from, const std::function<void(const stored_entry&)>& sink) {
                 std::shared_lock held(t->mutex);

@@ -106,7 +106,9 @@ class memory_cluster final : public kafka_cluster {
     std::vector<topic_snapshot> snapshot_topics(bool with_messages = true) const;
     std::vector<group_snapshot> snapshot_groups() const;
     // --data-dir: every partition log, named `prefix` + (topic, partition), by topic name and partition.
-    void log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out) const;
+    // With `changed`, only the logs it accepts.
+    void log_extents(const std::vector<std::string>& prefix, std::vector<log_extent>& out,
+                     const log_filter* changed = nullptr) const;
 
     struct topic;
 

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,8 +24,9 @@ const std::string instance_root = v2 + "/instances/" + instance;
 const std::string kafka_instance_root = v2 + "/kafka/instances/" + instance;
 
 struct scratch_dir {
-    fs::path path = fs::temp_directory_path() / ("emu-data-dir-test-" + std::to_string(::getpid()) + "-" +
-                                                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::path path =
+        fs::temp_directory_path() / ("emu-data-dir-test-" + std::to_string(::getpid()) + "-" +
+                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     scratch_dir() { fs::remove_all(path); }
     ~scratch_dir() { fs::remove_all(path); }
 };
@@ -68,8 +68,8 @@ const std::vector<step> changes = {
      R"({"topic":"payments","body":"hello","property_list":[{"name":"KEY","value":"k1"}]})", 200},
     {"POST", instance_root + "/messages/action?action_id=send", R"({"topic":"orders","body":"m1"})", 200},
     {"POST", instance_root + "/messages/action?action_id=send", R"({"topic":"orders","body":"m2"})", 200},
-    {"POST", kafka_instance_root + "/topics/orders/messages/delete", R"({"partitions":[{"partition":0,"offset":1}]})",
-     200},
+    {"POST", kafka_instance_root + "/topics/orders/messages/delete",
+     R"({"partitions":[{"partition":0,"offset":1}]})", 200},
     {"POST", kafka_instance_root + "/group", R"({"group_name":"billing","group_desc":"invoices"})", 200},
     {"PUT", instance_root + "/topics", R"({"topics":[{"id":"orders","retention_time":24}]})", 204},
     {"POST", instance_root + "/autotopic", R"({"enable_auto_topic":true})", 200},
@@ -77,7 +77,8 @@ const std::vector<step> changes = {
     {"POST", v2 + "/records",
      R"({"stream_name":"clicks","records":[{"data":"Y2xpY2s=","partition_key":"u1"},{"data":"dHdv","partition_id":"shardId-0000000002"}]})",
      200},
-    {"POST", v2 + "/records", R"({"stream_name":"orders","records":[{"data":"bW9yZQ==","partition_id":"0"}]})", 200},
+    {"POST", v2 + "/records",
+     R"({"stream_name":"orders","records":[{"data":"bW9yZQ==","partition_id":"0"}]})", 200},
     {"PUT", v2 + "/streams/orders", R"({"stream_name":"orders","target_partition_count":1})", 200},
     {"POST", v2 + "/stream/EmuStreamOrders0001/tags", R"({"tag":{"key":"team","value":"core"}})", 204},
     {"POST", v2 + "/apps", R"({"app_name":"audit"})", 201},
@@ -259,8 +260,9 @@ TEST(data_dir, a_full_disk_answers_500_and_keeps_exactly_what_was_acknowledged) 
         test_server first(on_dir(data, example_fixture));
         bool refused = false;
         for (int i = 0; i < 200 && !refused; ++i) {
-            const auto reply = first.request("POST", instance_root + "/messages/action?action_id=send",
-                                             R"({"topic":"orders","partition":1,"body":"fill-)" + filler + R"("})");
+            const auto reply =
+                first.request("POST", instance_root + "/messages/action?action_id=send",
+                              R"({"topic":"orders","partition":1,"body":"fill-)" + filler + R"("})");
             if (reply.status == 200) {
                 ++acknowledged;
                 continue;
@@ -271,9 +273,9 @@ TEST(data_dir, a_full_disk_answers_500_and_keeps_exactly_what_was_acknowledged) 
         }
         ASSERT_TRUE(refused) << "the disk never filled";
         EXPECT_GT(acknowledged, 10U);
-        const auto record = first.request(
-            "POST", v2 + "/records",
-            R"({"stream_name":"orders","records":[{"data":")" + std::string(8000, 'A') + R"(","partition_id":"0"}]})");
+        const auto record = first.request("POST", v2 + "/records",
+                                          R"({"stream_name":"orders","records":[{"data":")" +
+                                              std::string(8000, 'A') + R"(","partition_id":"0"}]})");
         EXPECT_EQ(record.status, 500U) << record.body;
         EXPECT_NE(record.body.find("DIS.5000"), std::string::npos) << record.body;
     }

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -29,7 +28,8 @@ std::function<void(server::config&)> on_dir(const fs::path& dir) {
 }
 
 // Commits `offsets` for group `group` on topic orders, as a consumer that assigned itself the partitions.
-void commit(const std::string& bootstrap, const std::string& group, const std::vector<std::int64_t>& offsets) {
+void commit(const std::string& bootstrap, const std::string& group,
+            const std::vector<std::int64_t>& offsets) {
     std::string error;
     auto consumer = rdkafka::make(RD_KAFKA_CONSUMER, bootstrap, {{"group.id", group}}, error);
     ASSERT_TRUE(consumer) << error;
@@ -88,8 +88,8 @@ TEST(kafka_data_dir, acknowledged_batches_and_commits_survive_a_restart) {
         EXPECT_EQ(deleted.status, 200U) << deleted.body;
         before = exported(first);
         for (std::int32_t partition = 0; partition < 3; ++partition) {
-            read_before[partition] =
-                rdkafka::consume(bootstrap, "orders", partition, RD_KAFKA_OFFSET_BEGINNING, partition == 0 ? 158 : 200);
+            read_before[partition] = rdkafka::consume(bootstrap, "orders", partition,
+                                                      RD_KAFKA_OFFSET_BEGINNING, partition == 0 ? 158 : 200);
             EXPECT_EQ(read_before[partition].size(), partition == 0 ? 158U : 200U);
         }
     }
@@ -159,8 +159,8 @@ TEST(kafka_data_dir, a_full_disk_answers_kafka_storage_error) {
         EXPECT_GT(acknowledged, 10);
     }
     test_server second(on_dir(dir / "data"));
-    const auto read = rdkafka::consume(kafka_bootstrap(second, instance), "orders", 0, RD_KAFKA_OFFSET_BEGINNING,
-                                       static_cast<std::size_t>(acknowledged));
+    const auto read = rdkafka::consume(kafka_bootstrap(second, instance), "orders", 0,
+                                       RD_KAFKA_OFFSET_BEGINNING, static_cast<std::size_t>(acknowledged));
     ASSERT_EQ(static_cast<std::int64_t>(read.size()), acknowledged);
     EXPECT_EQ(read.back().offset, acknowledged - 1);
     // Nothing beyond them: the refused batch was cut off the file.
