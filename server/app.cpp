@@ -171,7 +171,14 @@ app::app(const config& settings, app_options options)
             throw startup_error(2, std::string("bad fixture: ") + error.what());
         }
         for (auto& rule : faults.rules) pipeline_.control().faults.add(std::move(rule));
-        if (persistence_) persistence_->commit(*state_, {});  // the fixture seeds the directory
+        if (persistence_) {
+            try {
+                persistence_->commit(*state_, {});  // the fixture seeds the directory
+            } catch (const std::exception& error) {
+                throw startup_error(1, "--data-dir " + settings_.data_dir +
+                                           ": the fixture's state could not be written: " + error.what());
+            }
+        }
     }
     if (persistence_) {
         pipeline_.set_commit([this](const routes::request_context& ctx, const routes::route& r) {

@@ -286,5 +286,31 @@ TEST(data_dir, a_full_disk_answers_500_and_keeps_exactly_what_was_acknowledged) 
     EXPECT_EQ(after.find("AAAAAAAA"), std::string::npos);
 }
 
+TEST(data_dir, a_fixture_that_does_not_fit_on_the_disk_stops_startup_by_name) {
+    ASSERT_EQ(::geteuid(), 0u) << "mounting the small file system needs root (CI runs as root)";
+    scratch_dir dir;
+    fs::create_directories(dir.path);
+    ASSERT_EQ(::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=8k"), 0) << std::strerror(errno);
+    struct unmount {
+        fs::path at;
+        ~unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+    } guard{dir.path};
+    server::config settings;
+    settings.port = 0;
+    settings.kafka_port = 0;
+    on_dir(dir.path / "data", example_fixture)(settings);
+    try {
+        server::app app(settings);
+        FAIL() << "started with a fixture the disk could not hold";
+    } catch (const server::startup_error& error) {
+        EXPECT_EQ(error.exit_code(), 1);
+        EXPECT_NE(std::string(error.what()).find("the fixture's state could not be written"),
+                  std::string::npos)
+            << error.what();
+        EXPECT_NE(std::string(error.what()).find("No space left on device"), std::string::npos)
+            << error.what();
+    }
+}
+
 }  // namespace
 }  // namespace emu::test
