@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/test_server.hpp"
@@ -40,6 +41,22 @@ std::function<void(server::config&)> on_dir(const fs::path& dir, const std::stri
 }
 
 const std::string example_fixture = std::string(EMU_SOURCE_DIR) + "/examples/fixture.json";
+
+// What startup on `dir` (with `fixture`) refuses, as startup_error's message and exit code; fails the test
+// when it starts.
+std::pair<std::string, int> startup_refusal(const fs::path& dir, const std::string& fixture = {}) {
+    server::config settings;
+    settings.port = 0;
+    settings.kafka_port = 0;
+    on_dir(dir, fixture)(settings);
+    try {
+        server::app app(settings);
+    } catch (const server::startup_error& error) {
+        return {error.what(), error.exit_code()};
+    }
+    ADD_FAILURE() << "the emulator started on " << dir;
+    return {};
+}
 
 std::string exported(const test_server& server) {
     const auto reply = server.request("GET", "/_emulator/state");
@@ -170,17 +187,9 @@ TEST(data_dir, a_used_directory_wins_over_the_fixture_even_when_reset_to_nothing
 TEST(data_dir, a_second_process_on_the_directory_is_refused_by_name) {
     scratch_dir dir;
     test_server first(on_dir(dir.path));
-    server::config settings;
-    settings.port = 0;
-    settings.kafka_port = 0;
-    on_dir(dir.path)(settings);
-    try {
-        server::app second(settings);
-        FAIL() << "a second app opened the directory";
-    } catch (const server::startup_error& error) {
-        EXPECT_NE(std::string(error.what()).find(dir.path.string()), std::string::npos) << error.what();
-        EXPECT_NE(std::string(error.what()).find("in use"), std::string::npos) << error.what();
-    }
+    const auto [message, code] = startup_refusal(dir.path);
+    EXPECT_NE(message.find(dir.path.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("in use"), std::string::npos) << message;
 }
 
 // The newest segment of the example's orders/0 partition.
@@ -224,17 +233,9 @@ TEST(data_dir, damage_before_the_tail_refuses_startup_naming_file_and_offset) {
         file.seekp(20);  // inside the first record's payload; more records follow
         file.put('\x7f');
     }
-    server::config settings;
-    settings.port = 0;
-    settings.kafka_port = 0;
-    on_dir(dir.path)(settings);
-    try {
-        server::app second(settings);
-        FAIL() << "a damaged directory started";
-    } catch (const server::startup_error& error) {
-        EXPECT_NE(std::string(error.what()).find(segment.string()), std::string::npos) << error.what();
-        EXPECT_NE(std::string(error.what()).find("offset 0"), std::string::npos) << error.what();
-    }
+    const auto [message, code] = startup_refusal(dir.path);
+    EXPECT_NE(message.find(segment.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("offset 0"), std::string::npos) << message;
 }
 
 std::size_t count_of(const std::string& text, const std::string& what) {
@@ -295,21 +296,10 @@ TEST(data_dir, a_fixture_that_does_not_fit_on_the_disk_stops_startup_by_name) {
         fs::path at;
         ~unmount() { ::umount2(at.c_str(), MNT_DETACH); }
     } guard{dir.path};
-    server::config settings;
-    settings.port = 0;
-    settings.kafka_port = 0;
-    on_dir(dir.path / "data", example_fixture)(settings);
-    try {
-        server::app app(settings);
-        FAIL() << "started with a fixture the disk could not hold";
-    } catch (const server::startup_error& error) {
-        EXPECT_EQ(error.exit_code(), 1);
-        EXPECT_NE(std::string(error.what()).find("the fixture's state could not be written"),
-                  std::string::npos)
-            << error.what();
-        EXPECT_NE(std::string(error.what()).find("No space left on device"), std::string::npos)
-            << error.what();
-    }
+    const auto [message, code] = startup_refusal(dir.path / "data", example_fixture);
+    EXPECT_EQ(code, 1);
+    EXPECT_NE(message.find("the fixture's state could not be written"), std::string::npos) << message;
+    EXPECT_NE(message.find("No space left on device"), std::string::npos) << message;
 }
 
 }  // namespace
