@@ -141,6 +141,10 @@ void entity_log::sync() {
     if (writer_) writer_->sync();
 }
 
+std::optional<pending_sync> entity_log::sync_later() {
+    return writer_ ? writer_->sync_later() : std::nullopt;
+}
+
 void entity_log::compact() {
     // The new file is whole once renamed, so its records need not be one: sets of at most 16 MiB.
     std::vector<std::string> records;

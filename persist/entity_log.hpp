@@ -42,6 +42,8 @@ class entity_log {
     void compact();
     // fdatasync of what was appended since the last one (--fsync interval).
     void sync();
+    // The same, to run later without the caller's lock (framed_writer::sync_later).
+    std::optional<pending_sync> sync_later();
 
     const std::map<std::string, std::string>& entities() const { return entities_; }
     std::uint64_t log_bytes() const;

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 namespace emu::persist {
 
@@ -44,12 +47,24 @@ write_failed::write_failed(const std::filesystem::path& file, int error)
     : std::runtime_error(file.string() + ": " + std::generic_category().message(error)), error_(error) {}
 
 void append_u32(std::string& out, std::uint32_t value) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+    char bytes[4];
+    put_u32(bytes, value);
+    out.append(bytes, sizeof bytes);
 }
 
 void append_u64(std::string& out, std::int64_t value) {
+    char bytes[8];
+    put_u64(bytes, value);
+    out.append(bytes, sizeof bytes);
+}
+
+void put_u32(char* out, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+void put_u64(char* out, std::int64_t value) {
     const auto v = static_cast<std::uint64_t>(value);
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
 }
 
 std::uint32_t read_u32(std::string_view bytes, std::size_t at) {
@@ -184,17 +199,60 @@ void framed_writer::write_all(const std::string& bytes) {
         }
         done += static_cast<std::size_t>(n);
     }
+    written(bytes.size());
+}
+
+void framed_writer::written(std::size_t bytes) {
     if (policy_ == fsync_policy::always && ::fdatasync(fd_) != 0) {
         const int error = errno;
         cut_back();
         throw write_failed(file_, error);
     }
-    size_ += bytes.size();
+    size_ += bytes;
     dirty_ = policy_ != fsync_policy::always;
 }
 
-void framed_writer::append(std::string_view payload) {
-    write_all(frame_record(payload));
+void framed_writer::append_joined(std::initializer_list<std::string_view> parts) {
+    constexpr std::size_t max_parts = 3;
+    if (parts.size() > max_parts) throw std::invalid_argument("a record of more than 3 parts");
+    std::size_t length = 0;
+    uLong crc = 0;
+    for (const auto part : parts) {
+        length += part.size();
+        crc = crc32_z(crc, reinterpret_cast<const Bytef*>(part.data()), static_cast<z_size_t>(part.size()));
+    }
+    if (length > max_record_size) throw std::invalid_argument("a record beyond the size limit");
+    char header[frame_header_size];
+    put_u32(header, static_cast<std::uint32_t>(length));
+    put_u32(header + 4, static_cast<std::uint32_t>(crc));
+    put_u32(header + 8, crc_of(std::string_view(header, 8)));
+    std::array<iovec, 1 + max_parts> iov{};
+    std::size_t count = 0;
+    iov[count++] = {header, sizeof header};
+    for (const auto part : parts) {
+        if (!part.empty()) iov[count++] = {const_cast<char*>(part.data()), part.size()};
+    }
+    const std::size_t total = sizeof header + length;
+    std::size_t done = 0;
+    std::size_t first = 0;  // the iovec the next write starts in
+    while (done < total) {
+        const auto n = ::writev(fd_, iov.data() + first, static_cast<int>(count - first));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int error = n < 0 ? errno : ENOSPC;
+            cut_back();
+            throw write_failed(file_, error);
+        }
+        done += static_cast<std::size_t>(n);
+        // Past what was written: whole iovecs, then into the one it stopped in.
+        auto left = static_cast<std::size_t>(n);
+        while (first < count && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+        if (left > 0) {
+            iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+            iov[first].iov_len -= left;
+        }
+    }
+    written(total);
 }
 
 void framed_writer::append(const std::vector<std::string_view>& payloads) {
@@ -207,6 +265,32 @@ void framed_writer::sync() {
     if (!dirty_) return;
     if (::fdatasync(fd_) != 0) throw write_failed(file_, errno);
     dirty_ = false;
+}
+
+std::optional<pending_sync> framed_writer::sync_later() {
+    if (!dirty_) return std::nullopt;
+    const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw write_failed(file_, errno);
+    dirty_ = false;
+    return std::optional<pending_sync>(std::in_place, fd, file_);
+}
+
+pending_sync::~pending_sync() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+pending_sync::pending_sync(pending_sync&& other) noexcept : fd_(other.fd_), file_(std::move(other.file_)) {
+    other.fd_ = -1;
+}
+
+pending_sync& pending_sync::operator=(pending_sync&& other) noexcept {
+    std::swap(fd_, other.fd_);  // ours closes with other
+    std::swap(file_, other.file_);
+    return *this;
+}
+
+void pending_sync::run() {
+    if (::fdatasync(fd_) != 0) throw write_failed(file_, errno);
 }
 
 }  // namespace emu::persist

@@ -4,12 +4,13 @@
 //
 //   u32 payload length | u32 CRC-32 of the payload | u32 CRC-32 of the 8 bytes before | payload
 //
-// (little-endian; CRC-32 as zlib computes it), in one write(2). A crash can leave only the last record
+// (little-endian; CRC-32 as zlib computes it), in one writev(2). A crash can leave only the last record
 // incomplete or damaged, so reading tells the two apart: a damaged record after which no intact record
 // follows is a torn tail (the caller cuts it off), one that an intact record follows is corruption (the
 // caller refuses to start), named by file and offset.
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -70,6 +71,8 @@ std::string frame_record(std::string_view payload);
 // The little-endian integers of every persist format.
 void append_u32(std::string& out, std::uint32_t value);
 void append_u64(std::string& out, std::int64_t value);
+void put_u32(char* out, std::uint32_t value);                    // out[0, 4)
+void put_u64(char* out, std::int64_t value);                     // out[0, 8)
 std::uint32_t read_u32(std::string_view bytes, std::size_t at);  // bytes[at, at + 4) must exist
 std::int64_t read_u64(std::string_view bytes, std::size_t at);   // bytes[at, at + 8) must exist
 
@@ -82,6 +85,24 @@ void sync_dir(const std::filesystem::path& dir);
 void replace_file(const std::filesystem::path& file, const std::vector<std::string>& payloads,
                   fsync_policy policy);
 
+// A sync of a file, taken from its writer to be run later without the lock that guards the writer (the
+// flusher's round), so that appends go on while the disk works. Holds a duplicate of the descriptor.
+class pending_sync {
+  public:
+    pending_sync(int fd, std::filesystem::path file) : fd_(fd), file_(std::move(file)) {}
+    ~pending_sync();
+    pending_sync(pending_sync&& other) noexcept;
+    pending_sync& operator=(pending_sync&& other) noexcept;
+    pending_sync(const pending_sync&) = delete;
+    pending_sync& operator=(const pending_sync&) = delete;
+    // fdatasync; throws write_failed.
+    void run();
+
+  private:
+    int fd_;
+    std::filesystem::path file_;
+};
+
 // Appends records to a file, creating it. Not thread-safe: one writer per file, its caller serialises.
 class framed_writer {
   public:
@@ -93,15 +114,23 @@ class framed_writer {
 
     // Writes the records, all or none (a failed write is cut off again and throws write_failed); with
     // fsync_policy::always they are also synced before it returns.
-    void append(std::string_view payload);
+    void append(std::string_view payload) { append_joined({payload}); }
     void append(const std::vector<std::string_view>& payloads);
+    // Writes one record whose payload is `parts` one after the other (at most 3), gathered by writev(2)
+    // without joining them first.
+    void append_joined(std::initializer_list<std::string_view> parts);
     // fdatasync, when something was written since the last one.
     void sync();
+    // The same sync to run later (pending_sync), when something was written since the last one; the writer
+    // counts it as done.
+    std::optional<pending_sync> sync_later();
     std::uint64_t size() const { return size_; }
     const std::filesystem::path& file() const { return file_; }
 
   private:
     void write_all(const std::string& bytes);
+    // After a write of `bytes`: the sync of fsync_policy::always, then the new size.
+    void written(std::size_t bytes);
     // The file back to its size before the write that failed: nothing half-written stays.
     void cut_back();
 

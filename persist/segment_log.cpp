@@ -115,18 +115,17 @@ void segment_log::append(std::int64_t first, std::int64_t last, std::string_view
     if (first < next_ || last < first || last > max_log_offset)
         throw std::invalid_argument("entry " + std::to_string(first) + ".." + std::to_string(last) +
                                     " does not follow offset " + std::to_string(next_ - 1));
-    std::string payload;
-    payload.reserve(entry_header + bytes.size());
-    append_u64(payload, first);
-    append_u64(payload, last);
-    payload.append(bytes);
+    char header[entry_header];
+    put_u64(header, first);
+    put_u64(header + 8, last);
+    const std::string_view head(header, sizeof header);
     const bool fresh = !writer_ || writer_->size() >= segment_bytes_;
     if (fresh) {
         // The flusher syncs only the segment being written: a closed one reaches the disk now.
         if (writer_ && policy_ == fsync_policy::interval) writer_->sync();
         auto next = std::make_unique<framed_writer>(path_of(first), policy_);
         try {
-            next->append(payload);
+            next->append_joined({head, bytes});
         } catch (const write_failed&) {
             next.reset();
             std::filesystem::remove(path_of(first));
@@ -136,7 +135,7 @@ void segment_log::append(std::int64_t first, std::int64_t last, std::string_view
         segments_.push_back({first, last});
         if (policy_ == fsync_policy::always) sync_dir(dir_);
     } else {
-        writer_->append(payload);
+        writer_->append_joined({head, bytes});
         segments_.back().last = last;
     }
     next_ = last + 1;
@@ -175,6 +174,10 @@ void segment_log::drop_below(std::int64_t offset) {
 
 void segment_log::sync() {
     if (writer_) writer_->sync();
+}
+
+std::optional<pending_sync> segment_log::sync_later() {
+    return writer_ ? writer_->sync_later() : std::nullopt;
 }
 
 }  // namespace emu::persist

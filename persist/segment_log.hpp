@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,8 @@ class segment_log {
     // Moves the log start to `offset` (never back): the marker first, then the segments all below it go.
     void set_start(std::int64_t offset);
     void sync();
+    // The same, to run later without the caller's lock (framed_writer::sync_later).
+    std::optional<pending_sync> sync_later();
 
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t segments() const { return segments_.size(); }

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,46 @@ TEST_F(framed_file_test, records_read_back_in_order_after_the_writer_is_gone) {
     EXPECT_EQ(read.intact_bytes, fs::file_size(file));
     EXPECT_FALSE(read.torn);
     EXPECT_TRUE(read_records(dir / "missing").records.empty());
+}
+
+TEST_F(framed_file_test, a_record_joined_from_parts_is_written_as_the_record_of_their_concatenation) {
+    const auto joined = dir / "joined";
+    const auto whole = dir / "whole";
+    const std::string big(70000, 'b');  // larger than one page: writev crosses into the second part
+    {
+        framed_writer w(joined, fsync_policy::never);
+        w.append_joined({"head|", "", big});
+        w.append_joined({});
+        w.append_joined({"a", "b", "c"});
+        EXPECT_THROW(w.append_joined({"1", "2", "3", "4"}), std::invalid_argument);
+        EXPECT_EQ(w.size(), fs::file_size(joined)) << "the refused record wrote nothing";
+        framed_writer v(whole, fsync_policy::never);
+        v.append("head|" + big);
+        v.append("");
+        v.append("abc");
+    }
+    EXPECT_EQ(contents(joined), contents(whole));
+    EXPECT_EQ(read_records(joined).records, (std::vector<std::string_view>{"head|" + big, "", "abc"}));
+}
+
+TEST_F(framed_file_test, a_sync_taken_from_the_writer_is_taken_once_and_outlives_the_writer) {
+    const auto file = dir / "log";
+    std::optional<pending_sync> pending;
+    {
+        framed_writer w(file, fsync_policy::interval);
+        EXPECT_FALSE(w.sync_later()) << "nothing written yet";
+        w.append("one");
+        pending = w.sync_later();
+        ASSERT_TRUE(pending);
+        EXPECT_FALSE(w.sync_later()) << "taken already";
+        w.append("two");
+        EXPECT_TRUE(w.sync_later()) << "written since";
+        framed_writer a(dir / "always", fsync_policy::always);
+        a.append("synced before append returns");
+        EXPECT_FALSE(a.sync_later());
+    }
+    EXPECT_NO_THROW(pending->run());  // its own descriptor: the writer is gone
+    EXPECT_EQ(read_records(file).records, (std::vector<std::string_view>{"one", "two"}));
 }
 
 TEST_F(framed_file_test, every_cut_of_the_last_record_is_a_torn_tail_and_is_cut_before_appending) {
