@@ -1,9 +1,6 @@
 #include "server/persistence.hpp"
 
 #include <malloc.h>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -57,45 +54,6 @@ void remove_log_dir(const std::filesystem::path& root, const std::string& key) {
 
 std::string metadata_key(char kind, const std::string& project_id) {
     return std::string(1, kind) + "/" + project_id;
-}
-
-std::string to_text(const rapidjson::Value& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// The project's fixture document without messages and records, split in two: everything but the DIS
-// checkpoints, and a document of only those (loaded once the records are back: a checkpoint may not lie
-// beyond its partition's end). Either is empty when it would hold nothing.
-std::pair<std::string, std::string> project_documents(const state::state& st, const std::string& project_id) {
-    const std::string text = routes::control::export_fixture(st, project_id, false);
-    rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("projects"))
-        throw std::logic_error("an export that is not a fixture document");
-    auto& projects = doc["projects"];
-    if (projects.Empty()) return {};
-    auto& project = projects[0];
-    std::string checkpoints;
-    if (project.HasMember("dis") && project["dis"].HasMember("checkpoints") &&
-        !project["dis"]["checkpoints"].Empty()) {
-        rapidjson::Document only;
-        auto& a = only.GetAllocator();
-        only.SetObject();
-        rapidjson::Value entry(rapidjson::kObjectType);
-        entry.AddMember("project_id", rapidjson::Value(project_id.c_str(), a), a);
-        rapidjson::Value dis(rapidjson::kObjectType);
-        dis.AddMember("checkpoints", rapidjson::Value(project["dis"]["checkpoints"], a), a);
-        entry.AddMember("dis", dis, a);
-        rapidjson::Value list(rapidjson::kArrayType);
-        list.PushBack(entry, a);
-        only.AddMember("projects", list, a);
-        checkpoints = to_text(only);
-        project["dis"].RemoveMember("checkpoints");
-    }
-    return {to_text(doc), checkpoints};
 }
 
 void put_or_erase(const std::map<std::string, std::string>& held, const std::string& key,
@@ -152,9 +110,29 @@ bool persistence::holds_state() const {
 }
 
 void persistence::sync_files() {
-    std::lock_guard lock(mutex_);
-    metadata_.sync();
-    for (auto& [key, tracked] : logs_) tracked.log->sync();
+    // The files are taken under the lock and synced without it: commits go on while the disk works.
+    std::vector<persist::pending_sync> pending;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto sync = metadata_.sync_later()) pending.push_back(std::move(*sync));
+        for (auto& [key, tracked] : logs_) {
+            if (auto sync = tracked.log->sync_later()) pending.push_back(std::move(*sync));
+        }
+    }
+    std::size_t failed = 0;
+    std::string first_error;
+    for (auto& sync : pending) {
+        try {
+            sync.run();
+        } catch (const persist::write_failed& error) {
+            if (failed++ == 0) first_error = error.what();
+        }
+    }
+    if (failed > 0) {
+        spdlog::error("--data-dir {}: {} files could not be synced, the first: {}", path().string(), failed,
+                      first_error);
+        throw std::runtime_error(first_error);
+    }
 }
 
 void persistence::restore(state::state& st) {
@@ -199,50 +177,51 @@ void persistence::restore(state::state& st) {
 bool persistence::sync_logs(const std::vector<state::log_extent>& extents,
                             const std::vector<std::string>& prefixes, std::vector<std::string>& gone) {
     bool changed = false;
-    std::set<std::string> seen;
+    std::set<const tracked_log*> seen;
     const auto root = dir_.path() / "logs";
     for (const auto& extent : extents) {
-        std::string key = log_key(extent.name);
-        auto it = logs_.find(key);
-        if (it != logs_.end() && it->second.incarnation != extent.incarnation) {
-            // The same name made anew (a topic deleted and created again): the old log goes.
-            it->second.log.reset();
-            remove_log_dir(root, key);
-            by_identity_.erase({it->second.incarnation, it->second.partition});
-            logs_.erase(it);
-            it = logs_.end();
-        }
-        if (it == logs_.end()) {
+        tracked_log* t = nullptr;
+        if (const auto known = by_identity_.find({extent.incarnation, extent.partition});
+            known != by_identity_.end()) {
+            t = known->second;  // the log the directory holds for it: no name to make and look up
+        } else {
+            const std::string key = log_key(extent.name);
+            auto it = logs_.find(key);
+            if (it != logs_.end()) {
+                // The same name made anew (a topic deleted and created again): the old log goes.
+                it->second.log.reset();
+                remove_log_dir(root, key);
+                by_identity_.erase({it->second.incarnation, it->second.partition});
+                logs_.erase(it);
+            }
             // Whatever a crash left under this name belongs to no log the metadata knows.
             std::filesystem::remove_all(root / key);
             tracked_log fresh{std::make_unique<persist::segment_log>(root / key, policy_), extent.incarnation,
                               extent.partition, extent.start, extent.start};
             fresh.log->open();
-            it = logs_.emplace(key, std::move(fresh)).first;
-            by_identity_[{extent.incarnation, extent.partition}] = &it->second;
+            t = &logs_.emplace(key, std::move(fresh)).first->second;
+            by_identity_[{extent.incarnation, extent.partition}] = t;
             changed = true;
         }
-        tracked_log& t = it->second;
-        seen.insert(std::move(key));
-        if (extent.start == t.start && extent.end == t.end) continue;
-        const auto bounds = extent.read(t.end, [&t](const state::stored_entry& entry) {
-            if (entry.last < t.end) return;  // held already
-            t.log->append(entry.first, entry.last, entry.bytes);
-            t.end = entry.last + 1;
+        if (!prefixes.empty()) seen.insert(t);
+        if (extent.start == t->start && extent.end == t->end) continue;
+        const auto bounds = extent.read(t->end, [t](const state::stored_entry& entry) {
+            if (entry.last < t->end) return;  // held already
+            t->log->append(entry.first, entry.last, entry.bytes);
+            t->end = entry.last + 1;
         });
-        t.end = std::max(t.end, bounds.end);
-        if (bounds.start > t.start) {
-            t.log->set_start(bounds.start);
-            t.start = bounds.start;
+        t->end = std::max(t->end, bounds.end);
+        if (bounds.start > t->start) {
+            t->log->set_start(bounds.start);
+            t->start = bounds.start;
         }
     }
     for (const auto& prefix : prefixes) {
-        for (auto it = logs_.lower_bound(prefix); it != logs_.end() && it->first.starts_with(prefix);) {
-            if (!seen.contains(it->first)) {
+        for (auto it = logs_.lower_bound(prefix); it != logs_.end() && it->first.starts_with(prefix); ++it) {
+            if (!seen.contains(&it->second)) {
                 gone.push_back(it->first);
                 changed = true;
             }
-            ++it;
         }
     }
     return changed;
@@ -250,31 +229,26 @@ bool persistence::sync_logs(const std::vector<state::log_extent>& extents,
 
 void persistence::metadata_changes(const state::state& st, const std::string& project_id,
                                    std::vector<persist::entity_change>& out) const {
-    const auto [main, checkpoints] = project_documents(st, project_id);
-    put_or_erase(metadata_.entities(), metadata_key('p', project_id), main, out);
-    put_or_erase(metadata_.entities(), metadata_key('c', project_id), checkpoints, out);
+    const auto documents = routes::control::export_stored_project(st, project_id);
+    put_or_erase(metadata_.entities(), metadata_key('p', project_id), documents.main, out);
+    put_or_erase(metadata_.entities(), metadata_key('c', project_id), documents.checkpoints, out);
 }
 
 void persistence::commit(const state::state& st, const scope& what) {
     std::lock_guard lock(mutex_);
-    std::vector<std::string> prefixes;
-    if (!what.project_id) {
-        prefixes = {"dis/", "kafka/"};
-    } else {
-        const std::string project = escape_part(*what.project_id) + "/";
-        if (what.metadata || what.dis) prefixes.push_back("dis/" + project);
-        if (what.metadata || (what.kafka && !what.instance_id)) prefixes.push_back("kafka/" + project);
-        if (!what.metadata && what.kafka && what.instance_id)
-            prefixes.push_back("kafka/" + project + escape_part(*what.instance_id) + "/");
-    }
-    std::vector<std::string> gone;
+    std::vector<std::string> prefixes;  // where the logs that went are looked for
     std::vector<state::log_extent> extents;
     if (what.metadata) {
+        if (!what.project_id) {
+            prefixes = {"dis/", "kafka/"};
+        } else {
+            const std::string project = escape_part(*what.project_id) + "/";
+            prefixes = {"dis/" + project, "kafka/" + project};
+        }
         extents = extents_of(st, what);  // all of them: those that went are the ones not among them
     } else {
         // After a produce: only the logs that differ from what the directory holds (one, usually). Logs
         // that went are left to the commit of the request that removed them.
-        prefixes.clear();
         const state::log_filter changed = [this](std::uint64_t incarnation, std::int32_t partition,
                                                  std::int64_t start, std::int64_t end) {
             const auto it = by_identity_.find({incarnation, partition});
@@ -282,6 +256,7 @@ void persistence::commit(const state::state& st, const scope& what) {
         };
         extents = extents_of(st, what, &changed);
     }
+    std::vector<std::string> gone;
     const bool logs_changed = sync_logs(extents, prefixes, gone);
     if (!what.metadata && !logs_changed) return;
     std::vector<persist::entity_change> changes;
