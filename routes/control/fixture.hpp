@@ -45,4 +45,13 @@ std::string export_fixture(const state::state& st,
                            const std::optional<std::string>& project_id = std::nullopt,
                            bool with_records = true);
 
+// One project as --data-dir keeps it: its document without messages, records and DIS checkpoints, and a
+// document of its DIS checkpoints alone (loaded once the records are back: a checkpoint may not lie beyond
+// its partition's end). Either is empty when it would hold nothing (the first, when the project is gone).
+struct stored_project {
+    std::string main;
+    std::string checkpoints;
+};
+stored_project export_stored_project(const state::state& st, const std::string& project_id);
+
 }  // namespace emu::routes::control

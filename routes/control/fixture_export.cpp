@@ -140,26 +140,34 @@ void write_stream(json_object& o, const state::stream_snapshot& stream) {
     });
 }
 
-void write_dis(json_object& o, const state::dis_project_snapshot& project) {
-    o.array("streams", project.streams, write_stream)
-        .array("apps", project.apps,
-               [](json_object& a, const state::app_spec& app) {
-                   a.field("app_name", app.app_name)
-                       .field("app_id", app.app_id)
-                       .field("create_time", app.create_time.value_or(0));
-               })
-        .array("checkpoints", project.checkpoints, [](json_object& c, const state::checkpoint_entry& entry) {
-            c.field("app_name", entry.key.app_name)
-                .field("stream_name", entry.key.stream_name)
-                .field("partition_id", dis::shard_id(entry.key.partition))
-                .field("checkpoint_type", entry.key.checkpoint_type)
-                .field("sequence_number", std::to_string(entry.value.sequence_number))
-                .field("metadata", entry.value.metadata);
-        });
+void write_checkpoints(json_object& o, const state::dis_project_snapshot& project) {
+    o.array("checkpoints", project.checkpoints, [](json_object& c, const state::checkpoint_entry& entry) {
+        c.field("app_name", entry.key.app_name)
+            .field("stream_name", entry.key.stream_name)
+            .field("partition_id", dis::shard_id(entry.key.partition))
+            .field("checkpoint_type", entry.key.checkpoint_type)
+            .field("sequence_number", std::to_string(entry.value.sequence_number))
+            .field("metadata", entry.value.metadata);
+    });
+}
+
+// Which part of a DIS project a document holds.
+enum class dis_part { all, without_checkpoints, only_checkpoints };
+
+void write_dis(json_object& o, const state::dis_project_snapshot& project, dis_part part) {
+    if (part != dis_part::only_checkpoints) {
+        o.array("streams", project.streams, write_stream)
+            .array("apps", project.apps, [](json_object& a, const state::app_spec& app) {
+                a.field("app_name", app.app_name)
+                    .field("app_id", app.app_id)
+                    .field("create_time", app.create_time.value_or(0));
+            });
+    }
+    if (part != dis_part::without_checkpoints) write_checkpoints(o, project);
 }
 
 void write_document(json_writer& writer, const std::vector<state::kafka_project_snapshot>& kafka,
-                    const std::vector<state::dis_project_snapshot>& dis) {
+                    const std::vector<state::dis_project_snapshot>& dis, dis_part part = dis_part::all) {
     std::set<std::string> ids;
     for (const auto& p : kafka) ids.insert(p.project_id);
     for (const auto& p : dis) ids.insert(p.project_id);
@@ -173,7 +181,7 @@ void write_document(json_writer& writer, const std::vector<state::kafka_project_
                 }
             }
             for (const auto& p : dis) {
-                if (p.project_id == id) project.object("dis", [&](json_object& d) { write_dis(d, p); });
+                if (p.project_id == id) project.object("dis", [&](json_object& d) { write_dis(d, p, part); });
             }
         });
     });
@@ -189,6 +197,26 @@ std::string export_fixture(const state::state& st, const std::optional<std::stri
     json_writer writer(buffer);
     write_document(writer, kafka, dis);
     return to_string(buffer);
+}
+
+stored_project export_stored_project(const state::state& st, const std::string& project_id) {
+    const auto kafka = st.kafka.snapshot(project_id, false);
+    const auto dis = st.dis.snapshot(project_id, false);
+    stored_project out;
+    if (kafka.empty() && dis.empty()) return out;
+    {
+        rapidjson::StringBuffer buffer;
+        json_writer writer(buffer);
+        write_document(writer, kafka, dis, dis_part::without_checkpoints);
+        out.main = to_string(buffer);
+    }
+    if (!dis.empty() && !dis.front().checkpoints.empty()) {
+        rapidjson::StringBuffer buffer;
+        json_writer writer(buffer);
+        write_document(writer, {}, dis, dis_part::only_checkpoints);
+        out.checkpoints = to_string(buffer);
+    }
+    return out;
 }
 
 }  // namespace emu::routes::control
