@@ -187,21 +187,6 @@ void framed_writer::cut_back() {
     if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
 }
 
-void framed_writer::write_all(const std::string& bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const int error = n < 0 ? errno : ENOSPC;
-            cut_back();
-            throw write_failed(file_, error);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    written(bytes.size());
-}
-
 void framed_writer::written(std::size_t bytes) {
     if (policy_ == fsync_policy::always && ::fdatasync(fd_) != 0) {
         const int error = errno;
@@ -232,11 +217,14 @@ void framed_writer::append_joined(std::initializer_list<std::string_view> parts)
     for (const auto part : parts) {
         if (!part.empty()) iov[count++] = {const_cast<char*>(part.data()), part.size()};
     }
-    const std::size_t total = sizeof header + length;
+    write_gathered(iov.data(), count, sizeof header + length);
+}
+
+void framed_writer::write_gathered(iovec* iov, std::size_t count, std::size_t total) {
     std::size_t done = 0;
     std::size_t first = 0;  // the iovec the next write starts in
     while (done < total) {
-        const auto n = ::writev(fd_, iov.data() + first, static_cast<int>(count - first));
+        const auto n = ::writev(fd_, iov + first, static_cast<int>(count - first));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             const int error = n < 0 ? errno : ENOSPC;
@@ -258,7 +246,8 @@ void framed_writer::append_joined(std::initializer_list<std::string_view> parts)
 void framed_writer::append(const std::vector<std::string_view>& payloads) {
     std::string bytes;
     for (const auto p : payloads) bytes += frame_record(p);
-    write_all(bytes);
+    iovec whole{bytes.data(), bytes.size()};
+    write_gathered(&whole, 1, bytes.size());
 }
 
 void framed_writer::sync() {

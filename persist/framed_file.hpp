@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+struct iovec;
+
 namespace emu::persist {
 
 inline constexpr std::size_t frame_header_size = 12;
@@ -128,7 +130,9 @@ class framed_writer {
     const std::filesystem::path& file() const { return file_; }
 
   private:
-    void write_all(const std::string& bytes);
+    // Writes the `count` buffers of `iov` (`total` bytes) whole, going on where a partial write stopped; a
+    // failed write is cut off again and throws write_failed. Moves the iovecs it has written past.
+    void write_gathered(iovec* iov, std::size_t count, std::size_t total);
     // After a write of `bytes`: the sync of fsync_policy::always, then the new size.
     void written(std::size_t bytes);
     // The file back to its size before the write that failed: nothing half-written stays.
