@@ -162,8 +162,14 @@ scanned_file read_records(const std::filesystem::path& file) {
     std::shared_ptr<const char> bytes(static_cast<const char*>(mapped),
                                       [size](const char* p) { ::munmap(const_cast<char*>(p), size); });
     auto out = scan_records(std::string_view(bytes.get(), size), file);
-    out.bytes = std::move(bytes);
+    out.bytes = {std::move(bytes), size};
     return out;
+}
+
+void mapped_bytes::drop_resident() const {
+    // A private read-only mapping of a file has no pages of its own: dropped, they are read again from
+    // the file (the page cache) when touched. The mapping starts on a page.
+    if (data && size > 0) ::madvise(const_cast<char*>(data.get()), size, MADV_DONTNEED);
 }
 
 framed_writer::framed_writer(std::filesystem::path file, fsync_policy policy, std::uint64_t size)

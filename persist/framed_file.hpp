@@ -51,10 +51,19 @@ class write_failed : public std::runtime_error {
     int error_;
 };
 
+// A file's contents as read_records mapped them (read-only), kept while a copy of `data` is held.
+struct mapped_bytes {
+    std::shared_ptr<const char> data;
+    std::size_t size = 0;
+    // Takes the pages out of the process's resident memory: they stay in the page cache, and a read maps
+    // them in again. For contents kept to be read rarely (restored batches waiting for a Fetch).
+    void drop_resident() const;
+};
+
 struct scanned_file {
-    // Holds the file's contents (mapped) when read_records read them: the records point into them (from
+    // Holds the file's contents when read_records read them: the records point into them (from
     // scan_records, into the caller's bytes).
-    std::shared_ptr<const char> bytes;
+    mapped_bytes bytes;
     std::vector<std::string_view> records;  // in file order
     std::uint64_t intact_bytes = 0;         // the length of the records above: where a torn tail starts
     std::optional<std::string> torn;  // why the bytes after intact_bytes are a torn tail, if there are any

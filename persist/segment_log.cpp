@@ -89,7 +89,8 @@ recovered_log segment_log::open() {
         for (const auto& record : read.records) {
             if (record.size() < entry_header)
                 throw corrupt_file(file, at, "an entry shorter than its header");
-            log_entry e{read_u64(record, 0), read_u64(record, 8), record.substr(entry_header)};
+            log_entry e{read_u64(record, 0), read_u64(record, 8), record.substr(entry_header),
+                        out.files.size()};
             if (e.first < 0 || e.last > max_log_offset)
                 throw corrupt_file(file, at, "an entry's offsets out of range");
             if (e.last < e.first || e.first <= previous_last || (seg.last < 0 && e.first != seg.first))

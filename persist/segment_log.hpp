@@ -27,14 +27,15 @@ inline constexpr std::int64_t max_log_offset = std::int64_t{1} << 62;
 struct log_entry {
     std::int64_t first = 0;
     std::int64_t last = 0;
-    std::string_view bytes;  // into recovered_log::files
+    std::string_view bytes;  // into recovered_log::files[file]
+    std::size_t file = 0;
 };
 
 struct recovered_log {
-    std::int64_t start = 0;          // the log start offset (entries may begin below it: one straddles it)
-    std::vector<log_entry> entries;  // in offset order, those that end at or after start
-    std::vector<std::shared_ptr<const char>> files;  // the segments' contents the entries point into
-    std::vector<std::string> cut;  // a line per torn tail cut off: the file, the offset and why
+    std::int64_t start = 0;           // the log start offset (entries may begin below it: one straddles it)
+    std::vector<log_entry> entries;   // in offset order, those that end at or after start
+    std::vector<mapped_bytes> files;  // the segments' contents the entries point into
+    std::vector<std::string> cut;     // a line per torn tail cut off: the file, the offset and why
 };
 
 class segment_log {

@@ -153,12 +153,17 @@ void persistence::restore(state::state& st) {
         const std::int64_t start = std::max(extent.start, recovered.start);
         std::vector<state::stored_entry> entries;
         entries.reserve(recovered.entries.size());
-        for (const auto& e : recovered.entries) entries.push_back({e.first, e.last, e.bytes});
+        for (const auto& e : recovered.entries)
+            entries.push_back({e.first, e.last, e.bytes, recovered.files[e.file].data});
         try {
             extent.restore(start, entries);
         } catch (const std::invalid_argument& error) {
             throw persist::corrupt_file(root / key, 0, error.what());
         }
+        // What the log kept of the segments (Kafka batches) is read from the page cache when a Fetch asks
+        // for it, not held resident; what it copied is unmapped when the last copy below goes.
+        for (const auto& file : recovered.files) file.drop_resident();
+        entries.clear();
         recovered = {};
         const auto bounds = extent.read(INT64_MAX, [](const state::stored_entry&) {});
         tracked.start = bounds.start;

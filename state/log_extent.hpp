@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,9 @@ struct stored_entry {
     std::int64_t first = 0;  // the offsets it holds, first..last
     std::int64_t last = 0;
     std::string_view bytes;
+    // When set, it keeps `bytes` valid and unchanged as long as a copy of it is held: a restore may keep
+    // pointing into them instead of copying them (Kafka batches point into their mapped segment file).
+    std::shared_ptr<const void> keeper;
 };
 
 struct log_extent {

@@ -1133,7 +1133,7 @@ std::vector<log_extent> dis_store::log_extents(const std::optional<std::string>&
                         put_i64(entry, r.key ? static_cast<std::int64_t>(r.key->size()) : -1);
                         if (r.key) entry.append(*r.key);
                         entry.append(r.value);
-                        sink(stored_entry{r.number, r.number, entry});
+                        sink(stored_entry{r.number, r.number, entry, {}});
                         return true;
                     });
                     return log_extent::bounds{part->earliest(), part->next()};

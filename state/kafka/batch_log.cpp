@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 
@@ -11,6 +12,34 @@
 namespace emu::state {
 
 namespace protocol = kafka::protocol;
+
+namespace {
+
+// The header of a batch to append, checked as append says.
+protocol::batch_header checked_header(const batch_log::incoming& batch) {
+    if (batch.bytes.size() >= std::numeric_limits<std::uint32_t>::max()) {
+        throw std::length_error("record batch too large");
+    }
+    protocol::batch_header h = protocol::read_header(batch.bytes);
+    if (h.records_count <= 0) throw std::invalid_argument("batch_log: a batch without records");
+    return h;
+}
+
+// Its slot at `base_offset`, but for where its bytes begin.
+batch_log::slot slot_of(const batch_log::incoming& batch, const protocol::batch_header& h,
+                        std::int64_t base_offset, std::int64_t appended_ms, bool log_append_time) {
+    batch_log::slot s;
+    s.base_offset = base_offset;
+    s.records = h.last_offset_delta + 1;
+    s.first_timestamp = log_append_time ? appended_ms : batch.first_timestamp;
+    s.last_timestamp = log_append_time ? appended_ms : batch.last_timestamp;
+    s.max_timestamp = log_append_time ? appended_ms : h.max_timestamp;
+    s.appended_ms = appended_ms;
+    s.size = static_cast<std::uint32_t>(batch.bytes.size());
+    return s;
+}
+
+}  // namespace
 
 batch_log::batch_log() = default;
 batch_log::~batch_log() = default;
@@ -21,21 +50,17 @@ std::int64_t batch_log::last_timestamp() const {
     return empty() ? 0 : chunks_.back()->slots.back().last_timestamp;
 }
 
-std::int64_t batch_log::append(const incoming& batch, std::int64_t appended_ms, bool log_append_time) {
-    if (batch.bytes.size() >= std::numeric_limits<std::uint32_t>::max()) {
-        throw std::length_error("record batch too large");
-    }
-    const protocol::batch_header h = protocol::read_header(batch.bytes);
-    if (h.records_count <= 0) throw std::invalid_argument("batch_log: a batch without records");
-    slot s;
-    s.base_offset = end_;
-    s.records = h.last_offset_delta + 1;
-    s.first_timestamp = log_append_time ? appended_ms : batch.first_timestamp;
-    s.last_timestamp = log_append_time ? appended_ms : batch.last_timestamp;
-    s.max_timestamp = log_append_time ? appended_ms : h.max_timestamp;
-    s.appended_ms = appended_ms;
-    s.size = static_cast<std::uint32_t>(batch.bytes.size());
+void batch_log::add(chunk& c, const slot& s) {
+    c.slots.push_back(s);
+    c.max_timestamp = std::max(c.max_timestamp, s.max_timestamp);
+    c.max_appended_ms = std::max(c.max_appended_ms, s.appended_ms);
+    if (empty()) start_timestamp_ = s.first_timestamp;
+    stored_ += s.size;
+    end_ = s.end();
+}
 
+std::int64_t batch_log::append(const incoming& batch, std::int64_t appended_ms, bool log_append_time) {
+    slot s = slot_of(batch, checked_header(batch), end_, appended_ms, log_append_time);
     const bool full = !chunks_.empty() && (chunks_.back()->slots.size() >= chunk_batches ||
                                            chunks_.back()->used + s.size > chunks_.back()->capacity);
     if (chunks_.empty() || full) {
@@ -46,19 +71,45 @@ std::int64_t batch_log::append(const incoming& batch, std::int64_t appended_ms, 
     }
     chunk& c = *chunks_.back();
     s.begin = static_cast<std::uint32_t>(c.used);
-    std::memcpy(c.data.get() + c.used, batch.bytes.data(), s.size);
+    std::memcpy(c.owned.get() + c.used, batch.bytes.data(), s.size);
     c.used += s.size;
     // Patched in place, as a broker does: the offsets it assigns, its leader epoch, LogAppendTime.
-    const std::span<char> stored(c.data.get() + s.begin, s.size);
+    const std::span<char> stored(c.owned.get() + s.begin, s.size);
     protocol::set_base_offset(stored, s.base_offset);
     protocol::set_partition_leader_epoch(stored, 0);
     if (log_append_time) protocol::set_log_append_time(stored, appended_ms);
-    c.slots.push_back(s);
-    c.max_timestamp = std::max(c.max_timestamp, s.max_timestamp);
-    c.max_appended_ms = std::max(c.max_appended_ms, appended_ms);
-    if (empty()) start_timestamp_ = s.first_timestamp;
-    stored_ += s.size;
-    end_ = s.end();
+    add(c, s);
+    return s.base_offset;
+}
+
+std::int64_t batch_log::append_kept(const incoming& batch, std::int64_t appended_ms,
+                                    const std::shared_ptr<const void>& keeper) {
+    const protocol::batch_header h = checked_header(batch);
+    if (h.base_offset != end_ || h.partition_leader_epoch != 0)
+        throw std::invalid_argument("batch_log: a kept batch not stored at this log's end");
+    const char* at = batch.bytes.data();
+    // Where `at` lies from a chunk's first byte, when it lies at or after it.
+    const auto distance = [at](const chunk& c) -> std::optional<std::uintptr_t> {
+        const auto from = reinterpret_cast<std::uintptr_t>(c.data);
+        const auto to = reinterpret_cast<std::uintptr_t>(at);
+        return to >= from ? std::optional(to - from) : std::nullopt;
+    };
+    // A chunk per run of batches in the same kept memory, each beginning within 4 GiB of the run's first.
+    std::optional<std::uintptr_t> begin;
+    if (!chunks_.empty() && chunks_.back()->keeper && chunks_.back()->keeper == keeper &&
+        chunks_.back()->slots.size() < chunk_batches) {
+        begin = distance(*chunks_.back());
+        if (begin && *begin >= std::numeric_limits<std::uint32_t>::max()) begin.reset();
+    }
+    if (!begin) {
+        if (!chunks_.empty()) chunks_.back()->slots.shrink_to_fit();
+        chunks_.push_back(std::make_shared<chunk>(at, keeper));
+        begin = 0;
+    }
+    slot s = slot_of(batch, h, end_, appended_ms, false);
+    s.begin = static_cast<std::uint32_t>(*begin);
+    chunk& c = *chunks_.back();
+    add(c, s);
     return s.base_offset;
 }
 

@@ -22,9 +22,11 @@ namespace emu::state {
 // of 56 bytes per batch. A chunk's buffer is allocated once at its full size and never moves: bytes are
 // copied into it once, the pages its tail does not reach yet are never touched (nor resident), and a
 // reader holding the chunk (scan_shared) may use the bytes it was given after the owner's lock is released,
-// while later batches are appended behind them. Dropping records from the front releases whole chunks,
-// handed back so that the owner frees their memory after releasing its lock (a reader still holding one
-// frees it last). Not thread-safe: the owner locks.
+// while later batches are appended behind them. A log restored from disk keeps the batches it read where
+// they are instead (append_kept: in the mapped segment files, not resident until read), and appends after
+// them. Dropping records from the front releases whole chunks, handed back so that the owner frees their
+// memory after releasing its lock (a reader still holding one frees it last). Not thread-safe: the owner
+// locks.
 class batch_log {
   public:
     static constexpr std::size_t chunk_batches = 4096;
@@ -50,11 +52,17 @@ class batch_log {
     };
 
     struct chunk {
-        explicit chunk(std::size_t capacity_bytes)
-            : data(new char[capacity_bytes]), capacity(capacity_bytes) {}  // not zeroed: touched when written
+        explicit chunk(std::size_t capacity_bytes)  // not zeroed: touched when written
+            : owned(new char[capacity_bytes]), data(owned.get()), capacity(capacity_bytes) {}
+        // Batches kept where they are, from `base` on, in memory that `keeper_of` keeps: nothing is
+        // appended to it (its capacity is 0).
+        chunk(const char* base, std::shared_ptr<const void> keeper_of)
+            : data(base), keeper(std::move(keeper_of)) {}
 
         std::vector<slot> slots;
-        std::unique_ptr<char[]> data;  // `capacity` bytes, of which the first `used` hold batches
+        std::unique_ptr<char[]> owned;  // `capacity` bytes, of which the first `used` hold batches
+        const char* data = nullptr;     // owned.get(), or the kept memory
+        std::shared_ptr<const void> keeper;
         std::size_t capacity = 0;
         std::size_t used = 0;
         std::int64_t max_timestamp = INT64_MIN;
@@ -62,7 +70,7 @@ class batch_log {
 
         std::int64_t first() const { return slots.front().base_offset; }
         std::int64_t end() const { return slots.back().end(); }
-        std::string_view batch(const slot& s) const { return std::string_view(data.get() + s.begin, s.size); }
+        std::string_view batch(const slot& s) const { return std::string_view(data + s.begin, s.size); }
     };
     // Chunks cut off by trim() or clear(); destroying this frees them (once no reader holds them).
     using released = std::vector<std::shared_ptr<const chunk>>;
@@ -97,6 +105,12 @@ class batch_log {
     // the base offset. Throws std::invalid_argument for fewer than 61 bytes or no records, std::length_error
     // for a batch of 4 GiB or more.
     std::int64_t append(const incoming& batch, std::int64_t appended_ms, bool log_append_time);
+    // The same for a batch as this log stored it before (restored from disk): its base offset is end()
+    // and its leader epoch 0 already, and its bytes stay where they are, valid and unchanged as long as
+    // `keeper` is held, which the log holds instead of copying them. Throws std::invalid_argument also for
+    // a batch whose base offset or leader epoch is not that.
+    std::int64_t append_kept(const incoming& batch, std::int64_t appended_ms,
+                             const std::shared_ptr<const void>& keeper);
 
     // Calls f(const slot&, std::string_view bytes) for the batches that hold offsets from `from` on
     // (`from` at least start()), in order, until f returns false. The first may begin below `from`.
@@ -124,6 +138,8 @@ class batch_log {
     std::size_t chunk_index(std::int64_t offset) const;
     // Index in c.slots of the batch holding `offset`, which c holds.
     static std::size_t slot_index(const chunk& c, std::int64_t offset);
+    // Adds the slot to chunk `c`, the last, and counts the batch in.
+    void add(chunk& c, const slot& s);
     // The timestamp of the record at `offset` (in [start(), end())), from the batch that holds it.
     std::int64_t timestamp_at(std::int64_t offset) const;
 

@@ -877,7 +877,7 @@ void memory_cluster::log_extents(const std::vector<std::string>& prefix, std::ve
                     put_i64(entry, s.first_timestamp);
                     put_i64(entry, s.last_timestamp);
                     entry.append(bytes);
-                    sink(stored_entry{s.base_offset, s.end() - 1, entry});
+                    sink(stored_entry{s.base_offset, s.end() - 1, entry, {}});
                     return true;
                 });
                 return log_extent::bounds{log.start_offset(), log.end_offset()};
@@ -906,8 +906,10 @@ void memory_cluster::log_extents(const std::vector<std::string>& prefix, std::ve
                 for (const auto& entry : entries) {
                     const std::string_view batch = entry.bytes.substr(header);
                     const std::int64_t appended = get_i64(entry.bytes, 0);
-                    const std::int64_t base = log.batches.append(
-                        {batch, get_i64(entry.bytes, 8), get_i64(entry.bytes, 16)}, appended, false);
+                    const batch_log::incoming in{batch, get_i64(entry.bytes, 8), get_i64(entry.bytes, 16)};
+                    const std::int64_t base = entry.keeper
+                                                  ? log.batches.append_kept(in, appended, entry.keeper)
+                                                  : log.batches.append(in, appended, false);
                     if (log.batches.end() != entry.last + 1 || base != entry.first)
                         throw std::invalid_argument("an entry whose batch holds other offsets");
                     log.last_update_ms = std::max(log.last_update_ms, appended);

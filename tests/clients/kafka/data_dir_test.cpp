@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/clients/kafka/rdkafka.hpp"
@@ -116,6 +117,65 @@ TEST(kafka_data_dir, acknowledged_batches_and_commits_survive_a_restart) {
     const auto reports = p.flush();
     ASSERT_EQ(reports.size(), 1U);
     EXPECT_EQ(reports[0].offset, 200);
+    fs::remove_all(dir);
+}
+
+// The values read from `topic` partition 0, from the beginning, `count` of them, with their first offset.
+std::pair<std::int64_t, std::vector<std::string>> values(const std::string& bootstrap,
+                                                         const std::string& topic, std::size_t count) {
+    const auto read = rdkafka::consume(bootstrap, topic, 0, RD_KAFKA_OFFSET_BEGINNING, count);
+    std::vector<std::string> out;
+    for (const auto& m : read) out.push_back(m.value.value_or("<null>"));
+    return {read.empty() ? -1 : read.front().offset, out};
+}
+
+// DeleteKafkaTopicMessages on topic events partition 0, to `offset`.
+void delete_to(const test_server& server, const std::string& instance, std::int64_t offset) {
+    const auto deleted =
+        server.request("POST", post_delete_path(instance, "events"),
+                       R"({"partitions":[{"partition":0,"offset":)" + std::to_string(offset) + "}]}");
+    EXPECT_EQ(deleted.status, 200U) << deleted.body;
+}
+
+std::vector<std::string> numbered(int from, int to) {
+    std::vector<std::string> out;
+    for (int i = from; i < to; ++i) out.push_back("value-" + std::to_string(i));
+    return out;
+}
+
+// A restored log serves its batches from the segment files they were read from: across a deletion into
+// them, appends behind them and a second restart, every record read is the one written.
+TEST(kafka_data_dir, a_restored_log_is_trimmed_appended_to_and_restored_again) {
+    const fs::path dir = fs::temp_directory_path() / ("emu-kafka-restored-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    std::string instance;
+    const auto produce = [](const std::string& bootstrap, int from, int to) {
+        rdkafka::producer p(bootstrap, {{"acks", "all"}, {"batch.num.messages", "10"}, {"linger.ms", "5"}});
+        ASSERT_TRUE(p.ok()) << p.error();
+        for (int i = from; i < to; ++i)
+            ASSERT_EQ(p.produce("events", 0, std::nullopt, "value-" + std::to_string(i)),
+                      RD_KAFKA_RESP_ERR_NO_ERROR);
+        rdkafka::expect_delivered(p, static_cast<std::size_t>(to - from));
+    };
+    {
+        test_server first(on_dir(dir));
+        instance = create_instance(first);
+        create_topic(first, instance, "events", 1);
+        produce(kafka_bootstrap(first, instance), 0, 300);
+    }
+    {
+        test_server second(on_dir(dir));
+        const auto bootstrap = kafka_bootstrap(second, instance);
+        EXPECT_EQ(values(bootstrap, "events", 300), std::make_pair(std::int64_t{0}, numbered(0, 300)));
+        delete_to(second, instance, 105);
+        produce(bootstrap, 300, 350);
+        EXPECT_EQ(values(bootstrap, "events", 245), std::make_pair(std::int64_t{105}, numbered(105, 350)));
+    }
+    test_server third(on_dir(dir));
+    const auto bootstrap = kafka_bootstrap(third, instance);
+    EXPECT_EQ(values(bootstrap, "events", 245), std::make_pair(std::int64_t{105}, numbered(105, 350)));
+    delete_to(third, instance, 340);
+    EXPECT_EQ(values(bootstrap, "events", 10), std::make_pair(std::int64_t{340}, numbered(340, 350)));
     fs::remove_all(dir);
 }
 

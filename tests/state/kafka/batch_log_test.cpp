@@ -199,6 +199,107 @@ TEST(batch_log, bytes_read_with_their_chunk_stay_put_and_valid_after_the_log_dro
     EXPECT_EQ(holder.use_count(), 1);  // the reader's is the last reference: it frees the chunk
 }
 
+// Memory holding batches as a log stored them, one after another with `gap` bytes before each (as a
+// segment file holds them between its framing), and where each one lies in it.
+struct kept_memory {
+    std::shared_ptr<const std::string> bytes;
+    std::vector<std::string_view> batches;
+};
+
+kept_memory keep(const std::vector<std::string>& stored, std::size_t gap) {
+    auto bytes = std::make_shared<std::string>();
+    std::vector<std::size_t> at;
+    for (const auto& b : stored) {
+        bytes->append(gap, '#');
+        at.push_back(bytes->size());
+        bytes->append(b);
+    }
+    kept_memory out{bytes, {}};
+    for (std::size_t i = 0; i < stored.size(); ++i)
+        out.batches.push_back({bytes->data() + at[i], stored[i].size()});
+    return out;
+}
+
+TEST(batch_log, kept_batches_are_served_from_where_they_lie_and_appends_go_after_them) {
+    batch_log written;
+    const std::string a = producer_batch(3, 100);
+    const std::string b = producer_batch(2, 200, protocol::compression_codec::lz4);
+    written.append(incoming(a, 3, 100), 10, false);
+    written.append(incoming(b, 2, 200), 20, false);
+    const auto stored = stored_batches(written, 0);
+    const kept_memory memory = keep(stored, 28);
+
+    batch_log log;
+    EXPECT_EQ(log.append_kept({memory.batches[0], 100, 102}, 10, memory.bytes), 0);
+    EXPECT_EQ(log.append_kept({memory.batches[1], 200, 201}, 20, memory.bytes), 3);
+    EXPECT_EQ(log.end(), 5);
+    EXPECT_EQ(log.stored_bytes(), written.stored_bytes());
+    EXPECT_EQ(log.first_timestamp(), 100);
+    EXPECT_EQ(log.last_timestamp(), 201);
+    EXPECT_EQ(log.first_at_time(201), 4);
+    std::vector<const char*> where;
+    log.scan(0, [&](const batch_log::slot&, std::string_view bytes) {
+        where.push_back(bytes.data());
+        return true;
+    });
+    EXPECT_EQ(where, (std::vector<const char*>{memory.batches[0].data(), memory.batches[1].data()}));
+    EXPECT_EQ(stored_batches(log, 0), stored);
+
+    // An append after them is stored as any other, in memory of the log's own.
+    EXPECT_EQ(log.append(incoming(a, 3, 300), 30, false), 5);
+    const auto all = stored_batches(log, 0);
+    ASSERT_EQ(all.size(), 3U);
+    EXPECT_EQ(protocol::read_header(all[2]).base_offset, 5);
+    EXPECT_EQ(records_of(all[2])[2].offset, 7);
+
+    // The kept memory is held by the log until the batches in it are dropped, and then by no one.
+    EXPECT_GT(memory.bytes.use_count(), 1);
+    auto released = log.trim(5);
+    EXPECT_EQ(released.size(), 1U);  // the two kept batches, one chunk
+    released.clear();
+    EXPECT_EQ(memory.bytes.use_count(), 1);
+    EXPECT_EQ(stored_batches(log, 5).size(), 1U);
+}
+
+// Two batches of 2 records as a log stored them (base offsets 0 and 2).
+std::vector<std::string> two_stored_batches() {
+    batch_log written;
+    const std::string a = producer_batch(2, 1);
+    written.append(incoming(a, 2, 1), 1, false);
+    written.append(incoming(a, 2, 1), 1, false);
+    return stored_batches(written, 0);
+}
+
+TEST(batch_log, kept_batches_of_other_memory_start_a_chunk_of_their_own) {
+    const auto stored = two_stored_batches();
+    const kept_memory first = keep({stored[0]}, 0);
+    const kept_memory second = keep({stored[1]}, 0);
+    batch_log log;
+    log.append_kept({first.batches[0], 1, 2}, 1, first.bytes);
+    log.append_kept({second.batches[0], 1, 2}, 1, second.bytes);
+    auto released = log.trim(2);
+    EXPECT_EQ(released.size(), 1U);
+    released.clear();
+    EXPECT_EQ(first.bytes.use_count(), 1);
+    EXPECT_GT(second.bytes.use_count(), 1);
+    EXPECT_EQ(stored_batches(log, 2), std::vector<std::string>{stored[1]});
+}
+
+TEST(batch_log, a_kept_batch_not_stored_at_the_log_end_is_refused_and_changes_nothing) {
+    const auto stored = two_stored_batches();
+    const kept_memory memory = keep(stored, 0);
+    batch_log log;
+    // The second batch (base offset 2) where the log ends at 0; a producer's batch (leader epoch -1).
+    EXPECT_THROW(log.append_kept({memory.batches[1], 1, 2}, 1, memory.bytes), std::invalid_argument);
+    const auto fresh = std::make_shared<const std::string>(producer_batch(2, 1));
+    EXPECT_THROW(log.append_kept({*fresh, 1, 2}, 1, fresh), std::invalid_argument);
+    EXPECT_THROW(log.append_kept({std::string_view("short"), 0, 0}, 1, memory.bytes), std::exception);
+    EXPECT_TRUE(log.empty());
+    EXPECT_EQ(log.end(), 0);
+    EXPECT_EQ(memory.bytes.use_count(), 1);
+    EXPECT_EQ(fresh.use_count(), 1);
+}
+
 TEST(batch_log, clear_starts_over_at_the_given_offset) {
     batch_log log;
     const std::string a = producer_batch(2, 1);
