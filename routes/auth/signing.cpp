@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 
@@ -27,13 +28,21 @@ const std::string* find_header(const string_pairs& headers, std::string_view low
     return nullptr;
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+template <typename Parts>
+std::string join(const Parts& parts, std::string_view separator) {
     std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i != 0) out += separator;
-        out += parts[i];
+    bool first = true;
+    for (const auto& part : parts) {
+        if (!first) out += separator;
+        out += part;
+        first = false;
     }
     return out;
+}
+
+// A string to sign: its lines joined by "\n".
+std::string lines(std::initializer_list<std::string_view> parts) {
+    return join(parts, "\n");
 }
 
 std::string payload_hash(const signed_request& request) {
@@ -165,9 +174,7 @@ std::string canonical_request(const signed_request& request, std::string_view si
 
 std::string sdk_signature(std::string_view secret_key, std::string_view sdk_date,
                           std::string_view canonical) {
-    const std::string to_sign =
-        std::string(sdk_algorithm) + "\n" + std::string(sdk_date) + "\n" + sha256_hex(canonical);
-    return hex(hmac_sha256(secret_key, to_sign));
+    return hex(hmac_sha256(secret_key, lines({sdk_algorithm, sdk_date, sha256_hex(canonical)})));
 }
 
 std::string hkdf_sha256(std::string_view salt, std::string_view key, std::string_view info,
@@ -198,8 +205,7 @@ std::string v11_derived_key(std::string_view access_key, std::string_view secret
 
 std::string v11_signature(std::string_view access_key, std::string_view secret_key, std::string_view sdk_date,
                           std::string_view info, std::string_view canonical) {
-    const std::string to_sign = std::string(v11_algorithm) + "\n" + std::string(sdk_date) + "\n" +
-                                std::string(info) + "\n" + sha256_hex(canonical);
+    const std::string to_sign = lines({v11_algorithm, sdk_date, info, sha256_hex(canonical)});
     return hex(hmac_sha256(v11_derived_key(access_key, secret_key, info), to_sign));
 }
 
@@ -207,8 +213,7 @@ std::string legacy_signature(std::string_view secret_key, std::string_view sdk_d
                              std::string_view region, std::string_view canonical,
                              std::string_view algorithm) {
     const std::string scope = std::string(date) + "/" + std::string(region) + "/dis/sdk_request";
-    const std::string to_sign =
-        std::string(algorithm) + "\n" + std::string(sdk_date) + "\n" + scope + "\n" + sha256_hex(canonical);
+    const std::string to_sign = lines({algorithm, sdk_date, scope, sha256_hex(canonical)});
     std::string key = hmac_sha256("SDK" + std::string(secret_key), date);
     key = hmac_sha256(key, region);
     key = hmac_sha256(key, "dis");
